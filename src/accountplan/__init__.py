@@ -1,0 +1,1 @@
+"""accountplan: account planning for B2B sales and marketing teams."""

@@ -1,0 +1,3 @@
+from accountplan.cli import main
+
+main()

@@ -1,0 +1,336 @@
+"""The book of business. Rows carry the CRM's external id so re-imports update, never duplicate."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from accountplan.book.choices import (
+    AccountStatus,
+    ActivityKind,
+    BuyingCenterKind,
+    OpportunityStatus,
+    OpportunityType,
+    TeamFunction,
+)
+from accountplan.book.querysets import (
+    AccountQuerySet,
+    AccountScopedQuerySet,
+    ProductQuerySet,
+)
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class Account(models.Model):
+    """A customer or prospect company; may belong to a parent account."""
+
+    external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=255, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    industry = models.CharField(max_length=120, blank=True, db_index=True)
+    segment = models.CharField(max_length=120, blank=True, db_index=True)
+    territory = models.CharField(max_length=120, blank=True, db_index=True)
+    country = models.CharField(max_length=120, blank=True)
+    employees = models.PositiveIntegerField(null=True, blank=True)
+    annual_revenue = models.DecimalField(null=True, blank=True, **MONEY)
+    founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    website = models.CharField(max_length=255, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_accounts",
+    )
+    status = models.CharField(
+        max_length=16, choices=AccountStatus.choices, default=AccountStatus.CUSTOMER
+    )
+    satisfaction = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Imported satisfaction score (e.g. CSAT or NPS); blank when unknown.",
+    )
+    cost_to_serve = models.DecimalField(
+        null=True, blank=True, help_text="Annual cost to serve.", **MONEY
+    )
+    gross_margin = models.DecimalField(
+        null=True, blank=True, help_text="Annual gross margin earned on the account.", **MONEY
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["owner", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BuyingCenter(models.Model):
+    """A division, department or site of an account that buys on its own."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="buying_centers")
+    external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=255)
+    kind = models.CharField(
+        max_length=16, choices=BuyingCenterKind.choices, default=BuyingCenterKind.DIVISION
+    )
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="buying_center_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account.name} / {self.name}"
+
+
+class Product(models.Model):
+    """Something we sell, in a family (series), with a list price."""
+
+    external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=255, unique=True)
+    family = models.CharField(max_length=120, blank=True, db_index=True)
+    list_price = models.DecimalField(null=True, blank=True, **MONEY)
+    active = models.BooleanField(default=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PotentialOverride(models.Model):
+    """An imported potential for one cell (account × product or family) that beats the estimate."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="potential_overrides"
+    )
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.CASCADE)
+    family = models.CharField(max_length=120, blank=True)
+    amount = models.DecimalField(**MONEY)
+    note = models.CharField(max_length=255, blank=True)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "product", "family"], name="potential_override_unique_cell"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(product__isnull=False) | ~models.Q(family=""),
+                name="potential_override_has_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} × {self.product or self.family}: {self.amount}"
+
+
+class Contact(models.Model):
+    """A person at an account; ``reports_to`` draws the org chart."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    buying_center = models.ForeignKey(
+        BuyingCenter, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    first_name = models.CharField(max_length=120, blank=True)
+    last_name = models.CharField(max_length=120)
+    title = models.CharField(max_length=200, blank=True)
+    department = models.CharField(max_length=120, blank=True)
+    reports_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=60, blank=True)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Opportunity(models.Model):
+    """A deal: its CRM stage maps to open, won or lost."""
+
+    external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="opportunities")
+    buying_center = models.ForeignKey(
+        BuyingCenter, null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities"
+    )
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="opportunities"
+    )
+    name = models.CharField(max_length=255, blank=True)
+    type = models.CharField(max_length=16, choices=OpportunityType.choices, blank=True)
+    stage = models.CharField(max_length=120, help_text="The stage label as the CRM names it.")
+    status = models.CharField(max_length=8, choices=OpportunityStatus.choices, db_index=True)
+    amount = models.DecimalField(null=True, blank=True, **MONEY)
+    created_date = models.DateField(null=True, blank=True)
+    close_date = models.DateField(null=True, blank=True, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
+    )
+    loss_reason = models.CharField(max_length=255, blank=True)
+    competitor = models.CharField(max_length=255, blank=True)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-close_date", "name"]
+        verbose_name_plural = "opportunities"
+        indexes = [models.Index(fields=["account", "status"])]
+
+    def __str__(self) -> str:
+        return self.name or self.external_id or f"Opportunity {self.pk}"
+
+
+class OpportunityLineItem(models.Model):
+    """A product line on an opportunity (Salesforce OpportunityLineItem)."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="line_items"
+    )
+    external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="line_items")
+    quantity = models.DecimalField(max_digits=14, decimal_places=2, default=1)
+    unit_price = models.DecimalField(null=True, blank=True, **MONEY)
+    amount = models.DecimalField(**MONEY)
+
+    def __str__(self) -> str:
+        return f"{self.opportunity} / {self.product}"
+
+
+class OpportunityContactRole(models.Model):
+    """A contact's role on a deal (Salesforce OpportunityContactRole)."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="contact_roles"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="opportunity_roles")
+    external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    role = models.CharField(max_length=120, blank=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "contact"], name="opportunity_contact_role_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} on {self.opportunity}"
+
+
+class PurchaseLine(models.Model):
+    """An order or invoice line: what an account actually bought, when, and for how much."""
+
+    external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="purchase_lines")
+    buying_center = models.ForeignKey(
+        BuyingCenter,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="purchase_lines",
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="purchase_lines")
+    date = models.DateField(db_index=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=2, default=1)
+    amount = models.DecimalField(**MONEY)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        indexes = [models.Index(fields=["account", "product", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.account} / {self.product} / {self.date}"
+
+
+class Activity(models.Model):
+    """A call, email, meeting, task or note with an account (and maybe a contact or a deal)."""
+
+    external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="activities")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    kind = models.CharField(max_length=16, choices=ActivityKind.choices, default=ActivityKind.NOTE)
+    subject = models.CharField(max_length=255)
+    date = models.DateField(db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
+    notes = models.TextField(blank=True)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.subject}"
+
+
+class AccountTeamMember(models.Model):
+    """A user on an account's team, in one function (sales, service, executive sponsor…)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_teams"
+    )
+    function = models.CharField(
+        max_length=24, choices=TeamFunction.choices, default=TeamFunction.SALES
+    )
+    responsibility = models.CharField(max_length=255, blank=True)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account__name", "function"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "user", "function"], name="account_team_member_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_function_display()}) on {self.account}"

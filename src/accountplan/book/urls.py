@@ -1,0 +1,10 @@
+from django.urls import path
+
+from accountplan.book import views
+
+app_name = "book"
+urlpatterns = [
+    path("accounts/", views.account_list, name="account_list"),
+    path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
+    path("products/", views.product_list, name="product_list"),
+]

@@ -1,0 +1,14 @@
+"""URL map: pages per feature folder, the JSON API under /api/, the admin under /admin/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from accountplan.config.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("imports/", include("accountplan.ingest.urls")),
+    path("", include("accountplan.book.urls")),
+    path("", include("accountplan.core.urls")),
+]

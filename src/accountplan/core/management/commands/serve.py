@@ -1,0 +1,52 @@
+"""``accountplan serve``: the app behind gunicorn, static files by WhiteNoise. Not runserver."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve the app with gunicorn (production-grade WSGI server); static files included."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--bind",
+            default=os.environ.get("BIND", "127.0.0.1:8000"),
+            help="Address to listen on (default 127.0.0.1:8000, env BIND).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+            help="Worker processes (default 2, env WEB_CONCURRENCY).",
+        )
+        parser.add_argument("--no-migrate", action="store_true", help="Skip applying migrations.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+        run_gunicorn(options["bind"], options["workers"])
+
+
+def run_gunicorn(bind: str, workers: int) -> None:
+    """Run gunicorn in this process with our WSGI application."""
+    from gunicorn.app.base import BaseApplication
+
+    from accountplan.config.wsgi import application
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", bind)
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("timeout", 120)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()

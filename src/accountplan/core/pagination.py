@@ -1,0 +1,30 @@
+"""Pagination and sorting helpers shared by list pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 200
+
+
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any], per_page: int = DEFAULT_PAGE_SIZE
+) -> Page[Any]:
+    """Return the requested page; out-of-range or junk page numbers fall back to a valid page."""
+    try:
+        size = min(max(int(request.GET.get("per_page", per_page)), 1), MAX_PAGE_SIZE)
+    except ValueError:
+        size = per_page
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def sort_key(request: HttpRequest, allowed: Sequence[str], default: str) -> str:
+    """Return a safe ``order_by`` key from ``?sort=``; ``-name`` sorts descending."""
+    raw = request.GET.get("sort", default)
+    return raw if raw.lstrip("-") in allowed else default
