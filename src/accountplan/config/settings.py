@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "accountplan.core",
     "accountplan.book",
     "accountplan.ingest",
+    "accountplan.demo",
 ]
 
 MIDDLEWARE = [
