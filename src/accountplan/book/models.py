@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -19,7 +21,11 @@ from accountplan.book.querysets import (
     ProductQuerySet,
 )
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+def money(**kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
+    """A money amount: 16 digits with cents (up to 99 trillion)."""
+    return models.DecimalField(max_digits=16, decimal_places=2, **kwargs)
 
 
 class Account(models.Model):
@@ -35,7 +41,7 @@ class Account(models.Model):
     territory = models.CharField(max_length=120, blank=True, db_index=True)
     country = models.CharField(max_length=120, blank=True)
     employees = models.PositiveIntegerField(null=True, blank=True)
-    annual_revenue = models.DecimalField(null=True, blank=True, **MONEY)
+    annual_revenue = money(null=True, blank=True)
     founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
     website = models.CharField(max_length=255, blank=True)
     owner = models.ForeignKey(
@@ -55,11 +61,9 @@ class Account(models.Model):
         blank=True,
         help_text="Imported satisfaction score (e.g. CSAT or NPS); blank when unknown.",
     )
-    cost_to_serve = models.DecimalField(
-        null=True, blank=True, help_text="Annual cost to serve.", **MONEY
-    )
-    gross_margin = models.DecimalField(
-        null=True, blank=True, help_text="Annual gross margin earned on the account.", **MONEY
+    cost_to_serve = money(null=True, blank=True, help_text="Annual cost to serve.")
+    gross_margin = money(
+        null=True, blank=True, help_text="Annual gross margin earned on the account."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -102,7 +106,7 @@ class Product(models.Model):
     external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
     name = models.CharField(max_length=255, unique=True)
     family = models.CharField(max_length=120, blank=True, db_index=True)
-    list_price = models.DecimalField(null=True, blank=True, **MONEY)
+    list_price = money(null=True, blank=True)
     active = models.BooleanField(default=True)
 
     objects = ProductQuerySet.as_manager()
@@ -122,7 +126,7 @@ class PotentialOverride(models.Model):
     )
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.CASCADE)
     family = models.CharField(max_length=120, blank=True)
-    amount = models.DecimalField(**MONEY)
+    amount = money()
     note = models.CharField(max_length=255, blank=True)
 
     objects = AccountScopedQuerySet.as_manager()
@@ -188,7 +192,7 @@ class Opportunity(models.Model):
     type = models.CharField(max_length=16, choices=OpportunityType.choices, blank=True)
     stage = models.CharField(max_length=120, help_text="The stage label as the CRM names it.")
     status = models.CharField(max_length=8, choices=OpportunityStatus.choices, db_index=True)
-    amount = models.DecimalField(null=True, blank=True, **MONEY)
+    amount = money(null=True, blank=True)
     created_date = models.DateField(null=True, blank=True)
     close_date = models.DateField(null=True, blank=True, db_index=True)
     owner = models.ForeignKey(
@@ -221,8 +225,8 @@ class OpportunityLineItem(models.Model):
     external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="line_items")
     quantity = models.DecimalField(max_digits=14, decimal_places=2, default=1)
-    unit_price = models.DecimalField(null=True, blank=True, **MONEY)
-    amount = models.DecimalField(**MONEY)
+    unit_price = money(null=True, blank=True)
+    amount = money()
 
     def __str__(self) -> str:
         return f"{self.opportunity} / {self.product}"
@@ -265,7 +269,7 @@ class PurchaseLine(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="purchase_lines")
     date = models.DateField(db_index=True)
     quantity = models.DecimalField(max_digits=14, decimal_places=2, default=1)
-    amount = models.DecimalField(**MONEY)
+    amount = money()
 
     objects = AccountScopedQuerySet.as_manager()
 

@@ -38,7 +38,7 @@ def run_gunicorn(bind: str, workers: int) -> None:
 
     from accountplan.config.wsgi import application
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
