@@ -22,8 +22,7 @@ from accountplan.book.querysets import (
 )
 
 
-
-def money(**kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
+def money(**kwargs: Any) -> models.DecimalField:
     """A money amount: 16 digits with cents (up to 99 trillion)."""
     return models.DecimalField(max_digits=16, decimal_places=2, **kwargs)
 

@@ -24,7 +24,7 @@ def visible_account_filter(user: User, prefix: str = "") -> Q:
     return Q(**{f"{prefix}owner": user}) | Q(**{f"{prefix}team__user": user})
 
 
-class AccountQuerySet(models.QuerySet["Any"]):
+class AccountQuerySet(models.QuerySet[Any]):
     """Accounts, scoped."""
 
     def for_user(self, user: User) -> AccountQuerySet:
@@ -36,7 +36,7 @@ class AccountQuerySet(models.QuerySet["Any"]):
         return self.filter(pk__in=self.model.objects.filter(flt).values("pk"))
 
 
-class AccountScopedQuerySet(models.QuerySet["Any"]):
+class AccountScopedQuerySet(models.QuerySet[Any]):
     """Rows that belong to an account, scoped through it."""
 
     def for_user(self, user: User) -> AccountScopedQuerySet:
@@ -50,7 +50,7 @@ class AccountScopedQuerySet(models.QuerySet["Any"]):
         return self.filter(account__in=Account.objects.for_user(user).values("pk"))
 
 
-class ProductQuerySet(models.QuerySet["Any"]):
+class ProductQuerySet(models.QuerySet[Any]):
     """Products are the catalogue: every signed-in user may read them."""
 
     def for_user(self, user: User) -> ProductQuerySet:

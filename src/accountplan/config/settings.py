@@ -70,7 +70,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "accountplan.sqlite3",
+            "NAME": str(DATA_DIR / "accountplan.sqlite3"),
             # WAL lets the web server read while an import writes.
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
