@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> str:
+def server(tmp_path: Path) -> Iterator[str]:
     env = {**os.environ, "ACCOUNTPLAN_DATA_DIR": str(tmp_path), "WEB_CONCURRENCY": "1"}
     env.pop("DATABASE_URL", None)  # the embedded SQLite default, in a throwaway folder
     port = _free_port()
@@ -44,7 +45,8 @@ def server(tmp_path: Path) -> str:
                 break
             except OSError:
                 if process.poll() is not None:
-                    raise AssertionError(process.stderr.read().decode() if process.stderr else "")
+                    err = process.stderr.read().decode() if process.stderr else ""
+                    raise AssertionError(err) from None
                 time.sleep(0.2)
         yield base
     finally:
