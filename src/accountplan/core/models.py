@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -50,3 +53,34 @@ class User(AbstractUser):
     def can_edit_book(self) -> bool:
         """Admins and managers import data and change the book."""
         return self.is_superuser or self.role in BOOK_EDIT_ROLES
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts calling the JSON API on behalf of one user.
+
+    Only the sha256 of the token is stored: the token itself is shown once, when it is created.
+    ``prefix`` (the first characters) lets people tell their tokens apart in lists.
+    """
+
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        max_length=120, help_text="What the token is for, e.g. 'nightly export'."
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=16, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True, editable=False)
+    expires = models.DateTimeField(
+        null=True, blank=True, help_text="The token stops working at this time; blank: never."
+    )
+
+    class Meta:
+        ordering = ["user", "-created"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…) for {self.user}"
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        """True once the expiry time has passed."""
+        return self.expires is not None and self.expires <= (now or timezone.now())

@@ -1,0 +1,88 @@
+"""Pieces every API router shares: error bodies, declared error responses, pagination, 404s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+
+from accountplan.core.errors import NotFound
+
+#: Page size when the caller does not ask for one, and the most one page may hold.
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+class ErrorOut(Schema):
+    """The body of every 4xx that is not a validation error."""
+
+    detail: str = Field(..., examples=["Account 42 not found."])
+
+
+class ValidationErrorItem(Schema):
+    """One invalid input: where it is (``loc``) and what to fix (``msg``)."""
+
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    """422: the request's parameters or body did not validate."""
+
+    detail: list[ValidationErrorItem]
+
+
+#: Responses every authenticated operation may return besides its 200.
+AUTH_ERRORS: dict[int, Any] = {401: ErrorOut, 422: ValidationErrorOut}
+#: ... and those that read one object.
+DETAIL_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+class LimitOffset(PaginationBase):
+    """``?limit=&offset=`` pagination with a total ``count``; ``limit`` is at most 200.
+
+    A limit over the maximum is a 422 that says so, rather than a silently shorter page.
+    """
+
+    class Input(Schema):
+        limit: int = Field(
+            DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}."
+        )
+        offset: int = Field(0, ge=0, description="How many rows to skip.")
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(..., description="How many rows match, across all pages.")
+        limit: int
+        offset: int
+
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Any],
+        pagination: Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> dict[str, Any]:
+        """Slice one page and count the whole result (two queries)."""
+        offset, limit = pagination.offset, pagination.limit
+        return {
+            "items": list(queryset[offset : offset + limit]),
+            "count": queryset.count(),
+            "limit": limit,
+            "offset": offset,
+        }
+
+
+def get_visible[M: Model](queryset: QuerySet[M], pk: int, label: str) -> M:
+    """The object with ``pk`` from an already scoped queryset, or a 404.
+
+    The same 404 whether the object does not exist or the caller may not see it, so an
+    existence is never leaked.
+    """
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(f"{label} {pk} not found.")
+    return obj
