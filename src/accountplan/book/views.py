@@ -1,25 +1,112 @@
-"""Pages of the book of business (placeholder until the UI lands)."""
+"""Pages of the book of business: accounts list, account page, products list.
+
+Views stay thin: forms parse the query string, ``selectors`` build the scoped queries. List pages
+answer an htmx request with the results fragment only (the NetBox way), a plain GET with the page.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from accountplan.book.models import Account, Product
+from accountplan.book import selectors
+from accountplan.book.forms import AccountFilterForm, ProductFilterForm
+from accountplan.book.models import Account
+from accountplan.core.pagination import paginate
+
+if TYPE_CHECKING:
+    from accountplan.core.models import User
+
+OPPORTUNITY_PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (``login_required`` guarantees one)."""
+    return request.user  # type: ignore[return-value]
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    """An htmx swap gets the fragment; a history restore needs the whole page."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
 @login_required
 def account_list(request: HttpRequest) -> HttpResponse:
-    accounts = Account.objects.for_user(request.user)[:50]  # type: ignore[arg-type]
-    return render(request, "book/pages/account_list.html", {"accounts": accounts})
+    """Visible accounts with search, filters, sort and pagination."""
+    user = _user(request)
+    options = selectors.account_filter_options(user)
+    form = AccountFilterForm(request.GET, options)
+    values = form.parse()
+    base = selectors.accounts_with_figures(user)
+    accounts = selectors.filter_accounts(
+        base,
+        q=values["q"],
+        owner=values["owner"],
+        segment=values["segment"],
+        industry=values["industry"],
+        territory=values["territory"],
+    ).order_by(*selectors.order_fields(selectors.ACCOUNT_SORTS, values["sort"]))
+    page = paginate(request, accounts)
+    context: dict[str, Any] = {
+        "form": form,
+        "page_obj": page,
+        "sort": values["sort"],
+        "is_filtered": form.is_filtered,
+        # Only asked when the page is empty: "no accounts at all" vs "no match".
+        "book_is_empty": (not page.object_list and not base.exists()),
+    }
+    template = (
+        "book/partials/account_results.html"
+        if _wants_fragment(request)
+        else "book/pages/account_list.html"
+    )
+    return render(request, template, context)
 
 
 @login_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(Account.objects.for_user(request.user), pk=pk)  # type: ignore[arg-type]
-    return render(request, "book/pages/account_detail.html", {"account": account})
+    """One visible account: KPIs, opportunities, purchases, contacts, team, hierarchy."""
+    user = _user(request)
+    account = get_object_or_404(
+        Account.objects.for_user(user).select_related("owner", "parent"), pk=pk
+    )
+    overview = selectors.account_overview(user, account)
+    opportunities = Paginator(
+        selectors.account_opportunities(user, account), OPPORTUNITY_PAGE_SIZE
+    ).get_page(request.GET.get("opp_page"))
+    return render(
+        request,
+        "book/pages/account_detail.html",
+        {"account": account, "overview": overview, "opportunities": opportunities},
+    )
 
 
 @login_required
 def product_list(request: HttpRequest) -> HttpResponse:
-    products = Product.objects.for_user(request.user)  # type: ignore[arg-type]
-    return render(request, "book/pages/product_list.html", {"products": products})
+    """The product catalogue with how the visible book bought each product."""
+    user = _user(request)
+    form = ProductFilterForm(request.GET, selectors.product_families(user))
+    values = form.parse()
+    base = selectors.products_with_figures(user)
+    products = selectors.filter_products(base, q=values["q"], family=values["family"]).order_by(
+        *selectors.order_fields(selectors.PRODUCT_SORTS, values["sort"])
+    )
+    page = paginate(request, products, per_page=50)
+    context: dict[str, Any] = {
+        "form": form,
+        "page_obj": page,
+        "sort": values["sort"],
+        "is_filtered": form.is_filtered,
+        "catalogue_is_empty": (not page.object_list and not base.exists()),
+    }
+    template = (
+        "book/partials/product_results.html"
+        if _wants_fragment(request)
+        else "book/pages/product_list.html"
+    )
+    return render(request, template, context)

@@ -1,0 +1,377 @@
+"""Read helpers for the book's pages: every query starts from ``for_user`` and runs a fixed
+number of times per page, whatever the number of rows (no N+1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accountplan.book.choices import OpportunityStatus
+from accountplan.book.models import (
+    Account,
+    AccountTeamMember,
+    BuyingCenter,
+    Contact,
+    Opportunity,
+    Product,
+    PurchaseLine,
+)
+
+if TYPE_CHECKING:
+    from accountplan.core.models import User
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
+MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
+
+#: Sort keys of the accounts list → the ``order_by`` fields they stand for.
+ACCOUNT_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "industry": ("industry", "name"),
+    "segment": ("segment", "name"),
+    "territory": ("territory", "name"),
+    "employees": ("employees", "name"),
+    "revenue": ("annual_revenue", "name"),
+    "owner": ("owner__last_name", "owner__first_name", "owner__username", "name"),
+    "pipeline": ("open_pipeline", "name"),
+    "won": ("won_12m", "name"),
+}
+#: Sort keys of the products list.
+PRODUCT_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "family": ("family", "name"),
+    "price": ("list_price", "name"),
+    "accounts": ("accounts_bought", "name"),
+    "won": ("won_amount", "name"),
+}
+
+
+def twelve_months_before(day: dt.date) -> dt.date:
+    """The same calendar day a year earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def won_window(as_of: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The 12-month window ``(start, end]`` of the methodology: after start, on or before end."""
+    end = as_of or timezone.localdate()
+    return twelve_months_before(end), end
+
+
+def order_fields(sorts: dict[str, tuple[str, ...]], sort: str) -> list[Any]:
+    """``order_by`` expressions for a sort key such as ``-revenue``; blanks sort last."""
+    descending = sort.startswith("-")
+    fields = sorts[sort.lstrip("-")]
+    first = F(fields[0]).desc(nulls_last=True) if descending else F(fields[0]).asc(nulls_last=True)
+    # Ties break on the remaining fields in ascending order, then pk, so pages are stable.
+    return [first, *fields[1:], "pk"]
+
+
+# --- accounts list -------------------------------------------------------------------------------
+
+
+def accounts_with_figures(user: User, as_of: dt.date | None = None) -> QuerySet[Account]:
+    """Visible accounts with open pipeline and won-in-the-last-12-months, in one query.
+
+    Both sums aggregate over the single opportunities join, so no row is counted twice.
+    """
+    start, end = won_window(as_of)
+    return (
+        Account.objects.for_user(user)
+        .select_related("owner", "parent")
+        .annotate(
+            open_pipeline=Coalesce(
+                Sum(
+                    "opportunities__amount",
+                    filter=Q(opportunities__status=OpportunityStatus.OPEN),
+                ),
+                ZERO,
+                output_field=MONEY_FIELD,
+            ),
+            won_12m=Coalesce(
+                Sum(
+                    "opportunities__amount",
+                    filter=Q(
+                        opportunities__status=OpportunityStatus.WON,
+                        opportunities__close_date__gt=start,
+                        opportunities__close_date__lte=end,
+                    ),
+                ),
+                ZERO,
+                output_field=MONEY_FIELD,
+            ),
+        )
+    )
+
+
+def filter_accounts(
+    queryset: QuerySet[Account],
+    *,
+    q: str = "",
+    owner: int | None = None,
+    segment: str = "",
+    industry: str = "",
+    territory: str = "",
+) -> QuerySet[Account]:
+    """Narrow accounts by a search on name or external id and by exact filter values."""
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(external_id__icontains=q))
+    if owner is not None:
+        queryset = queryset.filter(owner_id=owner)
+    if segment:
+        queryset = queryset.filter(segment=segment)
+    if industry:
+        queryset = queryset.filter(industry=industry)
+    if territory:
+        queryset = queryset.filter(territory=territory)
+    return queryset
+
+
+@dataclass(frozen=True)
+class AccountFilterOptions:
+    """The values the accounts list filters offer, taken from the user's visible book."""
+
+    owners: list[tuple[int, str]]
+    segments: list[str]
+    industries: list[str]
+    territories: list[str]
+
+
+def account_filter_options(user: User) -> AccountFilterOptions:
+    """Distinct owners, segments, industries and territories present in the visible book."""
+    from accountplan.core.models import User as UserModel
+
+    visible = Account.objects.for_user(user)
+
+    def distinct(field_name: str) -> list[str]:
+        return list(
+            visible.exclude(**{field_name: ""})
+            .order_by(field_name)
+            .values_list(field_name, flat=True)
+            .distinct()
+        )
+
+    owners = UserModel.objects.filter(pk__in=visible.values("owner_id")).order_by(
+        "last_name", "first_name", "username"
+    )
+    return AccountFilterOptions(
+        owners=[(o.pk, str(o)) for o in owners],
+        segments=distinct("segment"),
+        industries=distinct("industry"),
+        territories=distinct("territory"),
+    )
+
+
+# --- account page --------------------------------------------------------------------------------
+
+
+@dataclass
+class StatusSummary:
+    """Count and sum of an account's opportunities in one status (open, won or lost)."""
+
+    status: str
+    label: str
+    count: int = 0
+    amount: Decimal = Decimal("0")
+
+
+@dataclass
+class AccountOverview:
+    """Figures and sections of the account page, each read with a fixed number of queries."""
+
+    account: Account
+    statuses: list[StatusSummary]
+    stages: list[dict[str, Any]]
+    won_12m: Decimal
+    win_rate: float | None
+    purchases: list[dict[str, Any]]
+    purchase_families: list[dict[str, Any]]
+    purchase_total: Decimal
+    contacts: list[Contact]
+    contact_count: int
+    team: list[AccountTeamMember]
+    children: list[Account]
+    buying_centers: list[BuyingCenter]
+
+    @property
+    def open_pipeline(self) -> Decimal:
+        return next(s.amount for s in self.statuses if s.status == OpportunityStatus.OPEN)
+
+    @property
+    def opportunity_count(self) -> int:
+        return sum(s.count for s in self.statuses)
+
+
+CONTACT_LIMIT = 200
+
+
+def account_overview(user: User, account: Account, as_of: dt.date | None = None) -> AccountOverview:
+    """Everything the account page shows besides the opportunity table, scoped to ``user``."""
+    start, end = won_window(as_of)
+    opps = Opportunity.objects.for_user(user).filter(account=account)
+
+    # One grouped query gives the stage table, the status totals and the win rate.
+    stage_rows = list(
+        opps.order_by()
+        .values("status", "stage")
+        .annotate(count=Count("pk"), amount=Coalesce(Sum("amount"), ZERO))
+        .order_by("status", "-amount", "stage")
+    )
+    statuses = [StatusSummary(s.value, str(s.label)) for s in OpportunityStatus]
+    by_status = {s.status: s for s in statuses}
+    for row in stage_rows:
+        summary = by_status.get(row["status"])
+        if summary is not None:
+            summary.count += row["count"]
+            summary.amount += row["amount"]
+    closed = by_status[OpportunityStatus.WON].count + by_status[OpportunityStatus.LOST].count
+    win_rate = by_status[OpportunityStatus.WON].count / closed if closed else None
+
+    won_12m = opps.filter(
+        status=OpportunityStatus.WON, close_date__gt=start, close_date__lte=end
+    ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+
+    purchases = list(
+        PurchaseLine.objects.for_user(user)
+        .filter(account=account)
+        .order_by()
+        .values("product_id", "product__name", "product__family")
+        .annotate(
+            last_date=Max("date"),
+            quantity=Sum("quantity"),
+            amount=Sum("amount"),
+            lines=Count("pk"),
+        )
+        .order_by("product__family", "product__name")
+    )
+    families: dict[str, dict[str, Any]] = {}
+    for row in purchases:
+        fam = families.setdefault(
+            row["product__family"],
+            {"family": row["product__family"], "amount": Decimal("0"), "products": 0},
+        )
+        fam["amount"] += row["amount"]
+        fam["products"] += 1
+
+    contacts_qs = Contact.objects.for_user(user).filter(account=account)
+    return AccountOverview(
+        account=account,
+        statuses=statuses,
+        stages=stage_rows,
+        won_12m=won_12m,
+        win_rate=win_rate,
+        purchases=purchases,
+        purchase_families=sorted(families.values(), key=lambda f: -f["amount"]),
+        purchase_total=sum((r["amount"] for r in purchases), Decimal("0")),
+        contacts=list(contacts_qs.select_related("reports_to")[:CONTACT_LIMIT]),
+        contact_count=contacts_qs.count(),
+        team=list(
+            AccountTeamMember.objects.for_user(user)
+            .filter(account=account)
+            .select_related("user")
+            .order_by("function", "user__last_name", "user__username")
+        ),
+        children=list(
+            Account.objects.for_user(user).filter(parent=account).select_related("owner")
+        ),
+        buying_centers=list(
+            BuyingCenter.objects.for_user(user)
+            .filter(account=account)
+            .annotate(contact_count=Count("contacts"))
+            .order_by("name")
+        ),
+    )
+
+
+def account_opportunities(user: User, account: Account) -> QuerySet[Opportunity]:
+    """The account's opportunities for the page's table: open first, then latest closes."""
+    return (
+        Opportunity.objects.for_user(user)
+        .filter(account=account)
+        .select_related("product", "owner")
+        .order_by("-status", F("close_date").desc(nulls_last=True), "name", "pk")
+    )
+
+
+# --- products ------------------------------------------------------------------------------------
+
+
+def products_with_figures(user: User) -> QuerySet[Product]:
+    """Products with how many visible accounts bought them and the won amount, in one query.
+
+    An account "bought" a product when it has a purchase line for it or a won opportunity on it.
+    Correlated subqueries keep the two figures from multiplying each other.
+    """
+    visible_accounts = Account.objects.for_user(user)
+    buyers = (
+        visible_accounts.filter(
+            Exists(
+                PurchaseLine.objects.filter(
+                    account=OuterRef("pk"), product=OuterRef(OuterRef("pk"))
+                )
+            )
+            | Exists(
+                Opportunity.objects.filter(
+                    account=OuterRef("pk"),
+                    product=OuterRef(OuterRef("pk")),
+                    status=OpportunityStatus.WON,
+                )
+            )
+        )
+        .order_by()
+        .values(n=Func(F("pk"), function="COUNT"))
+    )
+    won = (
+        Opportunity.objects.for_user(user)
+        .filter(product=OuterRef("pk"), status=OpportunityStatus.WON)
+        .order_by()
+        .values(total=Func(F("amount"), function="SUM", output_field=MONEY_FIELD))
+    )
+    return Product.objects.for_user(user).annotate(
+        accounts_bought=Coalesce(Subquery(buyers), Value(0)),
+        won_amount=Coalesce(
+            Subquery(won, output_field=MONEY_FIELD), ZERO, output_field=MONEY_FIELD
+        ),
+    )
+
+
+def filter_products(
+    queryset: QuerySet[Product], *, q: str = "", family: str = ""
+) -> QuerySet[Product]:
+    """Narrow products by a search on name or external id and by family."""
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(external_id__icontains=q))
+    if family:
+        queryset = queryset.filter(family=family)
+    return queryset
+
+
+def product_families(user: User) -> list[str]:
+    """The product families present in the catalogue."""
+    return list(
+        Product.objects.for_user(user)
+        .exclude(family="")
+        .order_by("family")
+        .values_list("family", flat=True)
+        .distinct()
+    )
