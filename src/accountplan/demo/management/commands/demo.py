@@ -1,0 +1,168 @@
+"""``accountplan demo``: migrate, write the synthetic demo book if the book is empty, print a
+login with a fresh password, then serve the app with gunicorn."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from typing import IO, Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from accountplan.book.models import Account
+from accountplan.core.models import User
+from accountplan.demo.services import (
+    USER_PREFIX,
+    DemoError,
+    DemoLogin,
+    ensure_demo_book,
+    reset_demo_logins,
+)
+
+
+def _as_of(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            f"--as-of {value!r} is not a date: give it as YYYY-MM-DD, e.g. 2026-03-31."
+        ) from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a demo database with a deterministic synthetic book of business, print a login "
+        "with a fresh password, and serve the app."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=42, help="Random seed (default 42).")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            default=None,
+            help="Date the book ends at, YYYY-MM-DD (default today). History runs three years "
+            "back; open deals close after it.",
+        )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="Size of the book: 1 is ~300 accounts, 0.1 is ~30 (default 1).",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the whole book of business and the demo users first, then regenerate.",
+        )
+        parser.add_argument(
+            "--noinput",
+            "--no-input",
+            "--yes",
+            dest="interactive",
+            action="store_false",
+            help="Do not ask for confirmation before --reset.",
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Stop after printing the login."
+        )
+        parser.add_argument(
+            "--bind",
+            default=os.environ.get("BIND", "127.0.0.1:8000"),
+            help="Address to serve on (default 127.0.0.1:8000, env BIND).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+            help="Gunicorn worker processes (default 2, env WEB_CONCURRENCY).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_of = _as_of(options["as_of"]) if options["as_of"] else dt.date.today()
+        scale: float = options["scale"]
+        if not 0 < scale <= 10:
+            raise CommandError(
+                f"--scale {scale} is out of range: give a number above 0 and up to 10."
+            )
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1.")
+        stream: IO[str] = getattr(self.stdout, "_out", sys.stdout)
+        console = Console(file=stream, highlight=False, soft_wrap=False)
+
+        if options["reset"] and options["interactive"]:
+            answer = input(
+                "--reset deletes every account, contact, deal, order and product, and the demo "
+                "users. Type 'yes' to continue: "
+            )
+            if answer.strip().lower() != "yes":
+                raise CommandError("Reset cancelled; nothing was changed.")
+
+        with console.status("Applying migrations…"):
+            call_command("migrate", interactive=False, verbosity=0)
+        console.print("[green]✓[/] Database migrated")
+
+        def progress(label: str, rows: int, seconds: float) -> None:
+            console.print(f"[green]✓[/] {label:<28} {rows:>8,} rows  {seconds:6.2f} s")
+
+        try:
+            with console.status(f"Writing the demo book (seed {options['seed']}, as of {as_of})…"):
+                summary = ensure_demo_book(
+                    options["seed"], as_of, scale=scale, reset=options["reset"], progress=progress
+                )
+        except DemoError as exc:
+            raise CommandError(str(exc)) from exc
+        if summary is None:
+            console.print(
+                f"The book already holds {Account.objects.count():,} accounts; kept as it is "
+                "(use --reset to start over)."
+            )
+        else:
+            console.print(
+                f"[bold]Demo book written[/] in {summary.seconds:.2f} s: "
+                f"{summary.counts.get('Accounts', 0):,} accounts, seed {summary.seed}, "
+                f"as of {summary.as_of}."
+            )
+
+        logins = reset_demo_logins()
+        console.print(self._panel(options["bind"], logins))
+        if options["no_serve"]:
+            return
+        from accountplan.core.management.commands.serve import run_gunicorn
+
+        console.print(f"Serving on http://{options['bind']}/ (Ctrl+C to stop)…")
+        run_gunicorn(options["bind"], options["workers"])
+
+    def _panel(self, bind: str, logins: list[DemoLogin]) -> Panel:
+        """The URL, the logins just reset and the other demo users, in one framed block."""
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column()
+        grid.add_row("URL", Text(f"http://{bind}/"))
+        for login in logins:
+            grid.add_row("", "")
+            grid.add_row("Username", Text(login.username))
+            grid.add_row("Password", Text(login.password))
+            grid.add_row("Sees", Text(login.description))
+        others = (
+            User.objects.filter(external_id__startswith=USER_PREFIX)
+            .exclude(username__in=[login.username for login in logins])
+            .order_by("role", "username")
+            .values_list("username", "role")
+        )
+        parts: list[Any] = [grid]
+        if others:
+            listing = ", ".join(f"{name} ({role})" for name, role in others)
+            parts.append(
+                Text(
+                    f"\nOther demo users (no password; set one in the admin): {listing}",
+                    style="dim",
+                )
+            )
+        return Panel(Group(*parts), title="accountplan demo", expand=False)
