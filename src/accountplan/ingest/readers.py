@@ -1,0 +1,191 @@
+"""Reading CSV and XLSX files into rows of text, saying how they were decoded."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from accountplan.ingest.errors import ImportFailed
+
+DELIMITERS = [",", ";", "\t", "|"]
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Table:
+    """A file read as text: its header, its data rows with their 1-based file line, how."""
+
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+    format: str  # "csv" or "xlsx"
+    encoding: str = ""
+    encoding_note: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+    other_sheets: list[str] = field(default_factory=list)
+    blank_lines: int = 0
+
+    @property
+    def delimiter_name(self) -> str:
+        """The delimiter in words (``semicolon``)."""
+        return DELIMITER_NAMES.get(self.delimiter, self.delimiter)
+
+
+def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> Table:
+    """Read ``data`` (a CSV or XLSX file's bytes) into a :class:`Table`.
+
+    Raises :class:`ImportFailed` with a message that says what is wrong and how to fix it.
+    """
+    if not data or not data.strip():
+        raise ImportFailed("The file is empty: export it again with a header row and data rows.")
+    if data.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(data, sheet)
+    if sheet:
+        raise ImportFailed(f"--sheet {sheet!r} only applies to XLSX files; this is a text file.")
+    text, encoding, note = decode(data)
+    return _read_csv(text, encoding, note)
+
+
+def decode(data: bytes) -> tuple[str, str, str]:
+    """Decode bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", "UTF-16 with byte order mark"
+        except UnicodeDecodeError as exc:
+            raise ImportFailed("The file claims to be UTF-16 but is not valid UTF-16.") from exc
+    if b"\x00" in data[:65536]:
+        raise ImportFailed(
+            "The file is not a text (CSV) file: it contains binary data. "
+            "Upload a CSV (UTF-8 or Windows-1252) or an XLSX workbook."
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", "UTF-8 with byte order mark"
+    try:
+        return data.decode("utf-8"), "utf-8", ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        encoding = "cp1252"
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        encoding = "latin-1"
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
+    if controls > max(3, len(text) // 100):
+        raise ImportFailed(
+            "The file could not be decoded as text (not UTF-8, and as Windows-1252 it is full of "
+            "control characters). Save it as CSV UTF-8 and upload it again."
+        )
+    return (
+        text,
+        encoding,
+        f"not valid UTF-8: decoded as {'Windows-1252' if encoding == 'cp1252' else 'Latin-1'}",
+    )
+
+
+def sniff_delimiter(text: str) -> str:
+    """Pick the delimiter that splits the header (and agrees with the next line) best."""
+    lines = [ln for ln in text.splitlines() if ln.strip()][:2]
+    best, best_score = ",", 0
+    for delim in DELIMITERS:
+        counts = [len(next(csv.reader([ln], delimiter=delim))) - 1 for ln in lines]
+        score = counts[0] if counts else 0
+        if len(counts) > 1 and counts[1] != counts[0]:
+            score = min(counts)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _read_csv(text: str, encoding: str, note: str) -> Table:
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    headers: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    blank = 0
+    last_line = 0
+    try:
+        for record in reader:
+            start = last_line + 1
+            last_line = reader.line_num
+            if headers is None:
+                if not any(v.strip() for v in record):
+                    continue
+                headers = [h.strip() for h in record]
+                continue
+            if not any(v.strip() for v in record):
+                blank += 1
+                continue
+            rows.append((start, record))
+    except csv.Error as exc:
+        raise ImportFailed(f"Line {reader.line_num}: the CSV is malformed ({exc}).") from exc
+    if headers is None:
+        raise ImportFailed("The file is empty: export it again with a header row and data rows.")
+    return Table(headers, rows, "csv", encoding, note, delimiter, blank_lines=blank)
+
+
+def cell_text(value: object) -> str:
+    """An XLSX cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    return str(value)
+
+
+def _read_xlsx(data: bytes, sheet: str | None) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken zip/xml
+        raise ImportFailed(
+            f"The file is not a readable XLSX workbook ({exc.__class__.__name__}). "
+            "Save it again from Excel as .xlsx, or export a CSV."
+        ) from exc
+    try:
+        names = list(wb.sheetnames)
+        if sheet:
+            if sheet not in names:
+                raise ImportFailed(
+                    f"The workbook has no sheet {sheet!r}; its sheets are: {', '.join(names)}."
+                )
+            chosen = sheet
+        else:
+            chosen = names[0]
+        ws = wb[chosen]
+        headers: list[str] | None = None
+        rows: list[tuple[int, list[str]]] = []
+        blank = 0
+        for idx, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            record = [cell_text(v) for v in values]
+            if not any(v.strip() for v in record):
+                if headers is not None:
+                    blank += 1
+                continue
+            if headers is None:
+                headers = [h.strip() for h in record]
+                while headers and not headers[-1]:
+                    headers.pop()
+                continue
+            rows.append((idx, record))
+    finally:
+        wb.close()
+    if headers is None:
+        raise ImportFailed(f"The sheet {chosen!r} is empty: no header row and no data.")
+    others = [n for n in names if n != chosen]
+    return Table(headers, rows, "xlsx", sheet=chosen, other_sheets=others, blank_lines=blank)
