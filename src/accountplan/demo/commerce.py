@@ -371,7 +371,7 @@ def _subscription(
             status="open",
             quantity=quantity,
             discount=discount,
-            created=anniversary - dt.timedelta(days=rng.randint(60, 90)),
+            created=min(as_of, anniversary - dt.timedelta(days=rng.randint(60, 90))),
             close=anniversary,
             rng=rng,
         )
