@@ -43,7 +43,13 @@ from accountplan.book.schemas import (
     TeamMemberOut,
 )
 from accountplan.core.api_auth import api_user
-from accountplan.core.api_common import AUTH_ERRORS, DETAIL_ERRORS, LimitOffset, get_visible
+from accountplan.core.api_common import (
+    AUTH_ERRORS,
+    DETAIL_ERRORS,
+    LimitOffset,
+    ObjectId,
+    get_visible,
+)
 
 router = Router(tags=["book"])
 
@@ -75,7 +81,7 @@ def list_accounts(
 
 
 @router.get("/accounts/{account_id}", response=_one(AccountDetailOut), summary="Get an account")
-def get_account(request: HttpRequest, account_id: int) -> Account:
+def get_account(request: HttpRequest, account_id: ObjectId) -> Account:
     """One account with the ids of its visible subsidiaries, its buying centers and its team."""
     user = api_user(request)
     account = get_visible(_accounts(request), account_id, "Account")
@@ -116,7 +122,7 @@ def list_buying_centers(
 @router.get(
     "/buying-centers/{center_id}", response=_one(BuyingCenterOut), summary="Get a buying center"
 )
-def get_buying_center(request: HttpRequest, center_id: int) -> BuyingCenter:
+def get_buying_center(request: HttpRequest, center_id: ObjectId) -> BuyingCenter:
     """One buying center."""
     return get_visible(_buying_centers(request), center_id, "Buying center")
 
@@ -134,7 +140,7 @@ def list_products(request: HttpRequest, filters: Query[ProductFilter]) -> QueryS
 
 
 @router.get("/products/{product_id}", response=_one(ProductOut), summary="Get a product")
-def get_product(request: HttpRequest, product_id: int) -> Product:
+def get_product(request: HttpRequest, product_id: ObjectId) -> Product:
     """One product."""
     return get_visible(Product.objects.for_user(api_user(request)), product_id, "Product")
 
@@ -160,7 +166,7 @@ def list_opportunities(
 @router.get(
     "/opportunities/{opportunity_id}", response=_one(OpportunityOut), summary="Get an opportunity"
 )
-def get_opportunity(request: HttpRequest, opportunity_id: int) -> Opportunity:
+def get_opportunity(request: HttpRequest, opportunity_id: ObjectId) -> Opportunity:
     """One deal."""
     return get_visible(_opportunities(request), opportunity_id, "Opportunity")
 
@@ -184,7 +190,7 @@ def list_purchase_lines(
 @router.get(
     "/purchase-lines/{line_id}", response=_one(PurchaseLineOut), summary="Get a purchase line"
 )
-def get_purchase_line(request: HttpRequest, line_id: int) -> PurchaseLine:
+def get_purchase_line(request: HttpRequest, line_id: ObjectId) -> PurchaseLine:
     """One purchase line."""
     return get_visible(_purchase_lines(request), line_id, "Purchase line")
 
@@ -204,7 +210,7 @@ def list_contacts(request: HttpRequest, filters: Query[ContactFilter]) -> QueryS
 
 
 @router.get("/contacts/{contact_id}", response=_one(ContactOut), summary="Get a contact")
-def get_contact(request: HttpRequest, contact_id: int) -> Contact:
+def get_contact(request: HttpRequest, contact_id: ObjectId) -> Contact:
     """One contact."""
     return get_visible(_contacts(request), contact_id, "Contact")
 
@@ -224,7 +230,7 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilter]) -> Que
 
 
 @router.get("/activities/{activity_id}", response=_one(ActivityOut), summary="Get an activity")
-def get_activity(request: HttpRequest, activity_id: int) -> Activity:
+def get_activity(request: HttpRequest, activity_id: ObjectId) -> Activity:
     """One activity."""
     return get_visible(_activities(request), activity_id, "Activity")
 

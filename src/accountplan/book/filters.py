@@ -21,6 +21,7 @@ from accountplan.book.choices import (
     OpportunityType,
     TeamFunction,
 )
+from accountplan.core.api_common import FilterText, ObjectId
 
 
 class AccountSort(StrEnum):
@@ -46,23 +47,23 @@ class AccountFilter(FilterSchema):
     """Filters of ``GET /api/accounts``."""
 
     q: Annotated[
-        str | None,
+        FilterText | None,
         FilterLookup(["name__icontains", "external_id__icontains"]),
         Field(description="Part of the name or the external id."),
     ] = None
     owner: Annotated[
-        str | None,
+        FilterText | None,
         FilterLookup("owner__username__iexact"),
         Field(description="The owner's username."),
     ] = None
-    owner_id: Annotated[int | None, FilterLookup("owner_id")] = None
-    segment: Annotated[str | None, FilterLookup("segment__iexact")] = None
-    industry: Annotated[str | None, FilterLookup("industry__iexact")] = None
-    territory: Annotated[str | None, FilterLookup("territory__iexact")] = None
-    country: Annotated[str | None, FilterLookup("country__iexact")] = None
+    owner_id: Annotated[ObjectId | None, FilterLookup("owner_id")] = None
+    segment: Annotated[FilterText | None, FilterLookup("segment__iexact")] = None
+    industry: Annotated[FilterText | None, FilterLookup("industry__iexact")] = None
+    territory: Annotated[FilterText | None, FilterLookup("territory__iexact")] = None
+    country: Annotated[FilterText | None, FilterLookup("country__iexact")] = None
     status: Annotated[AccountStatus | None, FilterLookup("status")] = None
     parent: Annotated[
-        int | None,
+        ObjectId | None,
         FilterLookup("parent_id"),
         Field(description="Only the subsidiaries of this account id."),
     ] = None
@@ -77,27 +78,29 @@ class AccountFilter(FilterSchema):
 class BuyingCenterFilter(FilterSchema):
     """Filters of ``GET /api/buying-centers``."""
 
-    account: Annotated[int | None, FilterLookup("account_id")] = None
+    account: Annotated[ObjectId | None, FilterLookup("account_id")] = None
     kind: Annotated[BuyingCenterKind | None, FilterLookup("kind")] = None
-    q: Annotated[str | None, FilterLookup("name__icontains")] = None
+    q: Annotated[FilterText | None, FilterLookup("name__icontains")] = None
 
 
 class ProductFilter(FilterSchema):
     """Filters of ``GET /api/products``."""
 
-    family: Annotated[str | None, FilterLookup("family__iexact")] = None
+    family: Annotated[FilterText | None, FilterLookup("family__iexact")] = None
     active: Annotated[bool | None, FilterLookup("active")] = None
-    q: Annotated[str | None, FilterLookup(["name__icontains", "external_id__icontains"])] = None
+    q: Annotated[FilterText | None, FilterLookup(["name__icontains", "external_id__icontains"])] = (
+        None
+    )
 
 
 class OpportunityFilter(FilterSchema):
     """Filters of ``GET /api/opportunities``."""
 
-    account: Annotated[int | None, FilterLookup("account_id")] = None
+    account: Annotated[ObjectId | None, FilterLookup("account_id")] = None
     status: Annotated[OpportunityStatus | None, FilterLookup("status")] = None
     type: Annotated[OpportunityType | None, FilterLookup("type")] = None
-    product: Annotated[int | None, FilterLookup("product_id")] = None
-    owner: Annotated[int | None, FilterLookup("owner_id")] = None
+    product: Annotated[ObjectId | None, FilterLookup("product_id")] = None
+    owner: Annotated[ObjectId | None, FilterLookup("owner_id")] = None
     close_date_from: Annotated[
         date | None,
         FilterLookup("close_date__gte"),
@@ -113,8 +116,8 @@ class OpportunityFilter(FilterSchema):
 class PurchaseLineFilter(FilterSchema):
     """Filters of ``GET /api/purchase-lines``."""
 
-    account: Annotated[int | None, FilterLookup("account_id")] = None
-    product: Annotated[int | None, FilterLookup("product_id")] = None
+    account: Annotated[ObjectId | None, FilterLookup("account_id")] = None
+    product: Annotated[ObjectId | None, FilterLookup("product_id")] = None
     date_from: Annotated[date | None, FilterLookup("date__gte")] = None
     date_to: Annotated[date | None, FilterLookup("date__lte")] = None
 
@@ -122,9 +125,9 @@ class PurchaseLineFilter(FilterSchema):
 class ContactFilter(FilterSchema):
     """Filters of ``GET /api/contacts``."""
 
-    account: Annotated[int | None, FilterLookup("account_id")] = None
+    account: Annotated[ObjectId | None, FilterLookup("account_id")] = None
     q: Annotated[
-        str | None,
+        FilterText | None,
         FilterLookup(
             [
                 "first_name__icontains",
@@ -140,7 +143,7 @@ class ContactFilter(FilterSchema):
 class ActivityFilter(FilterSchema):
     """Filters of ``GET /api/activities``."""
 
-    account: Annotated[int | None, FilterLookup("account_id")] = None
+    account: Annotated[ObjectId | None, FilterLookup("account_id")] = None
     kind: Annotated[ActivityKind | None, FilterLookup("kind")] = None
     date_from: Annotated[date | None, FilterLookup("date__gte")] = None
     date_to: Annotated[date | None, FilterLookup("date__lte")] = None
@@ -149,6 +152,6 @@ class ActivityFilter(FilterSchema):
 class TeamMemberFilter(FilterSchema):
     """Filters of ``GET /api/account-teams``."""
 
-    account: Annotated[int | None, FilterLookup("account_id")] = None
-    user: Annotated[int | None, FilterLookup("user_id")] = None
+    account: Annotated[ObjectId | None, FilterLookup("account_id")] = None
+    user: Annotated[ObjectId | None, FilterLookup("user_id")] = None
     function: Annotated[TeamFunction | None, FilterLookup("function")] = None

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -21,6 +22,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -309,7 +311,14 @@ def account_opportunities(user: User, account: Account) -> QuerySet[Opportunity]
         Opportunity.objects.for_user(user)
         .filter(account=account)
         .select_related("product", "owner")
-        .order_by("-status", F("close_date").desc(nulls_last=True), "name", "pk")
+        .alias(
+            status_rank=Case(
+                When(status=OpportunityStatus.OPEN, then=Value(0)),
+                When(status=OpportunityStatus.WON, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("status_rank", F("close_date").desc(nulls_last=True), "name", "pk")
     )
 
 

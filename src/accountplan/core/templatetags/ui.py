@@ -48,8 +48,7 @@ def money_short(value: Any) -> str:
     for threshold, suffix in ((Decimal("1e9"), "B"), (Decimal("1e6"), "M"), (Decimal("1e3"), "K")):
         if number >= threshold:
             scaled = number / threshold
-            text = f"{scaled:,.1f}".removesuffix(".0")
-            return f"{sign}${text}{suffix}"
+            return f"{sign}${scaled:,.1f}{suffix}"
     return f"{sign}${number:,.0f}"
 
 
