@@ -99,3 +99,12 @@ def test_it_refuses_to_take_over_a_real_users_name() -> None:
     with pytest.raises(CommandError, match=r"jordan\.lee"):
         run()
     assert not m.Account.objects.exists()
+
+
+def test_reset_without_a_terminal_says_to_add_noinput(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_terminal(prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr(builtins, "input", no_terminal)
+    with pytest.raises(CommandError, match="--noinput"):
+        call_command("demo", *ARGS, "--reset", stdout=io.StringIO())

@@ -108,13 +108,13 @@ def choose_products(
     """The products an account buys: families by industry affinity and size, then products."""
     _, affinity = names.INDUSTRIES[account.industry]
     size = SIZE_FACTOR[account.segment]
+    popularity = {c.name: c.popularity for c in names.CATALOGUE}
     chosen: list[ProductRow] = []
     for index, family in enumerate(names.FAMILIES):
         # Every customer runs the core platform; the rest follows industry and size.
         if index > 0 and rng.random() >= affinity[index] * size:
             continue
         in_family = [p for p in catalogue if p.family == family]
-        popularity = {c.name: c.popularity for c in names.CATALOGUE}
         picked = [
             p
             for p in in_family

@@ -19,6 +19,7 @@ from django.db import models, transaction
 from accountplan.book import models as m
 from accountplan.core.models import Role, User
 from accountplan.demo.generator import DEMO_AE, generate_book
+from accountplan.demo.names import VENDOR_DOMAIN
 from accountplan.demo.rows import ContactRow, DemoBook
 
 #: Demo users carry this external-id prefix, so ``--reset`` removes them and nobody else.
@@ -345,7 +346,7 @@ def _write_users(book: DemoBook) -> dict[str, int]:
                 username=u.username,
                 first_name=u.first_name,
                 last_name=u.last_name,
-                email=f"{u.username}@{'northbeam.example.com'}",
+                email=f"{u.username}@{VENDOR_DOMAIN}",
                 role=u.role,
                 title=u.title,
                 territory=u.territory,
@@ -440,7 +441,7 @@ def reset_demo_logins() -> list[DemoLogin]:
     if user is None:
         user = User(username=DEMO_LOGIN, external_id=f"{USER_PREFIX}{DEMO_LOGIN}")
     user.first_name, user.last_name = "Demo", "Manager"
-    user.email = "demo@northbeam.example.com"
+    user.email = f"demo@{VENDOR_DOMAIN}"
     user.role = Role.MANAGER
     user.title = "Sales manager (demo login)"
     user.is_staff = user.is_superuser = user.is_active = True

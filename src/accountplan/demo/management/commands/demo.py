@@ -97,10 +97,16 @@ class Command(BaseCommand):
         console = Console(file=stream, highlight=False, soft_wrap=False)
 
         if options["reset"] and options["interactive"]:
-            answer = input(
-                "--reset deletes every account, contact, deal, order and product, and the demo "
-                "users. Type 'yes' to continue: "
-            )
+            try:
+                answer = input(
+                    "--reset deletes every account, contact, deal, order and product, and the "
+                    "demo users. Type 'yes' to continue: "
+                )
+            except EOFError:
+                raise CommandError(
+                    "--reset needs a confirmation and there is no terminal to ask on: "
+                    "add --noinput to reset without asking."
+                ) from None
             if answer.strip().lower() != "yes":
                 raise CommandError("Reset cancelled; nothing was changed.")
 
