@@ -129,3 +129,29 @@ def test_bad_parameters_are_a_422_naming_the_parameter(
     detail = response.json()["detail"]
     name = url.split("?")[-1].split("=")[0] if "?" in url else "account_id"
     assert any(error["loc"][-1] == name for error in detail), detail
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/accounts/99999999999999999999", "account_id"),
+        ("/api/accounts?owner_id=99999999999999999999", "owner_id"),
+        ("/api/opportunities?account=99999999999999999999", "account"),
+        ("/api/accounts?offset=99999999999999999999", "offset"),
+        ("/api/accounts?q=%00", "q"),
+        ("/api/contacts?q=" + "x" * 201, "q"),
+        ("/api/users?territory=a%00b", "territory"),
+    ],
+)
+def test_out_of_range_ids_and_nul_text_are_422_not_a_database_error(
+    manager: User, alice: Client, url: str, name: str
+) -> None:
+    response = alice.get(url)
+    assert response.status_code == 422
+    assert any(error["loc"][-1] == name for error in response.json()["detail"])
+
+
+def test_a_token_name_with_nul_is_a_422(manager: User, alice: Client) -> None:
+    response = alice.post("/api/tokens", {"name": "a\x00b"}, content_type="application/json")
+    assert response.status_code == 422
+    assert "NUL" in response.json()["detail"][0]["msg"]

@@ -11,7 +11,14 @@ from ninja.pagination import paginate
 
 from accountplan.book.schemas import UserOut
 from accountplan.core.api_auth import api_user, session_auth
-from accountplan.core.api_common import AUTH_ERRORS, DETAIL_ERRORS, ErrorOut, LimitOffset
+from accountplan.core.api_common import (
+    AUTH_ERRORS,
+    DETAIL_ERRORS,
+    ErrorOut,
+    FilterText,
+    LimitOffset,
+    ObjectId,
+)
 from accountplan.core.models import ApiToken, Role, User
 from accountplan.core.tokens import create_token, revoke_token, tokens_of
 
@@ -30,12 +37,12 @@ class UserFilter(FilterSchema):
     """Filters of ``GET /api/users``."""
 
     q: Annotated[
-        str | None,
+        FilterText | None,
         FilterLookup(["username__icontains", "first_name__icontains", "last_name__icontains"]),
         Field(description="Part of the username, first or last name."),
     ] = None
     role: Annotated[Role | None, FilterLookup("role")] = None
-    territory: Annotated[str | None, FilterLookup("territory__iexact")] = None
+    territory: Annotated[FilterText | None, FilterLookup("territory__iexact")] = None
     active: Annotated[
         bool | None, Field(description="Default true; false lists deactivated users.")
     ] = True
@@ -64,7 +71,7 @@ class TokenCreatedOut(TokenOut):
 class TokenIn(Schema):
     """What a new token is for, and how many days it lives (none: until revoked)."""
 
-    name: str = Field(..., min_length=1, max_length=120)
+    name: Annotated[FilterText, Field(min_length=1, max_length=120)]
     expires_in_days: int | None = Field(None, ge=1, le=3650)
 
 
@@ -114,7 +121,7 @@ def create_my_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[s
     response={204: None, **DETAIL_ERRORS},
     summary="Revoke one of my API tokens",
 )
-def revoke_my_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_my_token(request: HttpRequest, token_id: ObjectId) -> tuple[int, None]:
     """Revoke one of the caller's own tokens; someone else's token is a 404."""
     revoke_token(token_id, owner=api_user(request))
     return 204, None

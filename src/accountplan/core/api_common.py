@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
+from pydantic import AfterValidator
 
 from accountplan.core.errors import NotFound
 
 #: Page size when the caller does not ask for one, and the most one page may hold.
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+#: Beyond this an offset is surely a mistake (and past 2**63 the databases overflow).
+MAX_OFFSET = 1_000_000_000
+#: The largest id a database row can have (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def _printable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character (\\x00)")
+    return value
+
+
+#: A row id in a path or a filter: a bigger number is a 422, not a database overflow.
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: Free text in a filter: at most 200 characters, no NUL (PostgreSQL refuses it in text).
+FilterText = Annotated[str, Field(max_length=200), AfterValidator(_printable)]
+
 
 class ErrorOut(Schema):
     """The body of every 4xx that is not a validation error."""
@@ -51,7 +69,7 @@ class LimitOffset(PaginationBase):
         limit: int = Field(
             DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}."
         )
-        offset: int = Field(0, ge=0, description="How many rows to skip.")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many rows to skip.")
 
     class Output(Schema):
         items: list[Any]
