@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from accountplan.ingest.querysets import ImportRunQuerySet
 from accountplan.ingest.report import Status
 
 
@@ -45,6 +46,8 @@ class ImportRun(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
     rejects_csv = models.TextField(blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -135,10 +135,7 @@ def _run(
         spec, em, table, accept_suggestions=options.accept_suggestions, progress=tick("validate")
     )
     validator.bind()
-    report.columns = {
-        header: field
-        for field, (_i, header) in sorted(validator.bound.items(), key=lambda kv: kv[1])
-    }
+    report.columns = validator.column_map()
     report.unmapped_columns = validator.unmapped
     if validator.file_issues:
         report.errors = validator.file_issues
@@ -322,3 +319,68 @@ def _record(
     run.file_data = None  # the file is not needed once the run is done
     run.save()
     report.run_id = run.pk
+
+
+@dataclass
+class Preview:
+    """The first rows of a file as the mapping reads them, before anything is written."""
+
+    report: ImportReport
+    fields: list[str]
+    rows: list[dict[str, Any]]
+
+
+def preview_import(
+    entity: str,
+    source: ImportSource,
+    mapping: Mapping | str,
+    *,
+    options: ImportOptions,
+    limit: int = 10,
+) -> Preview:
+    """Read ``source``, bind its columns and convert the first ``limit`` rows; write nothing."""
+    report = ImportReport(entity=entity, file=source.name, mapping=str(mapping))
+    fields: list[str] = []
+    rows: list[dict[str, Any]] = []
+    try:
+        spec = get_entity(entity)
+        the_mapping = resolve_mapping(mapping)
+        report.mapping = the_mapping.name
+        table = read_table(source.data, source.name, sheet=options.sheet)
+        _describe_table(report, table)
+        report.rows_read = len(table.rows)
+        validator = Validator(
+            spec,
+            the_mapping.for_entity(spec.name),
+            table,
+            accept_suggestions=options.accept_suggestions,
+        )
+        validator.bind()
+        report.columns = validator.column_map()
+        report.unmapped_columns = validator.unmapped
+        report.errors = list(validator.file_issues)
+        if not table.rows:
+            report.errors.append(Issue(1, "", "", "the file has a header but no data rows"))
+        if report.errors:
+            return Preview(report, fields, rows)
+        fields = validator.written_fields
+        for row in validator.run(limit=limit):
+            shown = {f: _display(row, f, validator) for f in fields}
+            rows.append({"line": row.line, "values": shown, "errors": row.errors})
+            report.errors.extend(row.errors)
+        report.warnings = validator.warnings.as_list()
+    except ImportFailed as exc:
+        report.errors.insert(0, Issue(1, "", "", exc.message))
+    return Preview(report, fields, rows)
+
+
+def _display(row: Row, field: str, validator: Validator) -> str:
+    if field in row.pending:
+        return f"{validator.cell(row.raw, field)} (a row of this file)"
+    if field in row.create:
+        return f"{row.create[field]} (new)"
+    value = row.data.get(field)
+    spec = validator.spec.field(field)
+    if spec.kind == "ref":
+        return validator.cell(row.raw, field) if value is not None else ""
+    return "" if value is None else str(value)

@@ -142,6 +142,13 @@ class Validator:
                     )
                 )
 
+    def column_map(self) -> dict[str, str]:
+        """Source column → the field(s) it fills, in file order."""
+        out: dict[int, tuple[str, list[str]]] = {}
+        for f, (idx, header) in self.bound.items():
+            out.setdefault(idx, (header, []))[1].append(f)
+        return {header: ", ".join(fields) for _i, (header, fields) in sorted(out.items())}
+
     def required_fields(self) -> list[str]:
         """Fields every row needs (external id when the entity has no natural key)."""
         req = [f.name for f in self.spec.fields if f.required]
@@ -182,11 +189,11 @@ class Validator:
         idx = self.bound[f][0]
         return raw[idx].strip() if idx < len(raw) else ""
 
-    def run(self) -> list[Row]:
-        """Validate every row; returns them all (check ``row.ok``)."""
+    def run(self, limit: int | None = None) -> list[Row]:
+        """Validate every row (or the first ``limit``); returns them all (check ``row.ok``)."""
         self._index_file_rows()
         ncols = len(self.table.headers)
-        for i, (line, raw) in enumerate(self.table.rows):
+        for i, (line, raw) in enumerate(self.table.rows[:limit]):
             row = Row(i, line, raw)
             if len(raw) > ncols and any(v.strip() for v in raw[ncols:]):
                 row.errors.append(
@@ -208,9 +215,10 @@ class Validator:
             self.rows.append(row)
             if self.progress and i % 500 == 0:
                 self.progress(i)
-        self._duplicates()
-        self._cycles()
-        self._cascade()
+        if limit is None:
+            self._duplicates()
+            self._cycles()
+            self._cascade()
         return self.rows
 
     def _index_file_rows(self) -> None:

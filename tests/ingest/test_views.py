@@ -1,0 +1,237 @@
+"""The import pages: upload → preview → run → report → downloads, and who may use them."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from accountplan.book.models import Account, Opportunity
+from accountplan.core.models import Role, User
+from accountplan.ingest.models import ImportRun
+from tests.factories import UserFactory
+from tests.ingest.conftest import table_counts
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client: Client, name: str, data: bytes, **fields: object):
+    payload = {"entity": "accounts", "mapping": "maven", "file": SimpleUploadedFile(name, data)}
+    payload.update(fields)
+    return client.post(reverse("ingest:import_new"), payload)
+
+
+@pytest.fixture
+def manager_client(client: Client, manager: User) -> Client:
+    client.force_login(manager)
+    return client
+
+
+class TestTheWholeFlow:
+    def test_upload_preview_run_and_report(self, manager_client: Client, maven_dir: Path):
+        response = upload(manager_client, "accounts.csv", (maven_dir / "accounts.csv").read_bytes())
+        run = ImportRun.objects.get()
+        assert response.status_code == 302
+        assert response.url == reverse("ingest:import_preview", args=[run.pk])
+        assert run.file_data is not None and run.status == "pending"
+        assert Account.objects.count() == 0
+
+        preview = manager_client.get(response.url)
+        html = preview.content.decode()
+        assert preview.status_code == 200
+        assert "account → <strong>name, external_id</strong>" in html
+        assert "First 10 rows as mapped" in html
+        assert "Acme Corporation" in html
+        assert Account.objects.count() == 0
+
+        ran = manager_client.post(response.url)
+        assert ran.status_code == 302
+        assert ran.url == reverse("ingest:import_detail", args=[run.pk])
+        run.refresh_from_db()
+        assert (run.status, run.created, run.file_data) == ("imported", 85, None)
+        assert Account.objects.count() == 85
+
+        report = manager_client.get(ran.url).content.decode()
+        assert "Imported 85 rows" in report
+        assert "looks like a typo of &#x27;Technology&#x27;" in report
+        assert "Download rejects (CSV)" not in report
+
+        # A finished run cannot be run again from its preview URL.
+        again = manager_client.post(response.url)
+        assert again.status_code == 302 and Account.objects.count() == 85
+
+    def test_a_refused_file_reports_every_error_and_offers_downloads(
+        self, manager_client: Client, maven_dir: Path
+    ):
+        for entity, name in (("accounts", "accounts.csv"), ("products", "products.csv")):
+            upload(manager_client, name, (maven_dir / name).read_bytes(), entity=entity)
+            manager_client.post(
+                reverse("ingest:import_preview", args=[ImportRun.objects.first().pk])
+            )
+        response = upload(
+            manager_client,
+            "sales_pipeline.csv",
+            (maven_dir / "sales_pipeline.csv").read_bytes(),
+            entity="opportunities",
+        )
+        manager_client.post(response.url)
+        run = ImportRun.objects.first()
+        assert run.status == "refused"
+        assert Opportunity.objects.count() == 0
+
+        page = manager_client.get(reverse("ingest:import_detail", args=[run.pk])).content.decode()
+        assert page.count('class="error-row"') == 1480 + 1425
+        assert "GTX Pro" in page
+        assert "Download rejects (CSV)" in page
+
+        rejects = manager_client.get(reverse("ingest:import_rejects", args=[run.pk]))
+        assert rejects["Content-Type"].startswith("text/csv")
+        rows = list(csv.DictReader(rejects.content.decode().splitlines()))
+        assert len(rows) == run.rejected == 2683
+        assert all(r["reason"] for r in rows)
+
+        report = manager_client.get(reverse("ingest:import_report_json", args=[run.pk]))
+        data = json.loads(report.content)
+        assert data["status"] == "refused" and data["rows_read"] == 8800
+        assert len(data["errors"]) == 1480 + 1425
+
+    def test_skip_invalid_from_the_web(self, manager_client: Client, maven_dir: Path):
+        for entity, name in (("accounts", "accounts.csv"), ("products", "products.csv")):
+            upload(manager_client, name, (maven_dir / name).read_bytes(), entity=entity)
+            manager_client.post(
+                reverse("ingest:import_preview", args=[ImportRun.objects.first().pk])
+            )
+        response = upload(
+            manager_client,
+            "sales_pipeline.csv",
+            (maven_dir / "sales_pipeline.csv").read_bytes(),
+            entity="opportunities",
+            skip_invalid="on",
+            accept_suggestions="on",
+        )
+        manager_client.post(response.url)
+        run = ImportRun.objects.first()
+        assert run.status == "imported_with_rejects"
+        assert Opportunity.objects.count() + run.rejected == 8800
+
+    def test_dry_run_writes_nothing(self, manager_client: Client, maven_dir: Path):
+        response = upload(
+            manager_client, "accounts.csv", (maven_dir / "accounts.csv").read_bytes(), dry_run="on"
+        )
+        manager_client.post(response.url)
+        run = ImportRun.objects.get()
+        assert (run.status, run.created) == ("dry_run", 85)
+        assert Account.objects.count() == 0
+
+
+class TestBadInput:
+    def test_a_file_over_50_mb_is_refused_with_a_message(self, manager_client: Client):
+        big = b"account\n" + b"x" * (50 * 1024 * 1024)
+        response = upload(manager_client, "big.csv", big)
+        assert response.status_code == 400
+        assert "uploads are limited to 50 MB" in response.content.decode()
+        assert ImportRun.objects.count() == 0
+
+    def test_a_broken_mapping_file_is_a_clear_error(self, manager_client: Client):
+        response = upload(
+            manager_client,
+            "a.csv",
+            b"name\nAcme\n",
+            mapping="custom",
+            mapping_file=SimpleUploadedFile("m.toml", b"[accounts.columns\nname = 'name'"),
+        )
+        assert response.status_code == 400
+        assert "not valid TOML" in response.content.decode()
+
+    def test_a_mapping_without_the_entity_is_a_clear_error(self, manager_client: Client):
+        response = upload(manager_client, "a.csv", b"x\n1\n", entity="contacts")
+        assert response.status_code == 400
+        assert "The maven mapping has no contacts section" in response.content.decode()
+
+    def test_an_uploaded_mapping_is_used(self, manager_client: Client):
+        toml = b'[accounts.columns]\n"Company" = "name"\n"Id" = "external_id"\n'
+        response = upload(
+            manager_client,
+            "a.csv",
+            b"Id;Company\nA1;Acme \xe9tude\n",
+            mapping="custom",
+            mapping_file=SimpleUploadedFile("mine.toml", toml),
+        )
+        manager_client.post(response.url)
+        assert Account.objects.get().name == "Acme étude"
+        assert ImportRun.objects.get().mapping_name == "mine"
+
+    def test_user_text_is_escaped_in_the_report(self, manager_client: Client):
+        response = upload(
+            manager_client,
+            "x.csv",
+            b"account,employees\n<script>alert(1)</script>,many\n",
+        )
+        manager_client.post(response.url)
+        page = manager_client.get(
+            reverse("ingest:import_detail", args=[ImportRun.objects.get().pk])
+        ).content.decode()
+        assert "<script>alert(1)</script>" not in page
+        assert "not a number" in page
+        assert Account.objects.count() == 0
+
+    def test_posting_without_a_csrf_token_is_refused(self, manager: User):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(manager)
+        response = upload(client, "a.csv", b"account\nAcme\n")
+        assert response.status_code == 403
+        assert ImportRun.objects.count() == 0
+
+
+class TestWhoMayImport:
+    @pytest.mark.parametrize("role", [Role.VIEWER, Role.ACCOUNT_EXECUTIVE, Role.MARKETING])
+    def test_others_get_403_everywhere_but_a_read_only_list(
+        self, client: Client, manager: User, role: str, maven_dir: Path
+    ):
+        client.force_login(manager)
+        upload(client, "accounts.csv", (maven_dir / "accounts.csv").read_bytes())
+        run = ImportRun.objects.get()
+        client.post(reverse("ingest:import_preview", args=[run.pk]))
+        other = UserFactory(role=role)
+        before = table_counts()
+        client.force_login(other)
+        for name in ("import_preview", "import_detail", "import_rejects", "import_report_json"):
+            response = client.get(reverse(f"ingest:{name}", args=[run.pk]))
+            assert response.status_code == 403, name
+            assert "Only managers and admins" in response.content.decode()
+        assert client.get(reverse("ingest:import_new")).status_code == 403
+        response = upload(client, "accounts.csv", b"account\nSneaky\n")
+        assert response.status_code == 403
+        assert table_counts() == before
+        assert ImportRun.objects.count() == 1
+
+        listing = client.get(reverse("ingest:import_list"))
+        assert listing.status_code == 200
+        assert "New import" not in listing.content.decode()
+
+    def test_anonymous_users_are_sent_to_log_in(self, client: Client):
+        response = client.get(reverse("ingest:import_list"))
+        assert response.status_code == 302 and "/login/" in response.url
+
+    def test_the_list_is_newest_first_paginated_and_has_an_empty_state(
+        self, manager_client: Client, manager: User
+    ):
+        empty = manager_client.get(reverse("ingest:import_list")).content.decode()
+        assert "No imports yet" in empty
+        for i in range(30):
+            ImportRun.objects.create(
+                user=manager,
+                entity="accounts",
+                mapping_name="maven",
+                file_name=f"file-{i:02d}.csv",
+                status="imported",
+            )
+        first = manager_client.get(reverse("ingest:import_list")).content.decode()
+        assert "file-29.csv" in first and "file-04.csv" not in first
+        second = manager_client.get(reverse("ingest:import_list") + "?page=2").content.decode()
+        assert "file-04.csv" in second and "file-29.csv" not in second
