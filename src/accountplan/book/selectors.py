@@ -237,8 +237,10 @@ def account_overview(user: User, account: Account, as_of: dt.date | None = None)
         opps.order_by()
         .values("status", "stage")
         .annotate(count=Count("pk"), amount=Coalesce(Sum("amount"), ZERO))
-        .order_by("status", "-amount", "stage")
     )
+    # Open stages first (where the work is), then won, then lost; bigger amounts first.
+    rank = {OpportunityStatus.OPEN: 0, OpportunityStatus.WON: 1, OpportunityStatus.LOST: 2}
+    stage_rows.sort(key=lambda r: (rank.get(r["status"], 3), -r["amount"], r["stage"]))
     statuses = [StatusSummary(s.value, str(s.label)) for s in OpportunityStatus]
     by_status = {s.status: s for s in statuses}
     for row in stage_rows:
