@@ -154,3 +154,11 @@ def test_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url(account))
     assert response.status_code == 200
+
+
+def test_404_page_explains_and_links_back(client: Client, ae: User, book: Book) -> None:
+    response = signed_in(client, ae).get(url(book.charlies))
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "belongs to an account you cannot see" in html
+    assert "Initech" not in html
