@@ -36,6 +36,8 @@ def test_filter_search_sort_and_paginate(login: Any, live_server: Any, manager: 
     assert page.locator("#account-results tbody tr").count() == 25
     assert "Showing 1–25 of 32" in page.inner_text("#account-results")
 
+    # A marker on window survives only if htmx swaps fragments instead of reloading the page.
+    page.evaluate("window.__noReload = true")
     # Page 2 through the pagination bar.
     page.click("#account-results .pagination a[rel=next]")
     page.wait_for_url(lambda url: "page=2" in url)
@@ -61,6 +63,7 @@ def test_filter_search_sort_and_paginate(login: Any, live_server: Any, manager: 
     page.fill("input[name=q]", "alpha")
     page.wait_for_function("document.querySelectorAll('#account-results tbody tr').length === 1")
     assert table_names(page) == ["Alpha Enterprise"]
+    assert page.evaluate("window.__noReload") is True
     page.fill("input[name=q]", "no-such-account")
     page.wait_for_selector("text=No accounts match these filters")
     page.click("#account-results >> text=Clear filters")
