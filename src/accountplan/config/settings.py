@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # ninja's own templates and static files: the API docs page works offline, without a CDN.
+    "ninja",
     "accountplan.core",
     "accountplan.book",
     "accountplan.ingest",
