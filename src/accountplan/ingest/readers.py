@@ -88,14 +88,25 @@ def decode(data: bytes) -> tuple[str, str, str]:
 
 
 def sniff_delimiter(text: str) -> str:
-    """Pick the delimiter that splits the header (and agrees with the next line) best."""
-    lines = [ln for ln in text.splitlines() if ln.strip()][:2]
-    best, best_score = ",", 0
+    """Pick the delimiter that splits the header into most columns, consistently with the rows."""
+    sample = text[:65536]
+    best, best_score = ",", 0.0
     for delim in DELIMITERS:
-        counts = [len(next(csv.reader([ln], delimiter=delim))) - 1 for ln in lines]
-        score = counts[0] if counts else 0
-        if len(counts) > 1 and counts[1] != counts[0]:
-            score = min(counts)
+        records: list[list[str]] = []
+        try:
+            for record in csv.reader(io.StringIO(sample, newline=""), delimiter=delim):
+                if any(v.strip() for v in record):
+                    records.append(record)
+                if len(records) >= 6:
+                    break
+        except csv.Error:
+            continue
+        if not records or len(records[0]) < 2:
+            continue
+        width = len(records[0])
+        rest = records[1:5]  # the last one may be cut off by the sample
+        consistent = all(len(r) == width for r in rest)
+        score = (width - 1) * (1.0 if consistent else 0.5)
         if score > best_score:
             best, best_score = delim, score
     return best

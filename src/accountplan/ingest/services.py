@@ -122,8 +122,6 @@ def _run(
     table = read_table(source.data, source.name, sheet=options.sheet)
     _describe_table(report, table)
     report.rows_read = len(table.rows)
-    if not table.rows:
-        raise ImportFailed("The file has a header but no data rows: there is nothing to import.")
 
     def tick(phase: str) -> Callable[[int], None] | None:
         if options.progress is None:
@@ -142,6 +140,8 @@ def _run(
         report.status = Status.REFUSED
         report.message = "Refused: the file's columns do not fit the mapping. Nothing was written."
         return
+    if not table.rows:
+        raise ImportFailed("The file has a header but no data rows: there is nothing to import.")
     rows = validator.run()
     valid = [r for r in rows if r.ok]
     invalid = [r for r in rows if not r.ok]

@@ -54,6 +54,9 @@ def plan(v: Validator, rows: list[Row]) -> Plan:
     for existing in model._default_manager.values(*sorted(load)):
         if existing.get("external_id"):
             by_ext[existing["external_id"]] = existing
+            # Salesforce reports show the 15-character form of the API's 18-character ids.
+            if len(existing["external_id"]) == 18 and existing["external_id"].isalnum():
+                by_ext.setdefault(existing["external_id"][:15], existing)
         by_nk.setdefault(("nk", *(existing[a] for a in nk_attrs)), []).append(existing)
     result = Plan()
     recs: dict[int, dict[str, Any]] = {}
@@ -78,6 +81,8 @@ def plan(v: Validator, rows: list[Row]) -> Plan:
         rec = found
         values = _values(v, row, attrs)
         changes = {a: val for a, val in values.items() if rec.get(a) != val}
+        if str(rec.get("external_id") or "")[:15] == changes.get("external_id"):
+            del changes["external_id"]  # keep the 18-character id over the report's 15
         for f, attr in self_attrs.items():
             if f in row.pending:
                 # A row created by this import cannot be referenced yet: always a change.
