@@ -13,6 +13,34 @@ from accountplan.demo.generator import DEMO_AE, generate_book
 from accountplan.demo.rows import DemoBook
 
 AS_OF = dt.date(2025, 6, 30)
+#: The methodology's window for this as-of date: after 2024-06-30, up to 2025-06-30.
+WINDOW_START = dt.date(2024, 6, 30)
+SUBSCRIPTIONS = {"seat", "license"}
+
+Sale = tuple[str, str, dt.date, Decimal]
+
+
+def won_deals(book: DemoBook) -> list[Sale]:
+    """(account, product, close date, amount) of every won deal."""
+    return [
+        (o.account, o.product, o.close_date, o.amount)
+        for o in book.opportunities
+        if o.status == "won"
+    ]
+
+
+def orders(book: DemoBook) -> list[Sale]:
+    """(account, product, order date, amount) of every purchase line."""
+    return [(p.account, p.product, p.date, p.amount) for p in book.purchase_lines]
+
+
+def last_twelve_months(book: DemoBook) -> Counter[str]:
+    """Revenue per account as the analytics count it: won deals plus orders in the window."""
+    revenue: Counter[str] = Counter()
+    for account, _, day, amount in won_deals(book) + orders(book):
+        if WINDOW_START < day <= AS_OF:
+            revenue[account] += amount
+    return revenue
 
 
 @pytest.fixture(scope="module")
@@ -113,14 +141,72 @@ def test_some_accounts_go_silent(book: DemoBook) -> None:
     assert len(recent) >= len(book.accounts) / 2
 
 
+def test_no_sale_is_both_a_won_deal_and_an_order_line(book: DemoBook) -> None:
+    """The analytics add won deals and orders up, so each sale must be recorded once."""
+    deals, lines = won_deals(book), orders(book)
+    assert len(deals) >= 1000 and len(lines) >= 1000
+    assert not set(deals) & set(lines)
+    # Not even the same product on the same day for the same account.
+    assert not {d[:3] for d in deals} & {line[:3] for line in lines}
+
+
+def test_subscriptions_sell_through_deals_and_run_rate_products_through_orders(
+    book: DemoBook,
+) -> None:
+    unit = {p.external_id: p.unit for p in book.products}
+    assert {unit[line.product] for line in book.purchase_lines} == {"service", "hardware", "usage"}
+    run_rate_deals = Counter(
+        o.type
+        for o in book.opportunities
+        if o.status == "won" and unit[o.product] not in SUBSCRIPTIONS
+    )
+    # Only the first purchase of a run-rate product is a deal; the reorders are order lines.
+    assert "cross_sell" in run_rate_deals
+    assert set(run_rate_deals) <= {"new", "cross_sell"}
+    assert sum(run_rate_deals.values()) < len(book.purchase_lines) / 5
+    first_deal: dict[tuple[str, str], dt.date] = {}
+    for account, product, day, _ in won_deals(book):
+        if unit[product] not in SUBSCRIPTIONS:
+            assert (account, product) not in first_deal, "a run-rate product is sold by deal twice"
+            first_deal[account, product] = day
+    for account, product, day, _ in orders(book):
+        assert day > first_deal.get((account, product), dt.date.min)
+    renewed = {o.product for o in book.opportunities if o.type == "renewal"}
+    assert renewed and all(unit[p] in SUBSCRIPTIONS for p in renewed)
+
+
+def test_recent_revenue_is_plausible_against_the_customers_size(book: DemoBook) -> None:
+    revenue = last_twelve_months(book)
+    annual = {a.external_id: a.annual_revenue for a in book.accounts}
+    assert len(revenue) >= len(book.accounts) / 2
+    shares = sorted(amount / annual[account] for account, amount in revenue.items())
+    # A vendor's share of a customer's own revenue: always small, usually tiny.
+    assert shares[-1] < Decimal("0.05"), shares[-5:]
+    assert median(shares) < Decimal("0.005")
+    prospects = {a.external_id for a in book.accounts if a.status == "prospect"}
+    assert not prospects & set(revenue)
+
+
+def test_gross_margin_follows_the_revenue_the_analytics_count(book: DemoBook) -> None:
+    revenue = last_twelve_months(book)
+    with_margin = [a for a in book.accounts if a.gross_margin is not None]
+    assert len(with_margin) >= len(book.accounts) / 2
+    for account in with_margin:
+        ratio = account.gross_margin / revenue[account.external_id]
+        assert Decimal("0.549") <= ratio <= Decimal("0.781"), account
+    for account in book.accounts:
+        if account.gross_margin is None:
+            assert revenue[account.external_id] == 0 or account.status == "prospect"
+
+
 def test_white_space_follows_industry(book: DemoBook) -> None:
     """Logistics firms buy field operations; banks almost never do."""
     family = {p.external_id: p.family for p in book.products}
     industry = {a.external_id: a.industry for a in book.accounts}
     buyers: dict[str, set[str]] = defaultdict(set)
-    for line in book.purchase_lines:
-        if family[line.product] == "Field Operations":
-            buyers[industry[line.account]].add(line.account)
+    for account, product, _, _ in won_deals(book) + orders(book):
+        if family[product] == "Field Operations":
+            buyers[industry[account]].add(account)
     customers = Counter(a.industry for a in book.accounts if a.status != "prospect")
     logistics = len(buyers["Logistics & Transportation"]) / customers["Logistics & Transportation"]
     banks = len(buyers["Financial Services"]) / customers["Financial Services"]
@@ -130,8 +216,8 @@ def test_white_space_follows_industry(book: DemoBook) -> None:
 
 def test_bigger_accounts_buy_more(book: DemoBook) -> None:
     revenue: Counter[str] = Counter()
-    for line in book.purchase_lines:
-        revenue[line.account] += int(line.amount)
+    for account, _, _, amount in won_deals(book) + orders(book):
+        revenue[account] += int(amount)
     by_segment: dict[str, list[int]] = defaultdict(list)
     for account in book.accounts:
         if revenue[account.external_id]:

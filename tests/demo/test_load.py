@@ -6,7 +6,9 @@ Written once for the module (a few seconds), read by every test, deleted at the 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -84,6 +86,24 @@ def test_purchase_lines_end_near_the_as_of_date() -> None:
     assert m.PurchaseLine.objects.count() >= 1000
     last = m.PurchaseLine.objects.aggregate(last=Max("date"))["last"]
     assert AS_OF - dt.timedelta(days=14) <= last <= AS_OF
+
+
+def test_each_sale_is_counted_once_and_recent_revenue_is_plausible() -> None:
+    """Won deals and order lines are added up by the analytics: no sale may be in both."""
+    key = ("account_id", "product_id", "close_date", "amount")
+    won = list(m.Opportunity.objects.filter(status=OpportunityStatus.WON).values_list(*key))
+    ordered = list(m.PurchaseLine.objects.values_list("account_id", "product_id", "date", "amount"))
+    assert len(won) >= 1000 and len(ordered) >= 1000
+    assert not set(won) & set(ordered)
+    # Current revenue in the methodology's window: after 2024-06-30, up to the as-of date.
+    revenue: dict[int, Decimal] = defaultdict(Decimal)
+    for account, _, day, amount in won + ordered:
+        if dt.date(2024, 6, 30) < day <= AS_OF:
+            revenue[account] += amount
+    annual = dict(m.Account.objects.values_list("id", "annual_revenue"))
+    assert len(revenue) >= m.Account.objects.count() / 2
+    for account, amount in revenue.items():
+        assert amount < annual[account] / 20, account
 
 
 def test_contacts_form_org_charts_inside_their_account() -> None:

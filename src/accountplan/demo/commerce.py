@@ -3,6 +3,11 @@
 Pure functions of a ``random.Random`` and plain rows. The buying follows the industry affinities
 and sizes of ``names``, so white space, peers' revenue per employee and propensity look real:
 hospitals buy security rather than field kits, an enterprise buys more seats than a shop.
+
+Every sale is recorded exactly once, as a won deal or as an order line, never both, because the
+analytics add the two up. Subscriptions (seats, licences) are sold, upsold and renewed through
+deals and have no order lines. Run-rate products (services, hardware, usage) are first bought
+through a won new-business or cross-sell deal, then reordered through order lines only.
 """
 
 from __future__ import annotations
@@ -29,6 +34,16 @@ CENT = Decimal("0.01")
 #: The book covers three years of history before the as-of date.
 HISTORY_DAYS = 3 * 365
 SIZE_FACTOR = {"Enterprise": 1.0, "Mid-market": 0.8, "SMB": 0.55}
+#: Units sold as annual subscriptions, through deals only.
+SUBSCRIPTION_UNITS = frozenset({"seat", "license"})
+#: Run-rate units: days between two reorders of one account (a cell draws its own pace).
+REORDER_DAYS = {"usage": (28, 33), "service": (30, 110), "hardware": (45, 160)}
+#: Smaller firms reorder services and hardware less often (usage is billed monthly for all).
+PACE_FACTOR = {"Enterprise": 1.0, "Mid-market": 1.3, "SMB": 2.0}
+#: Chance that an account stops reordering a run-rate product after an order.
+LAPSE_CHANCE = 0.015
+#: A firm buys no annual licence dearer than this per employee (no $96k platform for 20 people).
+LICENCE_PER_EMPLOYEE = Decimal(2000)
 PRODUCT_SIZE_FACTOR = {"Enterprise": 1.15, "Mid-market": 1.0, "SMB": 0.7}
 
 
@@ -99,6 +114,8 @@ def base_quantity(rng: random.Random, product: ProductRow, account: AccountRow, 
         return rng.randint(1, top)
     if product.unit == "service":
         return min(120, max(3, round(math.sqrt(emp) * 0.6 * k)))
+    if product.unit == "usage":
+        return min(200, max(1, round(emp * 0.002 * k)))
     return min(400, max(2, round(emp * 0.01 * k)))
 
 
@@ -114,7 +131,12 @@ def choose_products(
         # Every customer runs the core platform; the rest follows industry and size.
         if index > 0 and rng.random() >= affinity[index] * size:
             continue
-        in_family = [p for p in catalogue if p.family == family]
+        in_family = [
+            p
+            for p in catalogue
+            if p.family == family
+            and (p.unit != "license" or p.list_price <= account.employees * LICENCE_PER_EMPLOYEE)
+        ]
         picked = [
             p
             for p in in_family
@@ -228,12 +250,12 @@ def account_commerce(
         first_kind = "new" if position == 0 else "cross_sell"
         center = pick_center()
         quantity = base_quantity(rng, product, account, k)
-        if product.unit in ("seat", "license"):
+        if product.unit in SUBSCRIPTION_UNITS:
             _subscription(
                 rng, book, ids, ctx, product, center, adopted, first_kind, quantity, discount
             )
         else:
-            _one_off(rng, book, ids, ctx, product, center, adopted, first_kind, quantity, discount)
+            _run_rate(rng, book, ids, ctx, product, center, adopted, first_kind, quantity, discount)
 
     # Cross-sells tried and lost, and open pipeline on white space and upsells.
     owned_ids = {p.external_id for p in owned}
@@ -297,7 +319,10 @@ def _subscription(
     quantity: int,
     discount: Decimal,
 ) -> None:
-    """An annual subscription: an order and a won deal each year, renewals, upsells, churn."""
+    """An annual subscription, sold through deals only: the first sale, renewals, upsells, churn.
+
+    No order lines: the won deal is the sale.
+    """
     as_of = book.as_of
     start = as_of - dt.timedelta(days=HISTORY_DAYS)
     year = 0
@@ -324,13 +349,9 @@ def _subscription(
                 close=anniversary,
                 rng=rng,
             )
-            if not lost:
-                book.purchase_lines.append(
-                    _line(ids, ctx, product, center, anniversary, quantity, discount)
-                )
         if lost:
             return
-        # Mid-term upsell: more seats, ordered when won.
+        # Mid-term upsell: more seats, added to the subscription when won.
         if product.unit == "seat" and rng.random() < 0.25:
             upsell_day = anniversary + dt.timedelta(days=rng.randint(60, 300))
             extra = max(5, round(quantity * rng.uniform(0.1, 0.4)))
@@ -352,9 +373,6 @@ def _subscription(
                     rng=rng,
                 )
                 if won:
-                    book.purchase_lines.append(
-                        _line(ids, ctx, product, center, upsell_day, extra, discount)
-                    )
                     quantity += extra
         if product.unit == "seat":
             quantity = max(5, round(quantity * rng.uniform(0.95, 1.2)))
@@ -377,7 +395,7 @@ def _subscription(
         )
 
 
-def _one_off(
+def _run_rate(
     rng: random.Random,
     book: DemoBook,
     ids: Counters,
@@ -389,33 +407,44 @@ def _one_off(
     quantity: int,
     discount: Decimal,
 ) -> None:
-    """Services and hardware: bought once, sometimes again in a later year."""
+    """Services, hardware and usage: a won deal for the first purchase, then reorders.
+
+    The first purchase is the deal's sale and has no order line; every later purchase is an order
+    line and has no deal. Reorders come at the cell's own pace until the account leaves or, now
+    and then, stops buying the product.
+    """
     as_of = book.as_of
     start = as_of - dt.timedelta(days=HISTORY_DAYS)
-    day = adopted
-    kind = first_kind
     end = ctx.churn_date or as_of
+    if adopted >= start:
+        _deal(
+            ids,
+            ctx,
+            product,
+            center,
+            kind=first_kind,
+            status="won",
+            quantity=quantity,
+            discount=discount,
+            created=adopted - dt.timedelta(days=rng.randint(20, 80)),
+            close=adopted,
+            rng=rng,
+        )
+    low, high = REORDER_DAYS[product.unit]
+    pace = rng.uniform(low, high)
+    if product.unit != "usage":
+        pace *= PACE_FACTOR[ctx.account.segment]
+    share = {"usage": (0.8, 1.25), "service": (0.12, 0.45), "hardware": (0.1, 0.4)}[product.unit]
+    day = adopted + dt.timedelta(days=max(7, round(pace * rng.uniform(0.7, 1.3))))
     while day <= end:
         if day >= start:
-            _deal(
-                ids,
-                ctx,
-                product,
-                center,
-                kind=kind,
-                status="won",
-                quantity=quantity,
-                discount=discount,
-                created=day - dt.timedelta(days=rng.randint(20, 80)),
-                close=day,
-                rng=rng,
-            )
-            book.purchase_lines.append(_line(ids, ctx, product, center, day, quantity, discount))
-        if rng.random() >= 0.35:
+            ordered = max(1, round(quantity * rng.uniform(*share)))
+            book.purchase_lines.append(_line(ids, ctx, product, center, day, ordered, discount))
+        if day >= start and rng.random() < LAPSE_CHANCE:
             return
-        day += dt.timedelta(days=rng.randint(200, 500))
-        kind = "upsell"
-        quantity = max(1, round(quantity * rng.uniform(0.5, 1.2)))
+        if rng.random() < 0.1:
+            quantity = max(1, round(quantity * rng.uniform(0.9, 1.2)))
+        day += dt.timedelta(days=max(7, round(pace * rng.uniform(0.7, 1.3))))
 
 
 def _prospect_deals(

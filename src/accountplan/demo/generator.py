@@ -21,6 +21,7 @@ from accountplan.demo.commerce import (
     AccountContext,
     Counters,
     account_commerce,
+    add_years,
     money,
 )
 from accountplan.demo.engagement import activities, contact_roles
@@ -386,12 +387,12 @@ def _team(
 
 
 def _finances(rng: random.Random, book: DemoBook) -> list[AccountRow]:
-    """Gross margin from the last twelve months' orders; a few accounts cost more than they earn."""
-    since = book.as_of - dt.timedelta(days=365)
-    revenue: dict[str, Decimal] = {}
-    for line in book.purchase_lines:
-        if since < line.date <= book.as_of:
-            revenue[line.account] = revenue.get(line.account, Decimal(0)) + line.amount
+    """Gross margin from the last twelve months' revenue; a few accounts cost more than they earn.
+
+    Revenue is counted as the analytics count it: won deals by close date plus order lines by
+    order date, after the as-of date minus 12 calendar months and up to the as-of date.
+    """
+    revenue = recent_revenue(book)
     rows: list[AccountRow] = []
     for account in book.accounts:
         recent = revenue.get(account.external_id, Decimal(0))
@@ -407,6 +408,18 @@ def _finances(rng: random.Random, book: DemoBook) -> list[AccountRow]:
             cost = min(money(recent * share + fixed), money(margin * Decimal("0.9")))
         rows.append(replace(account, gross_margin=margin, cost_to_serve=cost))
     return rows
+
+
+def recent_revenue(book: DemoBook) -> dict[str, Decimal]:
+    """Account external id → revenue of the 12 months up to the as-of date (won deals + orders)."""
+    since = add_years(book.as_of, -1)
+    revenue: dict[str, Decimal] = {}
+    sales = [(o.account, o.close_date, o.amount) for o in book.opportunities if o.status == "won"]
+    sales += [(p.account, p.date, p.amount) for p in book.purchase_lines]
+    for account, day, amount in sales:
+        if since < day <= book.as_of:
+            revenue[account] = revenue.get(account, Decimal(0)) + amount
+    return revenue
 
 
 def _overrides(rng: random.Random, book: DemoBook) -> list[PotentialOverrideRow]:
@@ -437,4 +450,4 @@ def _overrides(rng: random.Random, book: DemoBook) -> list[PotentialOverrideRow]
     return rows
 
 
-__all__ = ["DEMO_AE", "FULL_SIZE", "HISTORY_DAYS", "generate_book"]
+__all__ = ["DEMO_AE", "FULL_SIZE", "HISTORY_DAYS", "generate_book", "recent_revenue"]

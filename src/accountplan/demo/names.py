@@ -18,9 +18,11 @@ EMAIL_DOMAIN_SUFFIX = "example.com"
 class CatalogueProduct:
     """One product of the catalogue: how it is priced and how much of it an account needs.
 
-    ``unit`` is ``seat`` (priced per user per year, quantity grows with employees), ``license``
-    (a flat annual subscription, one or a few per account), ``service`` (priced per day, bought
-    once) or ``hardware`` (priced per kit, bought once).
+    ``unit`` says how it is sold. Subscriptions, sold and renewed through deals only: ``seat``
+    (priced per user per year, quantity grows with employees) and ``license`` (a flat annual
+    subscription, one or a few per account). Run-rate products, first bought through a deal and
+    then reordered through order lines: ``service`` (priced per day), ``hardware`` (per kit or
+    pack) and ``usage`` (per block of metered consumption, ordered monthly).
     """
 
     name: str
@@ -51,6 +53,7 @@ CATALOGUE: tuple[CatalogueProduct, ...] = (
     CatalogueProduct("Insight Data Warehouse", "Analytics", Decimal("38000"), "license", 0.35),
     CatalogueProduct("Insight Embedded", "Analytics", Decimal("27000"), "license", 0.25),
     CatalogueProduct("Insight AI Assistant", "Analytics", Decimal("300"), "seat", 0.3),
+    CatalogueProduct("Insight Compute Credits", "Analytics", Decimal("250"), "usage", 0.4),
     CatalogueProduct("Shield Identity", "Security & Compliance", Decimal("72"), "seat", 0.75),
     CatalogueProduct(
         "Shield Audit Trail", "Security & Compliance", Decimal("16000"), "license", 0.5
@@ -65,6 +68,9 @@ CATALOGUE: tuple[CatalogueProduct, ...] = (
     CatalogueProduct("FieldSync Scheduling", "Field Operations", Decimal("21000"), "license", 0.5),
     CatalogueProduct("FieldSync Asset Tracking", "Field Operations", Decimal("150"), "seat", 0.4),
     CatalogueProduct("FieldSync Sensor Kit", "Field Operations", Decimal("2400"), "hardware", 0.3),
+    CatalogueProduct(
+        "FieldSync Spare Parts Pack", "Field Operations", Decimal("380"), "hardware", 0.35
+    ),
     CatalogueProduct("Implementation Services", "Services", Decimal("1800"), "service", 0.6),
     CatalogueProduct("Premium Support", "Services", Decimal("18000"), "license", 0.5),
     CatalogueProduct("Training Workshop", "Services", Decimal("4500"), "service", 0.45),
