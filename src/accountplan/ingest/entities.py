@@ -230,7 +230,7 @@ ENTITIES: dict[str, EntitySpec] = {
                 FieldSpec("email", "email", max_length=254),
                 FieldSpec("phone", max_length=60),
             ),
-            natural_key=("account", "email"),
+            natural_key=("account", "first_name", "last_name"),
             description="People at accounts; reports-to draws the org chart.",
         ),
         EntitySpec(

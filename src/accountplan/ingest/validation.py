@@ -457,7 +457,7 @@ class Validator:
             if value in (None, ""):
                 if f == "function":
                     value = "sales"
-                elif f not in ("email", "quantity"):
+                elif f not in ("quantity", "first_name"):
                     return None
             parts.append(value)
         return ("nk", *parts)
