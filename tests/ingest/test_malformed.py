@@ -261,3 +261,15 @@ class TestMappingProblems:
         )
         assert report.status == Status.REFUSED
         assert "not mapped to open, won or lost" in report.errors[0].reason
+
+
+def test_the_mapping_example_in_the_docs_is_valid():
+    import re
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "imports.md"
+    example = re.findall(r"```toml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)[0]
+    mapping = parse_mapping(example)
+    assert mapping.name == "erp-de"
+    assert set(mapping.entities) == {"accounts", "opportunities", "purchases", "users"}
+    assert mapping.entities["opportunities"].values["type"]["verlängerung"] == "renewal"

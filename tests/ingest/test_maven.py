@@ -311,3 +311,12 @@ class TestCommandLine:
         rows = read_csv(rejects)
         assert len(rows) == 1425
         assert Opportunity.objects.count() == 8800 - 1425
+
+
+def test_progress_bar_goes_to_stderr_when_asked(maven_dir: Path, capsys):
+    call_command(
+        "import", "accounts", str(maven_dir / "accounts.csv"), mapping="maven", progress=True
+    )
+    captured = capsys.readouterr()
+    assert "Validate" in captured.err
+    assert Account.objects.count() == 85

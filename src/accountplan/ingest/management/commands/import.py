@@ -85,7 +85,8 @@ class Command(BaseCommand):
         from rich.console import Console
         from rich.progress import Progress
 
-        with Progress(console=Console(stderr=True), transient=True) as bar:
+        console = Console(stderr=True, force_terminal=True if opts["progress"] else None)
+        with Progress(console=console, transient=True) as bar:
             tasks: dict[str, Any] = {}
 
             def progress(phase: str, done: int, total: int) -> None:
