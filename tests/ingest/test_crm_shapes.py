@@ -308,3 +308,17 @@ Owner = "owner"
             data=b"Account,Member,Function\nAcme,ann,Sales\nAcme,sam@x.example,Exec sponsor\n",
         )
         assert (again.created, again.unchanged) == (0, 2)
+
+
+def test_hubspot_deal_with_several_companies_uses_the_first_and_warns(do_import: ImportFn):
+    do_import("accounts", "hubspot_companies_labels.csv", "hubspot")
+    report = do_import(
+        "opportunities",
+        "d.csv",
+        "hubspot",
+        data=b"Record ID,Deal Name,Deal Stage,Associated Company IDs\n"
+        b"9,Multi,closedwon,5003;5001\n",
+    )
+    assert report.status == Status.IMPORTED
+    assert Opportunity.objects.get(external_id="9").account.name == "Stark Industries"
+    assert report.warnings[0]["message"] == "several values: used the first (5003)"

@@ -273,3 +273,12 @@ def test_the_mapping_example_in_the_docs_is_valid():
     assert mapping.name == "erp-de"
     assert set(mapping.entities) == {"accounts", "opportunities", "purchases", "users"}
     assert mapping.entities["opportunities"].values["type"]["verlängerung"] == "renewal"
+
+
+def test_out_of_range_numbers_are_row_errors_not_database_errors(do_import: ImportFn):
+    data = HEADER + b"Acme,retail,99999,1,10,Italy,\nBeta,retail,1999,1e999999,10,Italy,\n"
+    report = refused(do_import, "accounts", data)
+    assert [(e.line, e.column, e.reason.split(" (")[0]) for e in report.errors] == [
+        (2, "year_established", "too large"),
+        (3, "revenue", "number too large"),
+    ]

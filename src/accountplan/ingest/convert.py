@@ -49,16 +49,21 @@ def parse_decimal(raw: str, options: Options, scale: Decimal | None = None) -> D
     if negative:
         value = -value
     if scale is not None:
-        value *= scale
+        try:
+            value *= scale
+        except ArithmeticError:
+            raise BadValue("number too large") from None
+    if abs(value.adjusted()) > 30:
+        raise BadValue("number too large" if value.adjusted() > 0 else "number too small")
     return value
 
 
 def parse_money(raw: str, options: Options, scale: Decimal | None = None) -> Decimal:
     """A decimal with two places that fits the database column."""
-    value = parse_decimal(raw, options, scale).quantize(CENT)
+    value = parse_decimal(raw, options, scale)
     if abs(value) >= MAX_MONEY:
         raise BadValue("number too large (at most 14 digits before the decimal point)")
-    return value
+    return value.quantize(CENT)
 
 
 def parse_int(raw: str, options: Options, scale: Decimal | None = None) -> int:

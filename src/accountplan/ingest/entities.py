@@ -42,6 +42,8 @@ class FieldSpec:
     attr: str = ""
     #: Checked against a small vocabulary so typos become warnings.
     vocabulary: str | None = None
+    #: The largest value the column holds (numbers).
+    max_value: int | None = None
     help: str = ""
 
     @property
@@ -109,11 +111,11 @@ ENTITIES: dict[str, EntitySpec] = {
                 FieldSpec("country", max_length=120, vocabulary="countries"),
                 FieldSpec("employees", "int"),
                 FieldSpec("annual_revenue", "decimal"),
-                FieldSpec("founded_year", "int"),
+                FieldSpec("founded_year", "int", max_value=32767),
                 FieldSpec("website", max_length=255),
                 FieldSpec("owner", "ref", ref="users", warn_unknown=True),
                 FieldSpec("status", "choice", choices=_choices(AccountStatus)),
-                FieldSpec("satisfaction", "decimal"),
+                FieldSpec("satisfaction", "decimal", max_value=999),
                 FieldSpec("cost_to_serve", "decimal"),
                 FieldSpec("gross_margin", "decimal"),
             ),
@@ -177,7 +179,7 @@ ENTITIES: dict[str, EntitySpec] = {
                 EXT,
                 FieldSpec("opportunity", "ref", required=True, ref="opportunities"),
                 FieldSpec("product", "ref", required=True, ref="products"),
-                FieldSpec("quantity", "decimal"),
+                FieldSpec("quantity", "decimal", max_value=999_999_999_999),
                 FieldSpec("unit_price", "decimal"),
                 FieldSpec("amount", "decimal", help="Total; quantity × unit price when empty."),
             ),
@@ -207,7 +209,7 @@ ENTITIES: dict[str, EntitySpec] = {
                 FieldSpec("buying_center", "ref", ref="buying-centers"),
                 FieldSpec("product", "ref", required=True, ref="products"),
                 FieldSpec("date", "date", required=True),
-                FieldSpec("quantity", "decimal"),
+                FieldSpec("quantity", "decimal", max_value=999_999_999_999),
                 FieldSpec("amount", "decimal", required=True),
             ),
             natural_key=("account", "product", "date", "quantity", "amount"),

@@ -194,6 +194,13 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
                     headers.pop()
                 continue
             rows.append((idx, record))
+    except ImportFailed:
+        raise
+    except Exception as exc:  # a damaged sheet fails while it is read, not when opened
+        raise ImportFailed(
+            f"The workbook could not be read ({exc.__class__.__name__}: {exc}). "
+            "Save it again from Excel as .xlsx, or export a CSV."
+        ) from exc
     finally:
         wb.close()
     if headers is None:

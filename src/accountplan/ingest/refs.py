@@ -12,6 +12,8 @@ from accountplan.book import models as book
 from accountplan.core.models import User
 from accountplan.ingest.mappings import norm
 
+DIFFLIB_MAX_NAMES = 20_000
+
 
 def squash(text: str) -> str:
     """Compare ignoring case, spaces and punctuation: "GTXPro" == "GTX Pro"."""
@@ -28,6 +30,8 @@ class RefIndex:
     by_username: dict[str, int] = field(default_factory=dict)
     by_email: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     names: dict[int, str] = field(default_factory=dict)
+    _squashed: dict[str, str] | None = None
+    _difflib_budget: int = 300
 
     def add(self, pk: int, ext: str | None, name: str) -> None:
         """Index one row."""
@@ -55,14 +59,24 @@ class RefIndex:
         return found
 
     def suggest(self, value: str) -> str | None:
-        """The closest known name: same letters ignoring spacing/case first, then difflib."""
+        """The closest known name: same letters ignoring spacing/case first, then difflib.
+
+        difflib is only tried on small tables and for the first few hundred unknown values, so a
+        file full of unknown ids stays fast.
+        """
         target = squash(value)
         if not target:
             return None
-        candidates = sorted(set(self.names.values()))
-        for name in candidates:
-            if squash(name) == target:
-                return name
+        if self._squashed is None:
+            self._squashed = {}
+            for name in sorted(set(self.names.values())):
+                self._squashed.setdefault(squash(name), name)
+        if target in self._squashed:
+            return self._squashed[target]
+        if len(self._squashed) > DIFFLIB_MAX_NAMES or self._difflib_budget <= 0:
+            return None
+        self._difflib_budget -= 1
+        candidates = list(self._squashed.values())
         close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.85)
         return close[0] if close else None
 

@@ -274,6 +274,8 @@ class Validator:
                 value = cv.parse_bool(text)
             else:
                 value = self._choice(fs, text)
+            if fs.max_value is not None and abs(value) > fs.max_value:
+                raise cv.BadValue(f"too large (at most {fs.max_value:,})")
             if isinstance(value, str) and fs.max_length and len(value) > fs.max_length:
                 raise cv.BadValue(f"too long ({len(value)} characters; at most {fs.max_length})")
         except cv.BadValue as exc:
@@ -391,6 +393,8 @@ class Validator:
                 row.pending[fs.name] = res.file_row
         elif res.pk is not None:
             row.data[fs.name] = res.pk
+            if res.warn:
+                self.warnings.add(row.line, column, text, res.warn)
         elif res.create:
             row.create[fs.name] = text
         elif res.warn:
@@ -418,6 +422,13 @@ class Validator:
             return Resolved(
                 reason=f"matches {len(hits)} {fs.ref}; refer to it by external id instead"
             )
+        if ";" in value and suggesting:
+            # HubSpot lists several associated ids as "5001;5002": use the first, say so.
+            first = value.split(";")[0].strip()
+            res = self._lookup(fs, first, suggesting=False)
+            if res.pk is not None or res.file_row is not None:
+                res.warn = f"several values: used the first ({first})"
+                return res
         suggestion = (
             index.suggest(value)
             or (self.file_index.suggest(value) if fs.ref == self.spec.name else None)
