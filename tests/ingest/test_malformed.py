@@ -282,3 +282,29 @@ def test_out_of_range_numbers_are_row_errors_not_database_errors(do_import: Impo
         (2, "year_established", "too large"),
         (3, "revenue", "number too large"),
     ]
+
+
+def test_a_product_name_taken_by_another_id_is_a_row_error(do_import: ImportFn):
+    from tests.factories import ProductFactory
+
+    ProductFactory(name="Widget", external_id="P-1")
+    data = b"Id,Name,Family\nP-2,Widget,Hardware\nP-3,Gadget,Hardware\n"
+    before = table_counts()
+    report = do_import("products", "p.csv", "salesforce", data=data)
+    assert report.status == Status.REFUSED and table_counts() == before
+    assert report.errors[0].line == 2
+    assert "another product already has this name (external id P-1)" in report.errors[0].reason
+    partial = do_import("products", "p.csv", "salesforce", data=data, skip_invalid=True)
+    assert (partial.status, partial.created, partial.rejected) == (Status.PARTIAL, 1, 1)
+
+
+def test_a_default_fills_new_rows_but_never_overwrites(do_import: ImportFn, maven_dir):
+    from accountplan.core.models import Role, User
+
+    boss = User.objects.create(username="anna.snelling", first_name="Anna", role=Role.ADMIN)
+    report = do_import("users", maven_dir / "sales_teams.csv")
+    assert report.status == Status.IMPORTED
+    boss.refresh_from_db()
+    assert boss.role == Role.ADMIN  # the mapping's default role "ae" is for new users
+    assert boss.last_name == "Snelling" and boss.territory == "Central"
+    assert User.objects.get(username="cecily.lampkin").role == Role.ACCOUNT_EXECUTIVE

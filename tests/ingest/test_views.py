@@ -235,3 +235,29 @@ class TestWhoMayImport:
         assert "file-29.csv" in first and "file-04.csv" not in first
         second = manager_client.get(reverse("ingest:import_list") + "?page=2").content.decode()
         assert "file-04.csv" in second and "file-29.csv" not in second
+
+
+def test_a_run_already_claimed_is_not_imported_twice(manager_client: Client, maven_dir: Path):
+    response = upload(manager_client, "accounts.csv", (maven_dir / "accounts.csv").read_bytes())
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status="running")  # another request has it
+
+    posted = manager_client.post(response.url)
+    assert posted.status_code == 302
+    assert Account.objects.count() == 0
+    page = manager_client.get(posted.url)
+    assert "refreshes until the report is ready" in page.content.decode()
+
+
+def test_the_admin_lists_and_shows_runs(client: Client, maven_dir: Path):
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True, role=Role.ADMIN)
+    client.force_login(admin)
+    upload(client, "accounts.csv", (maven_dir / "accounts.csv").read_bytes())
+    run = ImportRun.objects.get()
+    client.post(reverse("ingest:import_preview", args=[run.pk]))
+
+    listing = client.get(reverse("admin:ingest_importrun_changelist"))
+    assert listing.status_code == 200 and "accounts.csv" in listing.content.decode()
+    detail = client.get(reverse("admin:ingest_importrun_change", args=[run.pk]))
+    assert detail.status_code == 200
+    assert client.get(reverse("admin:ingest_importrun_add")).status_code == 403

@@ -10,6 +10,7 @@ class Status:
     """How an import ended (also stored on ImportRun)."""
 
     PENDING = "pending"
+    RUNNING = "running"
     REFUSED = "refused"
     IMPORTED = "imported"
     PARTIAL = "imported_with_rejects"
@@ -17,6 +18,7 @@ class Status:
 
     CHOICES = (
         (PENDING, "Pending (previewed, not run)"),
+        (RUNNING, "Running"),
         (REFUSED, "Refused"),
         (IMPORTED, "Imported"),
         (PARTIAL, "Imported with rejects"),

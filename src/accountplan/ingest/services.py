@@ -160,6 +160,24 @@ def _run(
         )
         return
     the_plan = writers.plan(validator, valid)
+    if the_plan.conflicts:
+        # Rows that would break a unique column of the table: rejected like any invalid row.
+        for row, issue in the_plan.conflicts:
+            row.errors.append(issue)
+        valid = [r for r in rows if r.ok]
+        invalid = [r for r in rows if not r.ok]
+        report.valid, report.rejected = len(valid), len(invalid)
+        report.errors = sorted((e for r in invalid for e in r.errors), key=lambda e: e.line)
+        report.rejects_csv = rejects_csv(table, invalid)
+        if not options.skip_invalid:
+            report.status = Status.REFUSED
+            report.message = (
+                f"Refused: {len(invalid):,} of {len(rows):,} rows have problems, so nothing "
+                f"was written. Fix them, or import the {len(valid):,} valid rows with "
+                "--skip-invalid."
+            )
+            return
+        the_plan = writers.plan(validator, valid)
     report.created = len(the_plan.creates)
     report.updated = len(the_plan.updates)
     report.unchanged = len(the_plan.unchanged)

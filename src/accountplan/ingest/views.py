@@ -124,7 +124,18 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     except ImportFailed as exc:
         return render(request, "ingest/pages/forbidden.html", {"message": exc.message}, status=400)
     if request.method == "POST":
-        run_import(run.entity, source, mapping, options=_options(run), user=_user(request), run=run)
+        # Claim the run so a double-click or a second tab cannot import the file twice.
+        claimed = ImportRun.objects.filter(pk=run.pk, status=Status.PENDING).update(
+            status=Status.RUNNING
+        )
+        if claimed:
+            try:
+                run_import(
+                    run.entity, source, mapping, options=_options(run), user=_user(request), run=run
+                )
+            except Exception:
+                ImportRun.objects.filter(pk=run.pk).update(status=Status.REFUSED)
+                raise
         return redirect("ingest:import_detail", pk=run.pk)
     preview = preview_import(run.entity, source, mapping, options=_options(run))
     return render(
@@ -142,6 +153,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
     if run.status == Status.PENDING:
         return redirect("ingest:import_preview", pk=run.pk)
+    if run.status == Status.RUNNING:
+        return render(request, "ingest/pages/import_running.html", {"run": run})
     return render(request, "ingest/pages/import_detail.html", {"run": run, "report": run.report})
 
 

@@ -11,9 +11,12 @@ from django.db import models
 
 from accountplan.core.models import Role, User
 from accountplan.ingest import convert as cv
-from accountplan.ingest.validation import Row, Validator
+from accountplan.ingest.report import Issue
+from accountplan.ingest.validation import SINGULAR, Row, Validator
 
 BATCH = 1000
+#: Tables whose natural key is unique in the database (product name, username).
+UNIQUE_NATURAL_KEY = {"products", "users"}
 PENDING = -1  # placeholder for a pk only known once new rows exist
 
 
@@ -25,6 +28,7 @@ class Plan:
     updates: list[tuple[Row, int, dict[str, Any]]] = field(default_factory=list)
     unchanged: list[tuple[Row, int]] = field(default_factory=list)
     to_create_refs: dict[str, set[str]] = field(default_factory=dict)
+    conflicts: list[tuple[Row, Issue]] = field(default_factory=list)
 
 
 def _values(v: Validator, row: Row, attrs: dict[str, str]) -> dict[str, Any]:
@@ -59,6 +63,9 @@ def plan(v: Validator, rows: list[Row]) -> Plan:
                 by_ext.setdefault(existing["external_id"][:15], existing)
         by_nk.setdefault(("nk", *(existing[a] for a in nk_attrs)), []).append(existing)
     result = Plan()
+    # A default for a column the file lacks fills new rows; it never overwrites existing values.
+    update_attrs = {f: a for f, a in attrs.items() if f in v.bound or f not in v.em.defaults}
+    unique_nk = spec.name in UNIQUE_NATURAL_KEY
     recs: dict[int, dict[str, Any]] = {}
     for row in rows:
         ext = row.data.get("external_id")
@@ -72,6 +79,25 @@ def plan(v: Validator, rows: list[Row]) -> Plan:
                 rec = candidates[0]
         if rec is not None:
             recs[row.index] = rec
+        elif unique_nk:
+            key = v.natural_key(row)
+            taken = by_nk.get(key, []) if key else []
+            if taken:
+                what = ", ".join(spec.natural_key)
+                column = v.bound.get(spec.natural_key[0], (0, what))[1]
+                result.conflicts.append(
+                    (
+                        row,
+                        Issue(
+                            row.line,
+                            column,
+                            str(row.data.get(spec.natural_key[0])),
+                            f"another {SINGULAR[spec.name]} already has this {what} "
+                            f"(external id {taken[0].get('external_id') or 'none'}): "
+                            f"the {what} must be unique",
+                        ),
+                    )
+                )
     matched = {idx: rec["pk"] for idx, rec in recs.items()}
     for row in rows:
         found = recs.get(row.index)
@@ -79,7 +105,7 @@ def plan(v: Validator, rows: list[Row]) -> Plan:
             result.creates.append(row)
             continue
         rec = found
-        values = _values(v, row, attrs)
+        values = _values(v, row, update_attrs)
         changes = {a: val for a, val in values.items() if rec.get(a) != val}
         if str(rec.get("external_id") or "")[:15] == changes.get("external_id"):
             del changes["external_id"]  # keep the 18-character id over the report's 15
