@@ -153,11 +153,7 @@ def _run(
     report.rejects_csv = rejects_csv(table, invalid)
     _observe(report, validator, rows, em.scale)
     if invalid and not options.skip_invalid:
-        report.status = Status.REFUSED
-        report.message = (
-            f"Refused: {len(invalid):,} of {len(rows):,} rows have problems, so nothing was "
-            f"written. Fix them, or import the {len(valid):,} valid rows with --skip-invalid."
-        )
+        _refuse_rows(report, len(invalid), len(rows))
         return
     the_plan = writers.plan(validator, valid)
     if the_plan.conflicts:
@@ -170,12 +166,7 @@ def _run(
         report.errors = sorted((e for r in invalid for e in r.errors), key=lambda e: e.line)
         report.rejects_csv = rejects_csv(table, invalid)
         if not options.skip_invalid:
-            report.status = Status.REFUSED
-            report.message = (
-                f"Refused: {len(invalid):,} of {len(rows):,} rows have problems, so nothing "
-                f"was written. Fix them, or import the {len(valid):,} valid rows with "
-                "--skip-invalid."
-            )
+            _refuse_rows(report, len(invalid), len(rows))
             return
         the_plan = writers.plan(validator, valid)
     report.created = len(the_plan.creates)
@@ -198,6 +189,15 @@ def _run(
         f"Imported {len(valid):,} rows ({report.created:,} created, {report.updated:,} updated, "
         f"{report.unchanged:,} unchanged)"
         + (f"; {len(invalid):,} rejected rows are in the rejects CSV." if invalid else ".")
+    )
+
+
+def _refuse_rows(report: ImportReport, invalid: int, total: int) -> None:
+    report.status = Status.REFUSED
+    report.message = (
+        f"Refused: {invalid:,} of {total:,} rows have problems, so nothing was written. "
+        f"Fix them, or import the {total - invalid:,} valid rows with --skip-invalid "
+        "(“Skip invalid rows” on the web)."
     )
 
 
@@ -400,5 +400,5 @@ def _display(row: Row, field: str, validator: Validator) -> str:
     value = row.data.get(field)
     spec = validator.spec.field(field)
     if spec.kind == "ref":
-        return validator.cell(row.raw, field) if value is not None else ""
+        return validator.cell(row.raw, field)
     return "" if value is None else str(value)

@@ -446,7 +446,9 @@ class Validator:
             return Resolved(warn=f"unknown {target} (by {by}): left empty", suggestion=suggestion)
         reason = f"unknown {target}: no {target} with this {by}"
         if suggestion:
-            reason += " (accept the suggestion with --accept-suggestions or an alias)"
+            reason += (
+                " (accept the suggestion with --accept-suggestions, or an alias in the mapping)"
+            )
         return Resolved(reason=reason, suggestion=suggestion)
 
     # --- whole-file checks ----------------------------------------------------------------
