@@ -261,3 +261,44 @@ def test_the_admin_lists_and_shows_runs(client: Client, maven_dir: Path):
     detail = client.get(reverse("admin:ingest_importrun_change", args=[run.pk]))
     assert detail.status_code == 200
     assert client.get(reverse("admin:ingest_importrun_add")).status_code == 403
+
+
+def test_the_list_page_runs_a_fixed_number_of_queries(
+    manager_client: Client, manager: User, django_assert_max_num_queries
+):
+    for i in range(5):
+        ImportRun.objects.create(
+            user=manager, entity="accounts", mapping_name="maven", file_name=f"f{i}.csv"
+        )
+    with django_assert_max_num_queries(6) as five:
+        manager_client.get(reverse("ingest:import_list"))
+    for i in range(20):
+        ImportRun.objects.create(
+            user=UserFactory(), entity="accounts", mapping_name="maven", file_name=f"g{i}.csv"
+        )
+    with django_assert_max_num_queries(len(five.captured_queries)):
+        manager_client.get(reverse("ingest:import_list"))
+
+
+def test_an_xlsx_upload_names_its_sheets_in_preview_and_report(manager_client: Client):
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Accounts"
+    ws.append(["account", "sector", "employees"])
+    ws.append(["Acme", "retail", 10])
+    wb.create_sheet("Pivot").append(["ignore me"])
+    out = io.BytesIO()
+    wb.save(out)
+
+    response = upload(manager_client, "book.xlsx", out.getvalue())
+    preview = manager_client.get(response.url).content.decode()
+    assert "other sheets, not read: Pivot" in preview
+    manager_client.post(response.url)
+    run = ImportRun.objects.get()
+    report = manager_client.get(reverse("ingest:import_detail", args=[run.pk])).content.decode()
+    assert "Read only the sheet &#x27;Accounts&#x27;" in report
+    assert Account.objects.get().employees == 10

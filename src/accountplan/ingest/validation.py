@@ -9,6 +9,7 @@ from typing import Any
 
 from accountplan.ingest import convert as cv
 from accountplan.ingest.entities import EntitySpec, FieldSpec
+from accountplan.ingest.filechecks import cascade_rejections, check_cycles, check_duplicates
 from accountplan.ingest.mappings import EntityMapping, norm
 from accountplan.ingest.readers import Table
 from accountplan.ingest.refs import RefIndex, load_index
@@ -216,9 +217,9 @@ class Validator:
             if self.progress and i % 500 == 0:
                 self.progress(i)
         if limit is None:
-            self._duplicates()
-            self._cycles()
-            self._cascade()
+            check_duplicates(self)
+            check_cycles(self)
+            cascade_rejections(self)
         return self.rows
 
     def _index_file_rows(self) -> None:
@@ -474,68 +475,6 @@ class Validator:
                     return None
             parts.append(value)
         return ("nk", *parts)
-
-    def _duplicates(self) -> None:
-        seen: dict[tuple[Any, ...], int] = {}
-        unique_nk = self.spec.name in ("products", "users")
-        for row in self.rows:
-            keys = [self.row_key(row)]
-            if unique_nk and keys[0] != self.natural_key(row):
-                keys.append(self.natural_key(row))
-            for key in keys:
-                if key is None:
-                    continue
-                if key in seen:
-                    column = self.bound.get("external_id", (0, "external_id"))[1]
-                    if key[0] == "nk":
-                        column = ", ".join(self.spec.natural_key)
-                    row.errors.append(
-                        Issue(
-                            row.line,
-                            column,
-                            str(key[1] if len(key) == 2 else key[1:]),
-                            f"duplicate: line {seen[key]} has the same key",
-                        )
-                    )
-                    break
-                seen[key] = row.line
-
-    def _cycles(self) -> None:
-        for fs in self.spec.self_refs:
-            for row in self.rows:
-                chain = [row.index]
-                nxt = row.pending.get(fs.name)
-                while nxt is not None and nxt not in chain and len(chain) < 10_000:
-                    chain.append(nxt)
-                    nxt = self.rows[nxt].pending.get(fs.name) if nxt < len(self.rows) else None
-                if nxt == row.index:
-                    lines = " → ".join(str(self.rows[i].line) for i in [*chain, row.index])
-                    column = self.bound.get(fs.name, (0, fs.name))[1]
-                    row.errors.append(
-                        Issue(row.line, column, self.cell(row.raw, fs.name), f"loop: lines {lines}")
-                    )
-
-    def _cascade(self) -> None:
-        """A row that points at a rejected row of the same file is rejected too."""
-        changed = True
-        while changed:
-            changed = False
-            for row in self.rows:
-                if not row.ok:
-                    continue
-                for f, target in row.pending.items():
-                    if not self.rows[target].ok:
-                        column = self.bound.get(f, (0, f))[1]
-                        row.errors.append(
-                            Issue(
-                                row.line,
-                                column,
-                                self.cell(row.raw, f),
-                                f"refers to line {self.rows[target].line}, which is rejected",
-                            )
-                        )
-                        changed = True
-                        break
 
     def ref_observations(self) -> list[str]:
         """Known vs unknown values of warn-only references (owners)."""
