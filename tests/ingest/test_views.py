@@ -86,6 +86,7 @@ class TestTheWholeFlow:
 
         page = manager_client.get(reverse("ingest:import_detail", args=[run.pk])).content.decode()
         assert page.count('class="error-row"') == 1480 + 1425
+        assert "Problems (2,905)" in page
         assert "GTX Pro" in page
         assert "Download rejects (CSV)" in page
 

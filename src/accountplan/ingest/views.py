@@ -27,6 +27,7 @@ from accountplan.ingest.services import (
     run_import,
 )
 
+MAX_ERRORS_ON_PAGE = 10_000
 FORBIDDEN = "Only managers and admins can run imports and read their reports."
 
 
@@ -155,7 +156,12 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("ingest:import_preview", pk=run.pk)
     if run.status == Status.RUNNING:
         return render(request, "ingest/pages/import_running.html", {"run": run})
-    return render(request, "ingest/pages/import_detail.html", {"run": run, "report": run.report})
+    report = dict(run.report)
+    errors = report.get("errors", [])
+    # Very large reports: the page shows the first rows; the downloads hold every problem.
+    report["errors"] = errors[:MAX_ERRORS_ON_PAGE]
+    report["errors_total"] = len(errors)
+    return render(request, "ingest/pages/import_detail.html", {"run": run, "report": report})
 
 
 @login_required
