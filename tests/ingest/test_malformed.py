@@ -308,3 +308,14 @@ def test_a_default_fills_new_rows_but_never_overwrites(do_import: ImportFn, mave
     assert boss.role == Role.ADMIN  # the mapping's default role "ae" is for new users
     assert boss.last_name == "Snelling" and boss.territory == "Central"
     assert User.objects.get(username="cecily.lampkin").role == Role.ACCOUNT_EXECUTIVE
+
+
+def test_rejects_never_clash_with_a_reason_column_of_the_file(do_import: ImportFn):
+    import csv
+
+    data = b"account,employees,reason\nAcme,ten,because\n"
+    report = do_import("accounts", "f.csv", data=data, skip_invalid=True)
+    [row] = list(csv.DictReader(report.rejects_csv.splitlines()))
+    assert row["reason"] == "because"
+    assert row["import_reason"].startswith("employees: not a number")
+    assert row["line"] == "2"

@@ -297,7 +297,9 @@ def rejects_csv(table: Table, invalid: list[Row]) -> str:
         return ""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([*table.headers, "line", "reason"])
+    taken = {h.strip().casefold() for h in table.headers}
+    extra = [name if name not in taken else f"import_{name}" for name in ("line", "reason")]
+    writer.writerow([*table.headers, *extra])
     width = len(table.headers)
     for row in invalid:
         cells = (row.raw + [""] * width)[:width]
