@@ -371,3 +371,24 @@ def test_a_salesforce_report_saved_as_xlsx_with_real_dates(do_import: ImportFn, 
         "won",
     )
     assert Opportunity.objects.get(external_id="0065g00000Opp10").status == "lost"
+
+
+def test_an_ambiguous_owner_is_a_warning_and_an_ambiguous_account_an_error(do_import: ImportFn):
+    from tests.factories import AccountFactory
+
+    UserFactory(username="j1", first_name="Jo", last_name="Smith")
+    UserFactory(username="j2", first_name="Jo", last_name="Smith")
+    AccountFactory(name="Twin", external_id="T1")
+    AccountFactory(name="Twin", external_id="T2")
+    AccountFactory(name="Solo", external_id="S1")
+    data = (
+        b"Id,Account Name,Stage,Opportunity Owner\n"
+        b"O1,Solo,Prospecting,Jo Smith\nO2,Twin,Prospecting,j1\n"
+    )
+    report = do_import("opportunities", "o.csv", "salesforce", data=data, skip_invalid=True)
+
+    assert report.created == 1
+    assert Opportunity.objects.get(external_id="O1").owner is None
+    assert "matches 2 users" in report.warnings[0]["message"]
+    assert [(e.line, e.column) for e in report.errors] == [(3, "Account Name")]
+    assert "matches 2 accounts" in report.errors[0].reason

@@ -270,7 +270,7 @@ def _observe(
             obs.append(
                 f"{no_account:,} rows have no account: rejected, an opportunity needs an account."
             )
-    obs.extend(validator.ref_observations())
+    obs.extend(owner_observations(validator))
 
 
 def _users_without_deals(report: ImportReport, validator: Validator, valid: list[Row]) -> None:
@@ -404,3 +404,23 @@ def _display(row: Row, field: str, validator: Validator) -> str:
     if spec.kind == "ref":
         return validator.cell(row.raw, field)
     return "" if value is None else str(value)
+
+
+def owner_observations(v: Validator) -> list[str]:
+    """Known vs unknown values of warn-only references (owners)."""
+    out = []
+    for fs in v.spec.fields:
+        if fs.kind == "ref" and fs.warn_unknown and fs.name in v.ref_values:
+            values = v.ref_values[fs.name]
+            unknown = sorted(value for value, known in values.items() if not known)
+            line = (
+                f"{fs.name.capitalize()}s: {len(values)} distinct in the file, "
+                f"{len(values) - len(unknown)} known users, {len(unknown)} unknown"
+            )
+            if unknown:
+                line += (
+                    f" (left empty; import the users first, then re-import this file): "
+                    f"{', '.join(unknown[:10])}{'…' if len(unknown) > 10 else ''}"
+                )
+            out.append(line)
+    return out

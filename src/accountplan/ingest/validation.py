@@ -420,9 +420,10 @@ class Validator:
         if len(hits) == 1:
             return Resolved(pk=hits[0], applied=applied)
         if len(hits) > 1:
-            return Resolved(
-                reason=f"matches {len(hits)} {fs.ref}; refer to it by external id instead"
-            )
+            why = f"matches {len(hits)} {fs.ref}; refer to it by external id instead"
+            if fs.warn_unknown:
+                return Resolved(warn=f"{why} (left empty)")
+            return Resolved(reason=why)
         if ";" in value and suggesting:
             # HubSpot lists several associated ids as "5001;5002": use the first, say so.
             first = value.split(";")[0].strip()
@@ -475,25 +476,6 @@ class Validator:
                     return None
             parts.append(value)
         return ("nk", *parts)
-
-    def ref_observations(self) -> list[str]:
-        """Known vs unknown values of warn-only references (owners)."""
-        out = []
-        for fs in self.spec.fields:
-            if fs.kind == "ref" and fs.warn_unknown and fs.name in self.ref_values:
-                values = self.ref_values[fs.name]
-                unknown = sorted(v for v, k in values.items() if not k)
-                line = (
-                    f"{fs.name.capitalize()}s: {len(values)} distinct in the file, "
-                    f"{len(values) - len(unknown)} known users, {len(unknown)} unknown"
-                )
-                if unknown:
-                    line += (
-                        f" (left empty; import the users first, then re-import this file): "
-                        f"{', '.join(unknown[:10])}{'…' if len(unknown) > 10 else ''}"
-                    )
-                out.append(line)
-        return out
 
     def applied_list(self) -> list[dict[str, Any]]:
         """Suggestions and aliases that were applied, with how many rows used them."""
