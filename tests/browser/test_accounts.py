@@ -7,6 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
+from accountplan.book.choices import OpportunityStatus, TeamFunction
+from accountplan.core.models import User
 from tests.factories import (
     PASSWORD,
     AccountFactory,
@@ -15,9 +18,6 @@ from tests.factories import (
     TeamMemberFactory,
     UserFactory,
 )
-
-from accountplan.book.choices import OpportunityStatus, TeamFunction
-from accountplan.core.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

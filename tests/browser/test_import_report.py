@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.ingest.conftest import table_counts
 
 from accountplan.core.models import User
 from accountplan.ingest.models import ImportRun
+from tests.ingest.conftest import table_counts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
