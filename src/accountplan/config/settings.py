@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "accountplan.book",
     "accountplan.ingest",
     "accountplan.demo",
+    "django_tasks_db",
+    "accountplan.portfolio",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +83,15 @@ else:
             },
         }
     }
+
+# Background work (rescoring after imports) through Django's task framework, queued in the
+# database and run by `accountplan worker` (django-tasks-db's db_worker), started by `serve`.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

@@ -1,0 +1,23 @@
+"""Background work on Django's task framework (queued in the database by django-tasks-db)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from accountplan.portfolio.models import Snapshot, SnapshotStatus
+
+
+@task()
+def rescore(snapshot_id: int) -> str:
+    """Compute a queued snapshot; a snapshot already taken by another worker is left alone."""
+    from accountplan.portfolio.services import run_snapshot
+
+    # Claim it atomically: only the worker whose UPDATE matched a queued row runs it.
+    claimed = Snapshot.objects.filter(pk=snapshot_id, status=SnapshotStatus.QUEUED).update(
+        status=SnapshotStatus.RUNNING
+    )
+    if not claimed:
+        return "skipped"
+    snapshot = Snapshot.objects.get(pk=snapshot_id)
+    run_snapshot(snapshot)
+    return "done"
