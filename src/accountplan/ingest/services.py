@@ -22,6 +22,7 @@ from accountplan.ingest.models import ImportRun
 from accountplan.ingest.readers import Table, read_table
 from accountplan.ingest.report import ImportReport, Issue, Status
 from accountplan.ingest.validation import Row, Validator
+from accountplan.portfolio.services import rescore_after_import
 
 if TYPE_CHECKING:
     from accountplan.core.models import User
@@ -182,6 +183,7 @@ def _run(
     except DatabaseError as exc:
         report.created = report.updated = report.unchanged = 0
         raise ImportFailed(f"The database refused the rows ({exc}); nothing was written.") from exc
+    transaction.on_commit(rescore_after_import)
     if spec.name == "users":
         _users_without_deals(report, validator, valid)
     report.status = Status.PARTIAL if invalid else Status.IMPORTED
