@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -25,15 +27,36 @@ class Command(BaseCommand):
             help="Worker processes (default 2, env WEB_CONCURRENCY).",
         )
         parser.add_argument("--no-migrate", action="store_true", help="Skip applying migrations.")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background worker (run `accountplan worker` elsewhere).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
-        run_gunicorn(options["bind"], options["workers"])
+        run_gunicorn(options["bind"], options["workers"], with_worker=not options["no_worker"])
 
 
-def run_gunicorn(bind: str, workers: int) -> None:
-    """Run gunicorn in this process with our WSGI application."""
+def run_gunicorn(bind: str, workers: int, *, with_worker: bool = True) -> None:
+    """Run gunicorn in this process with our WSGI application.
+
+    With ``with_worker`` the background task worker (``accountplan worker``: rescores after
+    imports) runs as a child process beside it and is stopped with it.
+    """
+    worker = None
+    if with_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "accountplan", "worker"])
+    try:
+        _gunicorn(bind, workers)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+def _gunicorn(bind: str, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     from accountplan.config.wsgi import application
