@@ -168,8 +168,9 @@ def store(
     cells: pl.DataFrame,
 ) -> None:
     """Write every account and cell row of a run (bulk), mark it done, prune old snapshots."""
-    from accountplan.analytics.pipeline import explain
+    from accountplan.analytics import pipeline
 
+    explain = getattr(pipeline, "explain", None)
     parts: dict[int, list[dict[str, Any]]] = {}
     for row in analysis.scores.iter_rows(named=True):
         parts.setdefault(row["account_id"], []).append(
@@ -208,7 +209,7 @@ def store(
             clv=_none(r["clv"]),
             score_parts=parts.get(r["account_id"], []),
             next_best=list(r["next_best"] or []),
-            explanation=explain(analysis, r["account_id"]),
+            explanation=explain(analysis, r["account_id"]) if explain else "",
         )
         for r in accounts.iter_rows(named=True)
     ]
