@@ -1,4 +1,4 @@
-"""``accountplan analyze``: score the book now, store a snapshot, write accounts and cells tables."""
+"""``accountplan analyze``: score the book, store a snapshot, write accounts and cells tables."""
 
 from __future__ import annotations
 
