@@ -25,16 +25,15 @@ five. Pure Polars; no Django import.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import polars as pl
 
+from accountplan.analytics.cells import item_map
+from accountplan.analytics.dates import shift_months
 from accountplan.analytics.frames import AnalysisConfig, Book
-
-NO_FAMILY = "(none)"
 
 #: The columns ``score_cells`` returns.
 PROPENSITY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -95,33 +94,14 @@ class PropensityParams:
 
 def minus_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved back by calendar months, the day clamped: 2020-02-29 − 12 → 2019-02-28."""
-    total = day.year * 12 + day.month - 1 - months
-    year, month0 = divmod(total, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(day.day, last))
+    return shift_months(day, -months)
 
 
 def item_keys(products: pl.DataFrame, level: str) -> pl.DataFrame:
-    """product_id → item: the external id (else the name) at product level, the family name at
-    family level ("(none)" for an empty family)."""
-    if level == "product":
-        ext = pl.col("external_id").cast(pl.String)
-        key = (
-            pl.when(ext.is_not_null() & (ext.str.strip_chars() != ""))
-            .then(ext)
-            .otherwise(pl.col("product_name").cast(pl.String))
-        )
-    elif level == "family":
-        fam = pl.col("family").cast(pl.String)
-        key = (
-            pl.when(fam.is_null() | (fam.str.strip_chars() == ""))
-            .then(pl.lit(NO_FAMILY))
-            .otherwise(fam)
-        )
-    else:
-        raise ValueError(f"level must be 'product' or 'family', not {level!r}")
-    return products.select(pl.col("product_id").cast(pl.Int64), key.alias("item")).filter(
-        pl.col("item").is_not_null()
+    """product_id → item, exactly as the cells have it (``cells.item_map``): the external id
+    (else the name) at product level, the family name at family level ("(none)" when empty)."""
+    return item_map(products, level).select(
+        pl.col("product_id").cast(pl.Int64), pl.col("item").cast(pl.String)
     )
 
 
@@ -158,7 +138,7 @@ def _features(book: Book, config: AnalysisConfig, owned: pl.DataFrame) -> pl.Dat
         value = pl.col(col).cast(pl.String).str.strip_chars()
         return pl.when(value == "").then(None).otherwise(value)
 
-    size = pl.col(config.size_field).cast(pl.Float64)
+    size = pl.col(config.size_field).cast(pl.Float64, strict=False)
     territory = text("territory") if "territory" in book.accounts.columns else pl.lit(None)
     counts = owned.group_by("account_id").agg(pl.len().cast(pl.Int64).alias("n_items"))
     return (
@@ -189,7 +169,9 @@ def lookalikes(
     owned = ownership(book, config) if owned is None else owned
     feats = _features(book, config, owned)
     left_all = (
-        feats if for_accounts is None else feats.filter(pl.col("account_id").is_in(for_accounts))
+        feats
+        if for_accounts is None
+        else feats.filter(pl.col("account_id").is_in(for_accounts.implode()))
     )
     right = feats.rename({c: f"o_{c}" for c in feats.columns}).rename({"o_account_id": "other_id"})
     other_owned = owned.rename({"account_id": "other_id"})
