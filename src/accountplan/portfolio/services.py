@@ -168,9 +168,7 @@ def store(
     cells: pl.DataFrame,
 ) -> None:
     """Write every account and cell row of a run (bulk), mark it done, prune old snapshots."""
-    from accountplan.analytics import pipeline
-
-    explain = getattr(pipeline, "explain", None)
+    explain = explainer()
     parts: dict[int, list[dict[str, Any]]] = {}
     for row in analysis.scores.iter_rows(named=True):
         parts.setdefault(row["account_id"], []).append(
@@ -209,7 +207,7 @@ def store(
             clv=_none(r["clv"]),
             score_parts=parts.get(r["account_id"], []),
             next_best=list(r["next_best"] or []),
-            explanation=explain(analysis, r["account_id"]) if explain else "",
+            explanation=explain(analysis, r["account_id"]),
         )
         for r in accounts.iter_rows(named=True)
     ]
@@ -256,6 +254,18 @@ def store(
             skipped_won_deals=stats.skipped_won_deals,
         )
         prune(snapshot.level, snapshot.window_months)
+
+
+def explainer() -> Callable[[Analysis, int], str]:
+    """``explain(analysis, account_id)``: from the pipeline (the interface), else its module."""
+    from accountplan.analytics import pipeline
+
+    found: Callable[[Analysis, int], str] | None = getattr(pipeline, "explain", None)
+    if found is not None:
+        return found
+    from accountplan.analytics.explain import explain
+
+    return explain
 
 
 def _product_ids(config: AnalysisConfig) -> dict[str, int]:

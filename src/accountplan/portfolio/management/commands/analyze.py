@@ -12,7 +12,7 @@ from rich.console import Console
 
 from accountplan.book.models import Account
 from accountplan.portfolio.exports import FORMATS, accounts_table, cells_table, write_table
-from accountplan.portfolio.services import analyze_now, enqueue_rescore
+from accountplan.portfolio.services import analyze_now, enqueue_rescore, explainer
 
 
 def _date(raw: str) -> dt.date:
@@ -123,6 +123,4 @@ class Command(BaseCommand):
             for path in written:
                 console.print(f"Wrote {path}")
         if account_pk is not None:
-            from accountplan.analytics.pipeline import explain
-
-            console.print(explain(result.analysis, account_pk), markup=False)
+            console.print(explainer()(result.analysis, account_pk), markup=False)
