@@ -121,7 +121,7 @@ class TestItems:
                     "date": [IN_WINDOW],
                     "amount": [99.0],
                     "source": ["won"],
-                },  # fmt: skip
+                },
                 schema_overrides={"product_id": pl.Int64},
             )
         )
@@ -150,7 +150,7 @@ class TestMarkers:
                     dt.date(2019, 5, 31),
                     dt.date(2020, 1, 1),
                     None,
-                ],  # fmt: skip
+                ],
             },
             schema_overrides={"product_id": pl.Int64},
         )

@@ -139,7 +139,7 @@ class TestOverrides:
                 "product_id": [1, None],
                 "family": ["", "Core"],
                 "amount": [1000.0, 5.0],
-            }  # fmt: skip
+            }
         )
 
     def test_an_imported_potential_replaces_p(self):
@@ -176,7 +176,7 @@ class TestSegmentField:
             accounts(
                 [{"territory": "North", "industry": "Retail", "employees": 1}] * 5
                 + [{"territory": "South", "industry": "Retail", "employees": 1}]
-            ),  # fmt: skip
+            ),
             products(["X"]),
             revenue([(i, 1, IN_WINDOW, i) for i in range(1, 6)] + [(6, 1, IN_WINDOW, 100)]),
         )

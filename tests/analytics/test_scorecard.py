@@ -1,4 +1,4 @@
-"""The segmentation scorecard: rescaled weights for missing attributes, ICP fit, unscored accounts."""
+"""The segmentation scorecard: rescaled weights for missing attributes, ICP fit, unscored."""
 
 import polars as pl
 import pytest
@@ -122,8 +122,11 @@ class TestCustomAttributes:
         b = _book()
         b = type(b)(
             b.accounts.with_columns(pl.Series("annual_revenue", [1.0, 2.0, None, 3.0])),
-            b.products, b.revenue, b.opportunities, b.overrides,
-        )  # fmt: skip
+            b.products,
+            b.revenue,
+            b.opportunities,
+            b.overrides,
+        )
         result = analyze(b, config(attributes=attrs))
         assert result.accounts.get_column("potential_score").to_list() == [0, 50, None, 100]
 
