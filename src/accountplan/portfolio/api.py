@@ -4,8 +4,6 @@ Every row is scoped through ``for_user``: an account executive sees only their a
 and cells; an account they may not see answers 404.
 """
 
-from __future__ import annotations
-
 import statistics
 from typing import Any
 
