@@ -70,7 +70,8 @@ def _peer_text(frame: pl.DataFrame, config: AnalysisConfig) -> pl.DataFrame:
             where = f"all accounts; no {config.segment_field.replace('_', ' ')}"
             texts.append(f"median of {fmt.plural(all_count, 'peer')} ({where}): {rate_text}")
         else:
-            where = f"all accounts; only {seg_count:,} in {key}"
+            only = "none" if seg_count == 0 else f"only {seg_count:,}"
+            where = f"all accounts; {only} in {key}"
             texts.append(f"median of {fmt.plural(all_count, 'peer')} ({where}): {rate_text}")
     return frame.select("key", "item").with_columns(pl.Series("peer_text", texts, pl.String))
 

@@ -12,10 +12,11 @@ def percentile_rank(expr: pl.Expr) -> pl.Expr:
     """
     rank = expr.rank(method="average").cast(pl.Float64)
     n = expr.count().cast(pl.Float64)
+    # the first branch carries the input's name, so the result keeps the column's name
     return (
-        pl.when(expr.is_null())
-        .then(None)
-        .when(n == 1)
+        pl.when(expr.is_not_null() & (n > 1))
+        .then((rank - 1.0) * 100.0 / (n - 1.0))
+        .when(expr.is_not_null())
         .then(pl.lit(50.0))
-        .otherwise(100.0 * (rank - 1.0) / (n - 1.0))
+        .otherwise(None)
     )
