@@ -110,12 +110,15 @@ def add_potential(cells: pl.DataFrame, book: Book, config: AnalysisConfig) -> pl
     _, many = fmt.size_words(config.size_field)
     one, _ = fmt.size_words(config.size_field)
     computed = pl.col("peer_median_rate") * pl.col("size")
-    size_text = pl.col("size").map_batches(
-        lambda s: pl.Series([fmt.number(v) for v in s.to_list()], dtype=pl.String),
-        return_dtype=pl.String,
-    )
+    # format each account's size once (not once per cell)
+    sizes = cells.select("account_id", "size").unique(subset="account_id")
+    sizes = sizes.with_columns(
+        pl.Series("size_text", [fmt.number(v) for v in sizes["size"].to_list()], pl.String)
+    ).drop("size")
+    size_text = pl.col("size_text")
     out = (
         out.join(text, on=["key", "item"], how="left")
+        .join(sizes, on="account_id", how="left")
         .join(override_by_cell(book, config), on=["account_id", "item"], how="left")
         .with_columns(computed.alias("computed"))
         .with_columns(
@@ -149,6 +152,7 @@ def add_potential(cells: pl.DataFrame, book: Book, config: AnalysisConfig) -> pl
         "all_names",
         "key",
         "peer_text",
+        "size_text",
         "override",
         "computed",
     )
