@@ -306,3 +306,10 @@ def analyze_now(
         as_of=as_of, window_months=window_months, level=level, trigger=trigger, user=user
     )
     return run_snapshot(snapshot, step)
+
+
+def ensure_snapshot(as_of: dt.date, *, fresh: bool = False) -> Snapshot | None:
+    """Compute a snapshot now (demo) unless a finished one exists; ``fresh`` always computes."""
+    if not fresh and Snapshot.objects.current() is not None:
+        return None
+    return analyze_now(as_of=as_of, trigger="demo").snapshot

@@ -24,6 +24,7 @@ from accountplan.demo.services import (
     ensure_demo_book,
     reset_demo_logins,
 )
+from accountplan.portfolio.services import ensure_snapshot
 
 
 def _as_of(value: str) -> dt.date:
@@ -136,6 +137,12 @@ class Command(BaseCommand):
                 f"as of {summary.as_of}."
             )
 
+        with console.status("Scoring the book (white space, scores, plays, tiers)…"):
+            scored = ensure_snapshot(as_of, fresh=summary is not None)
+        if scored is not None:
+            console.print(
+                f"[green]✓[/] Analytics snapshot {scored.pk}: {scored.account_count:,} accounts"
+            )
         logins = reset_demo_logins()
         console.print(self._panel(options["bind"], logins))
         if options["no_serve"]:
