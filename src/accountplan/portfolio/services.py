@@ -12,6 +12,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from accountplan.analytics.explain import explain
 from accountplan.analytics.frames import AnalysisConfig, Book
 from accountplan.core.errors import Forbidden
 from accountplan.portfolio.loader import LoadStats, load_book_with_stats
@@ -168,7 +169,6 @@ def store(
     cells: pl.DataFrame,
 ) -> None:
     """Write every account and cell row of a run (bulk), mark it done, prune old snapshots."""
-    explain = explainer()
     parts: dict[int, list[dict[str, Any]]] = {}
     for row in analysis.scores.iter_rows(named=True):
         parts.setdefault(row["account_id"], []).append(
@@ -254,18 +254,6 @@ def store(
             skipped_won_deals=stats.skipped_won_deals,
         )
         prune(snapshot.level, snapshot.window_months)
-
-
-def explainer() -> Callable[[Analysis, int], str]:
-    """``explain(analysis, account_id)``: from the pipeline (the interface), else its module."""
-    from accountplan.analytics import pipeline
-
-    found: Callable[[Analysis, int], str] | None = getattr(pipeline, "explain", None)
-    if found is not None:
-        return found
-    from accountplan.analytics.explain import explain
-
-    return explain
 
 
 def _product_ids(config: AnalysisConfig) -> dict[str, int]:

@@ -10,9 +10,10 @@ from typing import IO, Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
+from accountplan.analytics.explain import explain
 from accountplan.book.models import Account
 from accountplan.portfolio.exports import FORMATS, accounts_table, cells_table, write_table
-from accountplan.portfolio.services import analyze_now, enqueue_rescore, explainer
+from accountplan.portfolio.services import analyze_now, enqueue_rescore
 
 
 def _date(raw: str) -> dt.date:
@@ -123,4 +124,4 @@ class Command(BaseCommand):
             for path in written:
                 console.print(f"Wrote {path}")
         if account_pk is not None:
-            console.print(explainer()(result.analysis, account_pk), markup=False)
+            console.print(explain(result.analysis, account_pk), markup=False)
