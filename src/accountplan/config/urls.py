@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("imports/", include("accountplan.ingest.urls")),
     path("", include("accountplan.book.urls")),
+    path("", include("accountplan.portfolio.urls")),
     path("", include("accountplan.core.urls")),
 ]

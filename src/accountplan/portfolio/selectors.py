@@ -1,0 +1,360 @@
+"""Read helpers of the portfolio pages (white space map, grid, account card).
+
+Every read starts from ``for_user``; each page runs a fixed number of queries whatever the number
+of rows (one query for a page's cells).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+
+from accountplan.analytics.grid import PLAYS
+from accountplan.book.models import Account, Contact, Product
+from accountplan.portfolio.models import AccountScore, CellScore, Snapshot, SnapshotStatus
+
+if TYPE_CHECKING:
+    from accountplan.core.models import User
+
+#: Sort keys of the map and the grid's list → order_by field (descending by default for figures).
+SCORE_SORTS: dict[str, str] = {
+    "whitespace": "whitespace_value",
+    "name": "account__name",
+    "revenue": "current_revenue",
+    "score": "potential_score",
+    "tier": "tier",
+}
+#: The shades of partial cells: R/P as a share of the "full" threshold, in quarters.
+PARTIAL_SHADES = 4
+
+
+def current_snapshot(level: str | None = None) -> Snapshot | None:
+    """The newest finished snapshot (of ``level`` when given), or None."""
+    found: Snapshot | None = Snapshot.objects.current(level=level)
+    return found
+
+
+def available_levels() -> list[str]:
+    """The levels ("product", "family") that have a finished snapshot."""
+    levels = set(
+        Snapshot.objects.filter(status=SnapshotStatus.DONE)
+        .order_by()
+        .values_list("level", flat=True)
+        .distinct()
+    )
+    return [lv for lv in ("product", "family") if lv in levels]
+
+
+def pending_rescore() -> Snapshot | None:
+    """The newest queued or running snapshot, if a rescore is under way."""
+    return (
+        Snapshot.objects.filter(status__in=[SnapshotStatus.QUEUED, SnapshotStatus.RUNNING])
+        .order_by("-pk")
+        .first()
+    )
+
+
+@dataclass
+class ScoreFilters:
+    """Filters shared by the map and the grid (empty values do not filter)."""
+
+    owner: int | None = None
+    territory: str = ""
+    segment: str = ""
+    industry: str = ""
+    tier: int | None = None
+    play: str = ""
+    q: str = ""
+
+
+def account_scores(user: User, snapshot: Snapshot) -> QuerySet[AccountScore]:
+    """The snapshot's scores of the accounts ``user`` may see, with account and owner."""
+    return (
+        AccountScore.objects.for_user(user)
+        .filter(snapshot=snapshot)
+        .select_related("account", "account__owner")
+    )
+
+
+def filter_scores(qs: QuerySet[AccountScore], f: ScoreFilters) -> QuerySet[AccountScore]:
+    """Narrow scores by the account's owner, territory, segment, industry and by tier and play."""
+    if f.owner is not None:
+        qs = qs.filter(account__owner_id=f.owner)
+    if f.territory:
+        qs = qs.filter(account__territory=f.territory)
+    if f.segment:
+        qs = qs.filter(account__segment=f.segment)
+    if f.industry:
+        qs = qs.filter(account__industry=f.industry)
+    if f.tier is not None:
+        qs = qs.filter(tier=f.tier)
+    if f.play == "none":
+        qs = qs.filter(play="")
+    elif f.play:
+        qs = qs.filter(play=f.play)
+    if f.q:
+        qs = qs.filter(Q(account__name__icontains=f.q) | Q(account__external_id__icontains=f.q))
+    return qs
+
+
+def order_scores(qs: QuerySet[AccountScore], sort: str) -> QuerySet[AccountScore]:
+    """Order by a sort key such as ``-whitespace``; blanks last, ties by name then pk."""
+    descending = sort.startswith("-")
+    name = SCORE_SORTS[sort.lstrip("-")]
+    first = F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+    return qs.order_by(first, "account__name", "pk")
+
+
+def families(snapshot: Snapshot) -> list[str]:
+    """The product families of a snapshot's items ("" when the item has no family)."""
+    return list(
+        CellScore.objects.filter(snapshot=snapshot)
+        .order_by("family")
+        .values_list("family", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the map: a product (or family) of the snapshot."""
+
+    item: str
+    name: str
+    family: str
+
+
+def columns(snapshot: Snapshot, family: str = "") -> list[Column]:
+    """The snapshot's items (every account has every item), by family then name."""
+    qs = CellScore.objects.filter(snapshot=snapshot)
+    if family:
+        qs = qs.filter(family=family)
+    rows = qs.order_by("family", "item_name", "item").values_list("item", "item_name", "family")
+    seen: dict[str, Column] = {}
+    for item, name, fam in rows.distinct():
+        seen.setdefault(item, Column(item, name, fam))
+    return list(seen.values())
+
+
+CELL_FIELDS = (
+    "account_id",
+    "item",
+    "item_name",
+    "family",
+    "current_revenue",
+    "potential",
+    "potential_source",
+    "peer_count",
+    "peers",
+    "explanation",
+    "state",
+    "whitespace_value",
+    "propensity",
+    "open_opportunities",
+    "open_amount",
+    "recent_lost",
+)
+
+
+def cells_by_account(
+    user: User, snapshot: Snapshot, account_ids: Iterable[int], family: str = ""
+) -> dict[int, dict[str, CellScore]]:
+    """account id → item → cell, for the given accounts, in ONE query."""
+    qs = (
+        CellScore.objects.for_user(user)
+        .filter(snapshot=snapshot, account_id__in=list(account_ids))
+        .only(*CELL_FIELDS)
+        .order_by()
+    )
+    if family:
+        qs = qs.filter(family=family)
+    out: dict[int, dict[str, CellScore]] = {}
+    for cell in qs:
+        out.setdefault(cell.account_id, {})[cell.item] = cell
+    return out
+
+
+def shade(cell: CellScore, full_share: float) -> str:
+    """The cell's CSS class: ``none``, ``full``, ``partial pN`` (N = 1..4, darker = closer to
+    full, by R/P against the full threshold) or ``partial pu`` when P is unknown."""
+    if cell.state == "none":
+        return "none"
+    if cell.state == "full":
+        return "full"
+    if not cell.potential or cell.potential <= 0:
+        return "partial pu"
+    ratio = cell.current_revenue / (cell.potential * (full_share or 0.8))
+    step = min(PARTIAL_SHADES, max(1, int(ratio * PARTIAL_SHADES) + 1))
+    return f"partial p{step}"
+
+
+def _money(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:,.0f}"
+
+
+def cell_title(account_name: str, cell: CellScore, peer_limit: int = 12) -> str:
+    """The hover text of a cell: R, P, W, the state, the potential's explanation and its peers."""
+    lines = [
+        f"{account_name} × {cell.item_name}",
+        f"Revenue R {_money(cell.current_revenue)} · potential P {_money(cell.potential)} · "
+        f"white space W {_money(cell.whitespace_value)}",
+        f"State: {cell.state}"
+        + (
+            f" (R/P {cell.current_revenue / cell.potential:.0%})"
+            if cell.potential and cell.state != "none"
+            else ""
+        ),
+    ]
+    if cell.explanation:
+        lines.append(f"P: {cell.explanation}")
+    peers = list(cell.peers or [])
+    if peers:
+        more = f" and {len(peers) - peer_limit} more" if len(peers) > peer_limit else ""
+        lines.append("Peers: " + ", ".join(peers[:peer_limit]) + more)
+    if cell.open_opportunities:
+        lines.append(f"Open opportunities: {cell.open_opportunities} ({_money(cell.open_amount)})")
+    if cell.recent_lost:
+        lines.append(f"Lost recently: {cell.recent_lost}")
+    if cell.propensity is not None and cell.state == "none":
+        lines.append(f"Propensity: {cell.propensity:.0%}")
+    return "\n".join(lines)
+
+
+# --- grid ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Thresholds:
+    """The grid's thresholds, computed over the WHOLE book of the snapshot."""
+
+    revenue: float | None
+    score: float | None
+
+
+def thresholds(snapshot: Snapshot) -> Thresholds:
+    """Median current revenue of all accounts, median score of the scored ones (one query)."""
+    rows = list(
+        AccountScore.objects.filter(snapshot=snapshot)
+        .order_by()
+        .values_list("current_revenue", "potential_score")
+    )
+    revenue = [r for r, _ in rows]
+    scores = [s for _, s in rows if s is not None]
+    return Thresholds(
+        revenue=statistics.median(revenue) if revenue else None,
+        score=statistics.median(scores) if scores else None,
+    )
+
+
+@dataclass
+class Quadrant:
+    """A play of the grid with its campaign and how many visible accounts fall in it."""
+
+    play: str
+    campaign: str
+    count: int = 0
+    accounts: list[int] = field(default_factory=list)
+
+
+def quadrants(rows: Iterable[AccountScore]) -> tuple[list[Quadrant], int]:
+    """Counts per play of ``rows`` (in the seed's order) and the number of unscored accounts."""
+    by_play = {play: Quadrant(play, text) for play, text in PLAYS.items()}
+    unscored = 0
+    for row in rows:
+        if row.play in by_play:
+            by_play[row.play].count += 1
+        else:
+            unscored += 1
+    return list(by_play.values()), unscored
+
+
+def primary_contacts(user: User) -> Subquery:
+    """A subquery: the account's primary contact ("First Last, title") — a contact who is primary
+    on one of its deals, else the first contact by last name."""
+    first = (
+        Contact.objects.for_user(user)
+        .filter(account=OuterRef("account_id"))
+        .order_by("-opportunity_roles__is_primary", "last_name", "first_name", "pk")
+        .values("pk")[:1]
+    )
+    return Subquery(first)
+
+
+def contact_labels(user: User, contact_ids: Iterable[int | None]) -> dict[int, str]:
+    """contact id → "First Last (title) <email>" for the given ids (one query)."""
+    ids = [c for c in contact_ids if c]
+    out: dict[int, str] = {}
+    for c in Contact.objects.for_user(user).filter(pk__in=ids).order_by():
+        label = f"{c.first_name} {c.last_name}".strip()
+        if c.title:
+            label += f" ({c.title})"
+        if c.email:
+            label += f" <{c.email}>"
+        out[c.pk] = label
+    return out
+
+
+def item_names(snapshot: Snapshot) -> dict[str, str]:
+    """item → its display name in a snapshot (product names for product-level items)."""
+    if snapshot.level == "product":
+        names: dict[str, str] = {}
+        for ext, name in Product.objects.values_list("external_id", "name"):
+            names[ext or name] = name
+        return names
+    return {}
+
+
+# --- account card --------------------------------------------------------------------------------
+
+
+@dataclass
+class AccountPortfolio:
+    """What the account page's Portfolio card shows."""
+
+    snapshot: Snapshot | None
+    score: AccountScore | None = None
+    cells: list[CellScore] = field(default_factory=list)
+    next_best: list[CellScore] = field(default_factory=list)
+    campaign: str = ""
+    full_share: float = 0.8
+
+    @property
+    def used_parts(self) -> list[dict[str, Any]]:
+        """The score's attributes with a value (each with its percentile and weight)."""
+        return [p for p in (self.score.score_parts if self.score else []) if p.get("used")]
+
+    @property
+    def missing(self) -> list[str]:
+        """The labels of the attributes with no value for this account."""
+        return [
+            m.strip()
+            for m in (self.score.missing_attributes if self.score else "").split(",")
+            if m.strip()
+        ]
+
+
+def account_portfolio(user: User, account: Account) -> AccountPortfolio:
+    """The current snapshot's figures of one visible account: score, cells, next best."""
+    snapshot = current_snapshot("product") or current_snapshot()
+    if snapshot is None:
+        return AccountPortfolio(snapshot=None)
+    score = AccountScore.objects.for_user(user).filter(snapshot=snapshot, account=account).first()
+    cells = list(
+        CellScore.objects.for_user(user)
+        .filter(snapshot=snapshot, account=account)
+        .order_by("family", "item_name", "item")
+    )
+    by_item = {c.item: c for c in cells}
+    best = [by_item[i] for i in (score.next_best if score else []) if i in by_item]
+    return AccountPortfolio(
+        snapshot=snapshot,
+        score=score,
+        cells=cells,
+        next_best=best,
+        campaign=PLAYS.get(score.play, "") if score else "",
+        full_share=float((snapshot.config or {}).get("full_share") or 0.8),
+    )

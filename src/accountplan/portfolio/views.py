@@ -1,0 +1,387 @@
+"""Pages of portfolio analytics: the white space map, the prioritization grid, the scorecard.
+
+Views stay thin: ``page_forms`` parse the query string leniently, ``selectors`` build the scoped
+queries, ``services`` queue rescores. Every page reads the current (newest finished) snapshot.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accountplan.analytics.grid import PLAYS
+from accountplan.book.selectors import account_filter_options
+from accountplan.core.errors import Forbidden
+from accountplan.core.pagination import paginate
+from accountplan.portfolio import selectors
+from accountplan.portfolio.charts import Point, grid_spec
+from accountplan.portfolio.downloads import FORMATS, table_response
+from accountplan.portfolio.forms import ScorecardForm
+from accountplan.portfolio.models import AccountScore, Snapshot
+from accountplan.portfolio.page_forms import GridFilterForm, MapFilterForm
+from accountplan.portfolio.scorecard import export_toml, get_scorecard
+from accountplan.portfolio.services import enqueue_rescore, request_rescore
+
+if TYPE_CHECKING:
+    from accountplan.core.models import User
+
+MAP_PAGE_SIZE = 50
+GRID_PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _common(user: User, snapshot: Snapshot | None) -> dict[str, Any]:
+    """Context every portfolio page shows: the snapshot, a pending rescore, the rescore button."""
+    return {
+        "snapshot": snapshot,
+        "pending": selectors.pending_rescore(),
+        "can_rescore": user.can_edit_book,
+    }
+
+
+def _full_share(snapshot: Snapshot) -> float:
+    return float((snapshot.config or {}).get("full_share") or 0.8)
+
+
+def _map_state(request: HttpRequest) -> tuple[MapFilterForm, Snapshot | None, list[str]]:
+    user = _user(request)
+    levels = selectors.available_levels()
+    raw_level = request.GET.get("level", "")
+    level = raw_level if raw_level in levels else (levels[0] if levels else None)
+    snapshot = selectors.current_snapshot(level) if level else None
+    families = selectors.families(snapshot) if snapshot else []
+    form = MapFilterForm(request.GET, account_filter_options(user), levels, families)
+    form.parse()
+    return form, snapshot, levels
+
+
+def _map_scores(request: HttpRequest, form: MapFilterForm, snapshot: Snapshot) -> QuerySet[Any]:
+    qs = selectors.filter_scores(selectors.account_scores(_user(request), snapshot), form.filters())
+    return selectors.order_scores(qs, form.values["sort"])
+
+
+@login_required
+def whitespace_map(request: HttpRequest) -> HttpResponse:
+    """Accounts × products (or families): what each account buys, and the white space left."""
+    user = _user(request)
+    form, snapshot, levels = _map_state(request)
+    context: dict[str, Any] = {"form": form, "levels": levels, **_common(user, snapshot)}
+    if snapshot is not None:
+        family = form.values["family"]
+        page = paginate(request, _map_scores(request, form, snapshot), per_page=MAP_PAGE_SIZE)
+        scores = list(page.object_list)
+        cols = selectors.columns(snapshot, family)
+        cells = selectors.cells_by_account(user, snapshot, [s.account_id for s in scores], family)
+        full_share = _full_share(snapshot)
+        rows = []
+        for score in scores:
+            mine = cells.get(score.account_id, {})
+            row_cells: list[dict[str, Any] | None] = []
+            for col in cols:
+                cell = mine.get(col.item)
+                if cell is None:
+                    row_cells.append(None)
+                    continue
+                row_cells.append(
+                    {
+                        "cell": cell,
+                        "css": selectors.shade(cell, full_share),
+                        "title": selectors.cell_title(score.account.name, cell),
+                    }
+                )
+            rows.append({"score": score, "cells": row_cells})
+        context |= {
+            "page_obj": page,
+            "rows": rows,
+            "columns": cols,
+            "full_share": full_share,
+            "sort": form.values["sort"],
+            "level": snapshot.level,
+        }
+    return render(request, "portfolio/pages/whitespace.html", context)
+
+
+MAP_EXPORT_HEADER = [
+    "account_id",
+    "account_name",
+    "owner",
+    "territory",
+    "segment",
+    "industry",
+    "tier",
+    "play",
+    "item",
+    "item_name",
+    "family",
+    "state",
+    "current_revenue",
+    "potential",
+    "whitespace_value",
+    "potential_source",
+    "peer_count",
+    "explanation",
+    "open_opportunities",
+    "recent_lost",
+    "propensity",
+]
+
+
+@login_required
+def whitespace_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The filtered map as a table, one row per cell (all pages), CSV or XLSX."""
+    if fmt not in FORMATS:
+        raise Http404("Unknown format: use csv or xlsx.")
+    user = _user(request)
+    form, snapshot, _levels = _map_state(request)
+    if snapshot is None:
+        return HttpResponse(
+            "No scores yet: run accountplan analyze or click Rescore.",
+            status=404,
+            content_type="text/plain",
+        )
+    scores = list(_map_scores(request, form, snapshot))
+    family = form.values["family"]
+    cols = selectors.columns(snapshot, family)
+    cells = selectors.cells_by_account(user, snapshot, [s.account_id for s in scores], family)
+
+    def rows() -> Any:
+        for s in scores:
+            a = s.account
+            for col in cols:
+                c = cells.get(s.account_id, {}).get(col.item)
+                if c is None:
+                    continue
+                yield [
+                    a.external_id or a.pk,
+                    a.name,
+                    str(a.owner or ""),
+                    a.territory,
+                    a.segment,
+                    a.industry,
+                    s.tier,
+                    s.play,
+                    c.item,
+                    c.item_name,
+                    c.family,
+                    c.state,
+                    c.current_revenue,
+                    c.potential,
+                    c.whitespace_value,
+                    c.potential_source,
+                    c.peer_count,
+                    c.explanation,
+                    c.open_opportunities,
+                    c.recent_lost,
+                    c.propensity,
+                ]
+
+    return table_response(MAP_EXPORT_HEADER, rows(), fmt, f"whitespace-{snapshot.as_of}")
+
+
+# --- grid ----------------------------------------------------------------------------------------
+
+
+def _grid_state(request: HttpRequest) -> tuple[GridFilterForm, Snapshot | None]:
+    user = _user(request)
+    snapshot = selectors.current_snapshot("product") or selectors.current_snapshot()
+    form = GridFilterForm(request.GET, account_filter_options(user))
+    form.parse()
+    return form, snapshot
+
+
+def _grid_base(request: HttpRequest, form: GridFilterForm, snapshot: Snapshot) -> QuerySet[Any]:
+    filters = form.filters()
+    filters.play = ""  # the play is the list's tab, not a filter of the chart
+    return selectors.filter_scores(selectors.account_scores(_user(request), snapshot), filters)
+
+
+def _with_play(qs: QuerySet[Any], play: str) -> QuerySet[Any]:
+    if play == "none":
+        return qs.filter(play="")
+    return qs.filter(play=play) if play else qs
+
+
+@login_required
+def grid(request: HttpRequest) -> HttpResponse:
+    """Current revenue against potential score: four plays, their campaigns and their accounts."""
+    user = _user(request)
+    form, snapshot = _grid_state(request)
+    context: dict[str, Any] = {"form": form, **_common(user, snapshot)}
+    if snapshot is not None:
+        base = _grid_base(request, form, snapshot)
+        everything = list(base.order_by("account__name", "pk"))
+        quads, unscored = selectors.quadrants(everything)
+        limits = selectors.thresholds(snapshot)
+        points: list[Point] = [
+            {
+                "id": s.account_id,
+                "name": s.account.name,
+                "revenue": s.current_revenue,
+                "score": round(s.potential_score, 2),
+                "tier": s.tier,
+                "play": s.play,
+                "url": reverse("book:account_detail", args=[s.account_id]),
+            }
+            for s in everything
+            if s.potential_score is not None
+        ]
+        play = form.values["play"]
+        page = paginate(
+            request,
+            selectors.order_scores(_with_play(base, play), form.values["sort"]),
+            per_page=GRID_PAGE_SIZE,
+        )
+        names = selectors.item_names(snapshot)
+        list_rows = list(page.object_list)
+        for s in list_rows:
+            s.next_best_names = [names.get(i, i) for i in s.next_best or []]
+        context |= {
+            "list_rows": list_rows,
+            "spec": grid_spec(points, limits.revenue, limits.score),
+            "thresholds": limits,
+            "quadrants": quads,
+            "unscored": unscored,
+            "plotted": len(points),
+            "zero_revenue": sum(1 for p in points if p["revenue"] <= 0),
+            "total": len(everything),
+            "page_obj": page,
+            "play": play,
+            "campaign": PLAYS.get(play, ""),
+            "sort": form.values["sort"],
+        }
+    return render(request, "portfolio/pages/grid.html", context)
+
+
+GRID_EXPORT_HEADER = [
+    "account_id",
+    "account_name",
+    "owner",
+    "territory",
+    "segment",
+    "industry",
+    "current_revenue",
+    "potential_score",
+    "play",
+    "campaign",
+    "tier",
+    "whitespace_value",
+    "next_best_products",
+    "primary_contact",
+]
+
+
+@login_required
+def grid_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The grid's list (filters and play tab applied, every page) for marketing, CSV or XLSX."""
+    if fmt not in FORMATS:
+        raise Http404("Unknown format: use csv or xlsx.")
+    user = _user(request)
+    form, snapshot = _grid_state(request)
+    if snapshot is None:
+        return HttpResponse(
+            "No scores yet: run accountplan analyze or click Rescore.",
+            status=404,
+            content_type="text/plain",
+        )
+    qs = selectors.order_scores(
+        _with_play(_grid_base(request, form, snapshot), form.values["play"]), form.values["sort"]
+    ).annotate(primary_contact_id=selectors.primary_contacts(user))
+    scores: list[AccountScore] = list(qs)
+    names = selectors.item_names(snapshot)
+    contacts = selectors.contact_labels(user, (s.primary_contact_id for s in scores))  # type: ignore[attr-defined]
+    rows = [
+        [
+            s.account.external_id or s.account.pk,
+            s.account.name,
+            str(s.account.owner or ""),
+            s.account.territory,
+            s.account.segment,
+            s.account.industry,
+            s.current_revenue,
+            s.potential_score,
+            s.play,
+            PLAYS.get(s.play, ""),
+            s.tier,
+            s.whitespace_value,
+            "; ".join(names.get(i, i) for i in s.next_best or []),
+            contacts.get(s.primary_contact_id or 0, ""),  # type: ignore[attr-defined]
+        ]
+        for s in scores
+    ]
+    suffix = f"-{form.values['play'].lower()}" if form.values["play"] else ""
+    return table_response(GRID_EXPORT_HEADER, rows, fmt, f"grid{suffix}-{snapshot.as_of}")
+
+
+# --- scorecard and rescore ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scorecard(request: HttpRequest) -> HttpResponse:
+    """View the scorecard; managers and admins edit it, and saving queues a rescore."""
+    user = _user(request)
+    card = get_scorecard()
+    status = 200
+    if request.method == "POST":
+        if not user.can_edit_book:
+            raise PermissionDenied("Only managers and admins may change the scorecard.")
+        form = ScorecardForm(request.POST, instance=card)
+        if form.is_valid():
+            form.save()
+            queued = enqueue_rescore(trigger="scorecard", user=user)
+            messages.success(
+                request,
+                f"Scorecard saved. Rescore queued (snapshot {queued.pk}); the pages show the "
+                "new scores once the worker has computed them.",
+            )
+            return HttpResponseRedirect(reverse("portfolio:scorecard"))
+        status = 400
+    else:
+        form = ScorecardForm(instance=card)
+    if not user.can_edit_book:
+        for f in form.fields.values():
+            f.disabled = True
+    snapshot = selectors.current_snapshot("product") or selectors.current_snapshot()
+    context = {"form": form, "card": card, **_common(user, snapshot)}
+    return render(request, "portfolio/pages/scorecard.html", context, status=status)
+
+
+@login_required
+def scorecard_toml(request: HttpRequest) -> HttpResponse:
+    """The scorecard as TOML (``accountplan scorecard import`` reads it back)."""
+    response = HttpResponse(export_toml(get_scorecard()), content_type="application/toml")
+    response["Content-Disposition"] = 'attachment; filename="scorecard.toml"'
+    return response
+
+
+@login_required
+@require_POST
+def rescore(request: HttpRequest) -> HttpResponse:
+    """Queue a rescore of the book (managers and admins) and go back to the page."""
+    try:
+        snapshot = request_rescore(_user(request))
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(
+        request,
+        f"Rescore queued (snapshot {snapshot.pk}). The worker computes it in the background; "
+        "reload the page in a minute to see the new scores.",
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("portfolio:whitespace")
+    return HttpResponseRedirect(target)
