@@ -17,6 +17,7 @@ from accountplan.book import selectors
 from accountplan.book.forms import AccountFilterForm, ProductFilterForm
 from accountplan.book.models import Account
 from accountplan.core.pagination import paginate
+from accountplan.portfolio.selectors import account_portfolio
 
 if TYPE_CHECKING:
     from accountplan.core.models import User
@@ -82,7 +83,12 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "book/pages/account_detail.html",
-        {"account": account, "overview": overview, "opportunities": opportunities},
+        {
+            "account": account,
+            "overview": overview,
+            "opportunities": opportunities,
+            "portfolio": account_portfolio(user, account),
+        },
     )
 
 

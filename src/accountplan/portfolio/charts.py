@@ -53,7 +53,8 @@ def _quadrant_label(play: str, right: bool, top: bool) -> dict[str, Any]:
             "align": "right" if right else "left",
             "baseline": "top" if top else "bottom",
             "x": {"expr": "width - 6"} if right else 6,
-            "y": 6 if top else {"expr": "height - 6"},
+            # Extra lines flow downwards: lift a bottom label by their height.
+            "y": 6 if top else {"expr": f"height - {6 + (len(lines) - 1) * 14}"},
             "fontSize": 11,
             "lineHeight": 14,
             "color": PLAY_COLORS[play],
@@ -143,6 +144,8 @@ def grid_spec(
         "width": "container",
         "height": 440,
         "autosize": {"type": "fit-x", "contains": "padding"},
+        # One empty row: the rules and labels are drawn once; the points layer has its own data.
+        "data": {"values": [{}]},
         "layer": layers,
         "config": {"view": {"stroke": "#e3e7ee"}, "font": "system-ui, sans-serif"},
         "usermeta": {"revenue_floor": floor, "count": len(values)},

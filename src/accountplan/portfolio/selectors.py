@@ -339,7 +339,9 @@ class AccountPortfolio:
 
 def account_portfolio(user: User, account: Account) -> AccountPortfolio:
     """The current snapshot's figures of one visible account: score, cells, next best."""
-    snapshot = current_snapshot("product") or current_snapshot()
+    snapshot = current_snapshot()
+    if snapshot is not None and snapshot.level != "product":
+        snapshot = current_snapshot("product") or snapshot
     if snapshot is None:
         return AccountPortfolio(snapshot=None)
     score = AccountScore.objects.for_user(user).filter(snapshot=snapshot, account=account).first()
@@ -348,6 +350,10 @@ def account_portfolio(user: User, account: Account) -> AccountPortfolio:
         .filter(snapshot=snapshot, account=account)
         .order_by("family", "item_name", "item")
     )
+    full_share = float((snapshot.config or {}).get("full_share") or 0.8)
+    for c in cells:
+        c.css = shade(c, full_share)
+        c.title = cell_title(account.name, c)
     by_item = {c.item: c for c in cells}
     best = [by_item[i] for i in (score.next_best if score else []) if i in by_item]
     return AccountPortfolio(
@@ -356,5 +362,5 @@ def account_portfolio(user: User, account: Account) -> AccountPortfolio:
         cells=cells,
         next_best=best,
         campaign=PLAYS.get(score.play, "") if score else "",
-        full_share=float((snapshot.config or {}).get("full_share") or 0.8),
+        full_share=full_share,
     )

@@ -327,6 +327,26 @@ def grid_export(request: HttpRequest, fmt: str) -> HttpResponse:
 # --- scorecard and rescore ----------------------------------------------------------------------
 
 
+FIELD_TEXT: dict[str, tuple[str, str]] = {
+    "icp_min_employees": ("Minimum employees", "Blank: no lower bound."),
+    "icp_max_employees": ("Maximum employees", "Blank: no upper bound."),
+    "tier1_min_percentile": ("Tier 1 from percentile", "Between 80 (top 20 %) and 90 (top 10 %)."),
+    "full_share": ("Full share", "A cell is full when R ≥ this share of P (above 0, at most 1)."),
+    "min_peers": ("Minimum segment peers", "Fewer peers in the segment: all buyers are peers."),
+    "industries": ("Target industries", "Comma-separated, e.g. Retail, Banking."),
+    "regions": ("Target regions", "Comma-separated territories or countries."),
+}
+
+
+def _label(form: ScorecardForm) -> None:
+    """Readable labels: a weight is named by its attribute."""
+    for name, f in form.fields.items():
+        if name.startswith("weight_"):
+            f.label, f.help_text = str(f.help_text).removesuffix(" weight"), ""
+        elif name in FIELD_TEXT:
+            f.label, f.help_text = FIELD_TEXT[name]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def scorecard(request: HttpRequest) -> HttpResponse:
@@ -350,6 +370,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         form = ScorecardForm(instance=card)
+    _label(form)
     if not user.can_edit_book:
         for f in form.fields.values():
             f.disabled = True
