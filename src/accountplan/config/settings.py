@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "accountplan.demo",
     "django_tasks_db",
     "accountplan.portfolio",
+    "accountplan.plans",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Account plans: sections, versions and history, cloning, completeness, prospecting math."""

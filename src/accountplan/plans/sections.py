@@ -1,0 +1,579 @@
+"""The sections of an account plan and the Pydantic schema that validates each one's data.
+
+A section's data is a JSON object. Every field is optional or defaulted, so an empty section
+(``{}``) is valid; strings are stripped; items of a list carry a stable ``id`` (uuid4 hex, made
+when missing) so edits, diffs and clones can address them. ``validate_section`` turns raw data
+into the stored, normalised form (decimals as strings, dates ISO) or raises ``SectionInvalid``
+whose ``errors`` say, per field, what to fix.
+
+This module imports Django only for ``TextChoices``: the schemas are usable without a database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any
+from urllib.parse import urlparse
+
+from django.db import models
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from accountplan.book.choices import TeamFunction
+from accountplan.core.errors import DomainError
+
+
+class SectionKey(models.TextChoices):
+    """The stored sections, in the plan's reading order (the account overview is computed)."""
+
+    COMPANY_OVERVIEW = "company_overview", "Company overview"
+    PROFILE_POSITION = "profile_position", "Profile and position"
+    CUSTOMER_GOALS = "customer_goals", "Customer goals and KPIs"
+    NEEDS = "needs", "Needs mapping"
+    RELATIONSHIPS = "relationships", "Relationship map"
+    GOALS = "goals", "Goals and strategy"
+    PROSPECTING = "prospecting", "Prospecting plan"
+    ACTIONS = "actions", "Action plan"
+    TEAM_SUPPORT = "team_support", "Team support"
+    DASHBOARD = "dashboard", "Performance dashboard"
+
+
+#: The computed section shown first; never stored.
+ACCOUNT_OVERVIEW = "account_overview"
+#: The revision key of plan-level changes (status, owner, period, clone).
+PLAN_KEY = "plan"
+#: Every key a revision may carry.
+REVISION_KEYS: list[tuple[str, str]] = [
+    (PLAN_KEY, "Plan"),
+    *SectionKey.choices,
+]
+#: The whole outline, in reading order, with titles (account overview included).
+OUTLINE: list[tuple[str, str]] = [(ACCOUNT_OVERVIEW, "Account overview"), *SectionKey.choices]
+
+# --- choices inside sections ---------------------------------------------------------------
+
+
+class NewsKind(models.TextChoices):
+    """News signals worth noting about the customer (seed 001)."""
+
+    NEW_C_LEVEL_HIRE = "new_c_level_hire", "New C-level hire"
+    PRODUCT_LAUNCH = "product_launch", "Product launch"
+    ACQUISITION = "acquisition", "Acquisition"
+    LOSS_TO_COMPETITOR = "loss_to_competitor", "Loss to a competitor"
+    STAGNATION_OR_DECLINE = "stagnation_or_decline", "Stagnation or decline"
+    IPO = "ipo", "IPO"
+    FUNDING = "funding", "Funding"
+    OTHER = "other", "Other"
+
+
+class HealthRating(models.TextChoices):
+    """The customer's financial health, in one word."""
+
+    STRONG = "strong", "Strong"
+    STABLE = "stable", "Stable"
+    WEAK = "weak", "Weak"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class CompetitivePosition(models.TextChoices):
+    """Our position against a competitor at the account."""
+
+    AHEAD = "ahead", "Ahead"
+    EVEN = "even", "Even"
+    BEHIND = "behind", "Behind"
+
+
+class BuyingRole(models.TextChoices):
+    """A stakeholder's role in buying."""
+
+    DECISION_MAKER = "decision_maker", "Decision maker"
+    ECONOMIC_BUYER = "economic_buyer", "Economic buyer"
+    CHAMPION = "champion", "Champion"
+    INFLUENCER = "influencer", "Influencer"
+    USER = "user", "User"
+    BLOCKER = "blocker", "Blocker"
+
+
+class Influence(models.TextChoices):
+    """How much a stakeholder weighs on the decision."""
+
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Attitude(models.TextChoices):
+    """A stakeholder's attitude to us."""
+
+    SUPPORTER = "supporter", "Supporter"
+    NEUTRAL = "neutral", "Neutral"
+    DETRACTOR = "detractor", "Detractor"
+
+
+class Mobilizer(models.TextChoices):
+    """Whether a stakeholder makes things happen or only talks."""
+
+    MOBILIZER = "mobilizer", "Mobilizer"
+    TALKER = "talker", "Talker"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ComponentKind(models.TextChoices):
+    """Where a part of the goal build comes from."""
+
+    RENEWAL = "renewal", "Renewal"
+    UPSELL = "upsell", "Upsell"
+    CROSS_SELL = "cross_sell", "Cross-sell"
+    NEW_BUYING_CENTER = "new_buying_center", "New buying center"
+    WIN_BACK = "win_back", "Win-back"
+
+
+class ActionStatus(models.TextChoices):
+    """Where an action stands."""
+
+    TODO = "todo", "To do"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    BLOCKED = "blocked", "Blocked"
+
+
+class DependencyStatus(models.TextChoices):
+    """Where a dependency stands."""
+
+    OPEN = "open", "Open"
+    AT_RISK = "at_risk", "At risk"
+    RESOLVED = "resolved", "Resolved"
+
+
+class MilestoneStatus(models.TextChoices):
+    """Where a milestone stands."""
+
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    LATE = "late", "Late"
+    DONE = "done", "Done"
+
+
+# --- field types ------------------------------------------------------------------------------
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    return value
+
+
+def _http_url(value: str) -> str:
+    if not value:
+        return value
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValueError("must be a web link starting with http:// or https://")
+    return value
+
+
+#: One line of text (a name, a title, a metric).
+Line = Annotated[str, Field(max_length=300), AfterValidator(_no_nul)]
+#: A required line: at least one character after stripping.
+RequiredLine = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_no_nul)]
+#: Free text (a paragraph or a few).
+Text = Annotated[str, Field(max_length=10_000), AfterValidator(_no_nul)]
+#: A web link (http or https only) or empty.
+Url = Annotated[str, Field(max_length=2000), AfterValidator(_no_nul), AfterValidator(_http_url)]
+#: A money amount: at most 14 digits before the point, cents after; never negative.
+Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
+#: A row id of the book (contact, product, buying center, user).
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+#: A stable item id.
+ItemId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+#: Most items one list may hold (a plan is a working document, not a database).
+MAX_ITEMS = 200
+
+
+def new_id() -> str:
+    """A fresh item id (uuid4 hex)."""
+    return uuid.uuid4().hex
+
+
+class _Base(BaseModel):
+    """Strict, stripped, no unknown fields (a typo in a field name is an error, not lost data)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+
+class Item(_Base):
+    """A list item, addressed by its stable ``id``."""
+
+    id: ItemId = Field(default_factory=new_id)
+
+
+def _unique_ids(items: list[Any]) -> list[Any]:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise ValueError(f"item id {item.id!r} appears twice")
+        seen.add(item.id)
+    return items
+
+
+#: A list of items with unique ids, at most ``MAX_ITEMS`` long.
+type Items[T] = Annotated[list[T], Field(max_length=MAX_ITEMS), AfterValidator(_unique_ids)]
+
+
+# --- company_overview ---------------------------------------------------------------------------
+
+
+class NewsItem(Item):
+    """A dated news signal with its source."""
+
+    kind: NewsKind = NewsKind.OTHER
+    date: dt.date | None = None
+    title: RequiredLine
+    source_url: Url = ""
+    notes: Text = ""
+
+
+class CompanyOverview(_Base):
+    """Who the customer is: description, history, mission, and news signals."""
+
+    description: Text = ""
+    history: Text = ""
+    mission: Text = ""
+    news: Items[NewsItem] = Field(default_factory=list)
+
+
+# --- profile_position ---------------------------------------------------------------------------
+
+
+class FinancialHealth(_Base):
+    """The customer's financial health: a rating and the reasons."""
+
+    rating: HealthRating = HealthRating.UNKNOWN
+    text: Text = ""
+
+
+class Competitor(Item):
+    """A competitor at the account: what they supply and where we stand."""
+
+    name: RequiredLine
+    supplies: Line = ""
+    our_position: CompetitivePosition = CompetitivePosition.EVEN
+    notes: Text = ""
+
+
+SwotList = Annotated[list[RequiredLine], Field(max_length=50)]
+
+
+class Swot(_Base):
+    """Strengths, weaknesses, opportunities, threats (of us at this customer)."""
+
+    strengths: SwotList = Field(default_factory=list)
+    weaknesses: SwotList = Field(default_factory=list)
+    opportunities: SwotList = Field(default_factory=list)
+    threats: SwotList = Field(default_factory=list)
+
+
+class ProfilePosition(_Base):
+    """Where we are now: financial health, competitors and position, SWOT."""
+
+    financial_health: FinancialHealth = Field(default_factory=FinancialHealth)
+    competitors: Items[Competitor] = Field(default_factory=list)
+    swot: Swot = Field(default_factory=Swot)
+
+
+# --- customer_goals -----------------------------------------------------------------------------
+
+
+class Priority(Item):
+    """One of the customer's top priorities for the next 12 months."""
+
+    text: RequiredLine
+
+
+class CustomerGoals(_Base):
+    """The customer's north-star metric and how they will reach it."""
+
+    north_star_metric: Line = ""
+    priorities_12m: Items[Priority] = Field(default_factory=list)
+    efforts_made: Text = ""
+    biggest_challenge: Text = ""
+    success_measures: Text = ""
+    how_they_achieve: Text = ""
+
+
+# --- needs --------------------------------------------------------------------------------------
+
+#: The seeds ask for the top three to five needs.
+MAX_NEEDS = 5
+
+
+class Need(Item):
+    """A customer need, ranked, tied to stakeholders (contacts) and our products."""
+
+    rank: int = Field(default=1, ge=1, le=MAX_NEEDS)
+    need: RequiredLine
+    stakeholder_contact_ids: list[RowId] = Field(default_factory=list, max_length=50)
+    product_ids: list[RowId] = Field(default_factory=list, max_length=50)
+    notes: Text = ""
+
+
+def _top_needs(items: list[Need]) -> list[Need]:
+    if len(items) > MAX_NEEDS:
+        raise ValueError(f"keep to the top {MAX_NEEDS} needs ({len(items)} given)")
+    return _unique_ids(items)
+
+
+class Needs(_Base):
+    """The top 3–5 needs."""
+
+    needs: Annotated[list[Need], AfterValidator(_top_needs)] = Field(default_factory=list)
+
+
+# --- relationships ------------------------------------------------------------------------------
+
+
+class Stakeholder(Item):
+    """A contact on the relationship map with their role, weight and our relationship."""
+
+    contact_id: RowId
+    buying_role: BuyingRole = BuyingRole.INFLUENCER
+    influence: Influence = Influence.MEDIUM
+    attitude: Attitude = Attitude.NEUTRAL
+    mobilizer: Mobilizer = Mobilizer.UNKNOWN
+    strength: int = Field(
+        default=3, ge=1, le=5, description="Relationship strength, 1 (none) to 5."
+    )
+    our_owner_id: RowId | None = None
+    notes: Text = ""
+
+
+def _one_row_per_contact(items: list[Stakeholder]) -> list[Stakeholder]:
+    seen: set[int] = set()
+    for item in items:
+        if item.contact_id in seen:
+            raise ValueError(f"contact {item.contact_id} is on the map twice")
+        seen.add(item.contact_id)
+    return _unique_ids(items)
+
+
+class Relationships(_Base):
+    """The stakeholders on the map (the org chart itself comes from Contact.reports_to)."""
+
+    stakeholders: Annotated[
+        list[Stakeholder], Field(max_length=MAX_ITEMS), AfterValidator(_one_row_per_contact)
+    ] = Field(default_factory=list)
+
+
+# --- goals --------------------------------------------------------------------------------------
+
+
+class Component(Item):
+    """A part of the goal build: where some of the growth objective comes from."""
+
+    kind: ComponentKind
+    product_id: RowId | None = None
+    buying_center_id: RowId | None = None
+    amount: Money | None = None
+    notes: Text = ""
+    source_cell: Line = Field(default="", description="White-space item key it was picked from.")
+    carried_over: bool = False
+
+
+class Goals(_Base):
+    """The growth objective for the period, the strategy, and the goal build."""
+
+    objective_amount: Money | None = None
+    objective_text: Text = ""
+    strategy: Text = ""
+    components: Items[Component] = Field(default_factory=list)
+
+
+# --- prospecting --------------------------------------------------------------------------------
+
+
+class ProspectingInputsData(_Base):
+    """The prospecting plan's inputs; blanks are filled from the data when the plan is shown."""
+
+    current_revenue: Money | None = None
+    growth_pct: Decimal | None = Field(default=None, ge=0, le=1000, max_digits=8, decimal_places=2)
+    deal_size: Money | None = Field(default=None, gt=0)
+    win_rate_pct: Decimal | None = Field(default=None, gt=0, le=100, max_digits=6, decimal_places=2)
+    prospects_per_opportunity: Decimal | None = Field(
+        default=None, gt=0, le=10_000, max_digits=8, decimal_places=2
+    )
+    expected_upgrades: Money | None = None
+    cycle_months: int | None = Field(default=None, ge=0, le=120)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> ProspectingInputsData:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValueError("period_end must be on or after period_start")
+        return self
+
+
+class Prospecting(_Base):
+    """The prospecting plan (seed 002)."""
+
+    inputs: ProspectingInputsData = Field(default_factory=lambda: ProspectingInputsData())
+    notes: Text = ""
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+class Action(Item):
+    """A step of the action plan, tied to a goal-build component."""
+
+    title: RequiredLine
+    component_id: ItemId | None = None
+    owner_id: RowId | None = None
+    function: TeamFunction = TeamFunction.SALES
+    due_date: dt.date | None = None
+    status: ActionStatus = ActionStatus.TODO
+    notes: Text = ""
+    carried_over: bool = False
+
+
+class Actions(_Base):
+    """The action plan."""
+
+    actions: Items[Action] = Field(default_factory=list)
+
+
+# --- team_support -------------------------------------------------------------------------------
+
+
+class Commitment(Item):
+    """An internal commitment a function makes to the plan."""
+
+    function: TeamFunction = TeamFunction.SALES
+    commitment: RequiredLine
+    owner_id: RowId | None = None
+
+
+class Dependency(Item):
+    """Something the plan depends on, inside our company or outside it."""
+
+    internal: bool = True
+    description: RequiredLine
+    owner: Line = ""
+    due_date: dt.date | None = None
+    status: DependencyStatus = DependencyStatus.OPEN
+
+
+class TeamSupport(_Base):
+    """Internal commitments by function; internal and external dependencies."""
+
+    commitments: Items[Commitment] = Field(default_factory=list)
+    dependencies: Items[Dependency] = Field(default_factory=list)
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+class Milestone(Item):
+    """A milestone: what, by when, and how it went."""
+
+    title: RequiredLine
+    target: Line = ""
+    date: dt.date | None = None
+    actual: Line = ""
+    status: MilestoneStatus = MilestoneStatus.ON_TRACK
+
+
+class Adjustment(Item):
+    """A dated note on how the plan was adjusted."""
+
+    date: dt.date | None = None
+    note: RequiredLine
+
+
+class Dashboard(_Base):
+    """Milestones and adjustments (the figures themselves are computed)."""
+
+    milestones: Items[Milestone] = Field(default_factory=list)
+    adjustments: Items[Adjustment] = Field(default_factory=list)
+
+
+#: The schema of each stored section.
+SCHEMAS: dict[str, type[_Base]] = {
+    SectionKey.COMPANY_OVERVIEW: CompanyOverview,
+    SectionKey.PROFILE_POSITION: ProfilePosition,
+    SectionKey.CUSTOMER_GOALS: CustomerGoals,
+    SectionKey.NEEDS: Needs,
+    SectionKey.RELATIONSHIPS: Relationships,
+    SectionKey.GOALS: Goals,
+    SectionKey.PROSPECTING: Prospecting,
+    SectionKey.ACTIONS: Actions,
+    SectionKey.TEAM_SUPPORT: TeamSupport,
+    SectionKey.DASHBOARD: Dashboard,
+}
+
+
+class SectionInvalid(DomainError):
+    """The section's data did not validate; ``errors`` holds ``{loc, msg, type}`` per field."""
+
+    status = 422
+
+    def __init__(self, key: str, errors: list[dict[str, Any]]) -> None:
+        self.key = key
+        self.errors = errors
+        lines = [f"{'.'.join(str(p) for p in e['loc']) or key}: {e['msg']}" for e in errors]
+        super().__init__(f"The {key} section is not valid: " + "; ".join(lines), details=errors)
+
+
+def section_key(key: str) -> SectionKey:
+    """The ``SectionKey`` named ``key``, or a 404-style error listing the valid keys."""
+    try:
+        return SectionKey(key)
+    except ValueError:
+        from accountplan.core.errors import NotFound
+
+        raise NotFound(
+            f"Unknown section {key!r}; sections are: {', '.join(SectionKey.values)}."
+        ) from None
+
+
+def _clean_msg(msg: str) -> str:
+    # Pydantic prefixes custom errors with "Value error, "; the rest is ours and reads well.
+    return msg.removeprefix("Value error, ")
+
+
+def parse_section(key: str, data: Any) -> _Base:
+    """The section's data as its Pydantic model, or ``SectionInvalid`` saying what to fix."""
+    schema = SCHEMAS[section_key(key)]
+    if not isinstance(data, dict):
+        raise SectionInvalid(key, [{"loc": [], "msg": "must be a JSON object", "type": "type"}])
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            {"loc": list(e["loc"]), "msg": _clean_msg(e["msg"]), "type": e["type"]}
+            for e in exc.errors(include_url=False, include_context=False, include_input=False)
+        ]
+        raise SectionInvalid(key, errors) from None
+
+
+def validate_section(key: str, data: Any) -> dict[str, Any]:
+    """The stored form of a section's data: validated, stripped, ids made, JSON-ready."""
+    return parse_section(key, data).model_dump(mode="json")
+
+
+def empty_section(key: str) -> dict[str, Any]:
+    """The stored form of an empty section."""
+    return validate_section(key, {})
+
+
+def title_of(key: str) -> str:
+    """A section's human title (``plan`` included)."""
+    return dict(OUTLINE + REVISION_KEYS).get(key, key)
