@@ -1,0 +1,150 @@
+"""The prioritization grid page, its spec and its marketing export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import statistics
+
+import openpyxl
+from django.test import Client
+
+from accountplan.analytics.grid import PLAYS
+from accountplan.core.models import User
+from accountplan.portfolio.charts import grid_spec, revenue_floor
+from accountplan.portfolio.models import AccountScore
+from tests.portfolio_web.conftest import ScoredBook, signed_in
+
+URL = "/grid/"
+
+
+def spec_of(html: str) -> dict:
+    raw = re.search(r'<script id="grid-spec" type="application/json">(.*?)</script>', html, re.S)
+    assert raw is not None
+    return json.loads(raw.group(1))
+
+
+def counts_of(html: str) -> dict[str, int]:
+    return {
+        play: int(re.search(rf'data-testid="count-{play}">(\d+)<', html).group(1))  # type: ignore[union-attr]
+        for play in PLAYS
+    }
+
+
+def test_empty_state_without_snapshot(client: Client, ae: User) -> None:
+    html = signed_in(client, ae).get(URL).content.decode()
+    assert "No scores yet" in html
+    assert "Rescore now" not in html
+
+
+def test_quadrant_counts_and_spec_for_the_manager(
+    client: Client, manager: User, scored: ScoredBook
+) -> None:
+    html = signed_in(client, manager).get(URL).content.decode()
+    scores = list(AccountScore.objects.filter(snapshot=scored.snapshot))
+    assert counts_of(html) == {p: sum(1 for s in scores if s.play == p) for p in PLAYS}
+    spec = spec_of(html)
+    points = spec["layer"][-1]["data"]["values"]
+    assert len(points) == sum(1 for s in scores if s.potential_score is not None)
+    rules = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
+    median_cr = statistics.median(s.current_revenue for s in scores)
+    median_score = statistics.median(s.potential_score for s in scores if s.scored)
+    floor = spec["usermeta"]["revenue_floor"]
+    assert rules[0]["encoding"]["x"]["datum"] == max(median_cr, floor)
+    assert rules[1]["encoding"]["y"]["datum"] == median_score
+
+
+def test_ae_counts_only_their_accounts_and_is_told_thresholds_are_global(
+    client: Client, ae: User, scored: ScoredBook
+) -> None:
+    html = signed_in(client, ae).get(URL).content.decode()
+    assert sum(counts_of(html).values()) <= 2
+    assert len(spec_of(html)["layer"][-1]["data"]["values"]) <= 2
+    assert "Thresholds are computed over the whole book" in html
+    names = {p["name"] for p in spec_of(html)["layer"][-1]["data"]["values"]}
+    assert names <= {a.name for a in scored.ae_accounts}
+
+
+def test_play_tab_lists_that_quadrant(client: Client, manager: User, scored: ScoredBook) -> None:
+    signed_in(client, manager)
+    for play in PLAYS:
+        html = client.get(URL, {"play": play}).content.decode()
+        listed = re.findall(r'<td class="name"><a [^>]*>([^<]+)</a>', html)
+        expected = AccountScore.objects.filter(snapshot=scored.snapshot, play=play)
+        assert sorted(listed) == sorted(s.account.name for s in expected)
+
+
+def test_list_sorts_and_filters(client: Client, manager: User, scored: ScoredBook) -> None:
+    signed_in(client, manager)
+    html = client.get(URL, {"sort": "name"}).content.decode()
+    listed = re.findall(r'<td class="name"><a [^>]*>([^<]+)</a>', html)
+    assert listed == sorted(a.name for a in scored.accounts)
+    html = client.get(URL, {"territory": "West"}).content.decode()
+    assert sum(counts_of(html).values()) <= 4
+    assert client.get(URL, {"tier": "9", "sort": "x", "page": "zz"}).status_code == 200
+
+
+def test_marketing_export(client: Client, manager: User, scored: ScoredBook) -> None:
+    response = signed_in(client, manager).get("/grid/export.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 8
+    assert set(rows[0]) >= {"account_id", "campaign", "next_best_products", "primary_contact"}
+    shop3 = next(r for r in rows if r["account_name"] == "Shop 03")
+    assert shop3["primary_contact"].startswith("Dana Buyer (CIO)")
+    assert shop3["account_id"] == scored.accounts[3].external_id
+    for row in rows:
+        assert row["campaign"] == PLAYS.get(row["play"], "")
+    play = rows[0]["play"]
+    narrowed = client.get("/grid/export.xlsx", {"play": play})
+    sheet = openpyxl.load_workbook(io.BytesIO(narrowed.content)).active
+    data = list(sheet.iter_rows(values_only=True))
+    assert len(data) - 1 == sum(1 for r in rows if r["play"] == play)
+
+
+def test_spec_places_zero_revenue_at_a_floor_on_a_log_axis() -> None:
+    points = [
+        {
+            "id": 1,
+            "name": "A",
+            "revenue": 0.0,
+            "score": 80.0,
+            "tier": 1,
+            "play": "Penetrate",
+            "url": "/a",
+        },
+        {
+            "id": 2,
+            "name": "B",
+            "revenue": 1000.0,
+            "score": 20.0,
+            "tier": 3,
+            "play": "Manage",
+            "url": "/b",
+        },
+        {
+            "id": 3,
+            "name": "C",
+            "revenue": 5000.0,
+            "score": 60.0,
+            "tier": 2,
+            "play": "Expand",
+            "url": "/c",
+        },
+    ]
+    spec = grid_spec(points, 1000.0, 60.0)  # type: ignore[arg-type]
+    assert revenue_floor(points, 1000.0) == 500.0  # type: ignore[arg-type]
+    layer = spec["layer"][-1]
+    assert layer["encoding"]["x"]["scale"] == {"type": "log"}
+    assert layer["encoding"]["y"]["scale"] == {"domain": [0, 100]}
+    xs = {v["name"]: v["x"] for v in layer["data"]["values"]}
+    assert xs == {"A": 500.0, "B": 1000.0, "C": 5000.0}
+    kinds = {v["name"]: v["revenue_kind"] for v in layer["data"]["values"]}
+    assert kinds["A"] != kinds["B"]
+    texts = [
+        x["encoding"]["text"]["value"][0] for x in spec["layer"] if x["mark"]["type"] == "text"
+    ]
+    assert sorted(texts) == sorted(PLAYS)
+    empty = grid_spec([], None, None)
+    assert [layer["mark"]["type"] for layer in empty["layer"]].count("rule") == 0
