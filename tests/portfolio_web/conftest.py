@@ -97,6 +97,11 @@ def make_book(manager: User, ae: User, n: int = 8) -> tuple[list[m.Account], lis
 @pytest.fixture
 def scored(db: None, manager: User, ae: User) -> ScoredBook:
     """The book, scored at ``AS_OF`` by the real service."""
+    return build_scored(manager, ae)
+
+
+def build_scored(manager: User, ae: User) -> ScoredBook:
+    """Make the book and score it at ``AS_OF`` by the real service (browser tests call this)."""
     accounts, products = make_book(manager, ae)
     snapshot = analyze_now(as_of=AS_OF, trigger="test").snapshot
     return ScoredBook(
