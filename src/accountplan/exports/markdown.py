@@ -1,0 +1,86 @@
+"""The plan as Markdown: headings, tables, lists; figures become their data tables' captions."""
+
+from __future__ import annotations
+
+from accountplan.exports.document import PlanDocument
+from accountplan.exports.outline import (
+    Block,
+    Bullets,
+    Callout,
+    Empty,
+    Fields,
+    Figure,
+    Table,
+    fmt,
+    outline,
+    summary_rows,
+)
+
+CALLOUT_MARK = {"ok": "✓", "warn": "⚠", "bad": "✗"}
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: pipes escaped, line breaks flattened."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def inline(text: str) -> str:
+    """User text as a paragraph: keep line breaks, neutralise leading heading/list markers and raw
+    HTML so a note cannot restructure the document."""
+    lines = []
+    for line in text.replace("\r", "").split("\n"):
+        stripped = line.lstrip()
+        if stripped[:1] in {"#", ">", "-", "*", "+", "|"} or stripped[:2].rstrip(".").isdigit():
+            line = "\\" + stripped
+        lines.append(line.replace("<", "&lt;"))
+    return "  \n".join(lines)
+
+
+def _table(t: Table, currency: str) -> list[str]:
+    out = [f"**{t.title}**", ""]
+    out.append("| " + " | ".join(cell(c.label) for c in t.columns) + " |")
+    out.append(
+        "|" + "|".join("---:" if c.kind in ("money", "int", "pct", "num") else "---" for c in t.columns) + "|"
+    )
+    rows = list(t.rows) + ([t.total] if t.total else [])
+    for i, row in enumerate(rows):
+        cells = [cell(fmt(v, c.kind, currency)) for v, c in zip(row, t.columns, strict=True)]
+        if t.total is not None and i == len(rows) - 1:
+            cells = [f"**{x}**" if x != "—" else "" for x in cells]
+        out.append("| " + " | ".join(cells) + " |")
+    return [*out, ""]
+
+
+def _block(block: Block, currency: str) -> list[str]:
+    if isinstance(block, Fields):
+        return [line for label, text in block.items for line in (f"**{label}:** {inline(text)}", "")]
+    if isinstance(block, Table):
+        return _table(block, currency)
+    if isinstance(block, Bullets):
+        return [f"**{block.title}**", "", *(f"- {inline(item)}" for item in block.items), ""]
+    if isinstance(block, Callout):
+        return [f"> {CALLOUT_MARK[block.level]} {inline(block.text)}", ""]
+    if isinstance(block, Figure):
+        # Markdown has no pictures of its own: the figure's data is in the tables beside it.
+        return [f"*Figure: {block.title} (in the PDF and PowerPoint exports).*", ""]
+    if isinstance(block, Empty):
+        return [f"*{block.text}.*", ""]
+    raise TypeError(block)
+
+
+def render_markdown(doc: PlanDocument) -> bytes:
+    """The whole plan as a UTF-8 Markdown document."""
+    lines = [f"# {inline(doc.title)}", ""]
+    lines += ["| | |", "|---|---|"]
+    lines += [f"| {label} | {cell(value)} |" for label, value in summary_rows(doc)]
+    lines.append("")
+    if doc.header.sections:
+        lines += ["## Completeness", ""]
+        lines += ["| Section | State |", "|---|---|"]
+        lines += [f"| {cell(s.title)} | {s.state} |" for s in doc.header.sections]
+        lines.append("")
+    for section in outline(doc):
+        lines += [f"## {section.title}", "", f"*{section.question}*", ""]
+        for block in section.blocks:
+            lines += _block(block, doc.currency)
+    return ("\n".join(lines).rstrip() + "\n").encode()

@@ -1,0 +1,107 @@
+"""The plan as a PDF: an HTML document with print CSS (templates/exports/plan.html) → WeasyPrint.
+
+The template runs on a standalone Django template engine with autoescaping on, so user text is
+always escaped and this module needs no settings; charts and the org chart are SVG images
+embedded as data URIs (vector, sharp at any zoom).
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.template import Context, Engine
+
+from accountplan.exports import charts, orgchart
+from accountplan.exports.document import PlanDocument
+from accountplan.exports.outline import (
+    Block,
+    Bullets,
+    Callout,
+    Empty,
+    Fields,
+    Figure,
+    Table,
+    Value,
+    fmt,
+    outline,
+    summary_rows,
+)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+NUMERIC = {"money", "int", "pct", "num"}
+_engine = Engine(dirs=[str(TEMPLATES)], autoescape=True)
+
+
+def _svg_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _safe_link(text: str) -> str:
+    """Only http(s) links become clickable; anything else stays plain text."""
+    return text if urlsplit(text).scheme in {"http", "https"} else ""
+
+
+def _cells(row: tuple[Value, ...], t: Table, currency: str) -> list[dict[str, Any]]:
+    out = []
+    for value, col in zip(row, t.columns, strict=True):
+        text = fmt(value, col.kind, currency)
+        link = _safe_link(text) if col.label == "Source" else ""
+        out.append({"text": text, "numeric": col.kind in NUMERIC, "link": link})
+    return out
+
+
+def _block(block: Block, currency: str) -> dict[str, Any]:
+    if isinstance(block, Fields):
+        return {"kind": "fields", "items": block.items}
+    if isinstance(block, Table):
+        return {
+            "kind": "table",
+            "title": block.title,
+            "columns": [{"label": c.label, "numeric": c.kind in NUMERIC} for c in block.columns],
+            "rows": [_cells(r, block, currency) for r in block.rows],
+            "total": _cells(block.total, block, currency) if block.total else None,
+        }
+    if isinstance(block, Bullets):
+        return {"kind": "bullets", "title": block.title, "items": block.items}
+    if isinstance(block, Callout):
+        return {"kind": "callout", "level": block.level, "text": block.text}
+    if isinstance(block, Figure):
+        svg = orgchart.to_svg(block.org) if block.org else charts.to_svg(block.spec or {})
+        return {"kind": "figure", "title": block.title, "src": _svg_uri(svg)}
+    if isinstance(block, Empty):
+        return {"kind": "empty", "text": block.text}
+    raise TypeError(block)
+
+
+def render_html(doc: PlanDocument) -> str:
+    """The print HTML of the plan (what WeasyPrint lays out)."""
+    sections = [
+        {
+            "key": s.key,
+            "title": s.title,
+            "question": s.question,
+            "blocks": [_block(b, doc.currency) for b in s.blocks],
+        }
+        for s in outline(doc)
+    ]
+    context = {
+        "title": doc.title,
+        "account": doc.header.account_name,
+        "period": doc.header.period,
+        "facts": summary_rows(doc),
+        "states": doc.header.sections,
+        "sections": sections,
+        "footer": f"{doc.title} · generated {doc.generated_at:%d %b %Y}",
+    }
+    template = _engine.get_template("exports/plan.html")
+    return template.render(Context(context))
+
+
+def render_pdf(doc: PlanDocument) -> bytes:
+    """The plan as a PDF: a cover, one section per page or more, page numbers in the footer."""
+    from weasyprint import HTML  # imported here: it loads Pango, not needed by the other formats
+
+    return bytes(HTML(string=render_html(doc), base_url=str(TEMPLATES)).write_pdf())
