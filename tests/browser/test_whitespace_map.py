@@ -19,6 +19,7 @@ def scored(transactional_db: None, manager: User, ae: User) -> ScoredBook:
     """The page tests' book, scored."""
     return build_scored(manager, ae)
 
+
 COLOURS = {"none": "rgb(255, 255, 255)", "full": "rgb(17, 17, 17)"}
 
 
@@ -39,7 +40,7 @@ def test_map_colours_filter_and_click(
             assert colour == COLOURS[state]
         else:  # partial: a grey, neither white nor black
             r, g, b = (int(x) for x in colour[colour.index("(") + 1 : -1].split(",")[:3])
-            assert r == g == b and 40 < r < 230 or "gradient" in cell.evaluate(
+            assert (r == g == b and 40 < r < 230) or "gradient" in cell.evaluate(
                 "el => getComputedStyle(el).backgroundImage"
             )
         seen.add(state or "")
