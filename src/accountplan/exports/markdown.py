@@ -21,7 +21,8 @@ CALLOUT_MARK = {"ok": "✓", "warn": "⚠", "bad": "✗"}
 
 def cell(text: str) -> str:
     """Text safe inside a Markdown table cell: pipes escaped, line breaks flattened."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    escaped = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return escaped.replace("\r", "").replace("\n", "<br>")
 
 
 def inline(text: str) -> str:

@@ -1,0 +1,121 @@
+"""The plan as an Excel workbook (openpyxl): a Summary sheet, then one sheet per table-like part.
+
+Sheets: Summary, then those of the outline's tables that name a sheet (News, Competitors, SWOT,
+Needs, Stakeholders, Goal build, Prospecting, Actions, Commitments, Dependencies, Milestones,
+Adjustments, History); each is written even when empty, with "Not filled in yet" under its
+header. Real numbers and dates (not text) with money and date formats, a bold filled header row,
+frozen, fitted column widths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from accountplan.exports.document import EMPTY, PlanDocument
+from accountplan.exports.outline import Column, Table, Value, outline, summary_rows
+
+SHEETS = (
+    "News",
+    "Competitors",
+    "SWOT",
+    "Needs",
+    "Stakeholders",
+    "Goal build",
+    "Prospecting",
+    "Actions",
+    "Commitments",
+    "Dependencies",
+    "Milestones",
+    "Adjustments",
+    "History",
+)
+HEADER_FILL = PatternFill("solid", fgColor="1D2330")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+FORMATS = {"money": '"$"#,##0', "int": "#,##0", "pct": '0.0"%"', "num": "#,##0.00", "date": "yyyy-mm-dd"}
+#: Formula-looking text is written as text: a note starting with "=" must not run in Excel.
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _value(value: Value, column: Column) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    if isinstance(value, dt.date) or value is None or isinstance(value, (int, float)):
+        return value
+    return str(value)
+
+
+def _header(ws: Worksheet, labels: list[str]) -> None:
+    ws.append(labels)
+    for cell in ws[1]:
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(vertical="center")
+    ws.freeze_panes = "A2"
+
+
+def _fit(ws: Worksheet) -> None:
+    for i, column in enumerate(ws.iter_cols(), start=1):
+        longest = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+        ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, longest + 2))
+
+
+def _sheet(wb: Workbook, name: str, table: Table | None) -> None:
+    ws = wb.create_sheet(name)
+    if table is None:
+        _header(ws, ["Item"])
+        ws.append([EMPTY])
+        _fit(ws)
+        return
+    _header(ws, [c.label for c in table.columns])
+    rows = list(table.rows) + ([table.total] if table.total else [])
+    if not table.rows:
+        ws.append([EMPTY])
+    for row in rows:
+        ws.append([_value(v, c) for v, c in zip(row, table.columns, strict=True)])
+        for cell, col in zip(ws[ws.max_row], table.columns, strict=True):
+            if col.kind in FORMATS:
+                cell.number_format = FORMATS[col.kind]
+            cell.alignment = Alignment(wrap_text=col.kind == "text", vertical="top")
+    if table.total:
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+    _fit(ws)
+
+
+def render_xlsx(doc: PlanDocument) -> bytes:
+    """The plan as an .xlsx workbook."""
+    wb = Workbook()
+    summary = wb.active
+    assert summary is not None
+    summary.title = "Summary"
+    _header(summary, ["Plan", doc.title])
+    for label, value in summary_rows(doc):
+        summary.append([label, value])
+    if doc.header.sections:
+        summary.append([])
+        summary.append(["Section", "State"])
+        summary.cell(summary.max_row, 1).font = Font(bold=True)
+        summary.cell(summary.max_row, 2).font = Font(bold=True)
+        for s in doc.header.sections:
+            summary.append([s.title, s.state])
+    _fit(summary)
+    tables = {
+        b.sheet: b
+        for section in outline(doc)
+        for b in section.blocks
+        if isinstance(b, Table) and b.sheet
+    }
+    for name in SHEETS:
+        _sheet(wb, name, tables.get(name))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
