@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 
 if TYPE_CHECKING:
+    from accountplan.book.models import Account
     from accountplan.core.models import User
     from accountplan.plans.models import AccountPlan
 
@@ -39,6 +40,17 @@ class PlanScopedQuerySet(models.QuerySet[Any]):
         return self.filter(plan__account__in=Account.objects.for_user(user).values("pk"))
 
 
+def can_edit_account_plans(user: User, account: Account) -> bool:
+    """Whether ``user`` may write plans of ``account``: managers and admins, its owner, its team."""
+    from accountplan.book.models import AccountTeamMember
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.can_edit_book or account.owner_id == user.pk:
+        return True
+    return AccountTeamMember.objects.filter(account_id=account.pk, user_id=user.pk).exists()
+
+
 def can_edit(user: User, plan: AccountPlan) -> bool:
     """Whether ``user`` may change ``plan``.
 
@@ -46,15 +58,8 @@ def can_edit(user: User, plan: AccountPlan) -> bool:
     and the plan's own members edit it. Everyone else who may see the account only reads it
     (and whoever may not see the account gets a 404 before this question is asked).
     """
-    from accountplan.book.models import AccountTeamMember
-
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.can_edit_book:
+    if plan.owner_id == user.pk or can_edit_account_plans(user, plan.account):
         return True
-    account = plan.account
-    if user.pk in (account.owner_id, plan.owner_id):
-        return True
-    if AccountTeamMember.objects.filter(account_id=account.pk, user_id=user.pk).exists():
-        return True
-    return plan.memberships.filter(user_id=user.pk).exists()
+    return plan.pk is not None and plan.memberships.filter(user_id=user.pk).exists()

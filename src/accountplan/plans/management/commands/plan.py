@@ -1,0 +1,136 @@
+"""``accountplan plan``: list plans, clone one into the next period, export one.
+
+    accountplan plan list [--account ID] [--period P] [--status S]
+    accountplan plan clone ACCOUNT_ID --period FY2026 --to FY2027 --user USERNAME
+    accountplan plan export ACCOUNT_ID --period P --format pdf|pptx|xlsx|md --out FILE
+
+Bad input exits with status 2 and says what to fix.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.table import Table
+
+from accountplan.core.errors import DomainError
+from accountplan.core.models import User
+from accountplan.plans.cloning import clone_plan
+from accountplan.plans.models import AccountPlan, PlanStatus
+from accountplan.plans.selectors import completeness_of
+
+FORMATS = ("pdf", "pptx", "xlsx", "md")
+
+
+def _fail(message: str) -> CommandError:
+    return CommandError(message, returncode=2)
+
+
+def _plan(account_id: int, period: str) -> AccountPlan:
+    found = (
+        AccountPlan.objects.select_related("account", "owner")
+        .filter(account_id=account_id, period=period)
+        .first()
+    )
+    if found is None:
+        periods = list(
+            AccountPlan.objects.filter(account_id=account_id).values_list("period", flat=True)
+        )
+        hint = f" Its plans: {', '.join(periods)}." if periods else " It has no plan."
+        raise _fail(f"No plan for account {account_id} and period {period!r}.{hint}")
+    return found
+
+
+class Command(BaseCommand):
+    help = "Account plans: list, clone into the next period, export (pdf, pptx, xlsx, md)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Three subcommands: list, clone, export."""
+        sub = parser.add_subparsers(dest="action", required=True)
+        ls = sub.add_parser("list", help="List plans with their completeness.")
+        ls.add_argument("--account", type=int, help="Only this account id.")
+        ls.add_argument("--period")
+        ls.add_argument("--status", choices=PlanStatus.values)
+        cl = sub.add_parser("clone", help="Clone a plan into the next period.")
+        cl.add_argument("account_id", type=int)
+        cl.add_argument("--period", required=True, help="The period of the plan to clone.")
+        cl.add_argument("--to", required=True, help="The new period, e.g. FY2027.")
+        cl.add_argument("--user", required=True, help="Username recorded as the author.")
+        ex = sub.add_parser("export", help="Export a plan as a document.")
+        ex.add_argument("account_id", type=int)
+        ex.add_argument("--period", required=True)
+        ex.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
+        ex.add_argument("--out", required=True, type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Run the subcommand."""
+        action = options["action"]
+        if action == "list":
+            self._list(options)
+        elif action == "clone":
+            self._clone(options)
+        else:
+            self._export(options)
+
+    def _list(self, options: dict[str, Any]) -> None:
+        plans = AccountPlan.objects.select_related("account", "owner").order_by(
+            "account__name", "-period"
+        )
+        if options["account"]:
+            plans = plans.filter(account_id=options["account"])
+        if options["period"]:
+            plans = plans.filter(period=options["period"])
+        if options["status"]:
+            plans = plans.filter(status=options["status"])
+        rows = list(plans)
+        done = completeness_of(rows)
+        table = Table(title=f"{len(rows)} plan(s)")
+        for col in ("id", "account id", "account", "period", "status", "owner", "complete"):
+            table.add_column(col)
+        for p in rows:
+            table.add_row(
+                str(p.pk),
+                str(p.account_id),
+                p.account.name,
+                p.period,
+                p.status,
+                str(p.owner or ""),
+                f"{done[p.pk].percent} %",
+            )
+        buffer = io.StringIO()
+        Console(file=buffer, width=140).print(table)
+        self.stdout.write(buffer.getvalue(), ending="")
+
+    def _clone(self, options: dict[str, Any]) -> None:
+        source = _plan(options["account_id"], options["period"])
+        user = User.objects.filter(username=options["user"], is_active=True).first()
+        if user is None:
+            raise _fail(f"No active user {options['user']!r}.")
+        try:
+            new = clone_plan(source, options["to"], user)
+        except DomainError as exc:
+            raise _fail(exc.message) from None
+        self.stdout.write(
+            f"Cloned {source.account.name} {source.period} into {new.period} (plan {new.pk})."
+        )
+
+    def _export(self, options: dict[str, Any]) -> None:
+        plan = _plan(options["account_id"], options["period"])
+        out: Path = options["out"]
+        if not out.parent.exists():
+            raise _fail(f"Folder {out.parent} does not exist.")
+        try:
+            service = importlib.import_module("accountplan.exports.service")
+        except ModuleNotFoundError:
+            raise CommandError(
+                "Plan exports are not installed in this build (accountplan.exports.service is "
+                "missing).",
+                returncode=2,
+            ) from None
+        service.export_plan(plan, options["fmt"], out)
+        self.stdout.write(f"Wrote {out} ({options['fmt']}).")

@@ -1,0 +1,408 @@
+"""Writes of plans: create, change the plan's fields, save a section (refusing silent overwrites),
+restore a revision. Every write runs in one transaction and records a ``PlanRevision``.
+
+Versions: a section starts at version 1 with empty data (no revision). Each save that changes
+something bumps the version and records a revision holding the full data of that version; a save
+that changes nothing is a no-op (no new version). The caller sends the version it loaded
+(``base_version``); if someone saved since, ``SectionConflict`` (409) is raised with their changes
+and the caller shows them beside what the user typed, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from accountplan.book.models import Account, BuyingCenter, Contact, Product
+from accountplan.core.errors import Conflict, DomainError, Forbidden, NotFound
+from accountplan.core.models import User
+from accountplan.plans.diffing import Change, diff, summarize
+from accountplan.plans.models import (
+    AccountPlan,
+    PlanRevision,
+    PlanSection,
+    PlanStatus,
+    validate_period,
+)
+from accountplan.plans.querysets import can_edit, can_edit_account_plans
+from accountplan.plans.sections import (
+    PLAN_KEY,
+    SectionInvalid,
+    SectionKey,
+    empty_section,
+    section_key,
+    validate_section,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+class SectionConflict(Conflict):
+    """Someone saved the section after the caller loaded it: the save is refused (409).
+
+    Carries what the caller needs to show both sides: the current version and data, who saved
+    it and when, what they changed since the caller's base version (``changes``), and the data
+    the caller tried to save (``attempted``) so nothing typed is lost.
+    """
+
+    def __init__(
+        self,
+        section: PlanSection,
+        base_version: int,
+        base_data: dict[str, Any],
+        attempted: Any,
+    ) -> None:
+        self.section = section
+        self.key = section.key
+        self.base_version = base_version
+        self.current_version = section.version
+        self.current_data = section.data
+        self.updated_by = section.updated_by
+        self.updated_at = section.updated_at
+        self.changes: list[Change] = diff(base_data, section.data)
+        self.attempted = attempted
+        who = str(section.updated_by) if section.updated_by else "someone"
+        when = timezone.localtime(section.updated_at).strftime("%Y-%m-%d %H:%M")
+        super().__init__(
+            f"{who} saved this section ({section.get_key_display()}) at {when} after you "
+            f"opened it (version {section.version}; you edited version {base_version}): "
+            f"{summarize(self.changes)}. Your changes were not saved: review theirs, then save "
+            f"again from version {section.version}.",
+            details=self.as_dict(),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data for the API and the page."""
+        return {
+            "section": self.key,
+            "base_version": self.base_version,
+            "current_version": self.current_version,
+            "current_data": self.current_data,
+            "updated_by": (
+                {"id": self.updated_by.pk, "name": str(self.updated_by)}
+                if self.updated_by
+                else None
+            ),
+            "updated_at": self.updated_at.isoformat(),
+            "changes": [c.as_dict() for c in self.changes],
+            "attempted": self.attempted,
+        }
+
+
+def require_edit(user: User | AnonymousUser, plan: AccountPlan) -> None:
+    """Raise ``Forbidden`` unless ``user`` may change ``plan`` (see ``querysets.can_edit``)."""
+    if not isinstance(user, User) or not can_edit(user, plan):
+        raise Forbidden(
+            "You may read this plan but not change it: only the account's owner and team, the "
+            "plan's owner and members, managers and admins edit plans."
+        )
+
+
+def _check_account_editor(user: User, account: Account) -> None:
+    if not Account.objects.for_user(user).filter(pk=account.pk).exists():
+        raise NotFound(f"Account {account.pk} not found.")
+    if not can_edit_account_plans(user, account):
+        raise Forbidden(
+            f"You may read {account.name}'s plans but not write one: only the account's owner "
+            "and team, managers and admins do."
+        )
+
+
+def _check_owner(owner: User | None, account: Account) -> None:
+    if owner is None:
+        return
+    if not owner.is_active or not Account.objects.for_user(owner).filter(pk=account.pk).exists():
+        raise DomainError(
+            f"{owner} cannot own this plan: the owner must be an active user who can see "
+            f"{account.name} (its owner, a team member, or a manager)."
+        )
+
+
+def _check_period(period: str) -> str:
+    period = (period or "").strip()
+    try:
+        validate_period(period)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0]) from None
+    return period
+
+
+def _next_plan_version(plan: AccountPlan) -> int:
+    top = PlanRevision.objects.filter(plan=plan, key=PLAN_KEY).aggregate(v=Max("version"))["v"]
+    return (top or 0) + 1
+
+
+def plan_fields(plan: AccountPlan) -> dict[str, Any]:
+    """The plan-level fields a ``plan`` revision records."""
+    return {"period": plan.period, "status": plan.status, "owner_id": plan.owner_id}
+
+
+def _record_plan(
+    plan: AccountPlan, user: User | None, summary: str, restored_from: PlanRevision | None = None
+) -> PlanRevision:
+    return PlanRevision.objects.create(
+        plan=plan,
+        key=PLAN_KEY,
+        version=_next_plan_version(plan),
+        data=plan_fields(plan),
+        author=user,
+        summary=summary[:500],
+        restored_from=restored_from,
+    )
+
+
+def create_plan(
+    account: Account,
+    period: str,
+    user: User,
+    *,
+    owner: User | None = None,
+    status: str = PlanStatus.DRAFT,
+) -> AccountPlan:
+    """A new, empty plan of ``account`` for ``period`` (owner defaults to ``user``).
+
+    Only who may edit the account's plans creates one; one plan per account and period.
+    """
+    _check_account_editor(user, account)
+    period = _check_period(period)
+    owner = owner or user
+    _check_owner(owner, account)
+    if status not in PlanStatus.values:
+        raise DomainError(f"Unknown status {status!r}; use one of {', '.join(PlanStatus.values)}.")
+    existing = AccountPlan.objects.filter(account=account, period=period).first()
+    if existing is not None:
+        raise Conflict(f"{account.name} already has a plan for {period} (plan {existing.pk}).")
+    try:
+        with transaction.atomic():
+            plan = AccountPlan.objects.create(
+                account=account, period=period, owner=owner, status=status
+            )
+            _record_plan(plan, user, f"created the {period} plan")
+    except IntegrityError:
+        raise Conflict(f"{account.name} already has a plan for {period}.") from None
+    return plan
+
+
+def update_plan(
+    plan: AccountPlan,
+    user: User,
+    *,
+    period: str | None = None,
+    status: str | None = None,
+    owner: User | None = None,
+) -> AccountPlan:
+    """Change the plan's period, status or owner (given ones only), recording a revision."""
+    require_edit(user, plan)
+    changes: list[str] = []
+    with transaction.atomic():
+        locked = AccountPlan.objects.select_for_update().get(pk=plan.pk)
+        if period is not None and period.strip() != locked.period:
+            new_period = _check_period(period)
+            clash = AccountPlan.objects.filter(account_id=locked.account_id, period=new_period)
+            if clash.exclude(pk=locked.pk).exists():
+                raise Conflict(f"{locked.account.name} already has a plan for {new_period}.")
+            changes.append(f"period {locked.period} → {new_period}")
+            locked.period = new_period
+        if status is not None and status != locked.status:
+            if status not in PlanStatus.values:
+                raise DomainError(
+                    f"Unknown status {status!r}; use one of {', '.join(PlanStatus.values)}."
+                )
+            changes.append(f"status {locked.status} → {status}")
+            locked.status = status
+        if owner is not None and owner.pk != locked.owner_id:
+            _check_owner(owner, locked.account)
+            changes.append(f"owner {locked.owner or 'none'} → {owner}")
+            locked.owner = owner
+        if not changes:
+            return locked
+        locked.updated_at = timezone.now()
+        locked.save()
+        _record_plan(locked, user, "changed " + ", ".join(changes))
+    return locked
+
+
+def section_of(plan: AccountPlan, key: str) -> PlanSection:
+    """The plan's section ``key``: the stored row, or an unsaved empty one at version 1."""
+    key = section_key(key)
+    found = PlanSection.objects.filter(plan=plan, key=key).select_related("updated_by").first()
+    if found is not None:
+        return found
+    return PlanSection(plan=plan, key=key, data=empty_section(key), version=1, updated_at=None)  # type: ignore[misc]
+
+
+def sections_of(plan: AccountPlan) -> dict[str, PlanSection]:
+    """All ten sections of the plan, in outline order (unsaved empty ones where none is stored)."""
+    stored = {s.key: s for s in PlanSection.objects.filter(plan=plan).select_related("updated_by")}
+    return {
+        key: stored.get(key)
+        or PlanSection(plan=plan, key=key, data=empty_section(key), version=1, updated_at=None)  # type: ignore[misc]
+        for key in SectionKey.values
+    }
+
+
+def data_at(plan: AccountPlan, key: str, version: int) -> dict[str, Any]:
+    """A section's data as of ``version`` (version 1 without a revision is the empty section)."""
+    rev = PlanRevision.objects.filter(plan=plan, key=key, version=version).first()
+    if rev is not None:
+        return dict(rev.data)
+    return empty_section(key)
+
+
+def _ids(values: Iterable[Any]) -> set[int]:
+    return {int(v) for v in values if v is not None}
+
+
+#: Per section: the list holding references, and (field, kind, is a list of ids) in its items.
+REFERENCES: dict[str, tuple[str, list[tuple[str, str, bool]]]] = {
+    SectionKey.NEEDS: (
+        "needs",
+        [("stakeholder_contact_ids", "contact", True), ("product_ids", "product", True)],
+    ),
+    SectionKey.RELATIONSHIPS: (
+        "stakeholders",
+        [("contact_id", "contact", False), ("our_owner_id", "user", False)],
+    ),
+    SectionKey.GOALS: (
+        "components",
+        [("product_id", "product", False), ("buying_center_id", "buying_center", False)],
+    ),
+    SectionKey.ACTIONS: ("actions", [("owner_id", "user", False)]),
+    SectionKey.TEAM_SUPPORT: ("commitments", [("owner_id", "user", False)]),
+}
+
+
+def _known_ids(account: Account, kind: str, ids: set[int]) -> set[int]:
+    qs: QuerySet[Any]
+    if kind == "contact":
+        qs = Contact.objects.filter(account=account, pk__in=ids)
+    elif kind == "buying_center":
+        qs = BuyingCenter.objects.filter(account=account, pk__in=ids)
+    elif kind == "product":
+        qs = Product.objects.filter(pk__in=ids)
+    else:
+        qs = User.objects.filter(is_active=True, pk__in=ids)
+    return _ids(qs.values_list("pk", flat=True))
+
+
+def check_references(plan: AccountPlan, key: str, data: dict[str, Any]) -> None:
+    """Refuse ids that do not belong: contacts and buying centers of another account, unknown
+    products, unknown or inactive users. Raises ``SectionInvalid`` naming each bad id."""
+    if key not in REFERENCES:
+        return
+    list_name, fields = REFERENCES[key]
+    account = plan.account
+    # (item index, field, id, kind) of every reference in the data.
+    wanted: list[tuple[int, str, int, str]] = []
+    for i, item in enumerate(data.get(list_name, [])):
+        for name, kind, many in fields:
+            values = item.get(name) if many else [item.get(name)]
+            wanted.extend((i, name, int(v), kind) for v in values or [] if v is not None)
+    known: dict[str, set[int]] = {}
+    for kind in {w[3] for w in wanted}:
+        known[kind] = _known_ids(account, kind, {w[2] for w in wanted if w[3] == kind})
+    what = {
+        "contact": f"is not a contact of {account.name}",
+        "buying_center": f"is not a buying center of {account.name}",
+        "product": "is not a product",
+        "user": "is not an active user",
+    }
+    errors = [
+        {
+            "loc": [list_name, i, name],
+            "msg": f"{kind.replace('_', ' ')} {value} {what[kind]}",
+            "type": "reference",
+        }
+        for i, name, value, kind in wanted
+        if value not in known[kind]
+    ]
+    if errors:
+        raise SectionInvalid(key, errors)
+
+
+def save_section(
+    plan: AccountPlan,
+    key: str,
+    data: Any,
+    base_version: int,
+    user: User,
+    *,
+    summary: str | None = None,
+    restored_from: PlanRevision | None = None,
+) -> PlanSection:
+    """Save a section's new data on top of ``base_version`` (the version the user loaded).
+
+    Raises ``Forbidden`` (403) if the user may not edit, ``SectionConflict`` (409) if someone
+    saved since ``base_version``, ``SectionInvalid`` (422) if the data does not validate. Else
+    stores the validated data, bumps the version and records a revision with a summary.
+    """
+    key = section_key(key)
+    require_edit(user, plan)
+    with transaction.atomic():
+        # Lock the plan row: it exists even when the section does not yet, so two first saves
+        # of the same section also queue up behind each other.
+        AccountPlan.objects.select_for_update().filter(pk=plan.pk).first()
+        section = PlanSection.objects.select_for_update().filter(plan=plan, key=key).first()
+        if section is None:
+            section = PlanSection(plan=plan, key=key, data=empty_section(key), version=1)
+        if base_version != section.version:
+            raise SectionConflict(
+                section, base_version, data_at(plan, key, base_version), attempted=data
+            )
+        clean = validate_section(key, data)
+        check_references(plan, key, clean)
+        changes = diff(section.data, clean)
+        if not changes and restored_from is None:
+            if section.pk is None:
+                section.updated_at = timezone.now()
+            return section
+        now = timezone.now()
+        section.data = clean
+        section.version += 1
+        section.updated_by = user
+        section.updated_at = now
+        section.save()
+        AccountPlan.objects.filter(pk=plan.pk).update(updated_at=now)
+        PlanRevision.objects.create(
+            plan=plan,
+            key=key,
+            version=section.version,
+            data=clean,
+            author=user,
+            created_at=now,
+            summary=(summary or summarize(changes))[:500],
+            restored_from=restored_from,
+        )
+    return section
+
+
+def restore(plan: AccountPlan, revision: PlanRevision, user: User) -> PlanSection:
+    """Save ``revision``'s data as the section's new current version (history is kept).
+
+    The restore is itself a revision that records ``restored_from``. Plan-level revisions are
+    not restored this way: change the plan's fields instead.
+    """
+    if revision.plan_id != plan.pk:
+        raise NotFound(f"Revision {revision.pk} not found.")
+    if revision.key == PLAN_KEY:
+        raise DomainError(
+            "A plan-level revision (period, status, owner) cannot be restored; change the "
+            "plan's fields instead."
+        )
+    current = section_of(plan, revision.key)
+    changes = diff(current.data, revision.data)
+    return save_section(
+        plan,
+        revision.key,
+        revision.data,
+        current.version,
+        user,
+        summary=f"restored version {revision.version}: {summarize(changes)}",
+        restored_from=revision,
+    )
