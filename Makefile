@@ -22,6 +22,7 @@ serve: install
 
 test: install  ## the whole test suite (unit, database, API, importer and browser tests)
 	scripts/ensure-chromium
+	scripts/ensure-office
 	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: install

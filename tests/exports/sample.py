@@ -97,7 +97,9 @@ def full_document() -> PlanDocument:
                 "https://example.com/news/cfo",
                 NASTY,
             ),
-            NewsItem("Acquisition", dt.date(2026, 11, 2), "Buys Hydra Valves", "javascript:alert(1)"),
+            NewsItem(
+                "Acquisition", dt.date(2026, 11, 2), "Buys Hydra Valves", "javascript:alert(1)"
+            ),
         ),
     )
     profile = Profile(
@@ -127,14 +129,59 @@ def full_document() -> PlanDocument:
     )
     relationships = Relationships(
         stakeholders=(
-            Stakeholder(1, "Dana Ruiz", "CIO", "IT", "Decision maker", "High", "Supporter",
-                        "Mobilizer", 4, "Ana Silva", dt.date(2027, 2, 10)),
-            Stakeholder(2, "Eli Novak", "IT manager", "IT", "Champion", "Medium", "Supporter",
-                        "Mobilizer", 5, "Bo Chen", dt.date(2027, 2, 20)),
-            Stakeholder(3, "Farah Diallo", "Head of procurement", "Procurement",
-                        "Economic buyer", "High", "Neutral", "Talker", 2, "", dt.date(2026, 9, 1)),
-            Stakeholder(4, "Gus Weber", "Plant manager", "Operations", "Blocker", "Medium",
-                        "Detractor", "Unknown", 1, "Cy Park", None, NASTY),
+            Stakeholder(
+                1,
+                "Dana Ruiz",
+                "CIO",
+                "IT",
+                "Decision maker",
+                "High",
+                "Supporter",
+                "Mobilizer",
+                4,
+                "Ana Silva",
+                dt.date(2027, 2, 10),
+            ),
+            Stakeholder(
+                2,
+                "Eli Novak",
+                "IT manager",
+                "IT",
+                "Champion",
+                "Medium",
+                "Supporter",
+                "Mobilizer",
+                5,
+                "Bo Chen",
+                dt.date(2027, 2, 20),
+            ),
+            Stakeholder(
+                3,
+                "Farah Diallo",
+                "Head of procurement",
+                "Procurement",
+                "Economic buyer",
+                "High",
+                "Neutral",
+                "Talker",
+                2,
+                "",
+                dt.date(2026, 9, 1),
+            ),
+            Stakeholder(
+                4,
+                "Gus Weber",
+                "Plant manager",
+                "Operations",
+                "Blocker",
+                "Medium",
+                "Detractor",
+                "Unknown",
+                1,
+                "Cy Park",
+                None,
+                NASTY,
+            ),
         ),
         org=(
             OrgNode(10, "Hana Ito", "CEO", None, "", ""),
@@ -155,7 +202,9 @@ def full_document() -> PlanDocument:
         strategy="Renew GTX, cross-sell MG Advanced into Hydra, open procurement.",
         components=(
             GoalComponent("Renewal", D("400000"), "GTX Pro", "IT", won=D("400000")),
-            GoalComponent("Cross-sell", D("300000"), "MG Advanced", "Hydra Valves", won=D("120000")),
+            GoalComponent(
+                "Cross-sell", D("300000"), "MG Advanced", "Hydra Valves", won=D("120000")
+            ),
             GoalComponent("New buying center", D("150000"), "", "Procurement", NASTY),
             GoalComponent("Win-back", D("50000"), "GTX Plus Basic", "", carried_over=True),
         ),
@@ -184,12 +233,25 @@ def full_document() -> PlanDocument:
         pace="Behind pace: 2 of 3 opportunities expected by now.",
     )
     actions = (
-        Action("Run uptime workshop with Dana", "Renewal — GTX Pro", "Ana Silva", "Sales",
-               dt.date(2027, 2, 15), "Done"),
-        Action("Demo MG to Hydra engineers", "Cross-sell — MG Advanced", "Bo Chen",
-               "Sales support", dt.date(2027, 3, 1), "In progress"),
-        Action(NASTY, "", "Cy Park", "Executive sponsor", dt.date(2027, 1, 31), "To do",
-               overdue=True),
+        Action(
+            "Run uptime workshop with Dana",
+            "Renewal — GTX Pro",
+            "Ana Silva",
+            "Sales",
+            dt.date(2027, 2, 15),
+            "Done",
+        ),
+        Action(
+            "Demo MG to Hydra engineers",
+            "Cross-sell — MG Advanced",
+            "Bo Chen",
+            "Sales support",
+            dt.date(2027, 3, 1),
+            "In progress",
+        ),
+        Action(
+            NASTY, "", "Cy Park", "Executive sponsor", dt.date(2027, 1, 31), "To do", overdue=True
+        ),
     )
     team_support = TeamSupport(
         commitments=(
@@ -197,8 +259,9 @@ def full_document() -> PlanDocument:
             Commitment("Service", "Dedicated CSM from Q2", "Bo Chen"),
         ),
         dependencies=(
-            Dependency(True, "Product: SCADA connector GA", "Jon Beck", dt.date(2027, 4, 30),
-                       "At risk"),
+            Dependency(
+                True, "Product: SCADA connector GA", "Jon Beck", dt.date(2027, 4, 30), "At risk"
+            ),
             Dependency(False, "EU water directive final text", "", None, "Waiting"),
         ),
     )
@@ -229,7 +292,8 @@ def full_document() -> PlanDocument:
 def empty_document() -> PlanDocument:
     """A plan just created: nothing filled in, no deals, no snapshot."""
     return PlanDocument(
-        header=Header(account_id=9, account_name="Empty Co", period="FY2027", owner="",
-                      status="Draft"),
+        header=Header(
+            account_id=9, account_name="Empty Co", period="FY2027", owner="", status="Draft"
+        ),
         generated_at=GENERATED,
     )

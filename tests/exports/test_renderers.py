@@ -19,7 +19,7 @@ from accountplan.exports.markdown import render_markdown
 from accountplan.exports.outline import outline
 from accountplan.exports.pdf import render_html, render_pdf
 from accountplan.exports.workbook import SHEETS, render_xlsx
-from tests.exports.sample import NASTY, empty_document, full_document
+from tests.exports.sample import empty_document, full_document
 
 SECTION_TITLES = [s.title for s in outline(full_document())]
 
@@ -137,7 +137,13 @@ class TestXlsx:
         wb = load_workbook(io.BytesIO(content))
         assert wb.sheetnames == ["Summary", *SHEETS]
         goal = wb["Goal build"]
-        assert [c.value for c in goal[1]] == ["Component", "Product", "Buying center", "Amount", "Notes"]
+        assert [c.value for c in goal[1]] == [
+            "Component",
+            "Product",
+            "Buying center",
+            "Amount",
+            "Notes",
+        ]
         assert goal["D2"].value == 400000 and goal["D2"].number_format == '"$"#,##0'
         assert goal.cell(goal.max_row, 1).value == "Total"
         assert goal.cell(goal.max_row, 4).value == 900000
@@ -152,7 +158,7 @@ class TestXlsx:
 
         from accountplan.exports.document import Action
 
-        doc = replace(full_document(), actions=(Action("=HYPERLINK(\"http://x\")"),))
+        doc = replace(full_document(), actions=(Action('=HYPERLINK("http://x")'),))
         wb = load_workbook(io.BytesIO(render_xlsx(doc)))
         assert wb["Actions"]["A2"].data_type == "s"
 

@@ -46,10 +46,20 @@ def reader(plan: AccountPlan) -> User:
 def _prospecting(plan: AccountPlan, data: dict[str, Any], today: dt.date) -> d.Prospecting:
     raw = dict(data.get("inputs") or {})
     defaults = selectors.prospecting_defaults(plan)
-    values = {k: (raw.get(k) if raw.get(k) not in (None, "") else defaults.get(k)) for k in
-              ("current_revenue", "growth_pct", "deal_size", "win_rate_pct",
-               "prospects_per_opportunity", "expected_upgrades", "cycle_months",
-               "period_start", "period_end")}
+    values = {
+        k: (raw.get(k) if raw.get(k) not in (None, "") else defaults.get(k))
+        for k in (
+            "current_revenue",
+            "growth_pct",
+            "deal_size",
+            "win_rate_pct",
+            "prospects_per_opportunity",
+            "expected_upgrades",
+            "cycle_months",
+            "period_start",
+            "period_end",
+        )
+    }
     dec = page_data.dec
     base = d.Prospecting(
         current_revenue=dec(values["current_revenue"]),
@@ -58,13 +68,20 @@ def _prospecting(plan: AccountPlan, data: dict[str, Any], today: dt.date) -> d.P
         win_rate_pct=dec(values["win_rate_pct"]),
         prospects_per_opportunity=dec(values["prospects_per_opportunity"]),
         expected_upgrades=dec(values["expected_upgrades"]),
-        cycle_months=int(values["cycle_months"]) if values["cycle_months"] not in (None, "") else None,
+        cycle_months=int(values["cycle_months"])
+        if values["cycle_months"] not in (None, "")
+        else None,
         period_start=_date(values["period_start"]),
         period_end=_date(values["period_end"]),
         notes=(data["notes"],) if data.get("notes") else (),
     )
-    needed = (base.current_revenue, base.growth_pct, base.deal_size, base.win_rate_pct,
-              base.prospects_per_opportunity)
+    needed = (
+        base.current_revenue,
+        base.growth_pct,
+        base.deal_size,
+        base.win_rate_pct,
+        base.prospects_per_opportunity,
+    )
     if any(v is None for v in needed):
         return base
     try:
@@ -87,8 +104,9 @@ def _prospecting(plan: AccountPlan, data: dict[str, Any], today: dt.date) -> d.P
     pace = ""
     if base.period_start and base.period_end:
         period = (base.period_start, base.period_end)
-        acts = Activity.objects.filter(account=plan.account, contact__isnull=False,
-                                       date__range=period)
+        acts = Activity.objects.filter(
+            account=plan.account, contact__isnull=False, date__range=period
+        )
         opps = Opportunity.objects.filter(account=plan.account)
         actual = prospecting.attainment(
             result,
@@ -98,24 +116,46 @@ def _prospecting(plan: AccountPlan, data: dict[str, Any], today: dt.date) -> d.P
             today,
             period,
         )
-        names = {"prospects": "Prospects engaged", "opportunities": "Opportunities opened",
-                 "deals": "Deals won"}
-        status = {"not_started": "Not started", "behind": "Behind", "on_track": "On track",
-                  "ahead": "Ahead"}
+        names = {
+            "prospects": "Prospects engaged",
+            "opportunities": "Opportunities opened",
+            "deals": "Deals won",
+        }
+        status = {
+            "not_started": "Not started",
+            "behind": "Behind",
+            "on_track": "On track",
+            "ahead": "Ahead",
+        }
         rows = tuple(
-            d.AttainmentRow(names.get(m.name, m.name), Decimal(m.planned), m.expected,
-                            Decimal(m.actual), status.get(m.status, m.status))
+            d.AttainmentRow(
+                names.get(m.name, m.name),
+                Decimal(m.planned),
+                m.expected,
+                Decimal(m.actual),
+                status.get(m.status, m.status),
+            )
             for m in actual.measures
         )
         behind = [r.measure.lower() for r in rows if r.status == "Behind"]
         share = f"{actual.elapsed_share * 100:.0f} % of the period gone"
-        pace = (f"Behind pace on {', '.join(behind)} ({share})." if behind
-                else f"On pace for the date ({share}).")
+        pace = (
+            f"Behind pace on {', '.join(behind)} ({share})."
+            if behind
+            else f"On pace for the date ({share})."
+        )
     return d.Prospecting(
-        **{**base.__dict__, "growth_target": result.growth_target, "gap": result.gap,
-           "deals": result.deals, "opportunities": result.opportunities,
-           "prospects": result.prospects, "pipeline_start": result.pipeline_start,
-           "attainment": rows, "pace": pace}
+        **{
+            **base.__dict__,
+            "growth_target": result.growth_target,
+            "gap": result.gap,
+            "deals": result.deals,
+            "opportunities": result.opportunities,
+            "prospects": result.prospects,
+            "pipeline_start": result.pipeline_start,
+            "attainment": rows,
+            "pace": pace,
+        }
     )
 
 
@@ -141,7 +181,8 @@ def build_document(plan: AccountPlan, today: dt.date | None = None) -> d.PlanDoc
         team=tuple(
             d.TeamMember(str(m.user), _label(TeamFunction, m.function), m.responsibility)
             for m in lk.team
-        ) + tuple(
+        )
+        + tuple(
             d.TeamMember(str(m.user), m.get_function_display(), "Plan member")
             for m in plan.memberships.select_related("user")
         ),
@@ -160,8 +201,10 @@ def build_document(plan: AccountPlan, today: dt.date | None = None) -> d.PlanDoc
         tier=ov.tier,
         score=score.potential_score if score else None,
         history=tuple(
-            d.ProductHistory(r.product, r.type, r.won, r.won_amount, r.open, r.open_amount,
-                             r.lost, r.lost_amount) for r in ov.rows
+            d.ProductHistory(
+                r.product, r.type, r.won, r.won_amount, r.open, r.open_amount, r.lost, r.lost_amount
+            )
+            for r in ov.rows
         ),
         won_contacts=tuple(
             d.WonContact(w["contact"], w["title"], w["role"], w["deal"], w["product"])
@@ -171,10 +214,19 @@ def build_document(plan: AccountPlan, today: dt.date | None = None) -> d.PlanDoc
     )
     co = data.get(s.SectionKey.COMPANY_OVERVIEW, {})
     company = d.CompanyOverview(
-        co.get("description", ""), co.get("history", ""), co.get("mission", ""),
-        tuple(d.NewsItem(_label(s.NewsKind, n.get("kind")), _date(n.get("date")),
-                         n.get("title", ""), n.get("source_url", ""), n.get("notes", ""))
-              for n in co.get("news", [])),
+        co.get("description", ""),
+        co.get("history", ""),
+        co.get("mission", ""),
+        tuple(
+            d.NewsItem(
+                _label(s.NewsKind, n.get("kind")),
+                _date(n.get("date")),
+                n.get("title", ""),
+                n.get("source_url", ""),
+                n.get("notes", ""),
+            )
+            for n in co.get("news", [])
+        ),
     )
     pp = data.get(s.SectionKey.PROFILE_POSITION, {})
     fh = pp.get("financial_health") or {}
@@ -183,9 +235,15 @@ def build_document(plan: AccountPlan, today: dt.date | None = None) -> d.PlanDoc
     profile = d.Profile(
         financial_health=fh.get("text", ""),
         financial_rating="" if rating in ("", "unknown") else _label(s.HealthRating, rating),
-        competitors=tuple(d.Competitor(c.get("name", ""), c.get("supplies", ""),
-                                       _label(s.CompetitivePosition, c.get("our_position")),
-                                       c.get("notes", "")) for c in pp.get("competitors", [])),
+        competitors=tuple(
+            d.Competitor(
+                c.get("name", ""),
+                c.get("supplies", ""),
+                _label(s.CompetitivePosition, c.get("our_position")),
+                c.get("notes", ""),
+            )
+            for c in pp.get("competitors", [])
+        ),
         strengths=tuple(swot.get("strengths", [])),
         weaknesses=tuple(swot.get("weaknesses", [])),
         opportunities=tuple(swot.get("opportunities", [])),
@@ -193,15 +251,21 @@ def build_document(plan: AccountPlan, today: dt.date | None = None) -> d.PlanDoc
     )
     cg = data.get(s.SectionKey.CUSTOMER_GOALS, {})
     goals = d.CustomerGoals(
-        cg.get("north_star_metric", ""), tuple(p.get("text", "") for p in cg.get("priorities_12m", [])),
-        cg.get("efforts_made", ""), cg.get("biggest_challenge", ""),
-        cg.get("success_measures", ""), cg.get("how_they_achieve", ""),
+        cg.get("north_star_metric", ""),
+        tuple(p.get("text", "") for p in cg.get("priorities_12m", [])),
+        cg.get("efforts_made", ""),
+        cg.get("biggest_challenge", ""),
+        cg.get("success_measures", ""),
+        cg.get("how_they_achieve", ""),
     )
     needs = tuple(
-        d.Need(n.get("rank"), n.get("need", ""),
-               tuple(lk.contact_name(c) for c in n.get("stakeholder_contact_ids", [])),
-               tuple(lk.products.get(p, f"product {p}") for p in n.get("product_ids", [])),
-               n.get("notes", ""))
+        d.Need(
+            n.get("rank"),
+            n.get("need", ""),
+            tuple(lk.contact_name(c) for c in n.get("stakeholder_contact_ids", [])),
+            tuple(lk.products.get(p, f"product {p}") for p in n.get("product_ids", [])),
+            n.get("notes", ""),
+        )
         for n in data.get(s.SectionKey.NEEDS, {}).get("needs", [])
     )
     relationships = _relationships(data.get(s.SectionKey.RELATIONSHIPS, {}), lk, today)
@@ -217,10 +281,13 @@ def build_document(plan: AccountPlan, today: dt.date | None = None) -> d.PlanDoc
         strategy=gd.get("strategy", ""),
         components=tuple(
             d.GoalComponent(
-                _label(s.ComponentKind, c.get("kind")), page_data.dec(c.get("amount")) or Decimal(0),
+                _label(s.ComponentKind, c.get("kind")),
+                page_data.dec(c.get("amount")) or Decimal(0),
                 lk.products.get(c.get("product_id") or 0, ""),
-                lk.buying_centers.get(c.get("buying_center_id") or 0, ""), c.get("notes", ""),
-                Decimal(w.get("actual") or 0), bool(c.get("carried_over")),
+                lk.buying_centers.get(c.get("buying_center_id") or 0, ""),
+                c.get("notes", ""),
+                Decimal(w.get("actual") or 0),
+                bool(c.get("carried_over")),
             )
             for c, w in zip(components, won_rows, strict=True)
         ),
@@ -228,34 +295,67 @@ def build_document(plan: AccountPlan, today: dt.date | None = None) -> d.PlanDoc
     labels = {str(c.get("id")): page_data.component_label(c, lk) for c in components}
     actions = tuple(
         d.Action(
-            a.get("title", ""), labels.get(str(a.get("component_id")), ""),
-            lk.users.get(a.get("owner_id") or 0, ""), _label(TeamFunction, a.get("function")),
-            _date(a.get("due_date")), _label(s.ActionStatus, a.get("status")), a.get("notes", ""),
+            a.get("title", ""),
+            labels.get(str(a.get("component_id")), ""),
+            lk.users.get(a.get("owner_id") or 0, ""),
+            _label(TeamFunction, a.get("function")),
+            _date(a.get("due_date")),
+            _label(s.ActionStatus, a.get("status")),
+            a.get("notes", ""),
             overdue=a.get("status") != "done" and (_date(a.get("due_date")) or today) < today,
         )
         for a in data.get(s.SectionKey.ACTIONS, {}).get("actions", [])
     )
     ts = data.get(s.SectionKey.TEAM_SUPPORT, {})
     team_support = d.TeamSupport(
-        tuple(d.Commitment(_label(TeamFunction, c.get("function")), c.get("commitment", ""),
-                           lk.users.get(c.get("owner_id") or 0, ""))
-              for c in ts.get("commitments", [])),
-        tuple(d.Dependency(bool(x.get("internal")), x.get("description", ""), x.get("owner", ""),
-                           _date(x.get("due_date")), _label(s.DependencyStatus, x.get("status")))
-              for x in ts.get("dependencies", [])),
+        tuple(
+            d.Commitment(
+                _label(TeamFunction, c.get("function")),
+                c.get("commitment", ""),
+                lk.users.get(c.get("owner_id") or 0, ""),
+            )
+            for c in ts.get("commitments", [])
+        ),
+        tuple(
+            d.Dependency(
+                bool(x.get("internal")),
+                x.get("description", ""),
+                x.get("owner", ""),
+                _date(x.get("due_date")),
+                _label(s.DependencyStatus, x.get("status")),
+            )
+            for x in ts.get("dependencies", [])
+        ),
     )
     db = data.get(s.SectionKey.DASHBOARD, {})
     dashboard = d.Dashboard(
-        tuple(d.Milestone(m.get("title", ""), m.get("target", ""), _date(m.get("date")),
-                          m.get("actual", ""), _label(s.MilestoneStatus, m.get("status")))
-              for m in db.get("milestones", [])),
-        tuple(d.Adjustment(_date(a.get("date")), a.get("note", "")) for a in db.get("adjustments", [])),
+        tuple(
+            d.Milestone(
+                m.get("title", ""),
+                m.get("target", ""),
+                _date(m.get("date")),
+                m.get("actual", ""),
+                _label(s.MilestoneStatus, m.get("status")),
+            )
+            for m in db.get("milestones", [])
+        ),
+        tuple(
+            d.Adjustment(_date(a.get("date")), a.get("note", "")) for a in db.get("adjustments", [])
+        ),
     )
     return d.PlanDocument(
-        header=header, overview=overview, company=company, profile=profile, goals=goals,
-        needs=needs, relationships=relationships, goal_build=goal_build,
+        header=header,
+        overview=overview,
+        company=company,
+        profile=profile,
+        goals=goals,
+        needs=needs,
+        relationships=relationships,
+        goal_build=goal_build,
         prospecting=_prospecting(plan, data.get(s.SectionKey.PROSPECTING, {}), today),
-        actions=actions, team_support=team_support, dashboard=dashboard,
+        actions=actions,
+        team_support=team_support,
+        dashboard=dashboard,
     )
 
 
@@ -265,17 +365,28 @@ def _loss_reasons(losses: list[dict[str, Any]]) -> tuple[d.LossReason, ...]:
         reason = loss["reason"] + (f" (to {loss['competitor']})" if loss.get("competitor") else "")
         n, amount = grouped.get(reason, (0, Decimal(0)))
         grouped[reason] = (n + 1, amount + Decimal(loss["amount"] or 0))
-    return tuple(d.LossReason(r, n, a) for r, (n, a) in
-                 sorted(grouped.items(), key=lambda kv: (-kv[1][0], kv[0])))
+    return tuple(
+        d.LossReason(r, n, a)
+        for r, (n, a) in sorted(grouped.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    )
 
 
 def _relationships(data: dict[str, Any], lk: page_data.Lookups, today: dt.date) -> d.Relationships:
     view = page_data.relationship_view(data, lk, today)
     stakeholders = tuple(
         d.Stakeholder(
-            r.get("contact_id"), r["name"], r["title"], r["department"], r["buying_role_label"],
-            r["influence_label"], r["attitude_label"], r["mobilizer_label"],
-            r.get("strength"), r["owner"], r["last_contact"], r.get("notes", ""),
+            r.get("contact_id"),
+            r["name"],
+            r["title"],
+            r["department"],
+            r["buying_role_label"],
+            r["influence_label"],
+            r["attitude_label"],
+            r["mobilizer_label"],
+            r.get("strength"),
+            r["owner"],
+            r["last_contact"],
+            r.get("notes", ""),
         )
         for r in view.rows
     )
@@ -289,14 +400,22 @@ def _relationships(data: dict[str, Any], lk: page_data.Lookups, today: dt.date) 
             keep.add(cid)
             cid = by_id[cid].reports_to_id
     org = tuple(
-        d.OrgNode(c.pk, c.full_name, c.title, c.reports_to_id if c.reports_to_id in keep else None,
-                  roles.get(c.pk, {}).get("buying_role_label", ""),
-                  str(roles.get(c.pk, {}).get("attitude", "")))
-        for c in lk.contacts if c.pk in keep
+        d.OrgNode(
+            c.pk,
+            c.full_name,
+            c.title,
+            c.reports_to_id if c.reports_to_id in keep else None,
+            roles.get(c.pk, {}).get("buying_role_label", ""),
+            str(roles.get(c.pk, {}).get("attitude", "")),
+        )
+        for c in lk.contacts
+        if c.pk in keep
     )
     gaps = tuple(g.message + (f" {', '.join(g.names)}." if g.names else "") for g in view.gaps)
     sep = view.separation
     return d.Relationships(
-        stakeholders, org, gaps,
+        stakeholders,
+        org,
+        gaps,
         d.Separation(sep.best, sep.decision_maker, sep.degrees, tuple(sep.path)) if sep else None,
     )

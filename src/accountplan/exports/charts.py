@@ -15,7 +15,7 @@ import vl_convert
 from accountplan.exports.document import AttainmentRow, GoalComponent
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-#: Colours shared by the exports: planned (blue), achieved (green), short (orange), objective (grey).
+#: Colours of the exports: planned (blue), achieved (green), short (orange), objective (grey).
 BLUE = "#2f6fdb"
 GREEN = "#1f9e6e"
 ORANGE = "#e8730c"

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches, Length, Pt
 
 from accountplan.exports import charts, orgchart
 from accountplan.exports.document import PlanDocument
@@ -53,9 +54,18 @@ CALLOUT_COLORS = {
 NUMERIC = {"money", "int", "pct", "num"}
 
 
-def _text(slide: Slide, left: Emu | int, top: float, width: Emu | int, height: float,
-          text: str, size: int = 14, bold: bool = False, color: RGBColor = INK,
-          italic: bool = False) -> None:
+def _text(
+    slide: Slide,
+    left: Length,
+    top: float,
+    width: Length,
+    height: float,
+    text: str,
+    size: int = 14,
+    bold: bool = False,
+    color: RGBColor = INK,
+    italic: bool = False,
+) -> None:
     box = slide.shapes.add_textbox(left, Inches(top), width, Inches(height))
     frame = box.text_frame
     frame.word_wrap = True
@@ -81,9 +91,20 @@ class _Flow:
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[6])
         title = self.section.title + (" (continued)" if self.count else "")
         _text(slide, LEFT, 0.35, CONTENT_W, 0.6, title, size=28, bold=True)
-        _text(slide, LEFT, 0.9, CONTENT_W, 0.35, self.section.question, size=13,
-              color=MUTED, italic=True)
-        bar = slide.shapes.add_shape(1, LEFT, Inches(1.25), Inches(1.2), Inches(0.05))
+        _text(
+            slide,
+            LEFT,
+            0.9,
+            CONTENT_W,
+            0.35,
+            self.section.question,
+            size=13,
+            color=MUTED,
+            italic=True,
+        )
+        bar = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, LEFT, Inches(1.25), Inches(1.2), Inches(0.05)
+        )
         bar.fill.solid()
         bar.fill.fore_color.rgb = ACCENT
         bar.line.fill.background()
@@ -106,25 +127,36 @@ def _fields(flow: _Flow, block: Fields) -> None:
         height = 0.32 + 0.26 * lines
         slide = flow.room(height)
         _text(slide, LEFT, flow.y, Inches(3.2), 0.32, label, size=13, bold=True, color=ACCENT)
-        _text(slide, LEFT + Inches(3.3), flow.y, Inches(9.0), height, clipped, size=13)
+        _text(slide, Emu(LEFT + Inches(3.3)), flow.y, Inches(9.0), height, clipped, size=13)
         flow.y += max(height, 0.45)
 
 
 def _table(flow: _Flow, block: Table, currency: str) -> None:
-    rows = [tuple(fmt(v, c.kind, currency) for v, c in zip(r, block.columns, strict=True))
-            for r in block.rows]
+    rows = [
+        tuple(fmt(v, c.kind, currency) for v, c in zip(r, block.columns, strict=True))
+        for r in block.rows
+    ]
     if block.total:
-        rows.append(tuple(fmt(v, c.kind, currency) if v not in ("", None) else ""
-                          for v, c in zip(block.total, block.columns, strict=True)))
-    chunks = [rows[i:i + ROWS_PER_SLIDE] for i in range(0, len(rows), ROWS_PER_SLIDE)] or [[]]
+        rows.append(
+            tuple(
+                fmt(v, c.kind, currency) if v not in ("", None) else ""
+                for v, c in zip(block.total, block.columns, strict=True)
+            )
+        )
+    chunks = [rows[i : i + ROWS_PER_SLIDE] for i in range(0, len(rows), ROWS_PER_SLIDE)] or [[]]
     for n, chunk in enumerate(chunks):
         height = 0.4 + ROW_H * (len(chunk) + 1)
         slide = flow.room(height)
         title = block.title + (f" ({n + 1}/{len(chunks)})" if len(chunks) > 1 else "")
         _text(slide, LEFT, flow.y, CONTENT_W, 0.35, title, size=14, bold=True)
-        shape = slide.shapes.add_table(len(chunk) + 1, len(block.columns), LEFT,
-                                       Inches(flow.y + 0.4), CONTENT_W,
-                                       Inches(ROW_H * (len(chunk) + 1)))
+        shape = slide.shapes.add_table(
+            len(chunk) + 1,
+            len(block.columns),
+            LEFT,
+            Inches(flow.y + 0.4),
+            CONTENT_W,
+            Inches(ROW_H * (len(chunk) + 1)),
+        )
         table = shape.table
         for j, col in enumerate(block.columns):
             cell = table.cell(0, j)
@@ -146,15 +178,19 @@ def _table(flow: _Flow, block: Table, currency: str) -> None:
 
 
 def _picture(flow: _Flow, block: Figure) -> None:
-    png = (charts.svg_to_png(orgchart.to_svg(block.org)) if block.org
-           else charts.to_png(block.spec or {}))
+    png = (
+        charts.svg_to_png(orgchart.to_svg(block.org))
+        if block.org
+        else charts.to_png(block.spec or {})
+    )
     slide = flow.new_slide() if flow.slide is None or flow.y > TOP + 0.2 else flow.slide
     picture = slide.shapes.add_picture(io.BytesIO(png), LEFT, Inches(TOP + 0.45))
     # Fit inside the content area, keeping the aspect ratio.
     max_w, max_h = CONTENT_W, Inches(BOTTOM - TOP - 0.6)
     scale = min(max_w / picture.width, max_h / picture.height)
-    picture.width, picture.height = int(picture.width * scale), int(picture.height * scale)
-    picture.left = int(LEFT + (max_w - picture.width) / 2)
+    picture.width = Emu(int(picture.width * scale))
+    picture.height = Emu(int(picture.height * scale))
+    picture.left = Emu(int(LEFT + (max_w - picture.width) / 2))
     _text(slide, LEFT, TOP, CONTENT_W, 0.35, block.title, size=14, bold=True)
     flow.y = BOTTOM  # the picture has the slide
 
@@ -169,12 +205,21 @@ def _block(flow: _Flow, block: Block, currency: str) -> None:
         height = 0.4 + 0.3 * len(items)
         slide = flow.room(min(height, BOTTOM - TOP))
         _text(slide, LEFT, flow.y, CONTENT_W, 0.35, block.title, size=14, bold=True)
-        _text(slide, LEFT + Inches(0.2), flow.y + 0.4, CONTENT_W, height - 0.4,
-              "\n".join(f"•  {x}" for x in items), size=13)
+        _text(
+            slide,
+            Emu(LEFT + Inches(0.2)),
+            flow.y + 0.4,
+            CONTENT_W,
+            height - 0.4,
+            "\n".join(f"•  {x}" for x in items),
+            size=13,
+        )
         flow.y += height + 0.15
     elif isinstance(block, Callout):
         slide = flow.room(0.6)
-        shape = slide.shapes.add_shape(1, LEFT, Inches(flow.y), CONTENT_W, Inches(0.5))
+        shape = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, LEFT, Inches(flow.y), CONTENT_W, Inches(0.5)
+        )
         shape.fill.solid()
         shape.fill.fore_color.rgb = CALLOUT_COLORS[block.level]
         shape.line.fill.background()
@@ -188,14 +233,17 @@ def _block(flow: _Flow, block: Block, currency: str) -> None:
         _picture(flow, block)
     elif isinstance(block, Empty):
         slide = flow.room(0.6)
-        _text(slide, LEFT, flow.y, CONTENT_W, 0.5, f"{block.text}.", size=16, italic=True,
-              color=MUTED)
+        _text(
+            slide, LEFT, flow.y, CONTENT_W, 0.5, f"{block.text}.", size=16, italic=True, color=MUTED
+        )
         flow.y += 0.6
 
 
-def _title_slide(prs: PresentationType, doc: PlanDocument, facts: Sequence[tuple[str, str]]) -> None:
+def _title_slide(
+    prs: PresentationType, doc: PlanDocument, facts: Sequence[tuple[str, str]]
+) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[6])
-    band = slide.shapes.add_shape(1, 0, 0, WIDTH, Inches(0.25))
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(0), Emu(0), WIDTH, Inches(0.25))
     band.fill.solid()
     band.fill.fore_color.rgb = ACCENT
     band.line.fill.background()
@@ -205,7 +253,7 @@ def _title_slide(prs: PresentationType, doc: PlanDocument, facts: Sequence[tuple
     y = 3.4
     for label, value in facts:
         _text(slide, LEFT, y, Inches(2.6), 0.3, label, size=13, color=MUTED)
-        _text(slide, LEFT + Inches(2.6), y, Inches(9.5), 0.3, value, size=13, bold=True)
+        _text(slide, Emu(LEFT + Inches(2.6)), y, Inches(9.5), 0.3, value, size=13, bold=True)
         y += 0.3
 
 

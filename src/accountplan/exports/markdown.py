@@ -41,7 +41,9 @@ def _table(t: Table, currency: str) -> list[str]:
     out = [f"**{t.title}**", ""]
     out.append("| " + " | ".join(cell(c.label) for c in t.columns) + " |")
     out.append(
-        "|" + "|".join("---:" if c.kind in ("money", "int", "pct", "num") else "---" for c in t.columns) + "|"
+        "|"
+        + "|".join("---:" if c.kind in ("money", "int", "pct", "num") else "---" for c in t.columns)
+        + "|"
     )
     rows = list(t.rows) + ([t.total] if t.total else [])
     for i, row in enumerate(rows):
@@ -54,7 +56,9 @@ def _table(t: Table, currency: str) -> list[str]:
 
 def _block(block: Block, currency: str) -> list[str]:
     if isinstance(block, Fields):
-        return [line for label, text in block.items for line in (f"**{label}:** {inline(text)}", "")]
+        return [
+            line for label, text in block.items for line in (f"**{label}:** {inline(text)}", "")
+        ]
     if isinstance(block, Table):
         return _table(block, currency)
     if isinstance(block, Bullets):

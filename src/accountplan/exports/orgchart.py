@@ -55,7 +55,7 @@ def layout(nodes: Sequence[OrgNode]) -> Layout:
     roots: list[int] = []
     for n in nodes:
         if n.reports_to_id in by_id and n.reports_to_id != n.contact_id:
-            children[n.reports_to_id].append(n.contact_id)  # type: ignore[index]
+            children[n.reports_to_id].append(n.contact_id)
         else:
             roots.append(n.contact_id)
     placed: dict[int, tuple[float, int]] = {}

@@ -7,116 +7,42 @@ figures (a Vega-Lite spec or the org chart). Pure: a PlanDocument in, sections o
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
 
 from accountplan.exports import charts
-from accountplan.exports.document import EMPTY, OrgNode, PlanDocument
+from accountplan.exports.blocks import (
+    Block,
+    Bullets,
+    Callout,
+    Column,
+    Empty,
+    Fields,
+    Figure,
+    Section,
+    Table,
+    Value,
+    date,
+    fmt,
+    money,
+)
+from accountplan.exports.document import PlanDocument
 
-Value = str | int | float | Decimal | dt.date | None
-Kind = Literal["text", "money", "int", "pct", "date", "num"]
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column: its header and how its values are formatted."""
-
-    label: str
-    kind: Kind = "text"
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table; ``sheet`` names its Excel sheet (tables without one only go in the documents)."""
-
-    title: str
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[Value, ...], ...]
-    sheet: str = ""
-    total: tuple[Value, ...] | None = None
-
-
-@dataclass(frozen=True)
-class Fields:
-    """Labelled texts (a question and its answer)."""
-
-    items: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Bullets:
-    """A titled list of short texts."""
-
-    title: str
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Callout:
-    """A highlighted statement: ok, warn or bad."""
-
-    level: Literal["ok", "warn", "bad"]
-    text: str
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A picture: a Vega-Lite chart (``spec``) or the org chart (``org``)."""
-
-    title: str
-    spec: dict[str, Any] | None = None
-    org: tuple[OrgNode, ...] = ()
-
-
-@dataclass(frozen=True)
-class Empty:
-    """Nothing written in this section (or part) yet."""
-
-    text: str = EMPTY
-
-
-Block = Table | Fields | Bullets | Callout | Figure | Empty
-
-
-@dataclass(frozen=True)
-class Section:
-    """A section of the plan: its title, the question it answers, and its blocks."""
-
-    key: str
-    title: str
-    question: str
-    blocks: tuple[Block, ...]
-
-
-def money(value: Decimal | float | int | None, currency: str = "$") -> str:
-    """'$1,234,567' (no cents: plans speak in round figures); '—' when unknown."""
-    if value is None:
-        return "—"
-    sign = "-" if value < 0 else ""
-    return f"{sign}{currency}{abs(Decimal(value)):,.0f}"
-
-
-def date(value: dt.date | None) -> str:
-    """'31 Mar 2027'; '—' when unknown."""
-    return value.strftime("%d %b %Y") if value else "—"
-
-
-def fmt(value: Value, kind: Kind, currency: str = "$") -> str:
-    """A cell's value as text for the text-based formats."""
-    if value is None or value == "":
-        return "—"
-    if kind == "money" and isinstance(value, (Decimal, int, float)):
-        return money(value, currency)
-    if kind == "date" and isinstance(value, dt.date):
-        return date(value)
-    if kind == "pct" and isinstance(value, (Decimal, int, float)):
-        return f"{Decimal(value):,.1f} %".replace(".0 %", " %")
-    if kind in ("int", "num") and isinstance(value, (Decimal, int, float)):
-        return f"{Decimal(value):,.0f}" if kind == "int" else f"{Decimal(value):,.2f}"
-    return str(value)
+__all__ = [
+    "Block",
+    "Bullets",
+    "Callout",
+    "Column",
+    "Empty",
+    "Fields",
+    "Figure",
+    "Section",
+    "Table",
+    "Value",
+    "fmt",
+    "outline",
+    "summary_rows",
+]
 
 
 def _fields(pairs: Sequence[tuple[str, str]]) -> list[Block]:
@@ -184,7 +110,13 @@ def _overview(doc: PlanDocument) -> Section:
         blocks.append(
             _table(
                 "Our contacts on won deals",
-                [Column("Contact"), Column("Title"), Column("Role"), Column("Deal"), Column("Product")],
+                [
+                    Column("Contact"),
+                    Column("Title"),
+                    Column("Role"),
+                    Column("Deal"),
+                    Column("Product"),
+                ],
                 [(w.name, w.title, w.role, w.deal, w.product) for w in o.won_contacts],
             )
         )
@@ -196,7 +128,9 @@ def _overview(doc: PlanDocument) -> Section:
                 [(r.reason, r.count, r.amount) for r in o.loss_reasons],
             )
         )
-    return Section("account_overview", "Account overview", "What have we won, tried and lost?", tuple(blocks))
+    return Section(
+        "account_overview", "Account overview", "What have we won, tried and lost?", tuple(blocks)
+    )
 
 
 def _company(doc: PlanDocument) -> Section:
@@ -208,12 +142,20 @@ def _company(doc: PlanDocument) -> Section:
         blocks.append(
             _table(
                 "News and signals",
-                [Column("Date", "date"), Column("Signal"), Column("Headline"), Column("Source"), Column("Notes")],
+                [
+                    Column("Date", "date"),
+                    Column("Signal"),
+                    Column("Headline"),
+                    Column("Source"),
+                    Column("Notes"),
+                ],
                 [(n.date, n.kind, n.title, n.source_url, n.notes) for n in co.news],
                 sheet="News",
             )
         )
-    return Section("company_overview", "Company overview", "Who is the customer?", _or_empty(blocks))
+    return Section(
+        "company_overview", "Company overview", "Who is the customer?", _or_empty(blocks)
+    )
 
 
 def _profile(doc: PlanDocument) -> Section:
@@ -226,7 +168,12 @@ def _profile(doc: PlanDocument) -> Section:
         blocks.append(
             _table(
                 "Competitors and our position",
-                [Column("Competitor"), Column("What they supply"), Column("Our position"), Column("Notes")],
+                [
+                    Column("Competitor"),
+                    Column("What they supply"),
+                    Column("Our position"),
+                    Column("Notes"),
+                ],
                 [(x.name, x.supplies, x.our_position, x.notes) for x in p.competitors],
                 sheet="Competitors",
             )
@@ -250,7 +197,9 @@ def _profile(doc: PlanDocument) -> Section:
                 sheet="SWOT",
             )
         )
-    return Section("profile_position", "Profile and position", "Where are we now?", _or_empty(blocks))
+    return Section(
+        "profile_position", "Profile and position", "Where are we now?", _or_empty(blocks)
+    )
 
 
 def _goals(doc: PlanDocument) -> Section:
@@ -266,7 +215,12 @@ def _goals(doc: PlanDocument) -> Section:
             ("How they will achieve it", g.how_they_achieve),
         ]
     )
-    return Section("customer_goals", "Customer goals and KPIs", "Where is the customer heading?", _or_empty(blocks))
+    return Section(
+        "customer_goals",
+        "Customer goals and KPIs",
+        "Where is the customer heading?",
+        _or_empty(blocks),
+    )
 
 
 def _needs(doc: PlanDocument) -> Section:
@@ -275,8 +229,17 @@ def _needs(doc: PlanDocument) -> Section:
     ranked = sorted(doc.needs, key=lambda n: (n.rank is None, n.rank or 0))
     table = _table(
         "Top needs, ranked",
-        [Column("Rank", "int"), Column("Need"), Column("Stakeholders"), Column("Our products"), Column("Notes")],
-        [(n.rank, n.need, ", ".join(n.stakeholders), ", ".join(n.products), n.notes) for n in ranked],
+        [
+            Column("Rank", "int"),
+            Column("Need"),
+            Column("Stakeholders"),
+            Column("Our products"),
+            Column("Notes"),
+        ],
+        [
+            (n.rank, n.need, ", ".join(n.stakeholders), ", ".join(n.products), n.notes)
+            for n in ranked
+        ],
         sheet="Needs",
     )
     return Section("needs", "Needs mapping", "What do they need, and who needs it?", (table,))
@@ -328,14 +291,22 @@ def _relationships(doc: PlanDocument) -> Section:
             path = " → ".join(sep.path)
             text = (
                 f"Degree of separation from our best contact, {sep.best_contact}, to the decision "
-                f"maker, {sep.decision_maker}: {sep.degrees} {steps}" + (f" ({path})." if path else ".")
+                f"maker, {sep.decision_maker}: {sep.degrees} {steps}"
+                + (f" ({path})." if path else ".")
             )
-        blocks.append(Callout("ok" if sep.degrees is not None and sep.degrees <= 1 else "warn", text))
+        blocks.append(
+            Callout("ok" if sep.degrees is not None and sep.degrees <= 1 else "warn", text)
+        )
     if r.coverage_gaps:
         blocks.append(Bullets("Coverage gaps", r.coverage_gaps))
     elif r.stakeholders:
         blocks.append(Callout("ok", "No coverage gaps found."))
-    return Section("relationships", "Relationship map", "Who decides, and how well do we know them?", _or_empty(blocks))
+    return Section(
+        "relationships",
+        "Relationship map",
+        "Who decides, and how well do we know them?",
+        _or_empty(blocks),
+    )
 
 
 def _goal_build(doc: PlanDocument) -> Section:
@@ -372,22 +343,38 @@ def _goal_build(doc: PlanDocument) -> Section:
                 total=("Total", "", "", gb.total, ""),
             )
         )
-        blocks.append(Figure("Goal build against the objective", spec=charts.goal_build_spec(gb.components, gb.objective_amount, c)))
+        blocks.append(
+            Figure(
+                "Goal build against the objective",
+                spec=charts.goal_build_spec(gb.components, gb.objective_amount, c),
+            )
+        )
     gap = gb.gap
     if gap is not None and gb.components:
         if gap > 0:
-            blocks.append(Callout("bad", f"The goal build falls short of the objective by {money(gap, c)}."))
+            blocks.append(
+                Callout("bad", f"The goal build falls short of the objective by {money(gap, c)}.")
+            )
         elif gap < 0:
-            blocks.append(Callout("ok", f"The goal build exceeds the objective by {money(-gap, c)}."))
+            blocks.append(
+                Callout("ok", f"The goal build exceeds the objective by {money(-gap, c)}.")
+            )
         else:
             blocks.append(Callout("ok", "The goal build meets the objective exactly."))
-    return Section("goals", "Goals and strategy", "What are our objectives, and how will we reach them?", _or_empty(blocks))
+    return Section(
+        "goals",
+        "Goals and strategy",
+        "What are our objectives, and how will we reach them?",
+        _or_empty(blocks),
+    )
 
 
 def _prospecting(doc: PlanDocument) -> Section:
     p, c = doc.prospecting, doc.currency
     if not p.computed and p.current_revenue is None:
-        return Section("prospecting", "Prospecting plan", "How many people must we reach?", (Empty(),))
+        return Section(
+            "prospecting", "Prospecting plan", "How many people must we reach?", (Empty(),)
+        )
     inputs = _table(
         "Inputs",
         [Column("Input"), Column("Value")],
@@ -420,7 +407,9 @@ def _prospecting(doc: PlanDocument) -> Section:
             )
         )
     else:
-        blocks.append(Callout("warn", "Fill in growth, deal size and win rate to compute the plan."))
+        blocks.append(
+            Callout("warn", "Fill in growth, deal size and win rate to compute the plan.")
+        )
     blocks.extend(Callout("warn", note) for note in p.notes)
     if p.attainment:
         blocks.append(
@@ -433,17 +422,28 @@ def _prospecting(doc: PlanDocument) -> Section:
                     Column("Actual", "int"),
                     Column("Status"),
                 ],
-                [(a.measure, a.planned, a.expected_by_now, a.actual, a.status) for a in p.attainment],
+                [
+                    (a.measure, a.planned, a.expected_by_now, a.actual, a.status)
+                    for a in p.attainment
+                ],
             )
         )
     if p.pace:
-        blocks.append(Callout("ok" if "ahead" in p.pace.lower() or "on " in p.pace.lower() else "warn", p.pace))
-    return Section("prospecting", "Prospecting plan", "How many people must we reach?", tuple(blocks))
+        blocks.append(
+            Callout(
+                "ok" if "ahead" in p.pace.lower() or "on " in p.pace.lower() else "warn", p.pace
+            )
+        )
+    return Section(
+        "prospecting", "Prospecting plan", "How many people must we reach?", tuple(blocks)
+    )
 
 
 def _actions(doc: PlanDocument) -> Section:
     if not doc.actions:
-        return Section("actions", "Action plan", "What will we do to win each component?", (Empty(),))
+        return Section(
+            "actions", "Action plan", "What will we do to win each component?", (Empty(),)
+        )
     overdue = sum(1 for a in doc.actions if a.overdue)
     blocks: list[Block] = [
         _table(
@@ -457,15 +457,26 @@ def _actions(doc: PlanDocument) -> Section:
                 Column("Status"),
             ],
             [
-                (a.title, a.component, a.owner, a.function, a.due_date, a.status + (" (overdue)" if a.overdue else ""))
+                (
+                    a.title,
+                    a.component,
+                    a.owner,
+                    a.function,
+                    a.due_date,
+                    a.status + (" (overdue)" if a.overdue else ""),
+                )
                 for a in doc.actions
             ],
             sheet="Actions",
         )
     ]
     if overdue:
-        blocks.append(Callout("bad", f"{overdue} action{'s are' if overdue > 1 else ' is'} overdue."))
-    return Section("actions", "Action plan", "What will we do to win each component?", tuple(blocks))
+        blocks.append(
+            Callout("bad", f"{overdue} action{'s are' if overdue > 1 else ' is'} overdue.")
+        )
+    return Section(
+        "actions", "Action plan", "What will we do to win each component?", tuple(blocks)
+    )
 
 
 def _team_support(doc: PlanDocument) -> Section:
@@ -492,9 +503,21 @@ def _team_support(doc: PlanDocument) -> Section:
         blocks.append(
             _table(
                 "Dependencies",
-                [Column("Kind"), Column("Dependency"), Column("Owner"), Column("Due", "date"), Column("Status")],
                 [
-                    ("Internal" if d.internal else "External", d.description, d.owner, d.due_date, d.status)
+                    Column("Kind"),
+                    Column("Dependency"),
+                    Column("Owner"),
+                    Column("Due", "date"),
+                    Column("Status"),
+                ],
+                [
+                    (
+                        "Internal" if d.internal else "External",
+                        d.description,
+                        d.owner,
+                        d.due_date,
+                        d.status,
+                    )
                     for d in ts.dependencies
                 ],
                 sheet="Dependencies",
@@ -502,7 +525,9 @@ def _team_support(doc: PlanDocument) -> Section:
         )
     if not ts.commitments and not ts.dependencies:
         blocks.append(Empty())
-    return Section("team_support", "Team support", "What internal commitments do we need?", tuple(blocks))
+    return Section(
+        "team_support", "Team support", "What internal commitments do we need?", tuple(blocks)
+    )
 
 
 def _dashboard(doc: PlanDocument) -> Section:
@@ -512,7 +537,13 @@ def _dashboard(doc: PlanDocument) -> Section:
         blocks.append(
             _table(
                 "Milestones",
-                [Column("Milestone"), Column("Target"), Column("Date", "date"), Column("Actual"), Column("Status")],
+                [
+                    Column("Milestone"),
+                    Column("Target"),
+                    Column("Date", "date"),
+                    Column("Actual"),
+                    Column("Status"),
+                ],
                 [(m.title, m.target, m.date, m.actual, m.status) for m in d.milestones],
                 sheet="Milestones",
             )
@@ -522,7 +553,12 @@ def _dashboard(doc: PlanDocument) -> Section:
         blocks.append(
             _table(
                 "Won per goal-build component",
-                [Column("Component"), Column("Target", "money"), Column("Won", "money"), Column("Achieved", "pct")],
+                [
+                    Column("Component"),
+                    Column("Target", "money"),
+                    Column("Won", "money"),
+                    Column("Achieved", "pct"),
+                ],
                 [
                     (
                         charts.component_label(x, i),
@@ -535,11 +571,26 @@ def _dashboard(doc: PlanDocument) -> Section:
                 total=("Total", gb.total, won, (won / gb.total * 100) if gb.total else None),
             )
         )
-        blocks.append(Figure("Won per component against its target", spec=charts.won_vs_target_spec(gb.components, c)))
+        blocks.append(
+            Figure(
+                "Won per component against its target",
+                spec=charts.won_vs_target_spec(gb.components, c),
+            )
+        )
     if doc.prospecting.attainment:
-        blocks.append(Figure("Pipeline against the prospecting plan", spec=charts.pipeline_vs_plan_spec(doc.prospecting.attainment)))
+        blocks.append(
+            Figure(
+                "Pipeline against the prospecting plan",
+                spec=charts.pipeline_vs_plan_spec(doc.prospecting.attainment),
+            )
+        )
         if doc.prospecting.pace:
-            blocks.append(Callout("warn" if "behind" in doc.prospecting.pace.lower() else "ok", doc.prospecting.pace))
+            blocks.append(
+                Callout(
+                    "warn" if "behind" in doc.prospecting.pace.lower() else "ok",
+                    doc.prospecting.pace,
+                )
+            )
     if d.adjustments:
         blocks.append(
             _table(
@@ -549,7 +600,12 @@ def _dashboard(doc: PlanDocument) -> Section:
                 sheet="Adjustments",
             )
         )
-    return Section("dashboard", "Performance dashboard", "How have we performed, and how should we adjust?", _or_empty(blocks))
+    return Section(
+        "dashboard",
+        "Performance dashboard",
+        "How have we performed, and how should we adjust?",
+        _or_empty(blocks),
+    )
 
 
 def outline(doc: PlanDocument) -> tuple[Section, ...]:

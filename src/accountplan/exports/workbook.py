@@ -39,7 +39,13 @@ SHEETS = (
 )
 HEADER_FILL = PatternFill("solid", fgColor="1D2330")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-FORMATS = {"money": '"$"#,##0', "int": "#,##0", "pct": '0.0"%"', "num": "#,##0.00", "date": "yyyy-mm-dd"}
+FORMATS = {
+    "money": '"$"#,##0',
+    "int": "#,##0",
+    "pct": '0.0"%"',
+    "num": "#,##0.00",
+    "date": "yyyy-mm-dd",
+}
 #: Formula-looking text is written as text: a note starting with "=" must not run in Excel.
 FORMULA_START = ("=", "+", "-", "@")
 

@@ -1,0 +1,113 @@
+"""The building blocks of the outline (fields, tables, lists, callouts, figures) and how values
+are formatted as text. Pure data; shared by every renderer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from accountplan.exports.document import EMPTY, OrgNode
+
+Value = str | int | float | Decimal | dt.date | None
+Kind = Literal["text", "money", "int", "pct", "date", "num"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its header and how its values are formatted."""
+
+    label: str
+    kind: Kind = "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table; ``sheet`` names its Excel sheet (tables without one only go in the documents)."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Value, ...], ...]
+    sheet: str = ""
+    total: tuple[Value, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Labelled texts (a question and its answer)."""
+
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A titled list of short texts."""
+
+    title: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A highlighted statement: ok, warn or bad."""
+
+    level: Literal["ok", "warn", "bad"]
+    text: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture: a Vega-Lite chart (``spec``) or the org chart (``org``)."""
+
+    title: str
+    spec: dict[str, Any] | None = None
+    org: tuple[OrgNode, ...] = ()
+
+
+@dataclass(frozen=True)
+class Empty:
+    """Nothing written in this section (or part) yet."""
+
+    text: str = EMPTY
+
+
+Block = Table | Fields | Bullets | Callout | Figure | Empty
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of the plan: its title, the question it answers, and its blocks."""
+
+    key: str
+    title: str
+    question: str
+    blocks: tuple[Block, ...]
+
+
+def money(value: Decimal | float | int | None, currency: str = "$") -> str:
+    """'$1,234,567' (no cents: plans speak in round figures); '—' when unknown."""
+    if value is None:
+        return "—"
+    sign = "-" if value < 0 else ""
+    return f"{sign}{currency}{abs(Decimal(value)):,.0f}"
+
+
+def date(value: dt.date | None) -> str:
+    """'31 Mar 2027'; '—' when unknown."""
+    return value.strftime("%d %b %Y") if value else "—"
+
+
+def fmt(value: Value, kind: Kind, currency: str = "$") -> str:
+    """A cell's value as text for the text-based formats."""
+    if value is None or value == "":
+        return "—"
+    if kind == "money" and isinstance(value, (Decimal, int, float)):
+        return money(value, currency)
+    if kind == "date" and isinstance(value, dt.date):
+        return date(value)
+    if kind == "pct" and isinstance(value, (Decimal, int, float)):
+        return f"{Decimal(value):,.1f} %".replace(".0 %", " %")
+    if kind in ("int", "num") and isinstance(value, (Decimal, int, float)):
+        return f"{Decimal(value):,.0f}" if kind == "int" else f"{Decimal(value):,.2f}"
+    return str(value)

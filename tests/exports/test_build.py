@@ -1,0 +1,125 @@
+"""build_document and export_plan on a real plan in the database."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from accountplan.exports.build import build_document
+from accountplan.exports.service import UnknownFormat, export_bytes, export_plan
+from accountplan.plans.services import create_plan, save_section
+from tests.factories import AccountFactory, ContactFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(manager):
+    account = AccountFactory(name="Initrode <b>&</b>")
+    boss = ContactFactory(account=account, first_name="Dana", last_name="Ruiz", title="CIO")
+    champ = ContactFactory(account=account, first_name="Eli", last_name="Novak", reports_to=boss)
+    product = ProductFactory(name="GTX Pro")
+    plan = create_plan(account, "FY2027", manager)
+    save_section(plan, "company_overview", {"description": "Pumps & valves"}, 1, manager)
+    save_section(
+        plan,
+        "needs",
+        {
+            "needs": [
+                {
+                    "rank": 1,
+                    "need": "Uptime",
+                    "stakeholder_contact_ids": [champ.pk],
+                    "product_ids": [product.pk],
+                }
+            ]
+        },
+        1,
+        manager,
+    )
+    save_section(
+        plan,
+        "relationships",
+        {
+            "stakeholders": [
+                {"contact_id": boss.pk, "buying_role": "decision_maker", "strength": 2},
+                {
+                    "contact_id": champ.pk,
+                    "buying_role": "champion",
+                    "strength": 5,
+                    "attitude": "supporter",
+                },
+            ]
+        },
+        1,
+        manager,
+    )
+    save_section(
+        plan,
+        "goals",
+        {
+            "objective_amount": "1000000",
+            "components": [
+                {"kind": "cross_sell", "product_id": product.pk, "amount": "600000"},
+                {"kind": "renewal", "amount": "300000"},
+            ],
+        },
+        1,
+        manager,
+    )
+    save_section(
+        plan,
+        "prospecting",
+        {
+            "inputs": {
+                "current_revenue": "10000000",
+                "growth_pct": "10",
+                "deal_size": "100000",
+                "win_rate_pct": "50",
+                "prospects_per_opportunity": "5",
+            }
+        },
+        1,
+        manager,
+    )
+    return plan
+
+
+def test_document_names_ids_and_computes(plan):
+    doc = build_document(plan)
+    assert doc.header.account_name == "Initrode <b>&</b>" and doc.header.period == "FY2027"
+    assert doc.company.description == "Pumps & valves"
+    assert doc.needs[0].stakeholders == ("Eli Novak",) and doc.needs[0].products == ("GTX Pro",)
+    assert {s.name for s in doc.relationships.stakeholders} == {"Dana Ruiz", "Eli Novak"}
+    assert doc.relationships.separation is not None
+    assert doc.relationships.separation.degrees == 1
+    assert any("weak ties" in g for g in doc.relationships.coverage_gaps)
+    assert [n.reports_to_id for n in doc.relationships.org if n.name == "Eli Novak"] != [None]
+    assert doc.goal_build.total == Decimal("900000") and doc.goal_build.gap == Decimal("100000")
+    assert (doc.prospecting.deals, doc.prospecting.opportunities, doc.prospecting.prospects) == (
+        10,
+        20,
+        100,
+    )
+    assert doc.header.completeness_pct > 0
+
+
+def test_export_every_format(plan, tmp_path):
+    for fmt in ("pdf", "pptx", "xlsx", "md"):
+        path = export_plan(plan, fmt, tmp_path / "out" / f"plan.{fmt}")
+        assert path.stat().st_size > 100
+    md = (tmp_path / "out" / "plan.md").read_text()
+    assert "# Account plan — Initrode &lt;b>&&lt;/b>, FY2027" in md and "<b>" not in md
+    assert "| Renewal | — | — | $300,000 | — |" in md
+    content, ctype, name = export_bytes(plan, "xlsx")
+    assert ctype.endswith("spreadsheetml.sheet") and name == "account-plan-initrode-b-b-fy2027.xlsx"
+    wb = load_workbook(io.BytesIO(content))
+    assert wb["Goal build"]["D2"].value == 600000
+
+
+def test_unknown_format_is_a_clear_400(plan):
+    with pytest.raises(UnknownFormat, match="choose one of pdf, pptx, xlsx, md"):
+        export_bytes(plan, "docx")
