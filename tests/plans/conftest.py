@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -41,16 +42,23 @@ class Book:
 
 @pytest.fixture
 def book(db: None) -> Book:
-    alice = UserFactory(username="alice", role=Role.MANAGER, first_name="Alice", last_name="M")
-    bob = UserFactory(username="bob", first_name="Bob", last_name="Owner")
-    dave = UserFactory(username="dave", first_name="Dave", last_name="Team")
-    vera = UserFactory(username="vera", role=Role.VIEWER)
-    charlie = UserFactory(username="charlie")
-    account = AccountFactory(name="Acme Corp", owner=bob)
-    TeamMemberFactory(account=account, user=dave, function=TeamFunction.SERVICE)
-    other = AccountFactory(name="Globex", owner=charlie)
-    contacts = [ContactFactory(account=account) for _ in range(3)]
-    stranger = ContactFactory(account=other)
-    products = [ProductFactory() for _ in range(2)]
+    alice = UserFactory.create(
+        username="alice", role=Role.MANAGER, first_name="Alice", last_name="M"
+    )
+    bob = UserFactory.create(username="bob", first_name="Bob", last_name="Owner")
+    dave = UserFactory.create(username="dave", first_name="Dave", last_name="Team")
+    vera = UserFactory.create(username="vera", role=Role.VIEWER)
+    charlie = UserFactory.create(username="charlie")
+    account = AccountFactory.create(name="Acme Corp", owner=bob)
+    TeamMemberFactory.create(account=account, user=dave, function=TeamFunction.SERVICE)
+    other = AccountFactory.create(name="Globex", owner=charlie)
+    contacts = [ContactFactory.create(account=account) for _ in range(3)]
+    stranger = ContactFactory.create(account=other)
+    products = [ProductFactory.create() for _ in range(2)]
     plan = create_plan(account, "FY2027", bob)
     return Book(alice, bob, dave, vera, charlie, account, other, contacts, stranger, products, plan)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -16,6 +16,7 @@ from accountplan.book.api import router as book_router
 from accountplan.core.api import router as people_router
 from accountplan.core.api_auth import default_auth
 from accountplan.core.errors import DomainError
+from accountplan.plans.api import router as plans_router
 from accountplan.portfolio.api import router as analytics_router
 
 api = NinjaAPI(
@@ -69,3 +70,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", people_router)
 api.add_router("/", book_router)
 api.add_router("/", analytics_router)
+api.add_router("/", plans_router)

@@ -1,0 +1,376 @@
+"""JSON endpoints of account plans, scoped through the account like the book.
+
+Who may see the account reads its plans; its owner and team, the plan's owner and members,
+managers and admins write (others get 403); a plan of an account the caller may not see is a
+404. A section is saved with the version it was loaded at: if someone saved since, the answer is
+409 with their changes and the data you sent, and nothing is saved.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from accountplan.book.models import Account, AccountTeamMember
+from accountplan.core.api_auth import api_user
+from accountplan.core.api_common import (
+    AUTH_ERRORS,
+    DETAIL_ERRORS,
+    ErrorOut,
+    ObjectId,
+    ValidationErrorOut,
+    get_visible,
+)
+from accountplan.core.errors import DomainError, NotFound
+from accountplan.core.models import User
+from accountplan.plans.cloning import clone_plan
+from accountplan.plans.completeness import completeness
+from accountplan.plans.diffing import diff, summarize
+from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection
+from accountplan.plans.querysets import can_edit
+from accountplan.plans.schemas import (
+    CloneIn,
+    CompareOut,
+    ConflictOut,
+    HistoryFilter,
+    PlanCreateIn,
+    PlanDetailOut,
+    PlanFilter,
+    PlanPage,
+    PlanUpdateIn,
+    RevisionDetailOut,
+    RevisionPage,
+    SectionIn,
+    SectionOut,
+)
+from accountplan.plans.sections import PLAN_KEY, SectionInvalid, section_key, title_of
+from accountplan.plans.selectors import completeness_of
+from accountplan.plans.services import (
+    SectionConflict,
+    create_plan,
+    restore,
+    save_section,
+    section_of,
+    sections_of,
+    update_plan,
+)
+
+router = Router(tags=["plans"])
+
+WRITE_ERRORS: dict[int, Any] = {**DETAIL_ERRORS, 403: ErrorOut}
+
+
+def _ref(user: User | None) -> dict[str, Any] | None:
+    return {"id": user.pk, "name": str(user)} if user else None
+
+
+def _plans(request: HttpRequest) -> Any:
+    return AccountPlan.objects.for_user(api_user(request)).select_related("account", "owner")
+
+
+def _plan(request: HttpRequest, plan_id: int) -> AccountPlan:
+    plan: AccountPlan = get_visible(_plans(request), plan_id, "Plan")
+    return plan
+
+
+def _plan_out(plan: AccountPlan, percent: int) -> dict[str, Any]:
+    return {
+        "id": plan.pk,
+        "account_id": plan.account_id,
+        "account_name": plan.account.name,
+        "period": plan.period,
+        "status": plan.status,
+        "owner": _ref(plan.owner),
+        "cloned_from_id": plan.cloned_from_id,
+        "created_at": plan.created_at,
+        "updated_at": plan.updated_at,
+        "completeness": percent,
+    }
+
+
+def _detail(plan: AccountPlan, user: User) -> dict[str, Any]:
+    sections = sections_of(plan)
+    done = completeness(
+        {k: (s.data, s.updated_at) for k, s in sections.items() if s.pk}, dt.date.today()
+    )
+    states = {c.key: c for c in done.sections}
+    team = [
+        {"user": _ref(t.user), "function": t.function, "source": "account_team"}
+        for t in AccountTeamMember.objects.filter(account_id=plan.account_id).select_related("user")
+    ] + [
+        {"user": _ref(m.user), "function": m.function, "source": "plan"}
+        for m in plan.memberships.select_related("user")
+    ]
+    return {
+        **_plan_out(plan, done.percent),
+        "can_edit": can_edit(user, plan),
+        "team": team,
+        "sections": [
+            {
+                "key": key,
+                "title": title_of(key),
+                "version": s.version,
+                "updated_at": s.updated_at if s.pk else None,
+                "updated_by": _ref(s.updated_by),
+                "state": states[key].state,
+                "missing": states[key].missing,
+            }
+            for key, s in sections.items()
+        ],
+    }
+
+
+def _section_out(section: PlanSection, user: User) -> dict[str, Any]:
+    return {
+        "key": section.key,
+        "title": title_of(section.key),
+        "version": section.version,
+        "data": section.data,
+        "updated_at": section.updated_at if section.pk else None,
+        "updated_by": _ref(section.updated_by),
+        "can_edit": can_edit(user, section.plan),
+    }
+
+
+def _revision_out(rev: PlanRevision, with_data: bool = False) -> dict[str, Any]:
+    out = {
+        "id": rev.pk,
+        "key": rev.key,
+        "title": title_of(rev.key),
+        "version": rev.version,
+        "author": _ref(rev.author),
+        "created_at": rev.created_at,
+        "summary": rev.summary,
+        "restored_from_id": rev.restored_from_id,
+    }
+    if with_data:
+        out["data"] = rev.data
+    return out
+
+
+def _user(user_id: int | None, label: str) -> User | None:
+    if user_id is None:
+        return None
+    found = User.objects.filter(pk=user_id, is_active=True).first()
+    if found is None:
+        raise DomainError(f"{label} {user_id} is not an active user.")
+    return found
+
+
+def _invalid(exc: SectionInvalid) -> tuple[int, dict[str, Any]]:
+    return 422, {
+        "detail": [
+            {"type": e["type"], "loc": ["body", "data", *e["loc"]], "msg": e["msg"]}
+            for e in exc.errors
+        ]
+    }
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+@router.get("/plans", response={200: PlanPage, **AUTH_ERRORS}, summary="List plans")
+def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, Any]:
+    """Plans the caller may see, newest period first per account, with their completeness."""
+    qs = _plans(request).order_by("account__name", "-period", "pk")
+    if filters.account:
+        qs = qs.filter(account_id=filters.account)
+    if filters.period:
+        qs = qs.filter(period=filters.period)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.owner:
+        qs = qs.filter(owner_id=filters.owner)
+    page = list(qs[filters.offset : filters.offset + filters.limit])
+    done = completeness_of(page)
+    return {
+        "items": [_plan_out(p, done[p.pk].percent) for p in page],
+        "count": qs.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+    }
+
+
+@router.post(
+    "/plans",
+    response={201: PlanDetailOut, **WRITE_ERRORS, 409: ErrorOut, 400: ErrorOut},
+    summary="Create a plan",
+)
+def create(request: HttpRequest, body: PlanCreateIn) -> tuple[int, dict[str, Any]]:
+    """A new empty plan of an account you may edit, for a period (one plan per period)."""
+    user = api_user(request)
+    account = get_visible(Account.objects.for_user(user), body.account_id, "Account")
+    plan = create_plan(
+        account, body.period, user, owner=_user(body.owner_id, "Owner"), status=body.status
+    )
+    return 201, _detail(plan, user)
+
+
+@router.get(
+    "/plans/{plan_id}", response={200: PlanDetailOut, **DETAIL_ERRORS}, summary="Get a plan"
+)
+def get_plan(request: HttpRequest, plan_id: ObjectId) -> dict[str, Any]:
+    """The plan with its team, its sections' versions and states, and whether you may edit."""
+    return _detail(_plan(request, plan_id), api_user(request))
+
+
+@router.patch(
+    "/plans/{plan_id}",
+    response={200: PlanDetailOut, **WRITE_ERRORS, 409: ErrorOut, 400: ErrorOut},
+    summary="Change a plan's period, status or owner",
+)
+def patch_plan(request: HttpRequest, plan_id: ObjectId, body: PlanUpdateIn) -> dict[str, Any]:
+    """Change the given fields; the change is recorded in the history (key ``plan``)."""
+    user = api_user(request)
+    plan = update_plan(
+        _plan(request, plan_id),
+        user,
+        period=body.period,
+        status=body.status,
+        owner=_user(body.owner_id, "Owner"),
+    )
+    return _detail(_plan(request, plan.pk), user)
+
+
+@router.post(
+    "/plans/{plan_id}/clone",
+    response={201: PlanDetailOut, **WRITE_ERRORS, 409: ErrorOut, 400: ErrorOut},
+    summary="Clone a plan into another period",
+)
+def clone(request: HttpRequest, plan_id: ObjectId, body: CloneIn) -> tuple[int, dict[str, Any]]:
+    """A new draft plan for ``period`` carrying over what still holds (see docs/plans.md)."""
+    user = api_user(request)
+    new = clone_plan(_plan(request, plan_id), body.period, user)
+    return 201, _detail(_plan(request, new.pk), user)
+
+
+# --- sections --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/plans/{plan_id}/sections/{key}",
+    response={200: SectionOut, **DETAIL_ERRORS},
+    summary="Get a section",
+)
+def get_section(request: HttpRequest, plan_id: ObjectId, key: str) -> dict[str, Any]:
+    """The section's data and version (an unsaved section is empty at version 1)."""
+    return _section_out(section_of(_plan(request, plan_id), key), api_user(request))
+
+
+@router.put(
+    "/plans/{plan_id}/sections/{key}",
+    response={200: SectionOut, **WRITE_ERRORS, 409: ConflictOut, 422: ValidationErrorOut},
+    summary="Save a section",
+)
+def put_section(request: HttpRequest, plan_id: ObjectId, key: str, body: SectionIn) -> Any:
+    """Save the section's data on top of ``base_version``: 409 if someone saved since."""
+    user = api_user(request)
+    plan = _plan(request, plan_id)
+    try:
+        section = save_section(plan, key, body.data, body.base_version, user)
+    except SectionConflict as exc:
+        return 409, {"detail": exc.message, "conflict": exc.as_dict()}
+    except SectionInvalid as exc:
+        return _invalid(exc)
+    return _section_out(section, user)
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/plans/{plan_id}/history",
+    response={200: RevisionPage, **DETAIL_ERRORS},
+    summary="List a plan's history",
+)
+def history(request: HttpRequest, plan_id: ObjectId, filters: Query[HistoryFilter]) -> Any:
+    """Every recorded change, newest first; ``key`` keeps one section's (or ``plan``)."""
+    plan = _plan(request, plan_id)
+    qs = (
+        PlanRevision.objects.filter(plan=plan)
+        .select_related("author")
+        .order_by("-created_at", "-pk")
+    )
+    if filters.key:
+        if filters.key != PLAN_KEY:
+            section_key(filters.key)
+        qs = qs.filter(key=filters.key)
+    page = list(qs[filters.offset : filters.offset + filters.limit])
+    return {
+        "items": [_revision_out(r) for r in page],
+        "count": qs.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+    }
+
+
+def _revision(plan: AccountPlan, revision_id: int) -> PlanRevision:
+    rev = PlanRevision.objects.filter(plan=plan, pk=revision_id).select_related("author").first()
+    if rev is None:
+        raise NotFound(f"Revision {revision_id} not found in plan {plan.pk}.")
+    return rev
+
+
+@router.get(
+    "/plans/{plan_id}/revisions/{revision_id}",
+    response={200: RevisionDetailOut, **DETAIL_ERRORS},
+    summary="Get a revision",
+)
+def get_revision(request: HttpRequest, plan_id: ObjectId, revision_id: ObjectId) -> Any:
+    """One recorded change with the full data after it."""
+    return _revision_out(_revision(_plan(request, plan_id), revision_id), with_data=True)
+
+
+@router.get(
+    "/plans/{plan_id}/compare",
+    response={200: CompareOut, **DETAIL_ERRORS, 400: ErrorOut},
+    summary="Compare two revisions",
+)
+def compare(
+    request: HttpRequest,
+    plan_id: ObjectId,
+    from_revision: ObjectId,
+    to_revision: ObjectId | None = None,
+) -> Any:
+    """Changes from one revision to another of the same section (omit ``to_revision``: to the
+    section as it is now)."""
+    plan = _plan(request, plan_id)
+    old = _revision(plan, from_revision)
+    if to_revision is None:
+        if old.key == PLAN_KEY:
+            raise DomainError("Give to_revision to compare plan-level revisions.")
+        current = section_of(plan, old.key)
+        new_data, new_version = current.data, current.version
+    else:
+        new = _revision(plan, to_revision)
+        if new.key != old.key:
+            raise DomainError(
+                f"Revisions {old.pk} ({old.key}) and {new.pk} ({new.key}) are of different "
+                "sections; compare revisions of the same section."
+            )
+        new_data, new_version = new.data, new.version
+    changes = diff(old.data, new_data)
+    return {
+        "key": old.key,
+        "from_version": old.version,
+        "to_version": new_version,
+        "summary": summarize(changes),
+        "changes": [c.as_dict() for c in changes],
+    }
+
+
+@router.post(
+    "/plans/{plan_id}/revisions/{revision_id}/restore",
+    response={200: SectionOut, **WRITE_ERRORS, 400: ErrorOut, 422: ValidationErrorOut},
+    summary="Restore a revision",
+)
+def restore_revision(request: HttpRequest, plan_id: ObjectId, revision_id: ObjectId) -> Any:
+    """Save the revision's data as the section's new version (the history keeps everything)."""
+    user = api_user(request)
+    plan = _plan(request, plan_id)
+    try:
+        section = restore(plan, _revision(plan, revision_id), user)
+    except SectionInvalid as exc:
+        return _invalid(exc)
+    return _section_out(section, user)
