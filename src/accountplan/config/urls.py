@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("imports/", include("accountplan.ingest.urls")),
+    path("plans/", include("accountplan.plans.urls")),
     path("", include("accountplan.book.urls")),
     path("", include("accountplan.portfolio.urls")),
     path("", include("accountplan.core.urls")),

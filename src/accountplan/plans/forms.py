@@ -55,9 +55,10 @@ def _opts(choices: type[Any]) -> Choices:
 
 
 RANKS: Choices = [(str(n), str(n)) for n in range(1, s.MAX_NEEDS + 1)]
-STRENGTHS: Choices = [(str(n), f"{n} – {w}") for n, w in enumerate(
-    ["none", "weak", "working", "good", "strong"], start=1
-)]
+STRENGTHS: Choices = [
+    (str(n), f"{n} – {w}")
+    for n, w in enumerate(["none", "weak", "working", "good", "strong"], start=1)
+]
 
 #: Each stored section's form, in display order.
 SPECS: dict[str, tuple[F | L, ...]] = {
@@ -341,6 +342,11 @@ class BoundRow:
     item_id: str
     fields: list[BoundField]
     blank: bool = False
+
+    @property
+    def key(self) -> str:
+        """The row's index in input names (``__i__`` in the "Add another" template)."""
+        return "__i__" if self.index < 0 else str(self.index)
 
     @property
     def visible_fields(self) -> list[BoundField]:

@@ -1,0 +1,622 @@
+"""Reads for the plan page: the account's contacts, products, users and white space loaded once,
+and each section's read view turned into display rows (names for ids, totals, the org chart).
+
+Every query starts from ``for_user``; the page loads these lookups once so its query count does
+not grow with the number of sections, stakeholders or components.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Max, Sum
+
+from accountplan.book.models import (
+    AccountTeamMember,
+    Activity,
+    BuyingCenter,
+    Contact,
+    Opportunity,
+    Product,
+)
+from accountplan.plans import relationships as rel
+from accountplan.plans import sections as s
+
+if TYPE_CHECKING:
+    from accountplan.core.models import User
+    from accountplan.plans.models import AccountPlan
+
+#: How many white-space suggestions the goal build offers.
+WHITE_SPACE_LIMIT = 8
+
+
+def dec(value: Any) -> Decimal | None:
+    """A stored amount (string) as a Decimal; junk or blank → None."""
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@dataclass
+class Lookups:
+    """Names for the ids a plan's sections refer to, and the account's people."""
+
+    contacts: list[Contact]
+    last_contact: dict[int, dt.date]
+    products: dict[int, str]
+    users: dict[int, str]
+    buying_centers: dict[int, str]
+    team: list[AccountTeamMember]
+    white_cells: list[Any] = field(default_factory=list)
+
+    def contact_name(self, cid: Any) -> str:
+        """A contact's name, or a note that it is gone."""
+        for c in self.contacts:
+            if c.pk == cid:
+                return c.full_name
+        return f"(contact {cid} not found)"
+
+    def choices(self, sections: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
+        """The dynamic choice sets of the section forms."""
+        goals = sections.get(s.SectionKey.GOALS, {})
+        components = [
+            (str(c.get("id")), component_label(c, self)) for c in goals.get("components", [])
+        ]
+        contacts = [
+            (str(c.pk), f"{c.full_name}" + (f" — {c.title}" if c.title else ""))
+            for c in self.contacts
+        ]
+        return {
+            "contacts": [("", "—"), *contacts],
+            "products": [("", "—"), *[(str(k), v) for k, v in self.products.items()]],
+            "users": [("", "—"), *[(str(k), v) for k, v in self.users.items()]],
+            "buying_centers": [
+                ("", "—"),
+                *[(str(k), v) for k, v in self.buying_centers.items()],
+            ],
+            "components": [("", "—"), *components],
+        }
+
+
+def load_lookups(user: User, plan: AccountPlan) -> Lookups:
+    """The account's contacts (with their last activity), the catalogue, users, buying centers."""
+    from accountplan.core.models import User as UserModel
+
+    account = plan.account
+    contacts = list(
+        Contact.objects.for_user(user)
+        .filter(account=account)
+        .order_by("last_name", "first_name", "pk")
+    )
+    last = dict(
+        Activity.objects.for_user(user)
+        .filter(account=account, contact__isnull=False)
+        .values("contact_id")
+        .annotate(last=Max("date"))
+        .values_list("contact_id", "last")
+    )
+    products = dict(Product.objects.order_by("name").values_list("pk", "name"))
+    users = {
+        u.pk: str(u)
+        for u in UserModel.objects.filter(is_active=True).order_by("first_name", "last_name")
+    }
+    centers = dict(
+        BuyingCenter.objects.for_user(user)
+        .filter(account=account)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    team = list(
+        AccountTeamMember.objects.for_user(user).filter(account=account).select_related("user")
+    )
+    return Lookups(contacts, last, products, users, centers, team)
+
+
+def white_cells(user: User, plan: AccountPlan) -> list[Any]:
+    """The account's white cells of the current snapshot, by expected value (propensity × W)."""
+    from django.db.models import F
+
+    from accountplan.portfolio.models import CellScore
+    from accountplan.portfolio.selectors import current_snapshot
+
+    snapshot = current_snapshot("product")
+    if snapshot is None:
+        return []
+    return list(
+        CellScore.objects.for_user(user)
+        .filter(snapshot=snapshot, account=plan.account, whitespace_value__gt=0)
+        .order_by(F("expected_value").desc(nulls_last=True), "-whitespace_value", "item")[
+            :WHITE_SPACE_LIMIT
+        ]
+    )
+
+
+def component_label(c: dict[str, Any], lk: Lookups) -> str:
+    """``Cross-sell · Widget Pro · $50,000``."""
+    parts = [dict(s.ComponentKind.choices).get(c.get("kind", ""), str(c.get("kind", "")))]
+    if c.get("product_id"):
+        parts.append(lk.products.get(c["product_id"], f"product {c['product_id']}"))
+    if c.get("buying_center_id"):
+        parts.append(lk.buying_centers.get(c["buying_center_id"], ""))
+    amount = dec(c.get("amount"))
+    if amount is not None:
+        parts.append(f"${amount:,.0f}")
+    return " · ".join(p for p in parts if p)
+
+
+# --- relationship map ----------------------------------------------------------------------------
+
+
+@dataclass
+class RelationshipView:
+    """What the relationship map section shows."""
+
+    chart: rel.OrgChart
+    gaps: list[rel.Gap]
+    separation: rel.Separation | None
+    rows: list[dict[str, Any]]
+
+
+def relationship_view(data: dict[str, Any], lk: Lookups, today: dt.date) -> RelationshipView:
+    """The org chart from reports-to, coverage gaps, separation and the stakeholder rows."""
+    people = [
+        rel.Person(
+            id=c.pk,
+            name=c.full_name,
+            title=c.title,
+            department=c.department,
+            reports_to_id=c.reports_to_id,
+            last_contact=lk.last_contact.get(c.pk),
+        )
+        for c in lk.contacts
+    ]
+    roles: dict[int, rel.Role] = {}
+    rows: list[dict[str, Any]] = []
+    for st in data.get("stakeholders", []):
+        cid = st.get("contact_id")
+        owner = lk.users.get(st.get("our_owner_id") or 0, "")
+        roles[cid] = rel.Role(
+            contact_id=cid,
+            buying_role=st.get("buying_role", "influencer"),
+            influence=st.get("influence", "medium"),
+            attitude=st.get("attitude", "neutral"),
+            mobilizer=st.get("mobilizer", "unknown"),
+            strength=int(st.get("strength") or 0),
+            owner=owner,
+        )
+        contact = next((c for c in lk.contacts if c.pk == cid), None)
+        rows.append(
+            {
+                **st,
+                "name": lk.contact_name(cid),
+                "title": contact.title if contact else "",
+                "department": contact.department if contact else "",
+                "owner": owner,
+                "last_contact": lk.last_contact.get(cid),
+                "buying_role_label": dict(s.BuyingRole.choices).get(st.get("buying_role"), ""),
+                "influence_label": dict(s.Influence.choices).get(st.get("influence"), ""),
+                "attitude_label": dict(s.Attitude.choices).get(st.get("attitude"), ""),
+                "mobilizer_label": dict(s.Mobilizer.choices).get(st.get("mobilizer"), ""),
+            }
+        )
+    return RelationshipView(
+        chart=rel.layout(people, roles),
+        gaps=rel.coverage_gaps(people, roles, today),
+        separation=rel.separation(people, roles),
+        rows=rows,
+    )
+
+
+# --- goal build ----------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalBuild:
+    """The goal build checked against the objective."""
+
+    objective: Decimal | None
+    total: Decimal
+    gap: Decimal | None  # objective - total (negative: the build exceeds the objective)
+    rows: list[dict[str, Any]]
+    suggestions: list[Any]
+
+    @property
+    def covered_pct(self) -> float | None:
+        """Share of the objective the build covers, for the bar."""
+        if not self.objective:
+            return None
+        return float(min(self.total / self.objective, Decimal(1)) * 100)
+
+
+def goal_build(data: dict[str, Any], lk: Lookups) -> GoalBuild:
+    """Components with labels, their total, the gap to the objective, white-space suggestions."""
+    rows = []
+    total = Decimal(0)
+    used_products = set()
+    for c in data.get("components", []):
+        amount = dec(c.get("amount"))
+        total += amount or 0
+        if c.get("product_id"):
+            used_products.add(c["product_id"])
+        rows.append(
+            {
+                **c,
+                "kind_label": dict(s.ComponentKind.choices).get(c.get("kind"), c.get("kind")),
+                "product": lk.products.get(c.get("product_id") or 0, ""),
+                "buying_center": lk.buying_centers.get(c.get("buying_center_id") or 0, ""),
+                "amount_value": amount,
+            }
+        )
+    objective = dec(data.get("objective_amount"))
+    suggestions = [
+        cell for cell in lk.white_cells if cell.product_id and cell.product_id not in used_products
+    ]
+    return GoalBuild(
+        objective=objective,
+        total=total,
+        gap=(objective - total) if objective is not None else None,
+        rows=rows,
+        suggestions=suggestions,
+    )
+
+
+def goal_chart_spec(build: GoalBuild) -> dict[str, Any]:
+    """A stacked bar of the components against a rule at the objective (Vega-Lite)."""
+    values = [
+        {
+            "component": r["kind_label"] + (f" · {r['product']}" if r["product"] else ""),
+            "amount": float(r["amount_value"] or 0),
+            "row": "Goal build",
+        }
+        for r in build.rows
+    ]
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"values": values},
+            "mark": {"type": "bar", "height": 28},
+            "encoding": {
+                "y": {"field": "row", "type": "nominal", "title": None},
+                "x": {
+                    "aggregate": "sum",
+                    "field": "amount",
+                    "type": "quantitative",
+                    "title": "Amount",
+                    "axis": {"format": "$~s"},
+                },
+                "color": {"field": "component", "type": "nominal", "title": "Component"},
+                "tooltip": [{"field": "component"}, {"field": "amount", "format": "$,.0f"}],
+            },
+        }
+    ]
+    if build.objective is not None:
+        layers.append(
+            {
+                "data": {"values": [{"objective": float(build.objective)}]},
+                "mark": {"type": "rule", "color": "#c2410c", "strokeWidth": 2},
+                "encoding": {"x": {"field": "objective", "type": "quantitative"}},
+            }
+        )
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container",
+        "height": 60,
+        "layer": layers,
+    }
+
+
+# --- dashboard -----------------------------------------------------------------------------------
+
+
+def won_by_component(
+    user: User, plan: AccountPlan, components: list[dict[str, Any]], since: dt.date
+) -> list[dict[str, Any]]:
+    """Won revenue since ``since`` per component (matched by product) against its amount."""
+    won = dict(
+        Opportunity.objects.for_user(user)
+        .filter(account=plan.account, status="won", close_date__gte=since, product__isnull=False)
+        .values("product_id")
+        .annotate(total=Sum("amount"))
+        .values_list("product_id", "total")
+    )
+    rows = []
+    for c in components:
+        target = dec(c.get("amount")) or Decimal(0)
+        actual = Decimal(won.get(c.get("product_id"), 0) or 0) if c.get("product_id") else None
+        rows.append({**c, "target": target, "actual": actual})
+    return rows
+
+
+def dashboard_chart_spec(rows: list[dict[str, Any]], labels: dict[str, str]) -> dict[str, Any]:
+    """Won revenue against target per component (grouped bars)."""
+    values: list[dict[str, Any]] = []
+    for r in rows:
+        name = labels.get(str(r.get("id")), "component")
+        values.append({"component": name, "what": "Target", "amount": float(r["target"])})
+        values.append({"component": name, "what": "Won", "amount": float(r["actual"] or 0)})
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container",
+        "data": {"values": values},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "component", "type": "nominal", "title": None},
+            "yOffset": {"field": "what"},
+            "x": {
+                "field": "amount",
+                "type": "quantitative",
+                "title": "Amount",
+                "axis": {"format": "$~s"},
+            },
+            "color": {
+                "field": "what",
+                "type": "nominal",
+                "title": None,
+                "scale": {"range": ["#b7bfcc", "#1f9e6e"]},
+            },
+            "tooltip": [
+                {"field": "component"},
+                {"field": "what"},
+                {"field": "amount", "format": "$,.0f"},
+            ],
+        },
+    }
+
+
+# --- account overview (computed) -----------------------------------------------------------------
+
+
+@dataclass
+class AccountOverview:
+    """What was won, attempted and lost; contacts on won deals; loss reasons; analytics."""
+
+    by_product: list[dict[str, Any]]
+    won_contacts: list[dict[str, Any]]
+    loss_reasons: list[dict[str, Any]]
+    score: Any
+    white_space: list[Any]
+
+
+def account_overview(user: User, plan: AccountPlan) -> AccountOverview:
+    """The computed account overview, from the book and the current analytics snapshot."""
+    from django.db.models import Count
+
+    from accountplan.book.models import OpportunityContactRole
+    from accountplan.portfolio.models import AccountScore
+    from accountplan.portfolio.selectors import current_snapshot
+
+    account = plan.account
+    grouped = (
+        Opportunity.objects.for_user(user)
+        .filter(account=account)
+        .values("product__name", "type", "status")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .order_by("product__name", "type")
+    )
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    type_labels = {
+        "new": "New business",
+        "upsell": "Upsell",
+        "cross_sell": "Cross-sell",
+        "renewal": "Renewal",
+        "": "—",
+    }
+    for g in grouped:
+        k = (g["product__name"] or "(no product)", g["type"] or "")
+        row = rows.setdefault(
+            k,
+            {
+                "product": k[0],
+                "type": type_labels.get(k[1], k[1]),
+                "won": 0,
+                "won_amount": 0,
+                "attempted": 0,
+                "open": 0,
+                "lost": 0,
+                "lost_amount": 0,
+            },
+        )
+        row["attempted"] += g["n"]
+        if g["status"] == "won":
+            row["won"] += g["n"]
+            row["won_amount"] += g["total"] or 0
+        elif g["status"] == "lost":
+            row["lost"] += g["n"]
+            row["lost_amount"] += g["total"] or 0
+        else:
+            row["open"] += g["n"]
+    # Contact roles have no scoping of their own: the account is the visible plan's account.
+    won_contacts = list(
+        OpportunityContactRole.objects.filter(
+            opportunity__account=account, opportunity__status="won"
+        )
+        .values("contact_id", "contact__first_name", "contact__last_name", "contact__title")
+        .annotate(deals=Count("opportunity", distinct=True))
+        .order_by("-deals", "contact__last_name")[:12]
+    )
+    reasons = list(
+        Opportunity.objects.for_user(user)
+        .filter(account=account, status="lost")
+        .exclude(loss_reason="")
+        .values("loss_reason")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .order_by("-n", "loss_reason")[:10]
+    )
+    snapshot = current_snapshot("product")
+    score = (
+        AccountScore.objects.for_user(user).filter(snapshot=snapshot, account=account).first()
+        if snapshot
+        else None
+    )
+    return AccountOverview(
+        by_product=sorted(rows.values(), key=lambda r: (-r["won_amount"], r["product"])),
+        won_contacts=won_contacts,
+        loss_reasons=reasons,
+        score=score,
+        white_space=[],
+    )
+
+
+# --- plans list ----------------------------------------------------------------------------------
+
+
+def plan_rows(
+    user: User, plans: list[AccountPlan], tier: int | None = None, below: int | None = None
+) -> list[dict[str, Any]]:
+    """List rows: each plan with its completeness and the account's tier (two queries)."""
+    from accountplan.plans.completeness import completeness
+    from accountplan.plans.models import PlanSection
+    from accountplan.portfolio.models import AccountScore
+    from accountplan.portfolio.selectors import current_snapshot
+
+    ids = [p.pk for p in plans]
+    by_plan: dict[int, dict[str, tuple[Any, Any]]] = {}
+    for sec in PlanSection.objects.filter(plan_id__in=ids).only(
+        "plan_id", "key", "data", "updated_at"
+    ):
+        by_plan.setdefault(sec.plan_id, {})[sec.key] = (sec.data, sec.updated_at)
+    snapshot = current_snapshot("product")
+    tiers: dict[int, int | None] = {}
+    if snapshot is not None:
+        tiers = dict(
+            AccountScore.objects.for_user(user)
+            .filter(snapshot=snapshot, account_id__in={p.account_id for p in plans})
+            .values_list("account_id", "tier")
+        )
+    today = dt.date.today()
+    rows = []
+    for p in plans:
+        comp = completeness(by_plan.get(p.pk, {}), today)
+        t = tiers.get(p.account_id)
+        if tier is not None and t != tier:
+            continue
+        if below is not None and comp.percent >= below:
+            continue
+        rows.append({"plan": p, "completeness": comp, "tier": t})
+    return rows
+
+
+# --- prospecting ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ProspectingView:
+    """The prospecting inputs in effect (typed or drawn from data), the plan and attainment."""
+
+    inputs: dict[str, Any]
+    sources: dict[str, str]
+    period_start: dt.date
+    period_end: dt.date
+    result: Any = None
+    attainment: Any = None
+    actual: dict[str, int] = field(default_factory=dict)
+    error: str = ""
+
+
+def prospecting_view(
+    user: User, plan: AccountPlan, data: dict[str, Any], today: dt.date
+) -> ProspectingView:
+    """The prospecting inputs in effect (typed, else drawn from the data), the plan they give,
+    and attainment against real opportunities and activities at the pace the date implies."""
+    from accountplan.plans import prospecting as pm
+    from accountplan.plans.selectors import prospecting_defaults
+
+    typed = {k: v for k, v in dict(data.get("inputs") or {}).items() if v not in (None, "")}
+    defaults = prospecting_defaults(plan)
+    inputs = dict(typed)
+    sources: dict[str, str] = {}
+    for k, v in defaults.items():
+        if k not in inputs and v is not None:
+            inputs[k] = v
+            sources[k] = "from the data"
+    start = inputs.get("period_start")
+    end = inputs.get("period_end")
+    start_d = dt.date.fromisoformat(start) if isinstance(start, str) else start
+    end_d = dt.date.fromisoformat(end) if isinstance(end, str) else end
+    if start_d is None or end_d is None:
+        start_d, end_d = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    view = ProspectingView(inputs, sources, start_d, end_d)
+    opps = Opportunity.objects.for_user(user).filter(account=plan.account)
+    view.actual = {
+        "opportunities": opps.filter(created_date__range=(start_d, end_d)).count(),
+        "won": opps.filter(status="won", close_date__range=(start_d, end_d)).count(),
+        "prospects": Activity.objects.for_user(user)
+        .filter(account=plan.account, date__range=(start_d, end_d), contact__isnull=False)
+        .values("contact_id")
+        .distinct()
+        .count(),
+    }
+    needed = (
+        "current_revenue",
+        "growth_pct",
+        "deal_size",
+        "win_rate_pct",
+        "prospects_per_opportunity",
+    )
+    missing = [k.replace("_pct", " %").replace("_", " ") for k in needed if k not in inputs]
+    if missing:
+        view.error = "To compute the plan, give: " + ", ".join(missing) + "."
+        return view
+    try:
+        result = pm.plan(
+            pm.ProspectingInputs(
+                current_revenue=Decimal(str(inputs["current_revenue"])),
+                growth_pct=Decimal(str(inputs["growth_pct"])),
+                deal_size=Decimal(str(inputs["deal_size"])),
+                win_rate_pct=Decimal(str(inputs["win_rate_pct"])),
+                prospects_per_opportunity=Decimal(str(inputs["prospects_per_opportunity"])),
+                expected_upgrades=Decimal(str(inputs.get("expected_upgrades") or 0)),
+                cycle_months=int(inputs.get("cycle_months") or 0),
+                period_start=start_d,
+                period_end=end_d,
+            )
+        )
+    except (pm.ProspectingError, InvalidOperation, ValueError) as exc:
+        view.error = str(exc)
+        return view
+    view.result = result
+    view.attainment = pm.attainment(
+        result,
+        view.actual["prospects"],
+        view.actual["opportunities"],
+        view.actual["won"],
+        today,
+        (start_d, end_d),
+    )
+    return view
+
+
+def pace_chart_spec(view: ProspectingView) -> dict[str, Any] | None:
+    """Plan, expected by today's pace, and actual for prospects, opportunities and deals."""
+    if view.attainment is None:
+        return None
+    values: list[dict[str, Any]] = []
+    for m in view.attainment.measures:
+        label = m.name.capitalize()
+        values.append({"measure": label, "what": "Plan", "n": m.planned})
+        values.append({"measure": label, "what": "Expected by now", "n": float(m.expected)})
+        values.append({"measure": label, "what": "Actual", "n": m.actual})
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container",
+        "data": {"values": values},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "measure", "type": "nominal", "title": None, "sort": None},
+            "yOffset": {"field": "what", "sort": ["Plan", "Expected by now", "Actual"]},
+            "x": {"field": "n", "type": "quantitative", "title": "Count"},
+            "color": {
+                "field": "what",
+                "type": "nominal",
+                "title": None,
+                "sort": ["Plan", "Expected by now", "Actual"],
+                "scale": {"range": ["#b7bfcc", "#e8730c", "#2f6fdb"]},
+            },
+            "tooltip": [{"field": "measure"}, {"field": "what"}, {"field": "n"}],
+        },
+    }

@@ -1,0 +1,334 @@
+"""The relationship map, computed: the org chart's layout from reports-to, coverage gaps, and the
+degree of separation from our best contact to the decision maker.
+
+Pure functions over plain data (no Django, no database): the view reads the contacts, their last
+activity and the section's stakeholders, and hands them in.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+#: Contacts not touched for this long are called out.
+STALE_DAYS = 90
+BOX_W = 188
+BOX_H = 84
+GAP_X = 18
+GAP_Y = 46
+MARGIN = 12
+
+#: Fill and stroke of a box by the stakeholder's attitude ("" = not on the map).
+ATTITUDE_COLORS: dict[str, tuple[str, str]] = {
+    "supporter": ("#e3f4ea", "#1f9e6e"),
+    "neutral": ("#eef1f6", "#7c8596"),
+    "detractor": ("#fdeaea", "#c2410c"),
+    "": ("#ffffff", "#b7bfcc"),
+}
+ROLE_BADGES: dict[str, str] = {
+    "decision_maker": "DM",
+    "economic_buyer": "EB",
+    "champion": "CH",
+    "influencer": "INF",
+    "user": "USER",
+    "blocker": "BLK",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """A contact of the account, as the org chart needs it."""
+
+    id: int
+    name: str
+    title: str = ""
+    department: str = ""
+    reports_to_id: int | None = None
+    last_contact: date | None = None
+
+
+@dataclass(frozen=True)
+class Role:
+    """A stakeholder entry of the plan's relationship map."""
+
+    contact_id: int
+    buying_role: str = "influencer"
+    influence: str = "medium"
+    attitude: str = "neutral"
+    mobilizer: str = "unknown"
+    strength: int = 3
+    owner: str = ""
+
+
+@dataclass
+class Box:
+    """One person on the chart, placed."""
+
+    person: Person
+    role: Role | None
+    x: float
+    y: float
+    depth: int
+
+    @property
+    def fill(self) -> str:
+        """Box fill by attitude."""
+        return ATTITUDE_COLORS[self.role.attitude if self.role else ""][0]
+
+    @property
+    def stroke(self) -> str:
+        """Box border by attitude."""
+        return ATTITUDE_COLORS[self.role.attitude if self.role else ""][1]
+
+    @property
+    def badge(self) -> str:
+        """Short buying-role badge (DM, EB, CH…)."""
+        return ROLE_BADGES.get(self.role.buying_role, "") if self.role else ""
+
+    @property
+    def mobilizer_mark(self) -> str:
+        """M for a mobilizer, T for a talker."""
+        if not self.role:
+            return ""
+        return {"mobilizer": "M", "talker": "T"}.get(self.role.mobilizer, "")
+
+    @property
+    def bars(self) -> list[tuple[float, bool]]:
+        """The five strength bars: x offset and whether filled."""
+        strength = self.role.strength if self.role else 0
+        return [(self.x + BOX_W - 12 - (5 - i) * 7, i <= strength) for i in range(1, 6)]
+
+    @property
+    def name_short(self) -> str:
+        """The name cut to fit the box."""
+        return _cut(self.person.name, 24)
+
+    @property
+    def title_short(self) -> str:
+        """The job title cut to fit the box."""
+        return _cut(self.person.title, 28)
+
+    @property
+    def cx(self) -> float:
+        """Horizontal centre."""
+        return self.x + BOX_W / 2
+
+
+@dataclass
+class Edge:
+    """A reports-to line from a manager's box (bottom) to a report's box (top)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+    @property
+    def mid_y(self) -> float:
+        """Where the elbow turns."""
+        return (self.y1 + self.y2) / 2
+
+
+@dataclass
+class OrgChart:
+    """The laid-out chart: boxes, edges and the drawing's size."""
+
+    boxes: list[Box]
+    edges: list[Edge]
+    width: float
+    height: float
+    box_w: int = BOX_W
+    box_h: int = BOX_H
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _children(people: list[Person]) -> tuple[list[Person], dict[int, list[Person]]]:
+    """Roots and children by manager; a manager outside the account or a cycle makes a root."""
+    ids = {p.id for p in people}
+    kids: dict[int, list[Person]] = {}
+    roots: list[Person] = []
+    for p in people:
+        if p.reports_to_id in ids and p.reports_to_id != p.id:
+            kids.setdefault(p.reports_to_id, []).append(p)  # type: ignore[arg-type]
+        else:
+            roots.append(p)
+    # People only reachable through a cycle have no root: lift the first of each cycle.
+    seen: set[int] = set()
+    stack = [r.id for r in roots]
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        stack.extend(c.id for c in kids.get(pid, []))
+    for p in people:
+        if p.id not in seen:
+            roots.append(p)
+            stack = [p.id]
+            while stack:
+                pid = stack.pop()
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                stack.extend(c.id for c in kids.get(pid, []))
+    return roots, kids
+
+
+def layout(people: list[Person], roles: dict[int, Role]) -> OrgChart:
+    """Place every person: leaves side by side, a manager centred over their reports."""
+    people = sorted(people, key=lambda p: (p.name.lower(), p.id))
+    roots, kids = _children(people)
+    boxes: list[Box] = []
+    edges: list[Edge] = []
+    placed: set[int] = set()
+    next_slot = 0
+
+    def place(person: Person, depth: int) -> float:
+        nonlocal next_slot
+        placed.add(person.id)
+        child_centres = [place(c, depth + 1) for c in kids.get(person.id, []) if c.id not in placed]
+        if child_centres:
+            cx = (child_centres[0] + child_centres[-1]) / 2
+        else:
+            cx = MARGIN + next_slot * (BOX_W + GAP_X) + BOX_W / 2
+            next_slot += 1
+        y = MARGIN + depth * (BOX_H + GAP_Y)
+        box = Box(person, roles.get(person.id), cx - BOX_W / 2, y, depth)
+        boxes.append(box)
+        for centre in child_centres:
+            edges.append(Edge(cx, y + BOX_H, centre, y + BOX_H + GAP_Y))
+        return cx
+
+    for root in roots:
+        if root.id not in placed:
+            place(root, 0)
+    depth = max((b.depth for b in boxes), default=-1) + 1
+    width = MARGIN * 2 + max(next_slot, 1) * (BOX_W + GAP_X) - GAP_X
+    height = MARGIN * 2 + max(depth, 1) * (BOX_H + GAP_Y) - GAP_Y
+    boxes.sort(key=lambda b: (b.depth, b.x))
+    return OrgChart(boxes, edges, width, height)
+
+
+@dataclass
+class Gap:
+    """A coverage gap: what is missing, and who it is about."""
+
+    kind: str  # decision_maker, department, stale
+    message: str
+    names: list[str] = field(default_factory=list)
+
+
+def coverage_gaps(
+    people: list[Person], roles: dict[int, Role], today: date, stale_days: int = STALE_DAYS
+) -> list[Gap]:
+    """The gaps the seeds ask to call out.
+
+    - no stakeholder marked decision maker (or only weak ties, strength 2 or less, to them);
+    - departments with contacts of which none is on the map;
+    - contacts on the map not touched (no activity) in ``stale_days``.
+    """
+    by_id = {p.id: p for p in people}
+    gaps: list[Gap] = []
+    deciders = [
+        r for r in roles.values() if r.buying_role == "decision_maker" and r.contact_id in by_id
+    ]
+    if not deciders:
+        gaps.append(
+            Gap(
+                "decision_maker",
+                "No contact with a decision maker: no one on the map is marked decision maker.",
+            )
+        )
+    elif all(r.strength <= 2 for r in deciders):
+        gaps.append(
+            Gap(
+                "decision_maker",
+                "Only weak ties (strength 2 or less) to the decision maker.",
+                sorted(by_id[r.contact_id].name for r in deciders),
+            )
+        )
+    departments: dict[str, list[Person]] = {}
+    for p in people:
+        if p.department.strip():
+            departments.setdefault(p.department.strip(), []).append(p)
+    uncovered = sorted(
+        d for d, members in departments.items() if not any(m.id in roles for m in members)
+    )
+    for dept in uncovered:
+        gaps.append(
+            Gap(
+                "department",
+                f"{dept}: contacts but no relationship on the map.",
+                sorted(p.name for p in departments[dept]),
+            )
+        )
+    cutoff = today - timedelta(days=stale_days)
+    stale = sorted(
+        by_id[cid].name
+        for cid in roles
+        if cid in by_id and (by_id[cid].last_contact is None or by_id[cid].last_contact < cutoff)  # type: ignore[operator]
+    )
+    if stale:
+        gaps.append(Gap("stale", f"Not touched in {stale_days} days.", stale))
+    return gaps
+
+
+@dataclass
+class Separation:
+    """How many reports-to steps lie between our best contact and the decision maker."""
+
+    best: str
+    decision_maker: str
+    degrees: int | None  # None: not connected through reports-to
+    path: list[str]
+
+
+def separation(people: list[Person], roles: dict[int, Role]) -> Separation | None:
+    """Steps along reports-to (either way) from the strongest tie to the nearest decision maker.
+
+    ``None`` when there is no stakeholder or no decision maker on the map. The best contact is the
+    stakeholder with the highest strength (ties: the higher influence, then the name).
+    """
+    by_id = {p.id: p for p in people}
+    mapped = [r for r in roles.values() if r.contact_id in by_id]
+    deciders = {r.contact_id for r in mapped if r.buying_role == "decision_maker"}
+    if not mapped or not deciders:
+        return None
+    rank = {"high": 0, "medium": 1, "low": 2}
+    best = min(
+        mapped,
+        key=lambda r: (-r.strength, rank.get(r.influence, 3), by_id[r.contact_id].name),
+    )
+    graph: dict[int, set[int]] = {p.id: set() for p in people}
+    for p in people:
+        if p.reports_to_id in graph and p.reports_to_id != p.id:
+            graph[p.id].add(p.reports_to_id)  # type: ignore[arg-type]
+            graph[p.reports_to_id].add(p.id)  # type: ignore[index]
+    start = best.contact_id
+    previous: dict[int, int | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node in deciders:
+            path: list[int] = []
+            cur: int | None = node
+            while cur is not None:
+                path.append(cur)
+                cur = previous[cur]
+            path.reverse()
+            return Separation(
+                by_id[start].name,
+                by_id[node].name,
+                len(path) - 1,
+                [by_id[i].name for i in path],
+            )
+        for nxt in sorted(graph[node]):
+            if nxt not in previous:
+                previous[nxt] = node
+                queue.append(nxt)
+    nearest = sorted(by_id[d].name for d in deciders)[0]
+    return Separation(by_id[start].name, nearest, None, [])

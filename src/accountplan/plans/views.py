@@ -1,0 +1,372 @@
+"""Pages of account plans: the list, the plan page with every section editable in place (htmx),
+history with compare and restore, clone into the next period, status changes.
+
+Views stay thin: reads go through ``for_user`` and ``page_data``, writes through ``services``.
+A section's fragment is the same template on the page and in an htmx swap. A save refused
+because someone else saved first answers 409 with the form still holding what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accountplan.book.models import Account
+from accountplan.core.errors import DomainError
+from accountplan.plans import page_data, services
+from accountplan.plans import sections as s
+from accountplan.plans.cloning import clone_plan
+from accountplan.plans.diffing import diff
+from accountplan.plans.forms import CloneForm, NewPlanForm, PlanFilterForm, parse_post
+from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection, PlanStatus
+from accountplan.plans.querysets import can_edit
+from accountplan.plans.sections_view import SectionsView
+
+if TYPE_CHECKING:
+    from accountplan.core.models import User
+
+HISTORY_PAGE_SIZE = 30
+LIST_PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _plan(request: HttpRequest, pk: int) -> AccountPlan:
+    """A plan the user may see (404 otherwise: we never say it exists)."""
+    return get_object_or_404(
+        AccountPlan.objects.for_user(_user(request)).select_related(
+            "account", "account__owner", "owner", "cloned_from"
+        ),
+        pk=pk,
+    )
+
+
+def _editable(request: HttpRequest, plan: AccountPlan) -> None:
+    if not can_edit(_user(request), plan):
+        raise PermissionDenied("You can read this plan but not change it.")
+
+
+def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(request, "plans/partials/error.html", {"message": message}, status=status)
+
+
+# --- list ----------------------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """The plans the user may see, filtered, sorted, paginated, with completeness bars."""
+    user = _user(request)
+    base = AccountPlan.objects.for_user(user)
+    from accountplan.core.models import User as UserModel
+
+    owners = [
+        (str(u.pk), str(u))
+        for u in UserModel.objects.filter(owned_plans__in=base).distinct().order_by("first_name")
+    ]
+    periods = sorted(set(base.values_list("period", flat=True)), reverse=True)
+    form = PlanFilterForm(
+        request.GET, owners=owners, periods=periods, statuses=list(PlanStatus.choices)
+    )
+    f = form.values()
+    plans = base.select_related("account", "owner")
+    if f["q"]:
+        plans = plans.filter(Q(account__name__icontains=f["q"]) | Q(period__icontains=f["q"]))
+    if f["owner"]:
+        plans = plans.filter(owner_id=f["owner"])
+    if f["period"]:
+        plans = plans.filter(period=f["period"])
+    if f["status"]:
+        plans = plans.filter(status=f["status"])
+    sort = request.GET.get("sort", "account")
+    order = {
+        "account": ["account__name", "-period"],
+        "-account": ["-account__name", "-period"],
+        "period": ["period", "account__name"],
+        "-period": ["-period", "account__name"],
+        "updated": ["updated_at"],
+        "-updated": ["-updated_at"],
+    }.get(sort, ["account__name", "-period"])
+    rows = page_data.plan_rows(user, list(plans.order_by(*order)), tier=f["tier"], below=f["below"])
+    if sort in ("completeness", "-completeness"):
+        rows.sort(key=lambda r: r["completeness"].percent, reverse=sort.startswith("-"))
+    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    accounts = [
+        (str(a.pk), a.name) for a in Account.objects.for_user(user).order_by("name").only("name")
+    ]
+    new_form = NewPlanForm(accounts=accounts, initial={"period": default_period()})
+    return render(
+        request,
+        "plans/pages/plan_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "sort": sort,
+            "new_form": new_form,
+            "any_plans": base.exists(),
+        },
+    )
+
+
+def default_period(today: dt.date | None = None) -> str:
+    """Next fiscal year's name, the usual period to plan for: ``FY2027`` in 2026."""
+    return f"FY{(today or timezone.localdate()).year + 1}"
+
+
+@login_required
+@require_POST
+def plan_create(request: HttpRequest) -> HttpResponse:
+    """Start a plan for a visible account and a period; a duplicate is a 400 saying so."""
+    user = _user(request)
+    accounts = [(str(a.pk), a.name) for a in Account.objects.for_user(user).only("name")]
+    form = NewPlanForm(request.POST, accounts=accounts)
+    if not form.is_valid():
+        return render(request, "plans/pages/plan_new.html", {"new_form": form}, status=400)
+    account = get_object_or_404(Account.objects.for_user(user), pk=form.cleaned_data["account"])
+    probe = AccountPlan(account=account, owner=user)
+    if not (user.can_edit_book or can_edit(user, probe)):
+        raise PermissionDenied("Only the account's team and managers start plans.")
+    try:
+        plan = services.create_plan(account, form.cleaned_data["period"], user)
+    except DomainError as exc:
+        # A duplicate period is the user's to fix, like any other bad input: 400.
+        form.add_error("period", exc.message)
+        status = 400 if exc.status == 409 else exc.status
+        return render(request, "plans/pages/plan_new.html", {"new_form": form}, status=status)
+    return redirect("plans:detail", pk=plan.pk)
+
+
+# --- plan page -----------------------------------------------------------------------------------
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole plan: header, completeness, table of contents, every section."""
+    plan = _plan(request, pk)
+    view = SectionsView(_user(request), plan)
+    ctx = view.page_context()
+    ctx["sections_html"] = [
+        render_to_string("plans/partials/section.html", sec, request=request)
+        for sec in ctx["sections"]
+    ]
+    return render(request, "plans/pages/plan_detail.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """GET: the read fragment (``?edit=1``: the form). POST: save with the base version."""
+    plan = _plan(request, pk)
+    if key == s.ACCOUNT_OVERVIEW and request.method == "GET" and "edit" not in request.GET:
+        return render(
+            request, "plans/partials/section.html", SectionsView(_user(request), plan).one(key)
+        )
+    if key not in s.SectionKey.values:
+        raise Http404("No such section.")
+    view = SectionsView(_user(request), plan)
+    if request.method == "GET":
+        if "edit" in request.GET:
+            _editable(request, plan)
+            return render(request, "plans/partials/section_form.html", view.form(key))
+        return render(request, "plans/partials/section.html", view.one(key))
+    _editable(request, plan)
+    data = parse_post(key, request.POST)
+    raw_base = request.POST.get("overwrite_version") or request.POST.get("base_version", "")
+    try:
+        base_version = int(raw_base)
+    except ValueError:
+        return _error(request, "The form lost its version number: reload the page.", 400)
+    try:
+        services.save_section(plan, key, data, base_version, _user(request))
+    except services.SectionConflict as exc:
+        ctx = view.form(key, data=data, base_version=base_version, conflict=exc)
+        return render(request, "plans/partials/section_form.html", ctx, status=409)
+    except s.SectionInvalid as exc:
+        ctx = view.form(key, data=data, base_version=base_version, errors=exc.errors)
+        return render(request, "plans/partials/section_form.html", ctx, status=422)
+    view = SectionsView(_user(request), plan)
+    response = render(request, "plans/partials/section.html", view.one(key, saved=True))
+    response["HX-Trigger"] = "plan-saved"
+    return response
+
+
+@login_required
+@require_POST
+def add_white_space(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a cross-sell component from a white cell: product and amount = its white-space value."""
+    plan = _plan(request, pk)
+    _editable(request, plan)
+    user = _user(request)
+    view = SectionsView(user, plan)
+    try:
+        cell_id = int(request.POST.get("cell", ""))
+    except ValueError:
+        return _error(request, "Pick a white-space cell to add.", 400)
+    cell = next((c for c in view.lookups.white_cells if c.pk == cell_id), None)
+    if cell is None or not cell.product_id:
+        return _error(request, "That white-space cell is not on this account's list.", 400)
+    current = view.section_row(s.SectionKey.GOALS)
+    data = dict(current.data or {})
+    amount = f"{round(cell.whitespace_value or 0, 2):.2f}"
+    data["components"] = [
+        *data.get("components", []),
+        {
+            "kind": s.ComponentKind.CROSS_SELL.value,
+            "product_id": cell.product_id,
+            "amount": amount,
+            "notes": f"From white space: {cell.item_name}",
+            "source_cell": cell.item,
+        },
+    ]
+    try:
+        services.save_section(plan, s.SectionKey.GOALS, data, current.version, user)
+    except DomainError as exc:
+        return _error(request, exc.message, exc.status)
+    view = SectionsView(user, plan)
+    return render(request, "plans/partials/section.html", view.one(s.SectionKey.GOALS, saved=True))
+
+
+@login_required
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draft → active → archived (archiving asks for confirmation in the page)."""
+    plan = _plan(request, pk)
+    _editable(request, plan)
+    status = request.POST.get("status", "")
+    if status not in PlanStatus.values:
+        return _error(request, f"Unknown status {status!r}: use draft, active or archived.", 400)
+    try:
+        services.update_plan(plan, _user(request), status=status)
+    except DomainError as exc:
+        return _error(request, exc.message, exc.status)
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def clone(request: HttpRequest, pk: int) -> HttpResponse:
+    """Clone into another period; a period that already has a plan is a 400."""
+    plan = _plan(request, pk)
+    _editable(request, plan)
+    form = CloneForm(request.POST)
+    if not form.is_valid():
+        return _error(request, form.errors["period"][0], 400)
+    try:
+        new = clone_plan(plan, form.cleaned_data["period"], _user(request))
+    except DomainError as exc:
+        return _error(request, exc.message, 400 if exc.status == 409 else exc.status)
+    return redirect("plans:detail", pk=new.pk)
+
+
+# --- history -------------------------------------------------------------------------------------
+
+
+@login_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every revision, newest first; pick two to compare."""
+    plan = _plan(request, pk)
+    revisions = (
+        PlanRevision.objects.for_user(_user(request))
+        .filter(plan=plan)
+        .select_related("author", "restored_from")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(revisions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/pages/history.html",
+        {"plan": plan, "page_obj": page, "can_edit": can_edit(_user(request), plan)},
+    )
+
+
+def _revision(request: HttpRequest, plan: AccountPlan, rid: Any) -> PlanRevision:
+    try:
+        rid = int(rid)
+    except (TypeError, ValueError):
+        raise Http404("No such revision.") from None
+    return get_object_or_404(
+        PlanRevision.objects.for_user(_user(request)).filter(plan=plan).select_related("author"),
+        pk=rid,
+    )
+
+
+def _previous(revision: PlanRevision) -> PlanRevision | None:
+    return (
+        PlanRevision.objects.filter(
+            plan_id=revision.plan_id, key=revision.key, version__lt=revision.version
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+@login_required
+def revision_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    """One revision: its data, and what it changed from the one before."""
+    plan = _plan(request, pk)
+    revision = _revision(request, plan, rid)
+    before = _previous(revision)
+    changes = diff(before.data if before else {}, revision.data)
+    current = PlanSection.objects.filter(plan=plan, key=revision.key).first()
+    return render(
+        request,
+        "plans/pages/revision.html",
+        {
+            "plan": plan,
+            "revision": revision,
+            "before": before,
+            "changes": changes,
+            "is_current": current is not None and current.version == revision.version,
+            "can_restore": revision.key != s.PLAN_KEY and can_edit(_user(request), plan),
+        },
+    )
+
+
+@login_required
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """The field-level difference between two revisions of the same section."""
+    plan = _plan(request, pk)
+    a = _revision(request, plan, request.GET.get("a"))
+    b = _revision(request, plan, request.GET.get("b"))
+    if a.key != b.key:
+        return _error(
+            request,
+            f"Compare two versions of the same section ({s.title_of(a.key)} vs"
+            f" {s.title_of(b.key)}).",
+            400,
+        )
+    old, new = (a, b) if (a.version, a.pk) <= (b.version, b.pk) else (b, a)
+    return render(
+        request,
+        "plans/pages/compare.html",
+        {"plan": plan, "old": old, "new": new, "changes": diff(old.data, new.data)},
+    )
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    """Save a revision's data as a new version (recorded as restored from it)."""
+    plan = _plan(request, pk)
+    _editable(request, plan)
+    revision = _revision(request, plan, rid)
+    if revision.key == s.PLAN_KEY:
+        return _error(request, "Plan-level changes are not restored; change the status.", 400)
+    try:
+        services.restore(plan, revision, _user(request))
+    except DomainError as exc:
+        return _error(request, exc.message, exc.status)
+    return redirect(reverse("plans:detail", args=[plan.pk]) + f"#sec-{revision.key}")
