@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accountplan.plans.prospecting import (
@@ -165,6 +165,7 @@ class TestPeriods:
         assert months_between(dt.date(2027, 1, 31), dt.date(2027, 2, 28)) == 0
 
 
+@settings(deadline=None)
 @given(
     revenue=st.integers(0, 10**9),
     growth=st.integers(0, 200),
