@@ -376,7 +376,7 @@ class AccountOverview:
     """What was won, attempted and lost; contacts on won deals; loss reasons; analytics."""
 
     by_product: list[dict[str, Any]]
-    won_contacts: list[dict[str, Any]]
+    won_contacts: list[Any]
     loss_reasons: list[dict[str, Any]]
     score: Any
     white_space: list[Any]

@@ -153,7 +153,7 @@ def _children(people: list[Person]) -> tuple[list[Person], dict[int, list[Person
     roots: list[Person] = []
     for p in people:
         if p.reports_to_id in ids and p.reports_to_id != p.id:
-            kids.setdefault(p.reports_to_id, []).append(p)  # type: ignore[arg-type]
+            kids.setdefault(p.reports_to_id, []).append(p)
         else:
             roots.append(p)
     # People only reachable through a cycle have no root: lift the first of each cycle.
@@ -306,8 +306,8 @@ def separation(people: list[Person], roles: dict[int, Role]) -> Separation | Non
     graph: dict[int, set[int]] = {p.id: set() for p in people}
     for p in people:
         if p.reports_to_id in graph and p.reports_to_id != p.id:
-            graph[p.id].add(p.reports_to_id)  # type: ignore[arg-type]
-            graph[p.reports_to_id].add(p.id)  # type: ignore[index]
+            graph[p.id].add(p.reports_to_id)
+            graph[p.reports_to_id].add(p.id)
     start = best.contact_id
     previous: dict[int, int | None] = {start: None}
     queue = deque([start])

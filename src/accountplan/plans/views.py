@@ -263,7 +263,7 @@ def clone(request: HttpRequest, pk: int) -> HttpResponse:
     _editable(request, plan)
     form = CloneForm(request.POST)
     if not form.is_valid():
-        return _error(request, form.errors["period"][0], 400)
+        return _error(request, str(form.errors["period"][0]), 400)
     try:
         new = clone_plan(plan, form.cleaned_data["period"], _user(request))
     except DomainError as exc:

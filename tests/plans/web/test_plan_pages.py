@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from accountplan.plans import services
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection

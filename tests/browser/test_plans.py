@@ -1,0 +1,171 @@
+"""The plan page in a real browser: in-place edits, the relationship map, the goal build's gap
+(typed and from white space), a conflicting edit from two sessions, and a restore from history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from accountplan.plans import services
+from accountplan.plans.models import PlanRevision, PlanSection
+from accountplan.portfolio.models import CellScore, Snapshot
+from tests.factories import PASSWORD
+from tests.plans.conftest import book  # noqa: F401  (the plans tests' small book)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_plan(page: Any, live_server: Any, book: Any) -> None:
+    page.goto(f"{live_server.url}/plans/{book.plan.pk}/")
+
+
+def edit(page: Any, key: str) -> Any:
+    page.click(f"#sec-{key} .edit-btn")
+    form = page.locator(f"#sec-{key} form.section-form")
+    form.wait_for()
+    return form
+
+
+def test_edit_in_place_saves_and_escapes(book: Any, live_server: Any, login: Any) -> None:
+    page = login(book.bob)
+    open_plan(page, live_server, book)
+    form = edit(page, "customer_goals")
+    # The first field has the focus as soon as the form opens.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.name === 'north_star_metric'"
+    )
+    form.locator("[name=north_star_metric]").fill("<i>Net revenue retention</i>")
+    form.locator("[name='priorities_12m.0.text']").fill("Open 20 stores")
+    form.locator("button[type=submit]", has_text="Save").click()
+    section = page.locator("#sec-customer_goals")
+    section.locator(".saved-note").wait_for()
+    assert "<i>Net revenue retention</i>" in section.inner_text()
+    assert section.locator(".north-star i").count() == 0
+    assert "Open 20 stores" in section.inner_text()
+    # Esc cancels an edit without saving.
+    edit(page, "customer_goals").locator("[name=north_star_metric]").fill("thrown away")
+    page.keyboard.press("Escape")
+    page.locator("#sec-customer_goals .edit-btn").wait_for()
+    assert "thrown away" not in page.locator("#sec-customer_goals").inner_text()
+    saved = PlanSection.objects.get(plan=book.plan, key="customer_goals")
+    assert saved.data["north_star_metric"] == "<i>Net revenue retention</i>"
+
+
+def test_relationship_map_draws_the_org_chart_and_gaps(
+    book: Any, live_server: Any, login: Any
+) -> None:
+    boss, mid, low = book.contacts
+    mid.reports_to = boss
+    mid.save()
+    low.reports_to = mid
+    low.save()
+    services.save_section(
+        book.plan,
+        "relationships",
+        {"stakeholders": [{"contact_id": low.pk, "strength": 5, "attitude": "supporter"}]},
+        1,
+        book.bob,
+    )
+    page = login(book.bob)
+    open_plan(page, live_server, book)
+    chart = page.locator("#sec-relationships [data-testid=orgchart] svg")
+    assert chart.locator("g.person").count() == 3
+    assert chart.locator("g.person.mapped").count() == 1
+    assert chart.locator("g.person.mapped rect").first.get_attribute("fill") == "#e3f4ea"
+    box = chart.bounding_box()
+    assert box is not None and box["height"] > 200  # three levels drawn
+    gaps = page.locator("#sec-relationships [data-testid=gaps]").inner_text()
+    assert "No contact with a decision maker" in gaps
+    page.screenshot(path="/tmp/plan-relationships.png", full_page=False)
+
+
+def test_goal_build_gap_updates_typed_and_from_white_space(
+    book: Any, live_server: Any, login: Any
+) -> None:
+    snapshot = Snapshot.objects.create(status="done", level="product")
+    product = book.products[1]
+    CellScore.objects.create(
+        snapshot=snapshot,
+        account=book.account,
+        item=f"p{product.pk}",
+        item_name=product.name,
+        product=product,
+        potential_source="peers",
+        state="none",
+        whitespace_value=25000,
+        propensity=0.4,
+        expected_value=10000,
+    )
+    page = login(book.bob)
+    open_plan(page, live_server, book)
+    form = edit(page, "goals")
+    form.locator("[name=objective_amount]").fill("100000")
+    form.locator("[name='components.0.kind']").select_option("upsell")
+    form.locator("[name='components.0.amount']").fill("30000")
+    form.locator("button[type=submit]", has_text="Save").click()
+    gap = page.locator("#sec-goals [data-testid=goal-gap]")
+    gap.filter(has_text="$70,000 short").wait_for()
+    page.locator("#sec-goals .whitespace-picks button", has_text="Add as cross-sell").click()
+    gap.filter(has_text="$45,000 short").wait_for()
+    assert page.locator("#sec-goals [data-testid=goal-total]").inner_text() == "$55,000"
+    data = PlanSection.objects.get(plan=book.plan, key="goals").data
+    assert data["components"][-1]["kind"] == "cross_sell"
+    assert data["components"][-1]["product_id"] == product.pk
+
+
+def test_conflicting_edit_shows_their_changes_and_keeps_mine(
+    book: Any, live_server: Any, browser: Any
+) -> None:
+    pages = []
+    for user in (book.bob, book.dave):
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        ctx.set_default_timeout(10_000)
+        pg = ctx.new_page()
+        pg.goto(f"{live_server.url}/login/")
+        pg.fill("input[name=username]", user.username)
+        pg.fill("input[name=password]", PASSWORD)
+        pg.click("button[type=submit]")
+        pg.wait_for_url(lambda url: "/login/" not in url)
+        open_plan(pg, live_server, book)
+        pages.append(pg)
+    first, second = pages
+    try:
+        f1 = edit(first, "customer_goals")
+        f2 = edit(second, "customer_goals")
+        f1.locator("[name=north_star_metric]").fill("Same-store sales")
+        f1.locator("button[type=submit]", has_text="Save").click()
+        first.locator("#sec-customer_goals .saved-note").wait_for()
+        f2.locator("[name=north_star_metric]").fill("Dave's typed metric")
+        f2.locator("[name=biggest_challenge]").fill("Supply chain")
+        f2.locator("button[type=submit]", has_text="Save").click()
+        panel = second.locator("#sec-customer_goals [data-testid=conflict]")
+        panel.wait_for()
+        assert "Bob Owner changed this section" in panel.inner_text()
+        assert "Same-store sales" in panel.inner_text()
+        form = second.locator("#sec-customer_goals form")
+        assert form.locator("[name=north_star_metric]").input_value() == "Dave's typed metric"
+        assert form.locator("[name=biggest_challenge]").input_value() == "Supply chain"
+        second.screenshot(path="/tmp/plan-conflict.png")
+        panel.locator("button", has_text="Keep mine").click()
+        second.locator("#sec-customer_goals .saved-note").wait_for()
+        saved = PlanSection.objects.get(plan=book.plan, key="customer_goals")
+        assert saved.data["north_star_metric"] == "Dave's typed metric" and saved.version == 3
+    finally:
+        for pg in pages:
+            pg.context.close()
+
+
+def test_restore_from_history(book: Any, live_server: Any, login: Any) -> None:
+    services.save_section(book.plan, "customer_goals", {"north_star_metric": "First"}, 1, book.bob)
+    services.save_section(book.plan, "customer_goals", {"north_star_metric": "Second"}, 2, book.bob)
+    first = PlanRevision.objects.get(plan=book.plan, key="customer_goals", version=2)
+    page = login(book.bob)
+    page.goto(f"{live_server.url}/plans/{book.plan.pk}/history/")
+    assert page.locator("table.data tbody tr").count() >= 3
+    page.locator(f"a[href$='/history/{first.pk}/']").click()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("button", has_text="Restore this version").click()
+    page.wait_for_url(lambda url: url.endswith(f"/plans/{book.plan.pk}/#sec-customer_goals"))
+    assert "First" in page.locator("#sec-customer_goals .north-star").inner_text()
+    assert PlanSection.objects.get(plan=book.plan, key="customer_goals").version == 4
