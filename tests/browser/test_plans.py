@@ -11,7 +11,10 @@ from accountplan.plans import services
 from accountplan.plans.models import PlanRevision, PlanSection
 from accountplan.portfolio.models import CellScore, Snapshot
 from tests.factories import PASSWORD
-from tests.plans.conftest import book  # noqa: F401  (the plans tests' small book)
+from tests.plans import conftest as plans_conftest
+
+#: The plans tests' small book (bob's account, its team, contacts, products, a plan).
+book = plans_conftest.book
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
