@@ -17,6 +17,7 @@ from rich.text import Text
 
 from accountplan.book.models import Account
 from accountplan.core.models import User
+from accountplan.demo.plans import write_demo_plans
 from accountplan.demo.services import (
     USER_PREFIX,
     DemoError,
@@ -143,6 +144,8 @@ class Command(BaseCommand):
             console.print(
                 f"[green]✓[/] Analytics snapshot {scored.pk}: {scored.account_count:,} accounts"
             )
+            written = write_demo_plans(scored)
+            console.print(f"[green]✓[/] Account plans for tier-1 accounts: {written} written")
         logins = reset_demo_logins()
         console.print(self._panel(options["bind"], logins))
         if options["no_serve"]:
