@@ -466,7 +466,11 @@ def account_overview(user: User, plan: AccountPlan) -> AccountOverview:
 
 
 def plan_rows(
-    user: User, plans: list[AccountPlan], tier: int | None = None, below: int | None = None
+    user: User,
+    plans: list[AccountPlan],
+    tier: int | None = None,
+    below: int | None = None,
+    with_tiers: bool = True,
 ) -> list[dict[str, Any]]:
     """List rows: each plan with its completeness and the account's tier (two queries)."""
     from accountplan.plans.completeness import completeness
@@ -476,11 +480,16 @@ def plan_rows(
 
     ids = [p.pk for p in plans]
     by_plan: dict[int, dict[str, tuple[Any, Any]]] = {}
-    for sec in PlanSection.objects.filter(plan_id__in=ids).only(
-        "plan_id", "key", "data", "updated_at"
-    ):
+    stored: list[PlanSection] = (
+        list(
+            PlanSection.objects.filter(plan_id__in=ids).only("plan_id", "key", "data", "updated_at")
+        )
+        if ids
+        else []
+    )
+    for sec in stored:
         by_plan.setdefault(sec.plan_id, {})[sec.key] = (sec.data, sec.updated_at)
-    snapshot = current_snapshot("product")
+    snapshot = current_snapshot("product") if with_tiers and plans else None
     tiers: dict[int, int | None] = {}
     if snapshot is not None:
         tiers = dict(
