@@ -18,14 +18,14 @@ AS_OF = dt.date(2026, 6, 30)
 
 
 @pytest.fixture
-def snapshot(db: None):  # type: ignore[no-untyped-def]
+def snapshot(db: None):
     load_demo_book(7, AS_OF, scale=0.1)
     snap = ensure_snapshot(AS_OF, fresh=True)
     assert snap is not None
     return snap
 
 
-def test_tier_1_accounts_get_complete_plans_tied_to_their_own_contacts(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_tier_1_accounts_get_complete_plans_tied_to_their_own_contacts(snapshot) -> None:
     written = write_demo_plans(snapshot)
     plans = list(AccountPlan.objects.select_related("account"))
     assert written == len(plans) >= 1
@@ -43,7 +43,7 @@ def test_tier_1_accounts_get_complete_plans_tied_to_their_own_contacts(snapshot)
         assert PlanRevision.objects.filter(plan=plan).count() == 12  # create + 10 + status
 
 
-def test_running_twice_adds_no_plan(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_running_twice_adds_no_plan(snapshot) -> None:
     first = write_demo_plans(snapshot)
     assert write_demo_plans(snapshot) == 0
     assert AccountPlan.objects.count() == first
