@@ -7,7 +7,16 @@ from typing import Any
 
 from django import forms
 
-from accountplan.book.selectors import ACCOUNT_SORTS, PRODUCT_SORTS, AccountFilterOptions
+from accountplan.book.selectors import (
+    ACCOUNT_SORTS,
+    PLAY_ORDER,
+    PRODUCT_SORTS,
+    UNSCORED,
+    AccountFilterOptions,
+)
+
+#: The filters that need an analytics snapshot (tier, play, cost-to-serve flag).
+SCORE_FILTERS = ("tier", "play", "cts")
 
 
 def _sort_choices(sorts: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
@@ -64,6 +73,23 @@ class AccountFilterForm(LenientGetForm):
     segment = forms.ChoiceField(required=False, label="Segment")
     industry = forms.ChoiceField(required=False, label="Industry")
     territory = forms.ChoiceField(required=False, label="Territory")
+    tier = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="Tier",
+        choices=[("", "All"), ("1", "Tier 1"), ("2", "Tier 2"), ("3", "Tier 3")],
+    )
+    play = forms.ChoiceField(
+        required=False,
+        label="Play",
+        choices=[("", "All"), *((p, p) for p in PLAY_ORDER), (UNSCORED, "Unscored")],
+    )
+    cts = forms.ChoiceField(
+        required=False,
+        label="Cost to serve",
+        choices=[("", "Any"), ("flagged", "Above margin"), ("ok", "Within margin")],
+    )
     sort = forms.ChoiceField(
         required=False, choices=_sort_choices(ACCOUNT_SORTS), widget=forms.HiddenInput
     )
@@ -74,17 +100,32 @@ class AccountFilterForm(LenientGetForm):
         "segment": "",
         "industry": "",
         "territory": "",
+        "tier": None,
+        "play": "",
+        "cts": "",
         "sort": "name",
     }
-    labels_for_notices = {"owner": "owner", "sort": "sort order"}
+    labels_for_notices = {"owner": "owner", "sort": "sort order", "cts": "cost to serve"}
 
-    def __init__(self, data: Any, options: AccountFilterOptions) -> None:
+    def __init__(self, data: Any, options: AccountFilterOptions, *, scored: bool = True) -> None:
+        """``scored`` False (no analytics snapshot yet) drops the tier, play and cost-to-serve
+        filters; a value given for one of them is reported and ignored."""
         super().__init__(data)
+        self.scored = scored
+        if not scored:
+            for name in SCORE_FILTERS:
+                del self.fields[name]
+                raw = str(data.get(name, "") if data is not None else "")[:60]
+                if raw:
+                    label = self.labels_for_notices.get(name, name)
+                    self.notices.append(
+                        f"Ignored {label} “{raw}”: no scores yet (no analytics snapshot)."
+                    )
         choices: dict[str, list[tuple[Any, str]]] = {
-            "owner": [("", "All owners"), *options.owners],
-            "segment": [("", "All segments")] + [(v, v) for v in options.segments],
-            "industry": [("", "All industries")] + [(v, v) for v in options.industries],
-            "territory": [("", "All territories")] + [(v, v) for v in options.territories],
+            "owner": [("", "All"), *options.owners],
+            "segment": [("", "All")] + [(v, v) for v in options.segments],
+            "industry": [("", "All")] + [(v, v) for v in options.industries],
+            "territory": [("", "All")] + [(v, v) for v in options.territories],
         }
         for name, values in choices.items():
             field = self.fields[name]
@@ -96,7 +137,7 @@ class AccountFilterForm(LenientGetForm):
         """Whether a search or a filter narrows the list (sort alone does not)."""
         return any(
             self.values.get(k) not in (None, "")
-            for k in ("q", "owner", "segment", "industry", "territory")
+            for k in ("q", "owner", "segment", "industry", "territory", *SCORE_FILTERS)
         )
 
 

@@ -9,12 +9,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
+    BooleanField,
     Case,
+    CharField,
     Count,
     DecimalField,
     Exists,
     F,
+    Field,
+    FilteredRelation,
+    FloatField,
     Func,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -37,6 +43,7 @@ from accountplan.book.models import (
     Product,
     PurchaseLine,
 )
+from accountplan.portfolio.models import Play, Snapshot
 
 if TYPE_CHECKING:
     from accountplan.core.models import User
@@ -55,7 +62,19 @@ ACCOUNT_SORTS: dict[str, tuple[str, ...]] = {
     "owner": ("owner__last_name", "owner__first_name", "owner__username", "name"),
     "pipeline": ("open_pipeline", "name"),
     "won": ("won_12m", "name"),
+    # From the current analytics snapshot (blank for accounts it does not score).
+    "tier": ("pf_tier", "name"),
+    "play": ("pf_play_rank", "name"),
+    "score": ("pf_score", "name"),
+    "whitespace": ("pf_whitespace", "name"),
+    "sow": ("pf_sow", "name"),
+    "growth": ("pf_growth", "name"),
+    "clv": ("pf_clv", "name"),
 }
+#: Plays in the order the list sorts them (the grid's quadrants, best first).
+PLAY_ORDER: tuple[str, ...] = (Play.EXPAND, Play.PENETRATE, Play.NURTURE, Play.MANAGE)
+#: The ``play`` filter value of accounts without a play (unscored, or not in the snapshot).
+UNSCORED = "none"
 #: Sort keys of the products list.
 PRODUCT_SORTS: dict[str, tuple[str, ...]] = {
     "name": ("name",),
@@ -126,6 +145,67 @@ def accounts_with_figures(user: User, as_of: dt.date | None = None) -> QuerySet[
     )
 
 
+def list_snapshot() -> Snapshot | None:
+    """The snapshot whose scores the accounts list shows, in one query.
+
+    The same choice as the account page's Portfolio card: the newest finished product-level
+    snapshot, else the newest finished snapshot of any level; None before the first scoring run.
+    """
+    found: Snapshot | None = (
+        Snapshot.objects.done()
+        .annotate(
+            is_product=Case(
+                When(level="product", then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
+        .order_by("-is_product", "-finished_at", "-pk")
+        .first()
+    )
+    return found
+
+
+#: The ``pf_*`` annotations of :func:`with_scores` → their AccountScore field and type.
+SCORE_COLUMNS: dict[str, tuple[str, type[Field[Any, Any]]]] = {
+    "pf_tier": ("tier", IntegerField),
+    "pf_play": ("play", CharField),
+    "pf_score": ("potential_score", FloatField),
+    "pf_whitespace": ("whitespace_value", FloatField),
+    "pf_sow": ("share_of_wallet", FloatField),
+    "pf_growth": ("growth", FloatField),
+    "pf_clv": ("clv", FloatField),
+    "pf_cts_flag": ("cost_to_serve_flag", BooleanField),
+    "pf_cost_to_serve": ("cost_to_serve", FloatField),
+    "pf_gross_margin": ("gross_margin", FloatField),
+}
+
+
+def with_scores(queryset: QuerySet[Account], snapshot: Snapshot | None) -> QuerySet[Account]:
+    """Add the snapshot's tier, play, score, white space, share of wallet, growth, CLV and
+    cost-to-serve flag to each account, in the same query (``pf_*`` annotations).
+
+    A LEFT JOIN on the account's one score row of that snapshot (unique per snapshot and
+    account), so the list's sums are not multiplied. Accounts the snapshot does not score, and
+    every account when there is no snapshot, get blanks (None).
+    """
+    if snapshot is None:
+        blanks = {
+            name: Value(None, output_field=field()) for name, (_, field) in SCORE_COLUMNS.items()
+        }
+        return queryset.annotate(**blanks).alias(
+            pf_play_rank=Value(None, output_field=IntegerField())
+        )
+    queryset = queryset.annotate(
+        pf=FilteredRelation("portfolio_scores", condition=Q(portfolio_scores__snapshot=snapshot))
+    ).annotate(**{name: F(f"pf__{source}") for name, (source, _) in SCORE_COLUMNS.items()})
+    return queryset.alias(
+        pf_play_rank=Case(
+            *(When(pf_play=play, then=Value(i)) for i, play in enumerate(PLAY_ORDER, 1)),
+            default=Value(None),
+            output_field=IntegerField(),
+        )
+    )
+
+
 def filter_accounts(
     queryset: QuerySet[Account],
     *,
@@ -134,8 +214,15 @@ def filter_accounts(
     segment: str = "",
     industry: str = "",
     territory: str = "",
+    tier: int | None = None,
+    play: str = "",
+    cost_to_serve: str = "",
 ) -> QuerySet[Account]:
-    """Narrow accounts by a search on name or external id and by exact filter values."""
+    """Narrow accounts by a search on name or external id and by exact filter values.
+
+    ``tier``, ``play`` (``"none"``: no play) and ``cost_to_serve`` (``"flagged"`` or
+    ``"ok"``) need the ``pf_*`` annotations of :func:`with_scores` (hence the ``Q`` objects).
+    """
     if q:
         queryset = queryset.filter(Q(name__icontains=q) | Q(external_id__icontains=q))
     if owner is not None:
@@ -146,6 +233,16 @@ def filter_accounts(
         queryset = queryset.filter(industry=industry)
     if territory:
         queryset = queryset.filter(territory=territory)
+    if tier is not None:
+        queryset = queryset.filter(Q(pf_tier=tier))
+    if play == UNSCORED:
+        queryset = queryset.filter(Q(pf_play="") | Q(pf_play__isnull=True))
+    elif play:
+        queryset = queryset.filter(Q(pf_play=play))
+    if cost_to_serve == "flagged":
+        queryset = queryset.filter(Q(pf_cts_flag=True))
+    elif cost_to_serve == "ok":
+        queryset = queryset.filter(Q(pf_cts_flag=False))
     return queryset
 
 

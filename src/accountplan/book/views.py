@@ -38,19 +38,24 @@ def _wants_fragment(request: HttpRequest) -> bool:
 
 @login_required
 def account_list(request: HttpRequest) -> HttpResponse:
-    """Visible accounts with search, filters, sort and pagination."""
+    """Visible accounts with search, filters, sort and pagination, and the current snapshot's
+    tier, play, score, white space, share of wallet, growth, CLV and cost-to-serve flag."""
     user = _user(request)
+    snapshot = selectors.list_snapshot()
     options = selectors.account_filter_options(user)
-    form = AccountFilterForm(request.GET, options)
+    form = AccountFilterForm(request.GET, options, scored=snapshot is not None)
     values = form.parse()
     base = selectors.accounts_with_figures(user)
     accounts = selectors.filter_accounts(
-        base,
+        selectors.with_scores(base, snapshot),
         q=values["q"],
         owner=values["owner"],
         segment=values["segment"],
         industry=values["industry"],
         territory=values["territory"],
+        tier=values["tier"],
+        play=values["play"],
+        cost_to_serve=values["cts"],
     ).order_by(*selectors.order_fields(selectors.ACCOUNT_SORTS, values["sort"]))
     page = paginate(request, accounts)
     context: dict[str, Any] = {
@@ -58,6 +63,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "sort": values["sort"],
         "is_filtered": form.is_filtered,
+        "snapshot": snapshot,
         # Only asked when the page is empty: "no accounts at all" vs "no match".
         "book_is_empty": (not page.object_list and not base.exists()),
     }

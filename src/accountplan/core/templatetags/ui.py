@@ -173,3 +173,67 @@ def web_url(value: Any) -> str:
     if ":" in lowered.split("/", 1)[0] or lowered.startswith("//"):
         return ""
     return f"https://{text}"
+
+
+def _sort_link(context: template.Context, key: str, label: str, default_desc: bool) -> SafeString:
+    """One sort link of a header cell (see :func:`sort_th_pair`)."""
+    current = str(context.get("sort", ""))
+    active = current.lstrip("-") == key
+    descending = current.startswith("-")
+    if active:
+        target = key if descending else f"-{key}"
+        arrow = "▼" if descending else "▲"
+    else:
+        target = f"-{key}" if default_desc else key
+        arrow = ""
+    return format_html(
+        '<a href="{}" class="{}">{}<span class="arrow" aria-hidden="true">{}</span></a>',
+        query(context, sort=target, page=None),
+        "sorted" if active else "",
+        label,
+        arrow,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def sort_th_pair(
+    context: template.Context,
+    key: str,
+    label: str,
+    sub_key: str,
+    sub_label: str,
+    css: str = "",
+    default_desc: bool = False,
+    sub_default_desc: bool = False,
+) -> SafeString:
+    """A ``<th>`` of a column that shows two figures (the second as a sub-line), with a sort
+    link for each: ``Revenue · Employees``. Links toggle asc/desc like :func:`sort_th`."""
+    current = str(context.get("sort", "")).lstrip("-")
+    active = current in (key, sub_key)
+    if active:
+        aria = "descending" if str(context.get("sort", "")).startswith("-") else "ascending"
+    else:
+        aria = "none"
+    classes = " ".join(c for c in (css, "sortable", "pair", "sorted" if active else "") if c)
+    return format_html(
+        '<th scope="col" class="{}" aria-sort="{}">{}<span class="sep" aria-hidden="true">·'
+        "</span>{}</th>",
+        classes,
+        aria,
+        _sort_link(context, key, label, default_desc),
+        _sort_link(context, sub_key, sub_label, sub_default_desc),
+    )
+
+
+@register.filter
+def signed_percent(value: Any, places: int = 0) -> str:
+    """A change as a signed percentage: ``0.125`` → ``+13%``, ``-0.05`` → ``−5%``; blank → a
+    dash."""
+    num = _decimal(value)
+    if num is None:
+        return DASH
+    scaled = (abs(num) * 100).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    text = f"{scaled:,.{int(places)}f}%"
+    if text.strip("0.,%") == "":  # rounds to zero: no sign
+        return text
+    return f"+{text}" if num > 0 else f"−{text}"
