@@ -15,7 +15,7 @@ from datetime import date, timedelta
 STALE_DAYS = 90
 BOX_W = 188
 BOX_H = 84
-GAP_X = 18
+GAP_X = 34
 GAP_Y = 46
 MARGIN = 12
 
@@ -123,11 +123,19 @@ class Edge:
     y1: float
     x2: float
     y2: float
+    stacked: bool = False
 
     @property
     def mid_y(self) -> float:
         """Where the elbow turns."""
         return (self.y1 + self.y2) / 2
+
+    @property
+    def d(self) -> str:
+        """The SVG path: an elbow down-across-down, or down-then-right to a stacked report."""
+        if self.stacked:
+            return f"M{self.x1:g} {self.y1:g} V{self.y2:g} H{self.x2:g}"
+        return f"M{self.x1:g} {self.y1:g} V{self.mid_y:g} H{self.x2:g} V{self.y2:g}"
 
 
 @dataclass
@@ -140,6 +148,11 @@ class OrgChart:
     height: float
     box_w: int = BOX_W
     box_h: int = BOX_H
+
+    @property
+    def min_width(self) -> int:
+        """Narrowest the drawing may shrink to and stay legible (then the figure scrolls)."""
+        return int(min(self.width, max(self.width * 0.6, 480)))
 
 
 def _cut(text: str, n: int) -> str:
@@ -178,27 +191,49 @@ def _children(people: list[Person]) -> tuple[list[Person], dict[int, list[Person
     return roots, kids
 
 
+#: A manager whose reports are all leaves, this many or more, gets them stacked in a column.
+STACK_AT = 3
+STACK_INDENT = 22
+STACK_GAP = 10
+
+
 def layout(people: list[Person], roles: dict[int, Role]) -> OrgChart:
-    """Place every person: leaves side by side, a manager centred over their reports."""
+    """Place every person: a manager centred over their reports; a manager with three or more
+    reports who manage no one gets them stacked in a column below (keeps wide teams narrow)."""
     people = sorted(people, key=lambda p: (p.name.lower(), p.id))
     roots, kids = _children(people)
     boxes: list[Box] = []
     edges: list[Edge] = []
     placed: set[int] = set()
     next_slot = 0
+    bottom = 0.0
+
+    def slot_centre() -> float:
+        nonlocal next_slot
+        cx = MARGIN + next_slot * (BOX_W + GAP_X) + BOX_W / 2
+        next_slot += 1
+        return cx
 
     def place(person: Person, depth: int) -> float:
-        nonlocal next_slot
+        nonlocal bottom
         placed.add(person.id)
-        child_centres = [place(c, depth + 1) for c in kids.get(person.id, []) if c.id not in placed]
-        if child_centres:
-            cx = (child_centres[0] + child_centres[-1]) / 2
-        else:
-            cx = MARGIN + next_slot * (BOX_W + GAP_X) + BOX_W / 2
-            next_slot += 1
         y = MARGIN + depth * (BOX_H + GAP_Y)
-        box = Box(person, roles.get(person.id), cx - BOX_W / 2, y, depth)
-        boxes.append(box)
+        reports = [c for c in kids.get(person.id, []) if c.id not in placed]
+        if len(reports) >= STACK_AT and not any(kids.get(c.id) for c in reports):
+            cx = slot_centre()
+            x = cx - BOX_W / 2
+            boxes.append(Box(person, roles.get(person.id), x, y, depth))
+            for i, c in enumerate(reports):
+                placed.add(c.id)
+                cy = y + BOX_H + STACK_GAP + i * (BOX_H + STACK_GAP)
+                boxes.append(Box(c, roles.get(c.id), x + STACK_INDENT, cy, depth + 1))
+                edges.append(Edge(x + 10, y + BOX_H, x + STACK_INDENT, cy + BOX_H / 2, True))
+                bottom = max(bottom, cy + BOX_H)
+            return cx
+        child_centres = [place(c, depth + 1) for c in reports]
+        cx = (child_centres[0] + child_centres[-1]) / 2 if child_centres else slot_centre()
+        boxes.append(Box(person, roles.get(person.id), cx - BOX_W / 2, y, depth))
+        bottom = max(bottom, y + BOX_H)
         for centre in child_centres:
             edges.append(Edge(cx, y + BOX_H, centre, y + BOX_H + GAP_Y))
         return cx
@@ -206,10 +241,9 @@ def layout(people: list[Person], roles: dict[int, Role]) -> OrgChart:
     for root in roots:
         if root.id not in placed:
             place(root, 0)
-    depth = max((b.depth for b in boxes), default=-1) + 1
-    width = MARGIN * 2 + max(next_slot, 1) * (BOX_W + GAP_X) - GAP_X
-    height = MARGIN * 2 + max(depth, 1) * (BOX_H + GAP_Y) - GAP_Y
-    boxes.sort(key=lambda b: (b.depth, b.x))
+    width = MARGIN * 2 + max(next_slot, 1) * (BOX_W + GAP_X) - GAP_X + STACK_INDENT
+    height = max(bottom, BOX_H) + MARGIN
+    boxes.sort(key=lambda b: (b.y, b.x))
     return OrgChart(boxes, edges, width, height)
 
 
