@@ -123,3 +123,40 @@ def test_export_every_format(plan, tmp_path):
 def test_unknown_format_is_a_clear_400(plan):
     with pytest.raises(UnknownFormat, match="choose one of pdf, pptx, xlsx, md"):
         export_bytes(plan, "docx")
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "pptx", "xlsx", "md"])
+def test_the_plan_export_command_finds_the_account_by_external_id(plan, tmp_path, fmt):
+    from django.core.management import call_command
+
+    out = tmp_path / f"plan.{fmt}"
+    call_command(
+        "plan",
+        "export",
+        plan.account.external_id,
+        "--period",
+        plan.period,
+        "--format",
+        fmt,
+        "--out",
+        str(out),
+        stdout=io.StringIO(),
+    )
+    assert out.stat().st_size > 500
+
+
+def test_the_plan_export_command_names_an_unknown_account(plan, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No account with external id or id 'NOPE'"):
+        call_command(
+            "plan",
+            "export",
+            "NOPE",
+            "--period",
+            plan.period,
+            "--format",
+            "md",
+            "--out",
+            str(tmp_path / "x.md"),
+        )

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
+from accountplan.book.models import Account
 from accountplan.core.errors import DomainError
 from accountplan.core.models import User
 from accountplan.plans.cloning import clone_plan
@@ -31,7 +32,19 @@ def _fail(message: str) -> CommandError:
     return CommandError(message, returncode=2)
 
 
-def _plan(account_id: int, period: str) -> AccountPlan:
+def _account_pk(account_ref: object) -> int:
+    """The account's key from the external id it was imported with, or its numeric id."""
+    ref = str(account_ref).strip()
+    by_external = Account.objects.filter(external_id=ref).values_list("pk", flat=True).first()
+    if by_external is not None:
+        return int(by_external)
+    if ref.isdigit() and Account.objects.filter(pk=int(ref)).exists():
+        return int(ref)
+    raise _fail(f"No account with external id or id {ref!r}.")
+
+
+def _plan(account_ref: object, period: str) -> AccountPlan:
+    account_id = _account_pk(account_ref)
     found = (
         AccountPlan.objects.select_related("account", "owner")
         .filter(account_id=account_id, period=period)
@@ -42,7 +55,7 @@ def _plan(account_id: int, period: str) -> AccountPlan:
             AccountPlan.objects.filter(account_id=account_id).values_list("period", flat=True)
         )
         hint = f" Its plans: {', '.join(periods)}." if periods else " It has no plan."
-        raise _fail(f"No plan for account {account_id} and period {period!r}.{hint}")
+        raise _fail(f"No plan for account {account_ref} and period {period!r}.{hint}")
     return found
 
 
@@ -53,16 +66,16 @@ class Command(BaseCommand):
         """Three subcommands: list, clone, export."""
         sub = parser.add_subparsers(dest="action", required=True)
         ls = sub.add_parser("list", help="List plans with their completeness.")
-        ls.add_argument("--account", type=int, help="Only this account id.")
+        ls.add_argument("--account", help="Only this account (external id or id).")
         ls.add_argument("--period")
         ls.add_argument("--status", choices=PlanStatus.values)
         cl = sub.add_parser("clone", help="Clone a plan into the next period.")
-        cl.add_argument("account_id", type=int)
+        cl.add_argument("account_id", help="The account's external id (or numeric id).")
         cl.add_argument("--period", required=True, help="The period of the plan to clone.")
         cl.add_argument("--to", required=True, help="The new period, e.g. FY2027.")
         cl.add_argument("--user", required=True, help="Username recorded as the author.")
         ex = sub.add_parser("export", help="Export a plan as a document.")
-        ex.add_argument("account_id", type=int)
+        ex.add_argument("account_id", help="The account's external id (or numeric id).")
         ex.add_argument("--period", required=True)
         ex.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
         ex.add_argument("--out", required=True, type=Path)
@@ -82,7 +95,7 @@ class Command(BaseCommand):
             "account__name", "-period"
         )
         if options["account"]:
-            plans = plans.filter(account_id=options["account"])
+            plans = plans.filter(account_id=_account_pk(options["account"]))
         if options["period"]:
             plans = plans.filter(period=options["period"])
         if options["status"]:
@@ -90,12 +103,12 @@ class Command(BaseCommand):
         rows = list(plans)
         done = completeness_of(rows)
         table = Table(title=f"{len(rows)} plan(s)")
-        for col in ("id", "account id", "account", "period", "status", "owner", "complete"):
+        for col in ("plan", "account id", "account", "period", "status", "owner", "complete"):
             table.add_column(col)
         for p in rows:
             table.add_row(
                 str(p.pk),
-                str(p.account_id),
+                p.account.external_id or str(p.account_id),
                 p.account.name,
                 p.period,
                 p.status,
