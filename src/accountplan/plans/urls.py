@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/history/compare/", views.compare, name="compare"),
     path("<int:pk>/history/<int:rid>/", views.revision_detail, name="revision"),
     path("<int:pk>/history/<int:rid>/restore/", views.restore, name="restore"),
+    path("<int:pk>/export/<slug:fmt>/", views.export, name="export"),
 ]

@@ -370,3 +370,17 @@ def restore(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     except DomainError as exc:
         return _error(request, exc.message, exc.status)
     return redirect(reverse("plans:detail", args=[plan.pk]) + f"#sec-{revision.key}")
+
+
+@login_required
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Download the plan as PDF, PowerPoint, Excel or Markdown (anyone who may read it)."""
+    from accountplan.exports.service import CONTENT_TYPES, export_bytes
+
+    plan = _plan(request, pk)
+    if fmt not in CONTENT_TYPES:
+        return _error(request, f"Unknown format {fmt!r}: choose pdf, pptx, xlsx or md.", 404)
+    content, content_type, filename = export_bytes(plan, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
