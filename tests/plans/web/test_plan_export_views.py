@@ -53,3 +53,10 @@ def test_an_unknown_format_is_404_with_a_message(book: Any) -> None:
     response = client_for(book.vera).get(f"/plans/{book.plan.pk}/export/docx/")
     assert response.status_code == 404
     assert b"choose pdf, pptx, xlsx or md" in response.content
+
+
+def test_the_account_page_lists_its_plans(book: Any) -> None:
+    body = client_for(book.vera).get(f"/accounts/{book.plan.account_id}/").content.decode()
+    assert 'id="plans"' in body
+    assert f'href="/plans/{book.plan.pk}/"' in body
+    assert book.plan.period in body
