@@ -88,7 +88,7 @@ class AccountFilterForm(LenientGetForm):
     cts = forms.ChoiceField(
         required=False,
         label="Cost to serve",
-        choices=[("", "Any"), ("flagged", "Above margin"), ("ok", "Within margin")],
+        choices=[("", "Any"), ("flagged", "Flagged"), ("ok", "Not flagged")],
     )
     sort = forms.ChoiceField(
         required=False, choices=_sort_choices(ACCOUNT_SORTS), widget=forms.HiddenInput
