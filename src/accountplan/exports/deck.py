@@ -8,6 +8,7 @@ chart get a slide of their own as PNG pictures. 16:9, fonts of 11 pt and more.
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from collections.abc import Sequence
 
@@ -42,7 +43,9 @@ TOP = 1.35  # inches: below the title
 BOTTOM = 7.0
 CONTENT_W = Inches(12.333)
 ROWS_PER_SLIDE = 12
-ROW_H = 0.3
+ROW_H = 0.3  # the header row
+LINE_H = 0.19  # one line of 11 pt text in a table cell, inches
+CHARS_PER_INCH = 11.5  # average characters per inch at 11 pt
 INK = RGBColor(0x1D, 0x23, 0x30)
 MUTED = RGBColor(0x6B, 0x72, 0x80)
 ACCENT = RGBColor(0x2F, 0x6F, 0xDB)
@@ -131,6 +134,37 @@ def _fields(flow: _Flow, block: Fields) -> None:
         flow.y += max(height, 0.45)
 
 
+def _row_height(row: tuple[str, ...], columns: int) -> float:
+    """Inches a table row needs at 11 pt, its longest cell wrapped to the column's width."""
+    chars_per_line = max(int(CONTENT_W / Inches(1) / columns * CHARS_PER_INCH), 4)
+    lines = max(
+        (
+            math.ceil(len(textwrap.shorten(v, 160, placeholder=" …")) / chars_per_line)
+            for v in row
+            if v
+        ),
+        default=1,
+    )
+    return 0.1 + LINE_H * max(lines, 1)
+
+
+def _chunk_rows(rows: list[tuple[str, ...]], heights: list[float]) -> list[list[tuple[str, ...]]]:
+    """Split rows into slides so that no table runs past the bottom (header repeated each time)."""
+    room = BOTTOM - TOP - 0.4 - ROW_H
+    chunks: list[list[tuple[str, ...]]] = []
+    current: list[tuple[str, ...]] = []
+    used = 0.0
+    for row, height in zip(rows, heights, strict=True):
+        if current and (used + height > room or len(current) >= ROWS_PER_SLIDE):
+            chunks.append(current)
+            current, used = [], 0.0
+        current.append(row)
+        used += height
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def _table(flow: _Flow, block: Table, currency: str) -> None:
     rows = [
         tuple(fmt(v, c.kind, currency) for v, c in zip(r, block.columns, strict=True))
@@ -143,9 +177,13 @@ def _table(flow: _Flow, block: Table, currency: str) -> None:
                 for v, c in zip(block.total, block.columns, strict=True)
             )
         )
-    chunks = [rows[i : i + ROWS_PER_SLIDE] for i in range(0, len(rows), ROWS_PER_SLIDE)] or [[]]
+    heights = [_row_height(row, len(block.columns)) for row in rows]
+    chunks = _chunk_rows(rows, heights) or [[]]
+    start = 0
     for n, chunk in enumerate(chunks):
-        height = 0.4 + ROW_H * (len(chunk) + 1)
+        chunk_heights = heights[start : start + len(chunk)]
+        start += len(chunk)
+        height = 0.4 + ROW_H + sum(chunk_heights)
         slide = flow.room(height)
         title = block.title + (f" ({n + 1}/{len(chunks)})" if len(chunks) > 1 else "")
         _text(slide, LEFT, flow.y, CONTENT_W, 0.35, title, size=14, bold=True)
@@ -155,9 +193,12 @@ def _table(flow: _Flow, block: Table, currency: str) -> None:
             LEFT,
             Inches(flow.y + 0.4),
             CONTENT_W,
-            Inches(ROW_H * (len(chunk) + 1)),
+            Inches(ROW_H + sum(chunk_heights)),
         )
         table = shape.table
+        table.rows[0].height = Inches(ROW_H)
+        for i, row_height in enumerate(chunk_heights, start=1):
+            table.rows[i].height = Inches(row_height)
         for j, col in enumerate(block.columns):
             cell = table.cell(0, j)
             cell.text = col.label
