@@ -7,6 +7,8 @@ managers and admins write (others get 403); a plan of an account the caller may 
 """
 
 import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -28,8 +30,10 @@ from accountplan.plans.cloning import clone_plan
 from accountplan.plans.completeness import completeness
 from accountplan.plans.diffing import diff, summarize
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection
+from accountplan.plans.page_data import prospecting_view
 from accountplan.plans.querysets import can_edit
 from accountplan.plans.schemas import (
+    AccountOverviewOut,
     CloneIn,
     CompareOut,
     ConflictOut,
@@ -39,13 +43,20 @@ from accountplan.plans.schemas import (
     PlanFilter,
     PlanPage,
     PlanUpdateIn,
+    ProspectingPlanOut,
     RevisionDetailOut,
     RevisionPage,
     SectionIn,
     SectionOut,
 )
-from accountplan.plans.sections import PLAN_KEY, SectionInvalid, section_key, title_of
-from accountplan.plans.selectors import completeness_of
+from accountplan.plans.sections import (
+    PLAN_KEY,
+    SectionInvalid,
+    SectionKey,
+    section_key,
+    title_of,
+)
+from accountplan.plans.selectors import account_overview, completeness_of
 from accountplan.plans.services import (
     SectionConflict,
     create_plan,
@@ -374,3 +385,118 @@ def restore_revision(request: HttpRequest, plan_id: ObjectId, revision_id: Objec
     except SectionInvalid as exc:
         return _invalid(exc)
     return _section_out(section, user)
+
+
+# --- computed sections -----------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+#: Inputs of the prospecting plan that are amounts of money (two decimals in the answer).
+MONEY_INPUTS = ("current_revenue", "deal_size", "expected_upgrades")
+
+
+def _money(value: Any) -> Decimal | None:
+    """An amount as a Decimal with two decimals (floats of the analytics go through str)."""
+    if value is None or value == "":
+        return None
+    return Decimal(str(value)).quantize(CENT)
+
+
+@router.get(
+    "/plans/{plan_id}/overview",
+    response={200: AccountOverviewOut, **DETAIL_ERRORS},
+    summary="Get the account overview (computed)",
+)
+def overview(request: HttpRequest, plan_id: ObjectId) -> dict[str, Any]:
+    """What was won, attempted and lost by product and type, our contacts on won deals, why
+    deals were lost, and current revenue, white space, play and tier from the current snapshot.
+    Computed from the data, never stored: there is no PUT."""
+    plan = _plan(request, plan_id)
+    ov = account_overview(plan)
+    reasons: dict[str, list[Decimal]] = defaultdict(list)
+    for loss in ov.losses:
+        reasons[loss["reason"]].append(loss["amount"])
+    return {
+        "plan_id": plan.pk,
+        "account_id": plan.account_id,
+        "account_name": plan.account.name,
+        "rows": [
+            {
+                "product": r.product,
+                "type": r.type,
+                "attempted": r.won + r.open + r.lost,
+                "won": r.won,
+                "won_amount": _money(r.won_amount),
+                "open": r.open,
+                "open_amount": _money(r.open_amount),
+                "lost": r.lost,
+                "lost_amount": _money(r.lost_amount),
+            }
+            for r in ov.rows
+        ],
+        "won_contacts": ov.won_contacts,
+        "losses": [{**loss, "amount": _money(loss["amount"])} for loss in ov.losses],
+        "loss_reasons": [
+            {"reason": reason, "deals": len(amounts), "amount": _money(sum(amounts, Decimal(0)))}
+            for reason, amounts in sorted(reasons.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ],
+        "current_revenue": ov.current_revenue,
+        "whitespace_value": ov.whitespace_value,
+        "play": ov.play,
+        "tier": ov.tier,
+        "whitespace": [
+            {
+                **cell,
+                "current_revenue": _money(cell["current_revenue"]),
+                "potential": _money(cell["potential"]),
+                "whitespace_value": _money(cell["whitespace_value"]),
+            }
+            for cell in ov.whitespace
+        ],
+        "as_of": ov.as_of,
+    }
+
+
+@router.get(
+    "/plans/{plan_id}/prospecting/plan",
+    response={200: ProspectingPlanOut, **DETAIL_ERRORS},
+    summary="Get the prospecting plan (computed)",
+)
+def prospecting_plan(
+    request: HttpRequest, plan_id: ObjectId, on: dt.date | None = None
+) -> dict[str, Any]:
+    """The prospecting section's inputs (blanks drawn from the data), the plan they give —
+    growth target, gap, deals, opportunities, prospects, pipeline start — the actuals in the
+    period and the pace at ``on`` (default today). Edit the inputs with
+    ``PUT /plans/{id}/sections/prospecting``."""
+    user = api_user(request)
+    plan = _plan(request, plan_id)
+    section = section_of(plan, SectionKey.PROSPECTING)
+    view = prospecting_view(user, plan, section.data, on or dt.date.today())
+    inputs = {
+        k: (_money(v) if k in MONEY_INPUTS else v) for k, v in view.inputs.items() if v is not None
+    }
+    result = view.result
+    return {
+        "plan_id": plan.pk,
+        "section_version": section.version,
+        "inputs": inputs,
+        "from_data": sorted(view.sources),
+        "period_start": view.period_start,
+        "period_end": view.period_end,
+        "plan": None
+        if result is None
+        else {
+            "growth_target": _money(result.growth_target),
+            "gap": _money(result.gap),
+            "deals": result.deals,
+            "opportunities": result.opportunities,
+            "prospects": result.prospects,
+            "period_months": result.period_months,
+            "lead_months": result.lead_months,
+            "pipeline_start": result.pipeline_start,
+        },
+        "actual": view.actual,
+        "attainment": None if view.attainment is None else view.attainment.as_dict(),
+        "error": view.error,
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
@@ -206,3 +207,158 @@ class CompletenessOut(Schema):
     percent: int
     counts: dict[str, int]
     sections: list[dict[str, Any]]
+
+
+# --- computed sections ------------------------------------------------------------------------
+# Money is a decimal string with two decimals, as everywhere in the API.
+
+
+class OverviewRowOut(Schema):
+    """Deals of one product and type: won, open and lost, with amounts; attempted = all three."""
+
+    product: str
+    type: str
+    attempted: int
+    won: int
+    won_amount: Decimal
+    open: int
+    open_amount: Decimal
+    lost: int
+    lost_amount: Decimal
+
+
+class WonContactOut(Schema):
+    """A contact on a won deal, with their role on it."""
+
+    contact_id: int
+    contact: str
+    title: str
+    role: str
+    deal: str
+    product: str
+    close_date: dt.date | None
+
+
+class LossOut(Schema):
+    """A lost deal and why it was lost."""
+
+    deal: str
+    product: str
+    type: str
+    amount: Decimal
+    close_date: dt.date | None
+    reason: str
+    competitor: str
+
+
+class LossReasonOut(Schema):
+    """How many deals were lost for a reason, and for how much."""
+
+    reason: str
+    deals: int
+    amount: Decimal
+
+
+class WhiteSpaceCellOut(Schema):
+    """A white-space cell of the account in the current snapshot, biggest first."""
+
+    item: str
+    item_name: str
+    product_id: int | None
+    state: str
+    current_revenue: Decimal
+    potential: Decimal | None
+    whitespace_value: Decimal | None
+    propensity: float | None
+
+
+class AccountOverviewOut(Schema):
+    """The account overview section, computed from the book and the current analytics snapshot
+    (figures are null and lists empty when there is no snapshot yet)."""
+
+    plan_id: int
+    account_id: int
+    account_name: str
+    rows: list[OverviewRowOut]
+    won_contacts: list[WonContactOut]
+    losses: list[LossOut]
+    loss_reasons: list[LossReasonOut]
+    current_revenue: Decimal | None
+    whitespace_value: Decimal | None
+    play: str
+    tier: int | None
+    whitespace: list[WhiteSpaceCellOut]
+    as_of: dt.date | None
+
+
+class ProspectingInputsOut(Schema):
+    """The prospecting inputs in effect: typed in the section, else drawn from the data."""
+
+    current_revenue: Decimal | None = None
+    growth_pct: Decimal | None = None
+    deal_size: Decimal | None = None
+    win_rate_pct: Decimal | None = None
+    prospects_per_opportunity: Decimal | None = None
+    expected_upgrades: Decimal | None = None
+    cycle_months: int | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+
+
+class ProspectingResultOut(Schema):
+    """The computed plan (see docs/plans.md for the rules)."""
+
+    growth_target: Decimal
+    gap: Decimal
+    deals: int
+    opportunities: int
+    prospects: int
+    period_months: int | None
+    lead_months: int
+    pipeline_start: dt.date | None
+
+
+class MeasureOut(Schema):
+    """One measure at the date: planned, expected by now, actual, percent of plan, pace."""
+
+    name: str = Field(..., description="prospects, opportunities or deals")
+    planned: int
+    expected: Decimal
+    actual: int
+    pct_of_plan: Decimal | None
+    status: str = Field(..., description="not_started, behind, on_track or ahead")
+
+
+class AttainmentOut(Schema):
+    """Attainment against the plan at the pace the date implies."""
+
+    today: dt.date
+    elapsed_share: Decimal = Field(..., description="Share of the period gone by, 0 to 1.")
+    measures: list[MeasureOut]
+
+
+class ProspectingActualOut(Schema):
+    """In the period at the account: contacts engaged, opportunities opened, deals won."""
+
+    prospects: int
+    opportunities: int
+    won: int
+
+
+class ProspectingPlanOut(Schema):
+    """The prospecting section computed: inputs in effect, the plan, actuals and attainment.
+
+    ``plan`` and ``attainment`` are null when an input is missing or out of range; ``error``
+    then says what to give or fix.
+    """
+
+    plan_id: int
+    section_version: int
+    inputs: ProspectingInputsOut
+    from_data: list[str] = Field(..., description="Inputs drawn from the data, not typed.")
+    period_start: dt.date
+    period_end: dt.date
+    plan: ProspectingResultOut | None
+    actual: ProspectingActualOut
+    attainment: AttainmentOut | None
+    error: str
