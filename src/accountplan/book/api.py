@@ -5,7 +5,7 @@ An object the caller may not see answers 404, exactly like one that does not exi
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, Case, F, QuerySet, Subquery, When
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
@@ -66,7 +66,19 @@ def _one(out: Any) -> dict[int, Any]:
 
 
 def _accounts(request: HttpRequest) -> QuerySet[Account]:
-    return Account.objects.for_user(api_user(request)).select_related("owner")
+    user = api_user(request)
+    accounts = Account.objects.for_user(user).select_related("owner")
+    if user.sees_whole_book:
+        return accounts
+    # A parent the caller may not see is not named: its id would say that it exists.
+    visible = Account.objects.for_user(user).values("pk")
+    return accounts.annotate(
+        visible_parent_id=Case(
+            When(parent_id__in=Subquery(visible), then=F("parent_id")),
+            default=None,
+            output_field=BigIntegerField(),
+        )
+    )
 
 
 @router.get("/accounts", response=_list(AccountOut), summary="List accounts")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -76,6 +77,13 @@ class AccountOut(Schema):
     annual_revenue: Decimal | None
     status: AccountStatus
     owner: UserRef | None
+
+    @staticmethod
+    def resolve_parent_id(obj: Any) -> int | None:
+        """The parent's id, or None when the caller may not see the parent."""
+        if hasattr(obj, "visible_parent_id"):
+            return obj.visible_parent_id
+        return obj.parent_id
 
 
 class BuyingCenterOut(Schema):
