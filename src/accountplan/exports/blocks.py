@@ -4,6 +4,7 @@ are formatted as text. Pure data; shared by every renderer."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -111,3 +112,25 @@ def fmt(value: Value, kind: Kind, currency: str = "$") -> str:
     if kind in ("int", "num") and isinstance(value, (Decimal, int, float)):
         return f"{Decimal(value):,.0f}" if kind == "int" else f"{Decimal(value):,.2f}"
     return str(value)
+
+
+def filled_fields(pairs: Sequence[tuple[str, str]]) -> list[Block]:
+    """A Fields block of the pairs that have text, or nothing."""
+    filled = tuple((label, text.strip()) for label, text in pairs if text and text.strip())
+    return [Fields(filled)] if filled else []
+
+
+def make_table(
+    title: str,
+    columns: Sequence[Column],
+    rows: Sequence[tuple[Value, ...]],
+    sheet: str = "",
+    total: tuple[Value, ...] | None = None,
+) -> Table:
+    """A Table block from plain sequences."""
+    return Table(title, tuple(columns), tuple(rows), sheet, total)
+
+
+def or_empty(blocks: list[Block]) -> tuple[Block, ...]:
+    """The blocks, or one Empty block ("Not filled in yet") when there are none."""
+    return tuple(blocks) if blocks else (Empty(),)

@@ -7,10 +7,7 @@ figures (a Vega-Lite spec or the org chart). Pure: a PlanDocument in, sections o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from decimal import Decimal
-
-from accountplan.exports import charts
+from accountplan.exports import outline_growth
 from accountplan.exports.blocks import (
     Block,
     Bullets,
@@ -22,9 +19,11 @@ from accountplan.exports.blocks import (
     Section,
     Table,
     Value,
-    date,
+    filled_fields,
     fmt,
+    make_table,
     money,
+    or_empty,
 )
 from accountplan.exports.document import PlanDocument
 
@@ -45,25 +44,6 @@ __all__ = [
 ]
 
 
-def _fields(pairs: Sequence[tuple[str, str]]) -> list[Block]:
-    filled = tuple((label, text.strip()) for label, text in pairs if text and text.strip())
-    return [Fields(filled)] if filled else []
-
-
-def _table(
-    title: str,
-    columns: Sequence[Column],
-    rows: Sequence[tuple[Value, ...]],
-    sheet: str = "",
-    total: tuple[Value, ...] | None = None,
-) -> Table:
-    return Table(title, tuple(columns), tuple(rows), sheet, total)
-
-
-def _or_empty(blocks: list[Block]) -> tuple[Block, ...]:
-    return tuple(blocks) if blocks else (Empty(),)
-
-
 def _overview(doc: PlanDocument) -> Section:
     o, c = doc.overview, doc.currency
     figures = [
@@ -76,7 +56,7 @@ def _overview(doc: PlanDocument) -> Section:
     blocks: list[Block] = [Fields(tuple(figures))]
     if o.history:
         blocks.append(
-            _table(
+            make_table(
                 "Won, open and lost by product and type",
                 [
                     Column("Product"),
@@ -108,7 +88,7 @@ def _overview(doc: PlanDocument) -> Section:
         blocks.append(Callout("warn", "No deals recorded at this account yet."))
     if o.won_contacts:
         blocks.append(
-            _table(
+            make_table(
                 "Our contacts on won deals",
                 [
                     Column("Contact"),
@@ -122,7 +102,7 @@ def _overview(doc: PlanDocument) -> Section:
         )
     if o.loss_reasons:
         blocks.append(
-            _table(
+            make_table(
                 "Why deals were lost",
                 [Column("Reason"), Column("Deals", "int"), Column("Amount", "money")],
                 [(r.reason, r.count, r.amount) for r in o.loss_reasons],
@@ -135,12 +115,12 @@ def _overview(doc: PlanDocument) -> Section:
 
 def _company(doc: PlanDocument) -> Section:
     co = doc.company
-    blocks = _fields(
+    blocks = filled_fields(
         [("Description", co.description), ("History", co.history), ("Mission", co.mission)]
     )
     if co.news:
         blocks.append(
-            _table(
+            make_table(
                 "News and signals",
                 [
                     Column("Date", "date"),
@@ -153,9 +133,7 @@ def _company(doc: PlanDocument) -> Section:
                 sheet="News",
             )
         )
-    return Section(
-        "company_overview", "Company overview", "Who is the customer?", _or_empty(blocks)
-    )
+    return Section("company_overview", "Company overview", "Who is the customer?", or_empty(blocks))
 
 
 def _profile(doc: PlanDocument) -> Section:
@@ -163,10 +141,10 @@ def _profile(doc: PlanDocument) -> Section:
     health = p.financial_health
     if p.financial_rating:
         health = f"{p.financial_rating}. {health}".strip().rstrip(".") + "."
-    blocks = _fields([("Financial health", health)])
+    blocks = filled_fields([("Financial health", health)])
     if p.competitors:
         blocks.append(
-            _table(
+            make_table(
                 "Competitors and our position",
                 [
                     Column("Competitor"),
@@ -187,7 +165,7 @@ def _profile(doc: PlanDocument) -> Section:
     if any(items for _, items in swot):
         depth = max(len(items) for _, items in swot)
         blocks.append(
-            _table(
+            make_table(
                 "SWOT",
                 [Column(title) for title, _ in swot],
                 [
@@ -198,16 +176,16 @@ def _profile(doc: PlanDocument) -> Section:
             )
         )
     return Section(
-        "profile_position", "Profile and position", "Where are we now?", _or_empty(blocks)
+        "profile_position", "Profile and position", "Where are we now?", or_empty(blocks)
     )
 
 
 def _goals(doc: PlanDocument) -> Section:
     g = doc.goals
-    blocks = _fields([("North-star metric", g.north_star_metric)])
+    blocks = filled_fields([("North-star metric", g.north_star_metric)])
     if g.priorities:
         blocks.append(Bullets("Top priorities for the next 12 months", g.priorities))
-    blocks += _fields(
+    blocks += filled_fields(
         [
             ("Efforts already made", g.efforts_made),
             ("Biggest challenge", g.biggest_challenge),
@@ -219,7 +197,7 @@ def _goals(doc: PlanDocument) -> Section:
         "customer_goals",
         "Customer goals and KPIs",
         "Where is the customer heading?",
-        _or_empty(blocks),
+        or_empty(blocks),
     )
 
 
@@ -227,7 +205,7 @@ def _needs(doc: PlanDocument) -> Section:
     if not doc.needs:
         return Section("needs", "Needs mapping", "What do they need, and who needs it?", (Empty(),))
     ranked = sorted(doc.needs, key=lambda n: (n.rank is None, n.rank or 0))
-    table = _table(
+    table = make_table(
         "Top needs, ranked",
         [
             Column("Rank", "int"),
@@ -252,7 +230,7 @@ def _relationships(doc: PlanDocument) -> Section:
         blocks.append(Figure("Org chart (from reports-to; colour = attitude)", org=r.org))
     if r.stakeholders:
         blocks.append(
-            _table(
+            make_table(
                 "Stakeholders",
                 [
                     Column("Name"),
@@ -305,306 +283,7 @@ def _relationships(doc: PlanDocument) -> Section:
         "relationships",
         "Relationship map",
         "Who decides, and how well do we know them?",
-        _or_empty(blocks),
-    )
-
-
-def _goal_build(doc: PlanDocument) -> Section:
-    gb, c = doc.goal_build, doc.currency
-    blocks = _fields(
-        [
-            ("Objective", money(gb.objective_amount, c) if gb.objective_amount is not None else ""),
-            ("Objective in words", gb.objective_text),
-            ("Strategy", gb.strategy),
-        ]
-    )
-    if gb.components:
-        blocks.append(
-            _table(
-                "Goal build",
-                [
-                    Column("Component"),
-                    Column("Product"),
-                    Column("Buying center"),
-                    Column("Amount", "money"),
-                    Column("Notes"),
-                ],
-                [
-                    (
-                        x.kind + (" (carried over)" if x.carried_over else ""),
-                        x.product,
-                        x.buying_center,
-                        x.amount,
-                        x.notes,
-                    )
-                    for x in gb.components
-                ],
-                sheet="Goal build",
-                total=("Total", "", "", gb.total, ""),
-            )
-        )
-        blocks.append(
-            Figure(
-                "Goal build against the objective",
-                spec=charts.goal_build_spec(gb.components, gb.objective_amount, c),
-            )
-        )
-    gap = gb.gap
-    if gap is not None and gb.components:
-        if gap > 0:
-            blocks.append(
-                Callout("bad", f"The goal build falls short of the objective by {money(gap, c)}.")
-            )
-        elif gap < 0:
-            blocks.append(
-                Callout("ok", f"The goal build exceeds the objective by {money(-gap, c)}.")
-            )
-        else:
-            blocks.append(Callout("ok", "The goal build meets the objective exactly."))
-    return Section(
-        "goals",
-        "Goals and strategy",
-        "What are our objectives, and how will we reach them?",
-        _or_empty(blocks),
-    )
-
-
-def _prospecting(doc: PlanDocument) -> Section:
-    p, c = doc.prospecting, doc.currency
-    if not p.computed and p.current_revenue is None:
-        return Section(
-            "prospecting", "Prospecting plan", "How many people must we reach?", (Empty(),)
-        )
-    inputs = _table(
-        "Inputs",
-        [Column("Input"), Column("Value")],
-        [
-            ("Current revenue", money(p.current_revenue, c)),
-            ("Growth", fmt(p.growth_pct, "pct")),
-            ("Expected upgrades", money(p.expected_upgrades, c)),
-            ("Average deal size", money(p.deal_size, c)),
-            ("Win rate", fmt(p.win_rate_pct, "pct")),
-            ("Prospects per opportunity", fmt(p.prospects_per_opportunity, "num")),
-            ("Sales cycle (months)", fmt(p.cycle_months, "int")),
-            ("Period", f"{date(p.period_start)} – {date(p.period_end)}"),
-        ],
-        sheet="Prospecting",
-    )
-    blocks: list[Block] = [inputs]
-    if p.computed:
-        blocks.append(
-            _table(
-                "The plan",
-                [Column("Result"), Column("Value")],
-                [
-                    ("Growth target", money(p.growth_target, c)),
-                    ("Gap to find in new business", money(p.gap, c)),
-                    ("Deals to win", fmt(p.deals, "int")),
-                    ("Opportunities to open", fmt(p.opportunities, "int")),
-                    ("Prospects to engage", fmt(p.prospects, "int")),
-                    ("Pipeline building starts", date(p.pipeline_start)),
-                ],
-            )
-        )
-    else:
-        blocks.append(
-            Callout("warn", "Fill in growth, deal size and win rate to compute the plan.")
-        )
-    blocks.extend(Callout("warn", note) for note in p.notes)
-    if p.attainment:
-        blocks.append(
-            _table(
-                "Attainment",
-                [
-                    Column("Measure"),
-                    Column("Plan", "int"),
-                    Column("Expected by now", "int"),
-                    Column("Actual", "int"),
-                    Column("Status"),
-                ],
-                [
-                    (a.measure, a.planned, a.expected_by_now, a.actual, a.status)
-                    for a in p.attainment
-                ],
-            )
-        )
-    if p.pace:
-        blocks.append(
-            Callout(
-                "ok" if "ahead" in p.pace.lower() or "on " in p.pace.lower() else "warn", p.pace
-            )
-        )
-    return Section(
-        "prospecting", "Prospecting plan", "How many people must we reach?", tuple(blocks)
-    )
-
-
-def _actions(doc: PlanDocument) -> Section:
-    if not doc.actions:
-        return Section(
-            "actions", "Action plan", "What will we do to win each component?", (Empty(),)
-        )
-    overdue = sum(1 for a in doc.actions if a.overdue)
-    blocks: list[Block] = [
-        _table(
-            "Actions",
-            [
-                Column("Action"),
-                Column("Component"),
-                Column("Owner"),
-                Column("Function"),
-                Column("Due", "date"),
-                Column("Status"),
-            ],
-            [
-                (
-                    a.title,
-                    a.component,
-                    a.owner,
-                    a.function,
-                    a.due_date,
-                    a.status + (" (overdue)" if a.overdue else ""),
-                )
-                for a in doc.actions
-            ],
-            sheet="Actions",
-        )
-    ]
-    if overdue:
-        blocks.append(
-            Callout("bad", f"{overdue} action{'s are' if overdue > 1 else ' is'} overdue.")
-        )
-    return Section(
-        "actions", "Action plan", "What will we do to win each component?", tuple(blocks)
-    )
-
-
-def _team_support(doc: PlanDocument) -> Section:
-    ts = doc.team_support
-    blocks: list[Block] = []
-    if doc.header.team:
-        blocks.append(
-            _table(
-                "Account team",
-                [Column("Name"), Column("Function"), Column("Responsibility")],
-                [(m.name, m.function, m.responsibility) for m in doc.header.team],
-            )
-        )
-    if ts.commitments:
-        blocks.append(
-            _table(
-                "Internal commitments",
-                [Column("Function"), Column("Commitment"), Column("Owner")],
-                [(x.function, x.commitment, x.owner) for x in ts.commitments],
-                sheet="Commitments",
-            )
-        )
-    if ts.dependencies:
-        blocks.append(
-            _table(
-                "Dependencies",
-                [
-                    Column("Kind"),
-                    Column("Dependency"),
-                    Column("Owner"),
-                    Column("Due", "date"),
-                    Column("Status"),
-                ],
-                [
-                    (
-                        "Internal" if d.internal else "External",
-                        d.description,
-                        d.owner,
-                        d.due_date,
-                        d.status,
-                    )
-                    for d in ts.dependencies
-                ],
-                sheet="Dependencies",
-            )
-        )
-    if not ts.commitments and not ts.dependencies:
-        blocks.append(Empty())
-    return Section(
-        "team_support", "Team support", "What internal commitments do we need?", tuple(blocks)
-    )
-
-
-def _dashboard(doc: PlanDocument) -> Section:
-    d, gb, c = doc.dashboard, doc.goal_build, doc.currency
-    blocks: list[Block] = []
-    if d.milestones:
-        blocks.append(
-            _table(
-                "Milestones",
-                [
-                    Column("Milestone"),
-                    Column("Target"),
-                    Column("Date", "date"),
-                    Column("Actual"),
-                    Column("Status"),
-                ],
-                [(m.title, m.target, m.date, m.actual, m.status) for m in d.milestones],
-                sheet="Milestones",
-            )
-        )
-    if gb.components:
-        won = sum((x.won for x in gb.components), Decimal(0))
-        blocks.append(
-            _table(
-                "Won per goal-build component",
-                [
-                    Column("Component"),
-                    Column("Target", "money"),
-                    Column("Won", "money"),
-                    Column("Achieved", "pct"),
-                ],
-                [
-                    (
-                        charts.component_label(x, i),
-                        x.amount,
-                        x.won,
-                        (x.won / x.amount * 100) if x.amount else None,
-                    )
-                    for i, x in enumerate(gb.components, start=1)
-                ],
-                total=("Total", gb.total, won, (won / gb.total * 100) if gb.total else None),
-            )
-        )
-        blocks.append(
-            Figure(
-                "Won per component against its target",
-                spec=charts.won_vs_target_spec(gb.components, c),
-            )
-        )
-    if doc.prospecting.attainment:
-        blocks.append(
-            Figure(
-                "Pipeline against the prospecting plan",
-                spec=charts.pipeline_vs_plan_spec(doc.prospecting.attainment),
-            )
-        )
-        if doc.prospecting.pace:
-            blocks.append(
-                Callout(
-                    "warn" if "behind" in doc.prospecting.pace.lower() else "ok",
-                    doc.prospecting.pace,
-                )
-            )
-    if d.adjustments:
-        blocks.append(
-            _table(
-                "Adjustments",
-                [Column("Date", "date"), Column("Adjustment")],
-                [(a.date, a.note) for a in d.adjustments],
-                sheet="Adjustments",
-            )
-        )
-    return Section(
-        "dashboard",
-        "Performance dashboard",
-        "How have we performed, and how should we adjust?",
-        _or_empty(blocks),
+        or_empty(blocks),
     )
 
 
@@ -617,11 +296,11 @@ def outline(doc: PlanDocument) -> tuple[Section, ...]:
         _goals(doc),
         _needs(doc),
         _relationships(doc),
-        _goal_build(doc),
-        _prospecting(doc),
-        _actions(doc),
-        _team_support(doc),
-        _dashboard(doc),
+        outline_growth.goal_build_section(doc),
+        outline_growth.prospecting_section(doc),
+        outline_growth.actions_section(doc),
+        outline_growth.team_support_section(doc),
+        outline_growth.dashboard_section(doc),
     )
 
 
