@@ -77,6 +77,18 @@ def config(**kwargs: Any) -> AnalysisConfig:
     return AnalysisConfig(**kwargs)
 
 
+def dense(analysis: Any) -> pl.DataFrame:
+    """Every account × item of an analysis: stored cells plus the ones derived on read."""
+    from accountplan.analytics.derive import expand_cells
+
+    return expand_cells(analysis)
+
+
+def num(value: Any) -> float | None:
+    """A Decimal (or any number) as a float, for approximate comparisons; None stays None."""
+    return None if value is None else float(value)
+
+
 def cell(frame: pl.DataFrame, account_id: int, item: str) -> dict[str, Any]:
     """One cell as a dict."""
     rows = frame.filter((pl.col("account_id") == account_id) & (pl.col("item") == item))

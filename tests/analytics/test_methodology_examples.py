@@ -12,7 +12,7 @@ from accountplan.analytics.ranks import percentile_rank
 from accountplan.analytics.scorecard import potential_scores, scores
 from accountplan.analytics.tiers import add_tiers
 
-from .helpers import account, accounts, book, cell, config, products, revenue
+from .helpers import account, accounts, book, cell, config, dense, products, revenue
 
 D = dt.date
 W, P = D(2020, 1, 15), D(2019, 1, 15)
@@ -55,15 +55,15 @@ def test_window():
     b = book(
         accounts([{"employees": 1}]), products(["X"]), revenue([(1, 1, d, x) for d, x in rows])
     )
-    c = cell(analyze(b, config()).cells, 1, "X")
+    c = cell(dense(analyze(b, config())), 1, "X")
     assert (c["current_revenue"], c["previous_revenue"]) == (110, 11000)
-    assert cell(analyze(b, config(window_months=None)).cells, 1, "X")["current_revenue"] == 111110
+    assert cell(dense(analyze(b, config(window_months=None))), 1, "X")["current_revenue"] == 111110
 
 
 def test_cells():
     """Section "Cells"."""
-    assert analyze(running_example(), config()).cells.height == 16
-    family = analyze(running_example(), config(level="family")).cells
+    assert dense(analyze(running_example(), config())).height == 16
+    family = dense(analyze(running_example(), config(level="family")))
     assert sorted(set(family["item"])) == ["Services", "Software"]
     assert cell(family, ALPHA, "Software")["current_revenue"] == 1000
     assert cell(family, ALPHA, "Services")["current_revenue"] == 300
@@ -71,7 +71,7 @@ def test_cells():
 
 def test_potential():
     """Section "Potential"."""
-    cells = analyze(running_example(), config()).cells
+    cells = dense(analyze(running_example(), config()))
     fox = cell(cells, FOXTROT, "CRM")
     assert fox["potential"] == pytest.approx(6000)
     assert fox["explanation"] == "median of 5 peers in Retail: $12 per employee × 500 employees"
@@ -89,7 +89,7 @@ def test_potential():
 
 def test_state_and_white_space():
     """Section "Cell state and white-space value"."""
-    cells = analyze(running_example(), config()).cells
+    cells = dense(analyze(running_example(), config()))
     expected = {
         (ALPHA, "CRM"): ("full", 200), (CHARLIE, "CRM"): ("partial", 2800),
         (FOXTROT, "CRM"): ("none", 6000), (BRAVO, "CRM"): ("full", 0),

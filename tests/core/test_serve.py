@@ -39,7 +39,10 @@ def server(tmp_path: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # Wait for readiness (migrations, static files, the worker), however loaded the machine;
+        # the deadline only stops a server that never comes up from hanging the suite.
+        deadline = time.monotonic() + 300
+        while True:
             try:
                 _get(f"{base}/login/")
                 break
@@ -47,11 +50,13 @@ def server(tmp_path: Path) -> Iterator[str]:
                 if process.poll() is not None:
                     err = process.stderr.read().decode() if process.stderr else ""
                     raise AssertionError(err) from None
+                if time.monotonic() > deadline:
+                    raise AssertionError("serve did not answer within 5 minutes") from None
                 time.sleep(0.2)
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=60)
 
 
 def test_serve_answers_with_gunicorn_and_the_migrated_database(server: str) -> None:

@@ -20,7 +20,7 @@ from accountplan.book.choices import OpportunityStatus, OpportunityType
 from accountplan.plans import prospecting as pm
 from accountplan.plans.selectors import account_overview, prospecting_defaults
 from accountplan.plans.services import save_section
-from accountplan.portfolio.models import AccountScore, CellScore, Snapshot
+from accountplan.portfolio.models import AccountScore, PeerRate, Snapshot, SnapshotItem
 from tests.factories import OpportunityFactory
 from tests.plans.conftest import Book
 from tests.plans.test_api import client
@@ -60,23 +60,27 @@ def snapshot_for(account: m.Account, product: m.Product) -> Snapshot:
     AccountScore.objects.create(
         snapshot=snapshot,
         account=account,
+        size=100,
         current_revenue=2500.25,
         whitespace_value=12345.678,
         play="Expand",
         tier=1,
     )
-    CellScore.objects.create(
+    # one white cell, derived on read: P = the peer rate × the account's size = 40.005 × 100;
+    # no look-alike owns it, so its propensity is the item's base rate
+    SnapshotItem.objects.create(
         snapshot=snapshot,
-        account=account,
         item=str(product.pk),
         item_name=product.name,
         product=product,
-        current_revenue=0,
-        potential=4000.5,
-        potential_source="peers",
-        state="none",
-        whitespace_value=1000.5,
-        propensity=0.4,
+        base_rate=0.4,
+    )
+    PeerRate.objects.create(
+        snapshot=snapshot,
+        item=str(product.pk),
+        peer_count=5,
+        rate="40.0050000000",
+        peer_text="median of 5 peers (all accounts): $40.005 per employee",
     )
     return snapshot
 
@@ -181,7 +185,7 @@ class TestOverview:
         [cell] = body["whitespace"]
         assert (cell["product_id"], cell["whitespace_value"], cell["potential"]) == (
             book.products[1].pk,
-            "1000.50",
+            "4000.50",
             "4000.50",
         )
         assert cell["propensity"] == pytest.approx(0.4)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from django.test import Client
 
 from accountplan.book.models import Account
 from accountplan.core.models import User
-from accountplan.portfolio.models import AccountScore, Snapshot
+from accountplan.portfolio.models import AccountScore, CellScore, Snapshot
 from tests.portfolio.conftest import MAVEN_AS_OF
 
 
@@ -54,9 +55,13 @@ def test_a_manager_sees_every_account_an_ae_theirs_an_outsider_none(
     assert everyone["count"] == 85
     assert [a["account_name"] for a in bobs["items"]] == ["Acme Corporation"]
     assert nobody["count"] == 0
+    # without an account: the stored cells (revenue, deal markers); with one: its every item
     bobs_cells = client_for(ae).get("/api/analytics/cells?limit=200").json()
-    assert bobs_cells["count"] == 7
+    assert bobs_cells["count"] == CellScore.objects.filter(account=scored).count() > 0
     assert {c["account_id"] for c in bobs_cells["items"]} == {scored.pk}
+    acme_row = client_for(ae).get(f"/api/analytics/cells?account={scored.pk}").json()
+    assert acme_row["count"] == 7  # every product
+    assert client_for(outsider).get(f"/api/analytics/cells?account={scored.pk}").status_code == 404
     assert client_for(outsider).get("/api/analytics/cells").json()["count"] == 0
 
 
@@ -76,18 +81,21 @@ def test_pagination_filters_and_sorts(scored: Account, manager: User):
     page = client.get("/api/analytics/accounts?limit=10&offset=80&sort=current_revenue").json()
     assert (page["count"], page["limit"], page["offset"], len(page["items"])) == (85, 10, 80, 5)
     top = client.get("/api/analytics/accounts?sort=current_revenue&limit=200").json()["items"]
-    revenues = [a["current_revenue"] for a in top]
+    revenues = [Decimal(a["current_revenue"]) for a in top]  # exact money, as decimal text
     assert revenues == sorted(revenues, reverse=True)
     expand = client.get("/api/analytics/accounts?play=Expand&limit=200").json()
     assert expand["count"] == AccountScore.objects.filter(play="Expand").count() > 0
     assert {a["play"] for a in expand["items"]} == {"Expand"}
     tier1 = client.get("/api/analytics/accounts?tier=1&limit=200").json()
     assert {a["tier"] for a in tier1["items"]} == {1}
-    white = client.get("/api/analytics/cells?state=none&limit=200").json()
+    white = client.get(f"/api/analytics/cells?account={scored.pk}&state=none&limit=200").json()
     assert white["count"] > 0
     assert {c["state"] for c in white["items"]} == {"none"}
-    gtx = client.get("/api/analytics/cells?family=GTX&limit=200").json()
-    assert gtx["count"] == 85 * 4
+    assert all(c["propensity"] is not None for c in white["items"])
+    gtx = client.get(f"/api/analytics/cells?account={scored.pk}&family=GTX&limit=200").json()
+    assert gtx["count"] == 4
+    stored_gtx = client.get("/api/analytics/cells?family=GTX&limit=200").json()
+    assert {c["family"] for c in stored_gtx["items"]} == {"GTX"}
 
 
 @pytest.mark.parametrize(
@@ -105,7 +113,7 @@ def test_the_grid_has_points_thresholds_and_counts(scored: Account, manager: Use
     assert sum(grid["counts"].values()) + grid["unscored"] == 85
     assert len(grid["points"]) == sum(grid["counts"].values())
     for point in grid["points"]:
-        high_rev = point["current_revenue"] >= grid["revenue_threshold"]
+        high_rev = Decimal(point["current_revenue"]) >= Decimal(grid["revenue_threshold"])
         high_pot = point["potential_score"] >= grid["score_threshold"]
         expected = {(True, True): "Expand", (True, False): "Penetrate"}
         expected |= {(False, True): "Nurture", (False, False): "Manage"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from pytest_django import DjangoAssertNumQueries
 from accountplan.book.models import Account
 from accountplan.core.models import User
 from accountplan.plans.services import create_plan, save_section
-from accountplan.portfolio.models import AccountScore, CellScore, Snapshot
+from accountplan.portfolio.models import AccountScore, CellScore, PeerRate, Snapshot, SnapshotItem
 from tests.factories import AccountFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,9 @@ pytestmark = pytest.mark.django_db
 #: its plans (one query), the count.
 PINS = {
     "/api/analytics/accounts?limit=200": 5,
-    "/api/analytics/cells?limit=200": 5,
+    # the items, the count, the page, its accounts' scores, their stored cells and peer rates,
+    # and for propensity the look-alikes' owned items and names
+    "/api/analytics/cells?limit=200": 11,
     "/api/analytics/grid": 5,
     "/api/plans?limit=200": 5,
 }
@@ -40,33 +43,38 @@ _PLAYS = itertools.cycle(["Expand", "Penetrate", "Nurture", "Manage", ""])
 
 def scored_accounts(snapshot: Snapshot, n: int, owner: User) -> list[Account]:
     """``n`` new accounts (each with its own owner, so owners cannot be shared by a cache),
-    scored in ``snapshot`` with two white-space cells each."""
+    scored in ``snapshot`` with two stored cells each, over two new items of the snapshot."""
     products = [ProductFactory.create() for _ in range(2)]
+    for product in products:
+        SnapshotItem.objects.create(
+            snapshot=snapshot, item=str(product.pk), item_name=product.name, product=product
+        )
+        PeerRate.objects.create(
+            snapshot=snapshot, item=str(product.pk), peer_count=5, rate="1.5", peer_text="x"
+        )
     accounts = []
     for i in range(n):
         account = AccountFactory.create(owner=UserFactory.create() if i % 2 else owner)
         AccountScore.objects.create(
             snapshot=snapshot,
             account=account,
-            current_revenue=1000.0 * (i + 1),
-            whitespace_value=500.0 * (i + 1),
+            size=100,
+            current_revenue=Decimal(1000) * (i + 1),
+            whitespace_value=Decimal(500) * (i + 1),
             potential_score=0.1 * (i % 10),
             play=next(_PLAYS),
             tier=1 + i % 3,
-            score_parts=[{"attribute": "whitespace_value", "value": 1.0}],
+            lookalikes=[[account.pk - 1, 0.5]] if i else [],
         )
         for product in products:
             CellScore.objects.create(
                 snapshot=snapshot,
                 account=account,
                 item=str(product.pk),
-                item_name=product.name,
-                family=product.family,
-                product=product,
-                potential=800.0,
-                potential_source="peers",
-                state="none",
-                whitespace_value=800.0,
+                current_revenue=Decimal(10),
+                potential=Decimal(150),
+                state="partial",
+                whitespace_value=Decimal(140),
             )
         accounts.append(account)
     return accounts

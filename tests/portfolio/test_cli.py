@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -35,8 +36,8 @@ CELL_COLUMNS = {
     "potential",
     "state",
     "whitespace_value",
-    "propensity",
-    "expected_value",
+    "peer_median_rate",
+    "size",
     "explanation",
 }
 
@@ -62,11 +63,29 @@ def test_csv_tables_have_the_columns_and_one_row_per_account_and_cell(
     assert set(accounts[0]) >= ACCOUNT_COLUMNS
     assert set(cells[0]) >= CELL_COLUMNS
     assert len(accounts) == 85
-    assert len(cells) == 85 * 7
+    assert len(cells) == 85 * 7  # --cells all (the default): derived cells included
+    rates = read_csv(tmp_path / "rates.csv")
+    assert {r["item"] for r in rates} == {c["item"] for c in cells}
     raw_names = {r["account"] for r in read_csv(maven_book / "accounts.csv")}
     assert {a["account_id"] for a in accounts} == raw_names  # the imported ids, not db keys
     assert {a["play"] for a in accounts} <= {"Expand", "Penetrate", "Nurture", "Manage"}
-    assert "85 accounts, 595 cells" in output
+    stored = CellScore.objects.filter(snapshot=Snapshot.objects.current()).count()
+    assert f"85 accounts, {stored:,} cells" in output
+    # a derived cell is its peer rate × the account's size, exactly
+    derived = next(c for c in cells if c["state"] == "none" and c["potential"])
+    assert Decimal(derived["potential"]) == Decimal(derived["peer_median_rate"]) * Decimal(
+        derived["size"]
+    )
+
+
+def test_stored_cells_only_on_request(maven_book: Path, tmp_path: Path):
+    analyze(tmp_path, "--cells", "stored")
+    cells = read_csv(tmp_path / "cells.csv")
+    assert len(cells) == CellScore.objects.count() < 85 * 7
+    assert all(
+        Decimal(c["current_revenue"]) or c["open_opportunities"] != "0" or c["recent_lost"] != "0"
+        for c in cells
+    )
 
 
 def test_the_snapshot_is_stored_with_every_row(maven_book: Path, tmp_path: Path):
@@ -76,12 +95,18 @@ def test_the_snapshot_is_stored_with_every_row(maven_book: Path, tmp_path: Path)
     assert snapshot.status == "done"
     assert str(snapshot.as_of) == MAVEN_AS_OF
     assert AccountScore.objects.filter(snapshot=snapshot).count() == 85
-    assert CellScore.objects.filter(snapshot=snapshot).count() == 595
+    # stored cells: those with revenue or a deal marker; the rest are derived on read
+    assert 0 < CellScore.objects.filter(snapshot=snapshot).count() < 595
     total = sum(
         AccountScore.objects.filter(snapshot=snapshot).values_list("current_revenue", flat=True)
     )
     won_2017 = sum(
         float(r["close_value"])
+        for r in read_csv(maven_book / "sales_pipeline.csv")
+        if r["deal_stage"] == "Won" and r["account"] and r["close_date"].startswith("2017")
+    )
+    assert total == sum(  # exact: Decimal money end to end
+        Decimal(r["close_value"])
         for r in read_csv(maven_book / "sales_pipeline.csv")
         if r["deal_stage"] == "Won" and r["account"] and r["close_date"].startswith("2017")
     )

@@ -1,4 +1,5 @@
-"""The loader reads the book once into frames with the analytics schemas."""
+"""The loader reads the book into frames with the analytics schemas, the database summing revenue
+per account, product and window and counting deal markers."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from accountplan.analytics.frames import (
     OVERRIDES_SCHEMA,
     PRODUCTS_SCHEMA,
     REVENUE_SCHEMA,
+    AnalysisConfig,
 )
 from accountplan.book.models import OpportunityLineItem, PotentialOverride
 from accountplan.portfolio.loader import load_book, load_book_with_stats
@@ -26,6 +28,12 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2024, 6, 30)
+
+
+def cfg(**kwargs: object) -> AnalysisConfig:
+    return AnalysisConfig(as_of=AS_OF, **kwargs)  # type: ignore[arg-type]
 
 
 def _schema(frame: pl.DataFrame) -> dict[str, pl.DataType]:
@@ -58,7 +66,7 @@ def make_book() -> dict[str, object]:
 
 def test_frames_have_the_exact_schemas():
     make_book()
-    book = load_book()
+    book = load_book(cfg())
     assert _schema(book.accounts) == ACCOUNTS_SCHEMA
     assert _schema(book.products) == PRODUCTS_SCHEMA
     assert _schema(book.revenue) == REVENUE_SCHEMA
@@ -68,18 +76,18 @@ def test_frames_have_the_exact_schemas():
 
 def test_revenue_is_won_deals_split_by_line_items_plus_purchases():
     b = make_book()
-    book, stats = load_book_with_stats()
+    book, stats = load_book_with_stats(cfg())
     rows = sorted(
-        (r["account_id"], r["product_id"], r["amount"], r["source"])
+        (r["account_id"], r["product_id"], r["date"], r["amount"])
         for r in book.revenue.iter_rows(named=True)
     )
     acme, other, p1, p2 = b["acme"].pk, b["other"].pk, b["p1"].pk, b["p2"].pk  # type: ignore[attr-defined]
+    # summed in SQL per account, product and window, dated at the window's end; exact money
     assert rows == sorted(
         [
-            (acme, p1, 100.25, "won"),
-            (acme, p1, 30.0, "won"),  # the 999 deal counts through its line items only
-            (acme, p2, 70.0, "won"),
-            (other, p2, 40.1, "purchase"),
+            (acme, p1, AS_OF, Decimal("130.25")),  # 100.25 + the 999 deal's p1 line item, 30
+            (acme, p2, AS_OF, Decimal("70.00")),  # the 999 deal counts through its line items
+            (other, p2, AS_OF, Decimal("40.10")),
         ]
     )
     assert stats.skipped_won_deals == 1  # no product, no line items
@@ -88,11 +96,11 @@ def test_revenue_is_won_deals_split_by_line_items_plus_purchases():
 
 def test_account_and_product_columns_carry_the_values():
     b = make_book()
-    book = load_book()
+    book = load_book(cfg())
     acme = book.accounts.filter(pl.col("account_name") == "Acme").row(0, named=True)
     other = book.accounts.filter(pl.col("account_name") == "Other").row(0, named=True)
     assert acme["owner_name"] == "Ada Lovelace"
-    assert acme["cost_to_serve"] == 12.5
+    assert acme["cost_to_serve"] == Decimal("12.50")
     assert acme["employees"] == 500
     assert other["employees"] is None
     families = dict(book.products.select("product_id", "family").iter_rows())
@@ -101,16 +109,43 @@ def test_account_and_product_columns_carry_the_values():
     assert (override["family"], override["product_id"], override["amount"]) == (
         "Core",
         None,
-        1000.0,
+        Decimal("1000.00"),
     )
 
 
-def test_loading_takes_one_query_per_table_whatever_the_size(django_assert_num_queries):
+def test_previous_window_rows_are_dated_at_its_end_and_older_ones_left_out():
+    b = make_book()
+    PurchaseLineFactory(
+        account=b["other"], product=b["p2"], amount=Decimal("1"), date=dt.date(2023, 6, 30)
+    )
+    PurchaseLineFactory(
+        account=b["other"], product=b["p2"], amount=Decimal("2"), date=dt.date(2022, 7, 1)
+    )
+    PurchaseLineFactory(
+        account=b["other"], product=b["p2"], amount=Decimal("4"), date=dt.date(2022, 6, 30)
+    )
+    book = load_book(cfg())
+    previous = book.revenue.filter(pl.col("date") == dt.date(2023, 6, 30))
+    assert previous["amount"].to_list() == [Decimal("3.00")]  # 1 + 2; 2022-06-30 is out
+    everything = load_book(cfg(window_months=None)).revenue
+    assert set(everything["date"].to_list()) == {AS_OF}
+
+
+def test_markers_are_counted_per_account_and_product():
+    b = make_book()
+    OpportunityFactory(account=b["acme"], product=b["p2"], status="open", amount=Decimal("5"))
+    OpportunityFactory(account=b["acme"], product=b["p2"], status="open", amount=Decimal("6"))
+    opps = load_book(cfg()).opportunities.filter(pl.col("account_id") == b["acme"].pk)  # type: ignore[attr-defined]
+    row = opps.row(0, named=True)
+    assert (row["status"], row["n"], row["amount"]) == ("open", 2, Decimal("11.00"))
+
+
+def test_loading_takes_a_fixed_number_of_queries_whatever_the_size(django_assert_num_queries):
     make_book()
     for _ in range(20):
         OpportunityFactory()
         PurchaseLineFactory()
-    # accounts, products, opportunities, line items, purchase lines, overrides
+    # revenue (one aggregate), won deals left out, accounts, products, markers, overrides
     with django_assert_num_queries(6):
-        book = load_book()
+        book = load_book(cfg())
     assert book.accounts.height == 42  # 2 + one per factory deal and purchase line

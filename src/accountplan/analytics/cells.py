@@ -1,4 +1,4 @@
-"""The cell grid: every account × every item (product or family), with revenue in each window.
+"""Cells: an account × an item (product or family). Only the cells that hold something are built.
 
 A product's item is its external id (its name when it has none); a family's item is the family
 name, and products with an empty family form the family ``(none)``. Revenue rows without a product
@@ -12,7 +12,7 @@ import datetime as dt
 import polars as pl
 
 from accountplan.analytics.dates import Windows, shift_months
-from accountplan.analytics.frames import AnalysisConfig, Book
+from accountplan.analytics.frames import MONEY, AnalysisConfig, Book
 
 NO_FAMILY = "(none)"
 
@@ -60,22 +60,39 @@ def _in_window(start: dt.date | None, end: dt.date) -> pl.Expr:
     return cond
 
 
+ZERO = pl.lit(0).cast(MONEY)
+
+
 def revenue_by_cell(book: Book, config: AnalysisConfig, win: Windows) -> pl.DataFrame:
-    """account_id, item, current_revenue, previous_revenue (null when there is no window)."""
+    """account_id, item, current_revenue, previous_revenue (null when there is no window).
+
+    Only the cells some revenue row falls in (in either window): a sparse table.
+    """
     mapped = book.revenue.join(item_map(book.products, config.level), on="product_id", how="inner")
-    current = pl.col("amount").filter(_in_window(win.current_start, win.current_end)).sum()
+    amount = pl.col("amount").cast(MONEY)
+    in_current = _in_window(win.current_start, win.current_end)
+    keep = in_current
     if win.previous_end is not None:
-        previous = pl.col("amount").filter(_in_window(win.previous_start, win.previous_end)).sum()
+        in_previous = _in_window(win.previous_start, win.previous_end)
+        keep = keep | in_previous
+        previous = amount.filter(in_previous).sum()
     else:
-        previous = pl.lit(None, dtype=pl.Float64)
-    return mapped.group_by("account_id", "item").agg(
-        current.cast(pl.Float64).alias("current_revenue"),
-        previous.cast(pl.Float64).alias("previous_revenue"),
+        previous = pl.lit(None, dtype=MONEY)
+    return (
+        mapped.filter(keep)
+        .group_by("account_id", "item")
+        .agg(
+            amount.filter(in_current).sum().cast(MONEY).alias("current_revenue"),
+            previous.cast(MONEY).alias("previous_revenue"),
+        )
     )
 
 
 def markers_by_cell(book: Book, config: AnalysisConfig) -> pl.DataFrame:
-    """account_id, item, open_opportunities, open_amount, recent_lost (lost deals, recent)."""
+    """account_id, item, open_opportunities, open_amount, recent_lost (lost deals, recent).
+
+    Only the cells with an open deal or a recently lost one.
+    """
     lost_start = shift_months(config.as_of, -config.recent_lost_months)
     status = pl.col("status").str.to_lowercase()
     recent = (
@@ -83,45 +100,70 @@ def markers_by_cell(book: Book, config: AnalysisConfig) -> pl.DataFrame:
         & (pl.col("close_date") > lost_start)
         & (pl.col("close_date") <= config.as_of)
     )
+    n = pl.col("n").fill_null(1) if "n" in book.opportunities.columns else pl.lit(1)
     mapped = book.opportunities.join(
         item_map(book.products, config.level), on="product_id", how="inner"
-    )
+    ).filter((status == "open") | recent)
     return mapped.group_by("account_id", "item").agg(
-        (status == "open").sum().cast(pl.Int64).alias("open_opportunities"),
-        pl.col("amount").filter(status == "open").sum().cast(pl.Float64).alias("open_amount"),
-        recent.sum().cast(pl.Int64).alias("recent_lost"),
+        n.filter(status == "open").sum().cast(pl.Int64).alias("open_opportunities"),
+        pl.col("amount")
+        .cast(MONEY)
+        .filter(status == "open")
+        .sum()
+        .cast(MONEY)
+        .alias("open_amount"),
+        n.filter(recent).sum().cast(pl.Int64).alias("recent_lost"),
     )
 
 
 def account_keys(accounts: pl.DataFrame, config: AnalysisConfig) -> pl.DataFrame:
-    """account_id, account_name, peer segment (null when empty) and size (null unless > 0)."""
-    for needed in (config.segment_field, config.size_field):
-        if needed not in accounts.columns:
-            raise ValueError(f"the accounts have no column {needed!r} (segment_field/size_field)")
-    size = pl.col(config.size_field).cast(pl.Float64, strict=False)
+    """account_id, account_name, peer_key (the peer group's value, null when empty or when
+    there is no peer group) and size (Decimal, null unless > 0)."""
+    needed = [config.size_field] + ([config.segment_field] if config.segment_field else [])
+    for column in needed:
+        if column not in accounts.columns:
+            raise ValueError(f"the accounts have no column {column!r} (segment_field/size_field)")
+    size = pl.col(config.size_field).cast(MONEY, strict=False)
+    peer_key = (
+        _blank_to_null(pl.col(config.segment_field).cast(pl.String))
+        if config.segment_field
+        else pl.lit(None, dtype=pl.String)
+    )
     return accounts.select(
         "account_id",
         pl.col("account_name").fill_null(""),
-        _blank_to_null(pl.col(config.segment_field).cast(pl.String)).alias("peer_key"),
+        peer_key.alias("peer_key"),
         pl.when(size > 0).then(size).otherwise(None).alias("size"),
     )
 
 
-def grid(book: Book, config: AnalysisConfig, win: Windows) -> pl.DataFrame:
-    """Every account × every item: R in both windows, the account's segment and size, markers."""
-    keys = account_keys(book.accounts, config)
-    cells = keys.join(items(book.products, config.level), how="cross")
+def sparse_cells(book: Book, config: AnalysisConfig, win: Windows) -> pl.DataFrame:
+    """The cells that hold something: revenue in either window, an open or recently lost deal,
+    or an imported potential. Every other cell has R = 0 and is derived from the peer rates.
+
+    Columns: account_id, item, current_revenue, previous_revenue, open_opportunities,
+    open_amount, recent_lost, override (null when none).
+    """
+    from accountplan.analytics.potential import override_by_cell
+
     revenue = revenue_by_cell(book, config, win)
     markers = markers_by_cell(book, config)
+    overrides = override_by_cell(book, config)
+    keys = pl.concat(
+        [f.select("account_id", "item") for f in (revenue, markers, overrides)]
+    ).unique()
+    known = book.accounts.select("account_id")
     previous = pl.col("previous_revenue")
     return (
-        cells.join(revenue, on=["account_id", "item"], how="left")
+        keys.join(known, on="account_id", how="semi")
+        .join(revenue, on=["account_id", "item"], how="left")
         .join(markers, on=["account_id", "item"], how="left")
+        .join(overrides, on=["account_id", "item"], how="left")
         .with_columns(
-            pl.col("current_revenue").fill_null(0.0),
-            previous.fill_null(0.0) if win.has_previous else previous.cast(pl.Float64),
+            pl.col("current_revenue").fill_null(ZERO),
+            previous.fill_null(ZERO) if win.has_previous else previous,
             pl.col("open_opportunities").fill_null(0),
-            pl.col("open_amount").fill_null(0.0),
+            pl.col("open_amount").fill_null(ZERO),
             pl.col("recent_lost").fill_null(0),
         )
     )

@@ -13,6 +13,14 @@ from typing import Literal
 
 import polars as pl
 
+#: Money: exact, two decimals (the database's DecimalField), from file to screen.
+MONEY = pl.Decimal(38, 2)
+#: Revenue per unit of size (a peer's rate, the median rate) and what is derived from it
+#: (potential, white space, wallet): exact, kept to 10 decimal places (rounded half-even).
+RATE = pl.Decimal(38, 10)
+#: Ratios of money (share of wallet, growth): kept to 18 decimal places (rounded half-even).
+RATIO = pl.Decimal(38, 18)
+
 #: One row per account.
 ACCOUNTS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "account_id": pl.Int64,  # database primary key
@@ -27,10 +35,10 @@ ACCOUNTS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "owner_name": pl.String,
     "status": pl.String,
     "employees": pl.Int64,  # null when unknown
-    "annual_revenue": pl.Float64,  # null when unknown
-    "satisfaction": pl.Float64,  # null when not imported
-    "cost_to_serve": pl.Float64,  # null when unknown
-    "gross_margin": pl.Float64,  # null when unknown
+    "annual_revenue": MONEY,  # null when unknown
+    "satisfaction": pl.Decimal(38, 4),  # null when not imported
+    "cost_to_serve": MONEY,  # null when unknown
+    "gross_margin": MONEY,  # null when unknown
 }
 
 #: One row per product.
@@ -42,25 +50,29 @@ PRODUCTS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 }
 
 #: Money an account spent on a product: won opportunities (by close date, line items spread by
-#: product when a deal has them) and purchase lines (by order date). One row per source line.
+#: product when a deal has them) and purchase lines (by order date). One row per source line, or
+#: (from the database loader) one row per account, product and window, summed in SQL and dated at
+#: the window's end, which falls in the same window.
 REVENUE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "account_id": pl.Int64,
     "product_id": pl.Int64,
     "date": pl.Date,
-    "amount": pl.Float64,
+    "amount": MONEY,
     "source": pl.String,  # "won" or "purchase"
 }
 
-#: Every opportunity, for markers (open, recently lost) and propensity history.
+#: Opportunities, for markers (open, recently lost). One row per opportunity, or (from the
+#: database loader) one row per account, product and marker with ``n`` deals summed in SQL.
 OPPORTUNITIES_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "opportunity_id": pl.Int64,
     "account_id": pl.Int64,
     "product_id": pl.Int64,  # null when the deal names no product
     "status": pl.String,  # open / won / lost
     "type": pl.String,
-    "amount": pl.Float64,
+    "amount": MONEY,
     "created_date": pl.Date,
     "close_date": pl.Date,
+    "n": pl.Int64,  # how many deals the row stands for (null = 1)
 }
 
 #: Imported potentials: a product cell (product_id set) or a family cell (family set).
@@ -68,7 +80,7 @@ OVERRIDES_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "account_id": pl.Int64,
     "product_id": pl.Int64,
     "family": pl.String,
-    "amount": pl.Float64,
+    "amount": MONEY,
 }
 
 
@@ -123,7 +135,7 @@ class AnalysisConfig:
     as_of: dt.date
     window_months: int | None = 12  # None = "all": no window
     level: Literal["product", "family"] = "product"
-    segment_field: str = "industry"
+    segment_field: str | None = "industry"  # None: no peer group, every buyer is a peer
     size_field: str = "employees"
     min_peers: int = 5
     full_share: float = 0.8

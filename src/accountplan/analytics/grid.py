@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import polars as pl
 
 #: The plays and the campaign each quadrant gets (seed 000, "account planning").
@@ -15,14 +17,32 @@ PLAYS: dict[str, str] = {
 }
 
 
-def thresholds(accounts: pl.DataFrame) -> tuple[float | None, float | None]:
-    """(median CR of all accounts, median potential score of the scored accounts)."""
-    revenue = accounts.get_column("current_revenue").median()
-    score = accounts.get_column("potential_score").drop_nulls().median()
-    return (
-        None if revenue is None else float(revenue),  # type: ignore[arg-type]
-        None if score is None else float(score),  # type: ignore[arg-type]
+def exact_median(values: pl.Series) -> Decimal | float | None:
+    """The median of the non-null values: the middle one, or the mean of the two middle ones,
+    exactly for Decimals (Polars' own median answers in floats)."""
+    ordered = values.drop_nulls().sort()
+    n = ordered.len()
+    if n == 0:
+        return None
+    lo, hi = ordered[(n - 1) // 2], ordered[n // 2]
+    if isinstance(lo, Decimal):
+        return (lo + hi) / 2
+    return float((lo + hi) / 2)
+
+
+def thresholds(accounts: pl.DataFrame) -> tuple[Decimal | float | None, float | None]:
+    """(median CR of all accounts, exact; median potential score of the scored accounts)."""
+    score = exact_median(accounts.get_column("potential_score"))
+    return exact_median(accounts.get_column("current_revenue")), (
+        None if score is None else float(score)
     )
+
+
+def at_least_median(expr: pl.Expr) -> pl.Expr:
+    """``expr ≥ median(expr)``, exactly: 2 × x ≥ lo + hi with lo, hi the middle values."""
+    ordered = expr.drop_nulls().sort()
+    n = ordered.len()
+    return 2 * expr >= ordered.get((n - 1) // 2) + ordered.get(n // 2)
 
 
 def add_grid(accounts: pl.DataFrame) -> pl.DataFrame:
@@ -32,8 +52,8 @@ def add_grid(accounts: pl.DataFrame) -> pl.DataFrame:
     """
     cr = pl.col("current_revenue")
     score = pl.col("potential_score")
-    high_revenue = cr >= cr.median()
-    high_potential = pl.when(score.is_null()).then(None).otherwise(score >= score.median())
+    high_revenue = at_least_median(cr)
+    high_potential = pl.when(score.is_null()).then(None).otherwise(at_least_median(score))
     out = accounts.with_columns(
         high_revenue.fill_null(False).alias("high_revenue"),
         high_potential.alias("high_potential"),

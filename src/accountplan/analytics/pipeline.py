@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from accountplan.analytics.cells import grid
+from accountplan.analytics.cells import account_keys, items, sparse_cells
 from accountplan.analytics.clv import add_clv
 from accountplan.analytics.conform import conform_book
 from accountplan.analytics.dates import windows
 from accountplan.analytics.frames import AnalysisConfig, Book
 from accountplan.analytics.grid import add_grid
-from accountplan.analytics.potential import add_potential
+from accountplan.analytics.potential import add_potential, peer_rates
 from accountplan.analytics.scorecard import (
     attribute_values,
     icp_fit,
@@ -24,29 +24,35 @@ from accountplan.analytics.wallet import account_figures, add_state
 
 ACCOUNT_COLUMNS = (
     "account_id", "external_id", "account_name", "industry", "segment", "territory", "owner_id",
-    "owner_name", "employees", "current_revenue", "previous_revenue", "growth", "whitespace_value",
+    "owner_name", "employees", "peer_key", "size", "current_revenue", "previous_revenue",
+    "growth", "whitespace_value",
     "wallet", "share_of_wallet", "share_of_wallet_gap", "icp_fit", "satisfaction",
     "potential_score", "missing_attributes", "scored", "high_revenue", "high_potential", "play",
     "value", "value_percentile", "tier", "cost_to_serve", "gross_margin", "cost_to_serve_flag",
     "cadence", "clv",
 )  # fmt: skip
 
+#: The stored cells: only those with revenue in either window, a deal marker or an override.
 CELL_COLUMNS = (
     "account_id", "item", "item_name", "family", "current_revenue", "previous_revenue", "size",
-    "potential", "potential_source", "peer_count", "peer_median_rate", "peer_segment",
-    "peer_names", "explanation", "state", "whitespace_value", "open_opportunities", "open_amount",
+    "override", "potential", "potential_source", "peer_count", "peer_median_rate",
+    "peer_segment", "state", "whitespace_value", "open_opportunities", "open_amount",
     "recent_lost",
 )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Analysis:
-    """The result of one analysis: per-account figures, per-cell figures, the scorecard parts."""
+    """The result of one analysis: per-account figures, the stored cells, the scorecard parts,
+    the peer table, the items and each account's peer key and size (to derive other cells)."""
 
     config: AnalysisConfig
     accounts: pl.DataFrame
-    cells: pl.DataFrame
+    cells: pl.DataFrame  # sparse: see CELL_COLUMNS; ``derive.expand_cells`` gives the rest
     scores: pl.DataFrame
+    rates: pl.DataFrame  # potential.RATES_SCHEMA
+    items: pl.DataFrame  # item, item_name, family
+    keys: pl.DataFrame  # account_id, account_name, peer_key, size
 
 
 def check_config(config: AnalysisConfig) -> None:
@@ -69,11 +75,16 @@ def analyze(book: Book, config: AnalysisConfig) -> Analysis:
     check_config(config)
     book = conform_book(book)
     win = windows(config.as_of, config.window_months)
-    cells = add_state(add_potential(grid(book, config, win), book, config), config)
-    cells = cells.sort("account_id", "item")
+    keys = account_keys(book.accounts, config)
+    item_table = items(book.products, config.level)
+    sparse = sparse_cells(book, config, win)
+    rates = peer_rates(sparse, keys, item_table, config)
+    with_keys = sparse.join(keys.select("account_id", "peer_key", "size"), on="account_id")
+    cells = add_state(add_potential(with_keys, rates, config), config)
+    cells = cells.join(item_table, on="item", how="left").sort("account_id", "item")
 
     accounts = book.accounts
-    figures = account_figures(cells)
+    figures = account_figures(cells, rates, keys, win.has_previous)
     values = attribute_values(accounts, figures, config)
     long = scores(values, config)
     scored = potential_scores(long, accounts.select("account_id"))
@@ -81,6 +92,7 @@ def analyze(book: Book, config: AnalysisConfig) -> Analysis:
     out = (
         accounts.drop(*(c for c in figures.columns if c != "account_id" and c in accounts.columns))
         .join(figures, on="account_id", how="left")
+        .join(keys.select("account_id", "peer_key", "size"), on="account_id", how="left")
         .join(scored, on="account_id", how="left")
         .with_columns(icp_fit(accounts, config.icp).alias("icp_fit"))
     )
@@ -90,4 +102,7 @@ def analyze(book: Book, config: AnalysisConfig) -> Analysis:
         accounts=out.select(ACCOUNT_COLUMNS).sort("account_id"),
         cells=cells.select(CELL_COLUMNS),
         scores=long.sort("account_id", maintain_order=True),
+        rates=rates,
+        items=item_table,
+        keys=keys,
     )

@@ -12,6 +12,16 @@ Jaccard |A ∩ B| / |A ∪ B| is available as an option), where "owns" means R >
 window at the config's level (product or family). A missing segment or size contributes 0.
 Accounts with similarity 0 are never look-alikes; ties go to the account name, then the id.
 
+The search is approximate, so that its cost grows with the accounts and the owned pairs, never
+with accounts × accounts (``lookalike_search``): the look-alikes are the k best, by the exact
+similarity above, among a bounded set of candidates per account, its neighbours in three
+orderings: for each item it owns, the ``item_window`` (4) owners of the item on either side
+when the owners are sorted by (segment, log size); the ``segment_window`` (8) accounts on either
+side in its segment sorted by log size (also in its territory when that weight is > 0); the
+``size_window`` (2) accounts on either side among all accounts sorted by log size. An account
+more similar than the k-th found but in none of those windows is missed; windows as wide as the
+book give the exact answer.
+
 The propensity of a white cell (account a, item i; state "none") is
 
     (Σ similarity(a, b) over look-alikes b that own i + α × base_rate(i))
@@ -20,20 +30,40 @@ The propensity of a white cell (account a, item i; state "none") is
 with α = 1 (``smoothing``) and base_rate(i) = the share of all accounts that own i: as if one more
 look-alike, of similarity 1, owned i at the book's average rate. 0 when there is no look-alike and
 nobody owns i. The look-alikes named beside it are those that own i, most similar first, at most
-five. Pure Polars; no Django import.
+five. ``propensity`` scores every account's candidates (the items its look-alikes own that it
+does not, and its ``n`` most-owned white items, so its top n is always among them);
+``propensity_for`` scores any other cell from the stored look-alikes. Pure Polars; no Django
+import.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
 
+from accountplan.analytics import lookalike_search as search
 from accountplan.analytics.cells import item_map
 from accountplan.analytics.dates import shift_months
 from accountplan.analytics.frames import AnalysisConfig, Book
+from accountplan.analytics.lookalike_search import PropensityParams
+
+__all__ = [
+    "PROPENSITY_SCHEMA",
+    "Propensity",
+    "PropensityParams",
+    "evaluate_holdout",
+    "item_keys",
+    "lookalikes",
+    "minus_months",
+    "next_best",
+    "ownership",
+    "propensity",
+    "propensity_for",
+    "score_cells",
+]
 
 #: The columns ``score_cells`` returns.
 PROPENSITY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -44,52 +74,43 @@ PROPENSITY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "lookalike_owners": pl.Int64,  # how many of the account's look-alikes own the item
     "base_rate": pl.Float64,  # share of all accounts that own the item (tie-breaker, context)
 }
+LOOKALIKES_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "account_id": pl.Int64,
+    "other_id": pl.Int64,
+    "other_name": pl.String,
+    "similarity": pl.Float64,
+    "rank": pl.Int64,
+}
+BASE_RATE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "item": pl.String,
+    "owners": pl.Int64,
+    "base_rate": pl.Float64,
+}
+CANDIDATES_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "account_id": pl.Int64,
+    "item": pl.String,
+    "propensity": pl.Float64,
+    "lookalike_owners": pl.Int64,
+    "lookalikes": pl.List(pl.String),
+    "base_rate": pl.Float64,
+}
 
 
 @dataclass(frozen=True)
-class PropensityParams:
-    """The knobs of the look-alike method; set them through ``config.extra["propensity"]``."""
+class Propensity:
+    """What ``propensity`` computes for a whole book.
 
-    k: int = 10
-    w_ownership: float = 0.6
-    w_segment: float = 0.2
-    w_size: float = 0.2
-    w_territory: float = 0.0
-    size_decades: float = 3.0  # size closeness reaches 0 three orders of magnitude apart
-    overlap: str = "containment"  # |A ∩ B| / |A|; or "jaccard": |A ∩ B| / |A ∪ B|
-    smoothing: float = 1.0  # α: pseudo-similarity given to the item's base rate
-    max_named: int = 5
-    chunk_size: int = 256  # accounts per block of the pairwise comparison (bounds memory)
+    ``lookalikes``: account_id, other_id, other_name, similarity, rank (≤ k per account).
+    ``base_rate``: item, owners, base_rate = owners / accounts, for every item (most owned first).
+    ``candidates``: account_id, item, propensity, lookalike_owners, lookalikes (names, most
+    similar first, ≤ max_named), base_rate: each item an account does not own that one of its
+    look-alikes owns, and its ``n`` most-owned items it does not own; by account, then propensity
+    (highest first), base rate, item.
+    """
 
-    def __post_init__(self) -> None:
-        weights = (self.w_ownership, self.w_segment, self.w_size, self.w_territory)
-        if self.k < 1 or self.max_named < 0 or self.chunk_size < 1:
-            raise ValueError("propensity: k and chunk_size must be ≥ 1, max_named ≥ 0")
-        if any(w < 0 for w in weights) or sum(weights) <= 0:
-            raise ValueError("propensity: weights must be ≥ 0 and not all 0")
-        if self.size_decades <= 0 or self.smoothing < 0:
-            raise ValueError("propensity: size_decades must be > 0 and smoothing ≥ 0")
-        if self.overlap not in ("containment", "jaccard"):
-            raise ValueError("propensity: overlap must be 'containment' or 'jaccard'")
-
-    @classmethod
-    def from_config(cls, config: AnalysisConfig) -> PropensityParams:
-        """``config.extra["propensity"]`` (params or a dict of fields), else the defaults."""
-        raw = config.extra.get("propensity")
-        if raw is None:
-            return cls()
-        if isinstance(raw, PropensityParams):
-            return raw
-        if isinstance(raw, dict):
-            known = {f.name for f in fields(cls)}
-            unknown = sorted(set(raw) - known)
-            if unknown:
-                raise ValueError(
-                    f"propensity: unknown setting(s) {', '.join(map(str, unknown))}; "
-                    f"known: {', '.join(sorted(known))}"
-                )
-            return cls(**raw)
-        raise ValueError("propensity: config.extra['propensity'] must be a dict of settings")
+    lookalikes: pl.DataFrame
+    base_rate: pl.DataFrame
+    candidates: pl.DataFrame
 
 
 def minus_months(day: dt.date, months: int) -> dt.date:
@@ -105,18 +126,15 @@ def item_keys(products: pl.DataFrame, level: str) -> pl.DataFrame:
     )
 
 
-def ownership(book: Book, config: AnalysisConfig) -> pl.DataFrame:
-    """(account_id, item) pairs with R > 0 in the config's window ending at ``config.as_of``
-    (all history up to as_of when the window is "all")."""
-    date = pl.col("date")
-    keep = date <= config.as_of
-    if config.window_months is not None:
-        keep = keep & (date > minus_months(config.as_of, config.window_months))
+def _bought(revenue: pl.DataFrame, keys: pl.DataFrame, keep: pl.Expr) -> pl.DataFrame:
+    """(account_id, item) with revenue > 0 among the rows ``keep`` selects (amount Float64 or
+    Decimal): summed by product first, then by item."""
     return (
-        book.revenue.lazy()
+        revenue.lazy()
         .filter(keep)
-        .select(pl.col("account_id").cast(pl.Int64), pl.col("product_id").cast(pl.Int64), "amount")
-        .join(item_keys(book.products, config.level).lazy(), on="product_id", how="inner")
+        .group_by(pl.col("account_id").cast(pl.Int64), pl.col("product_id").cast(pl.Int64))
+        .agg(pl.col("amount").sum())
+        .join(keys.lazy(), on="product_id", how="inner")
         .group_by("account_id", "item")
         .agg(pl.col("amount").sum())
         .filter(pl.col("amount") > 0)
@@ -126,34 +144,52 @@ def ownership(book: Book, config: AnalysisConfig) -> pl.DataFrame:
     )
 
 
-def _features(book: Book, config: AnalysisConfig, owned: pl.DataFrame) -> pl.DataFrame:
-    """One row per account: name, segment, log10 size, territory, and how many items it owns."""
-    missing = [
-        c for c in (config.segment_field, config.size_field) if c not in book.accounts.columns
-    ]
-    if missing:
-        raise ValueError(f"accounts have no column {', '.join(missing)} (segment/size field)")
+def ownership(book: Book, config: AnalysisConfig) -> pl.DataFrame:
+    """(account_id, item) pairs with R > 0 in the config's window ending at ``config.as_of``
+    (all history up to as_of when the window is "all")."""
+    date = pl.col("date")
+    keep = date <= config.as_of
+    if config.window_months is not None:
+        keep = keep & (date > minus_months(config.as_of, config.window_months))
+    return _bought(book.revenue, item_keys(book.products, config.level), keep)
 
-    def text(col: str) -> pl.Expr:
-        value = pl.col(col).cast(pl.String).str.strip_chars()
-        return pl.when(value == "").then(None).otherwise(value)
 
-    size = pl.col(config.size_field).cast(pl.Float64, strict=False)
-    territory = text("territory") if "territory" in book.accounts.columns else pl.lit(None)
-    counts = owned.group_by("account_id").agg(pl.len().cast(pl.Int64).alias("n_items"))
+def _base_rates(book: Book, config: AnalysisConfig, idx: search.Index) -> pl.DataFrame:
+    """Every item (the catalog's and any owned): owners among the book's accounts, base rate."""
+    n_accounts = max(idx.accounts.height, 1)
+    catalog = item_keys(book.products, config.level).select("item").unique()
     return (
-        book.accounts.select(
-            pl.col("account_id").cast(pl.Int64),
-            pl.col("account_name").cast(pl.String).fill_null(""),
-            text(config.segment_field).alias("seg"),
-            pl.when(size > 0).then(size.log10()).otherwise(None).alias("lsize"),
-            territory.cast(pl.String).alias("terr"),
-        )
-        .unique("account_id", keep="first", maintain_order=True)
-        .join(counts, on="account_id", how="left")
-        .with_columns(pl.col("n_items").fill_null(0))
-        .sort("account_id")
+        idx.items.join(catalog, on="item", how="full", coalesce=True)
+        .with_columns(pl.col("owners").fill_null(0))
+        .with_columns((pl.col("owners") / n_accounts).alias("base_rate"))
+        .sort(["owners", "item"], descending=[True, False])
+        .cast(BASE_RATE_SCHEMA)  # type: ignore[arg-type]
     )
+
+
+def _public_lookalikes(idx: search.Index, found: pl.DataFrame) -> pl.DataFrame:
+    """Internal (a, b, similarity, rank) → account_id, other_id, other_name, similarity, rank."""
+    acc = idx.accounts
+    return found.select(
+        pl.lit(acc.get_column("account_id")).gather(pl.col("a")).alias("account_id"),
+        pl.lit(acc.get_column("account_id")).gather(pl.col("b")).alias("other_id"),
+        pl.lit(acc.get_column("account_name")).gather(pl.col("b")).alias("other_name"),
+        "similarity",
+        "rank",
+    ).cast(LOOKALIKES_SCHEMA)  # type: ignore[arg-type]
+
+
+def _chunks(targets: pl.Series, size: int) -> list[pl.Series]:
+    return [targets.slice(start, size) for start in range(0, targets.len(), size)]
+
+
+def _search(idx: search.Index, p: PropensityParams, targets: pl.Series) -> pl.DataFrame:
+    """Internal look-alikes (a, b, similarity, rank) of the accounts ``targets`` (ix, sorted)."""
+    found = search.windows(idx, p)
+    parts = [search.search(idx, p, chunk, found) for chunk in _chunks(targets, p.chunk_size)]
+    if not parts:
+        return pl.DataFrame(schema={"a": pl.UInt32, "b": pl.UInt32, "similarity": pl.Float64})
+    return pl.concat(parts)
 
 
 def lookalikes(
@@ -167,79 +203,220 @@ def lookalikes(
     other_name, similarity, rank (1 = most similar), at most k per account, similarity > 0."""
     p = params or PropensityParams.from_config(config)
     owned = ownership(book, config) if owned is None else owned
-    feats = _features(book, config, owned)
-    left_all = (
-        feats
-        if for_accounts is None
-        else feats.filter(pl.col("account_id").is_in(for_accounts.implode()))
+    idx = search.build_index(book, config, owned)
+    return _public_lookalikes(idx, _search(idx, p, _targets(idx, for_accounts)))
+
+
+def _targets(idx: search.Index, for_accounts: pl.Series | None) -> pl.Series:
+    """The ix of ``for_accounts`` (all accounts when None), sorted."""
+    acc = idx.accounts
+    if for_accounts is None:
+        return acc.get_column("ix")
+    wanted = for_accounts.cast(pl.Int64).implode()
+    return acc.filter(pl.col("account_id").is_in(wanted)).get_column("ix")
+
+
+# --- the propensity formula, shared by ``propensity`` and ``propensity_for`` ------------------
+
+
+def _owner_stats(rows: pl.DataFrame, keys: list[str], max_named: int) -> pl.DataFrame:
+    """Per run of equal ``keys`` (``rows`` sorted by them, then rank; look-alike rows first,
+    other rows with a null similarity last): _num = Σ similarity, lookalike_owners and
+    lookalikes (the first ``max_named`` names). Runs are summed in rank order by one code path,
+    so ``propensity`` and ``propensity_for`` get the same floats."""
+    first = search.group_start(*keys)
+    return (
+        rows.with_columns(first.cum_sum().alias("_run"))
+        .with_columns(pl.col("_run").set_sorted())
+        .group_by("_run", maintain_order=True)
+        .agg(
+            pl.col(keys).first(),
+            pl.col("similarity").sum().alias("_num"),
+            pl.col("similarity").count().cast(pl.Int64).alias("lookalike_owners"),
+            pl.col("other_name").head(max_named).drop_nulls().alias("lookalikes"),
+        )
+        .drop("_run")
     )
-    right = feats.rename({c: f"o_{c}" for c in feats.columns}).rename({"o_account_id": "other_id"})
-    other_owned = owned.rename({"account_id": "other_id"})
-    out: list[pl.DataFrame] = []
-    for start in range(0, left_all.height, p.chunk_size):
-        left = left_all.slice(start, p.chunk_size)
-        inter = (
-            owned.join(left.select("account_id"), on="account_id", how="semi")
-            .join(other_owned, on="item", how="inner")
-            .filter(pl.col("account_id") != pl.col("other_id"))
-            .group_by("account_id", "other_id")
-            .agg(pl.len().cast(pl.Int64).alias("inter"))
+
+
+def _score(p: PropensityParams) -> list[pl.Expr]:
+    """propensity, lookalike_owners, lookalikes from _num, _denom and base_rate (nulls → 0)."""
+    num = pl.col("_num").fill_null(0.0)
+    denom = pl.col("_denom").fill_null(0.0)
+    base = pl.col("base_rate").fill_null(0.0)
+    return [
+        pl.when(denom + p.smoothing > 0)
+        .then(((num + p.smoothing * base) / (denom + p.smoothing)).clip(0.0, 1.0))
+        .otherwise(0.0)
+        .alias("propensity"),
+        pl.col("lookalike_owners").fill_null(0).cast(pl.Int64),
+        pl.col("lookalikes").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+    ]
+
+
+def _candidates(
+    idx: search.Index, found: pl.DataFrame, targets: pl.Series, p: PropensityParams, n: int
+) -> pl.DataFrame:
+    """The candidates of the accounts ``targets`` (ix, sorted) given their look-alikes
+    ``found`` (sorted by a, rank): one packed UInt64 (a, item, rank slot) per look-alike owning
+    an item a does not own, and per popular white item (slot k), sorted; runs are the cells."""
+    acc, k = idx.accounts, p.k
+    lo = int(targets.min())  # type: ignore[arg-type]
+    ab, cb, sb = (
+        search.bits(int(targets.max()) - lo + 1),
+        search.bits(idx.items.height),
+        search.bits(k + 1),
+    )  # type: ignore[arg-type]
+    if ab + cb + sb > 64:
+        raise ValueError("propensity: too many accounts × items for one block; lower chunk_size")
+
+    def of(frame: pl.DataFrame, col: str, who: str) -> pl.Expr:
+        return pl.lit(frame.get_column(col)).gather(pl.col(who))
+
+    def pack(code: pl.Expr, slot: pl.Expr) -> pl.Expr:
+        return search.shl(pl.col("a") - lo, cb + sb) + search.shl(code, sb) + slot.cast(pl.UInt64)
+
+    rows = (
+        found.select("a", "b", "rank")
+        .with_columns(
+            pl.int_ranges(
+                of(acc, "start", "b"), of(acc, "start", "b") + of(acc, "n_items", "b")
+            ).alias("row")
         )
-        union = pl.col("n_items") + pl.col("o_n_items") - pl.col("inter")
-        if p.overlap == "containment":
-            overlap = (
-                pl.when(pl.col("n_items") > 0)
-                .then(pl.col("inter") / pl.col("n_items"))
-                .otherwise(0.0)
+        .explode("row")
+        .drop_nulls("row")
+        .with_columns(of(idx.owned, "code", "row").alias("code"))
+    )
+    owned_rows = pack(pl.col("code"), pl.col("rank") - 1)
+    rows = rows.filter(~idx.owns(rows)).select(owned_rows.alias("k"))
+    # Each account's n most-owned items it does not own: by owners, skipping its own.
+    popular = (
+        pl.DataFrame({"a": targets})
+        .with_columns(
+            pl.int_ranges(0, (of(acc, "n_items", "a") + n).clip(0, idx.items.height)).alias("pos")
+        )
+        .explode("pos")
+        .drop_nulls("pos")
+        .with_columns(pl.lit(idx.by_owners).gather(pl.col("pos")).alias("code"))
+    )
+    popular = (
+        popular.filter(~idx.owns(popular))
+        .filter(search.rank_in_run(search.group_start("a")) <= n)
+        .select(pack(pl.col("code"), pl.lit(k)).alias("k"))
+    )
+    keys = pl.concat([rows, popular]).get_column("k").sort()
+    cells = keys.to_frame("k").select(
+        ((pl.col("k") // pl.lit(1 << (cb + sb), dtype=pl.UInt64)) + lo).cast(pl.UInt32).alias("a"),
+        search.field(pl.col("k"), sb, cb).cast(pl.UInt32).alias("code"),
+        search.field(pl.col("k"), 0, sb).cast(pl.Int64).alias("slot"),
+    )
+    at = pl.lit(found.get_column("a")).search_sorted(pl.col("a")).cast(pl.Int64) + pl.col("slot")
+    at = pl.when(pl.col("slot") < k).then(at)
+    cells = cells.with_columns(
+        pl.lit(found.get_column("similarity")).gather(at).alias("similarity"),
+        pl.lit(acc.get_column("account_name"))
+        .gather(pl.lit(found.get_column("b")).gather(at))
+        .alias("other_name"),
+    )
+    stats = _owner_stats(cells, ["a", "code"], p.max_named)
+    denoms = _owner_stats(found.with_columns(pl.lit(None, pl.String).alias("other_name")), ["a"], 0)
+    d_at = pl.lit(denoms.get_column("a")).search_sorted(pl.col("a")).cast(pl.Int64)
+    d_at = d_at.clip(0, max(denoms.height - 1, 0))
+    base = idx.items.get_column("owners") / max(acc.height, 1)
+    return stats.with_columns(
+        (
+            pl.when(pl.lit(denoms.get_column("a")).gather(d_at) == pl.col("a")).then(
+                pl.lit(denoms.get_column("_num")).gather(d_at)
             )
-        else:
-            overlap = pl.when(union > 0).then(pl.col("inter") / union).otherwise(0.0)
-        same_seg = (pl.col("seg") == pl.col("o_seg")).fill_null(False).cast(pl.Float64)
-        same_terr = (pl.col("terr") == pl.col("o_terr")).fill_null(False).cast(pl.Float64)
-        closeness = (
-            (1 - (pl.col("lsize") - pl.col("o_lsize")).abs() / p.size_decades)
-            .clip(0.0, 1.0)
-            .fill_null(0.0)
+            if denoms.height
+            else pl.lit(None, dtype=pl.Float64)
+        ).alias("_denom"),
+        pl.lit(base).gather(pl.col("code")).alias("base_rate"),
+    ).select(
+        of(acc, "account_id", "a").alias("account_id"),
+        of(idx.items, "item", "code").alias("item"),
+        *_score(p),
+        "base_rate",
+    )
+
+
+def propensity(
+    book: Book,
+    config: AnalysisConfig,
+    owned: pl.DataFrame | None = None,
+    params: PropensityParams | None = None,
+    n: int = 3,
+) -> Propensity:
+    """Look-alikes, base rates and scored candidates of every account (see ``Propensity``)."""
+    if n < 0:
+        raise ValueError("n must be ≥ 0")
+    p = params or PropensityParams.from_config(config)
+    owned = ownership(book, config) if owned is None else owned
+    idx = search.build_index(book, config, owned)
+    found = search.windows(idx, p)
+    looks: list[pl.DataFrame] = []
+    candidates: list[pl.DataFrame] = []
+    for chunk in _chunks(idx.accounts.get_column("ix"), p.chunk_size):
+        top = search.search(idx, p, chunk, found)
+        looks.append(_public_lookalikes(idx, top))
+        candidates.append(_candidates(idx, top, chunk, p, n))
+    return Propensity(
+        lookalikes=pl.concat(looks) if looks else pl.DataFrame(schema=LOOKALIKES_SCHEMA),
+        base_rate=_base_rates(book, config, idx),
+        candidates=pl.concat(candidates).cast(CANDIDATES_SCHEMA)  # type: ignore[arg-type]
+        if candidates
+        else pl.DataFrame(schema=CANDIDATES_SCHEMA),
+    )
+
+
+def propensity_for(
+    pairs: pl.DataFrame,
+    lookalikes: pl.DataFrame,
+    owned: pl.DataFrame,
+    base_rate: pl.DataFrame,
+    params: PropensityParams | None = None,
+) -> pl.DataFrame:
+    """The propensity of each (account_id, item) of ``pairs``, in their order, from stored
+    look-alikes (``Propensity.lookalikes``), ownership and base rates (``Propensity.base_rate``):
+    account_id, item, propensity, lookalike_owners, lookalikes. The same as ``candidates`` for
+    a pair it holds; α × base_rate / (Σ similarity + α) for a pair no look-alike owns. Pairs are
+    meant to be white cells (an owned pair is scored all the same)."""
+    p = params or PropensityParams()
+    asked = pairs.select(
+        pl.col("account_id").cast(pl.Int64), pl.col("item").cast(pl.String)
+    ).with_row_index("_order")
+    wanted = asked.select("account_id", "item").unique()
+    looks = (
+        lookalikes.select("account_id", "other_id", "other_name", "similarity", "rank")
+        .join(wanted.select("account_id").unique(), on="account_id", how="semi")
+        .sort("account_id", "rank")
+    )
+    rows = (
+        looks.join(
+            owned.select(
+                pl.col("account_id").cast(pl.Int64).alias("other_id"),
+                pl.col("item").cast(pl.String),
+            ).unique(),
+            on="other_id",
+            how="inner",
         )
-        sim = (
-            p.w_ownership * overlap
-            + p.w_segment * same_seg
-            + p.w_size * closeness
-            + p.w_territory * same_terr
+        .join(wanted, on=["account_id", "item"], how="semi")
+        .sort("account_id", "item", "rank")
+    )
+    denoms = _owner_stats(looks, ["account_id"], 0).select(
+        "account_id", pl.col("_num").alias("_denom")
+    )
+    return (
+        asked.join(denoms, on="account_id", how="left")
+        .join(
+            _owner_stats(rows, ["account_id", "item"], p.max_named),
+            on=["account_id", "item"],
+            how="left",
         )
-        block = (
-            left.join(right, how="cross")
-            .filter(pl.col("account_id") != pl.col("other_id"))
-            .join(inter, on=["account_id", "other_id"], how="left")
-            .with_columns(pl.col("inter").fill_null(0))
-            .with_columns(sim.alias("similarity"))
-            .filter(pl.col("similarity") > 0)
-            .sort(
-                ["account_id", "similarity", "o_account_name", "other_id"],
-                descending=[False, True, False, False],
-            )
-            .with_columns((pl.int_range(pl.len()).over("account_id") + 1).alias("rank"))
-            .filter(pl.col("rank") <= p.k)
-            .select(
-                "account_id",
-                "other_id",
-                pl.col("o_account_name").alias("other_name"),
-                "similarity",
-                pl.col("rank").cast(pl.Int64),
-            )
-        )
-        out.append(block)
-    if not out:
-        return pl.DataFrame(
-            schema={
-                "account_id": pl.Int64,
-                "other_id": pl.Int64,
-                "other_name": pl.String,
-                "similarity": pl.Float64,
-                "rank": pl.Int64,
-            }
-        )
-    return pl.concat(out)
+        .join(base_rate.select("item", "base_rate"), on="item", how="left")
+        .sort("_order")
+        .select("account_id", "item", *_score(p))
+    )
 
 
 def score_cells(book: Book, config: AnalysisConfig, cells: pl.DataFrame) -> pl.DataFrame:
@@ -247,51 +424,25 @@ def score_cells(book: Book, config: AnalysisConfig, cells: pl.DataFrame) -> pl.D
 
     Returns account_id, item, propensity (0–1), lookalikes (the look-alikes that own the item,
     most similar first, ≤ 5), lookalike_owners and base_rate (share of all accounts owning it).
+    Searches the look-alikes of the accounts with a white cell only (``propensity_for``).
     """
     p = PropensityParams.from_config(config)
     white = (
         cells.filter(pl.col("state") == "none")
         .select(pl.col("account_id").cast(pl.Int64), pl.col("item").cast(pl.String))
         .unique(maintain_order=True)
-        .with_row_index("_order")
     )
     owned = ownership(book, config)
-    looks = lookalikes(book, config, owned, white.get_column("account_id").unique(), p)
-    denom = looks.group_by("account_id").agg(pl.col("similarity").sum().alias("_denom"))
-    hits = (
-        looks.join(owned.rename({"account_id": "other_id"}), on="other_id", how="inner")
-        .join(white.select("account_id", "item"), on=["account_id", "item"], how="semi")
-        .group_by("account_id", "item")
-        .agg(
-            pl.col("similarity").sum().alias("_num"),
-            pl.len().cast(pl.Int64).alias("lookalike_owners"),
-            pl.col("other_name").sort_by(["rank"]).head(p.max_named).alias("lookalikes"),
-        )
+    idx = search.build_index(book, config, owned)
+    looks = _public_lookalikes(
+        idx, _search(idx, p, _targets(idx, white.get_column("account_id").unique()))
     )
-    n_accounts = max(book.accounts.select(pl.col("account_id").n_unique()).item(), 1)
-    base = owned.group_by("item").agg((pl.len() / n_accounts).alias("base_rate"))
-    num = pl.col("_num").fill_null(0.0)
+    base = _base_rates(book, config, idx)
     return (
-        white.join(denom, on="account_id", how="left")
-        .join(hits, on=["account_id", "item"], how="left")
-        .join(base, on="item", how="left")
-        .sort("_order")
-        .select(
-            "account_id",
-            "item",
-            pl.when(pl.col("_denom").fill_null(0.0) + p.smoothing > 0)
-            .then(
-                (
-                    (num + p.smoothing * pl.col("base_rate").fill_null(0.0))
-                    / (pl.col("_denom").fill_null(0.0) + p.smoothing)
-                ).clip(0.0, 1.0)
-            )
-            .otherwise(0.0)
-            .alias("propensity"),
-            pl.col("lookalikes").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-            pl.col("lookalike_owners").fill_null(0),
-            pl.col("base_rate").fill_null(0.0),
-        )
+        propensity_for(white, looks, owned, base, p)
+        .join(base.select("item", "base_rate"), on="item", how="left", maintain_order="left")
+        .with_columns(pl.col("base_rate").fill_null(0.0))
+        .select(list(PROPENSITY_SCHEMA))
         .cast(PROPENSITY_SCHEMA)  # type: ignore[arg-type]
     )
 
@@ -320,13 +471,12 @@ def next_best(cells_with_propensity: pl.DataFrame, n: int = 3) -> pl.DataFrame:
     )
 
 
-def _top_popular(white: pl.DataFrame, popularity: pl.DataFrame, n: int) -> pl.DataFrame:
+def _top_popular(candidates: pl.DataFrame, n: int) -> pl.DataFrame:
     """The baseline: each account's ``n`` white items most owned overall (owners > 0), ties by
-    item."""
+    item: they are among its candidates, which hold its n most-owned white items."""
     return (
-        white.join(popularity, on="item", how="inner")
-        .filter(pl.col("owners") > 0)
-        .sort(["account_id", "owners", "item"], descending=[False, True, False])
+        candidates.filter(pl.col("base_rate") > 0)
+        .sort(["account_id", "base_rate", "item"], descending=[False, True, False])
         .with_columns((pl.int_range(pl.len()).over("account_id") + 1).alias("rank"))
         .filter(pl.col("rank") <= n)
         .select("account_id", "item")
@@ -357,11 +507,12 @@ def evaluate_holdout(
 
     cutoff = as_of − horizon. The model sees only revenue dated ≤ cutoff (ownership in the
     config's window ending at the cutoff). Every account × item not owned at the cutoff is a white
-    cell; the look-alike top 3 (``next_best``) and a popularity baseline's top 3 (the white items
-    most owned at the cutoff) are compared with what each account newly bought, R > 0 in
-    (cutoff, as_of], among its white items. Evaluated accounts: ≥ 1 white item and ≥ 1 new
-    purchase. Hit rate@3 = share of them with at least one suggestion bought; precision@3 =
-    hits / suggestions; recall@3 = hits / new purchases.
+    cell; the look-alike top 3 (``next_best`` of the candidates of ``propensity``, which hold
+    each account's top 3) and a popularity baseline's top 3 (the white items most owned at the
+    cutoff) are compared with what each account newly bought, R > 0 in (cutoff, as_of], among its
+    white items. Evaluated accounts: ≥ 1 white item and ≥ 1 new purchase. Hit rate@3 = share of
+    them with at least one suggestion bought; precision@3 = hits / suggestions; recall@3 = hits /
+    new purchases. Never builds the account × item grid.
     """
     if horizon_months < 1:
         raise ValueError("horizon_months must be ≥ 1")
@@ -376,29 +527,25 @@ def evaluate_holdout(
         ),
         overrides=book.overrides,
     )
-    owned = ownership(train_book, train_config)
-    items = item_keys(book.products, config.level).select("item").unique().sort("item")
-    accounts = book.accounts.select(pl.col("account_id").cast(pl.Int64)).unique().sort("account_id")
-    white = (
-        accounts.join(items, how="cross")
-        .join(owned, on=["account_id", "item"], how="anti")
-        .with_columns(pl.lit("none").alias("state"))
+    items = item_keys(book.products, config.level).select("item").unique()
+    accounts = book.accounts.select(pl.col("account_id").cast(pl.Int64)).unique()
+    owned = ownership(train_book, train_config).join(accounts, on="account_id", how="semi")
+    per_account = owned.group_by("account_id").agg(pl.len().alias("n"))
+    with_white = (
+        accounts.join(per_account, on="account_id", how="left")
+        .filter(pl.col("n").fill_null(0) < items.height)
+        .get_column("account_id")
     )
+    keys = item_keys(book.products, config.level)
+    fresh = (pl.col("date") > cutoff) & (pl.col("date") <= config.as_of)
     later = (
-        book.revenue.filter((pl.col("date") > cutoff) & (pl.col("date") <= config.as_of))
-        .select(pl.col("account_id").cast(pl.Int64), pl.col("product_id").cast(pl.Int64), "amount")
-        .join(item_keys(book.products, config.level), on="product_id", how="inner")
-        .group_by("account_id", "item")
-        .agg(pl.col("amount").sum())
-        .filter(pl.col("amount") > 0)
-        .join(white, on=["account_id", "item"], how="semi")
-        .select("account_id", "item")
+        _bought(book.revenue, keys, fresh)
+        .join(accounts, on="account_id", how="semi")
+        .join(owned, on=["account_id", "item"], how="anti")
     )
-    scored = score_cells(train_book, train_config, white)
+    scored = propensity(train_book, train_config, owned=owned, n=3).candidates
     model = next_best(scored, 3).select("account_id", "item")
-    popularity = owned.group_by("item").agg(pl.len().alias("owners"))
-    baseline = _top_popular(white.select("account_id", "item"), popularity, 3)
-    with_white = white.get_column("account_id").unique()
+    baseline = _top_popular(scored, 3)
     evaluated = later.get_column("account_id").unique().sort()
     evaluated = evaluated.filter(evaluated.is_in(with_white.implode()))
     look = _metrics(model, later, evaluated)
@@ -415,7 +562,7 @@ def evaluate_holdout(
         "accounts": accounts.height,
         "items": items.height,
         "accounts_with_white_space": with_white.len(),
-        "white_cells": white.height,
+        "white_cells": accounts.height * items.height - owned.height,
         "accounts_evaluated": evaluated.len(),
         "new_purchases": later.height,
         "lookalike": look,

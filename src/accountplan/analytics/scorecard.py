@@ -73,7 +73,14 @@ def attribute_values(
                 f"scorecard attribute {attribute.key!r} is neither one of {', '.join(BUILT_IN)} "
                 "nor a column of the accounts"
             )
-        columns.append(pl.col(attribute.key).cast(pl.Float64, strict=False).alias(attribute.key))
+        dtype = frame.schema[attribute.key]
+        # exact values (Decimal money and ratios, integers) are ranked as they are: equal amounts
+        # tie exactly; anything else is read as a number
+        exact = isinstance(dtype, pl.Decimal) or dtype.is_integer() or dtype == pl.Float64
+        column = pl.col(attribute.key)
+        columns.append(
+            (column if exact else column.cast(pl.Float64, strict=False)).alias(attribute.key)
+        )
     return frame.select("account_id", *columns)
 
 
@@ -95,7 +102,7 @@ def scores(values: pl.DataFrame, config: AnalysisConfig) -> pl.DataFrame:
             "account_id",
             pl.lit(key).alias("attribute"),
             pl.lit(label).alias("label"),
-            pl.col(key).alias("value"),
+            pl.col(key).cast(pl.Float64).alias("value"),
             percentile_rank(pl.col(key)).alias("percentile"),
             pl.lit(weight, dtype=pl.Float64).alias("weight"),
             (pl.col(key).is_not_null() & (weight > 0)).alias("used"),

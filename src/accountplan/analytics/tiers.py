@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from accountplan.analytics.frames import AnalysisConfig
+from accountplan.analytics.frames import RATE, AnalysisConfig
 from accountplan.analytics.ranks import percentile_rank
 
 CADENCE: dict[int, str] = {
@@ -31,7 +31,9 @@ def add_tiers(accounts: pl.DataFrame, config: AnalysisConfig) -> pl.DataFrame:
     p = pl.col("value_percentile")
     cts, gm = pl.col("cost_to_serve"), pl.col("gross_margin")
     out = accounts.with_columns(
-        (pl.col("current_revenue") + pl.col("whitespace_value")).alias("value")
+        (pl.col("current_revenue").cast(RATE) + pl.col("whitespace_value").cast(RATE))
+        .cast(RATE)
+        .alias("value")
     ).with_columns(percentile_rank(pl.col("value")).alias("value_percentile"))
     out = out.with_columns(
         pl.when(p >= config.tier1_min_percentile)

@@ -9,6 +9,8 @@ import os
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 
 def env(name: str, default: str = "") -> str:
     """Return ``$NAME``, or the content of the file named by ``$NAME_FILE``, or the default."""
@@ -24,6 +26,20 @@ def env_bool(name: str, default: bool = False) -> str | bool:
     if not raw:
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_number(name: str, default: float, *, minimum: float = 0) -> float:
+    """Read a number (``15``, ``2.5``); not a number, or below ``minimum``, is refused."""
+    raw = env(name).strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value >= minimum:  # also catches nan
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a number ≥ {minimum:g}.")
+    return value
 
 
 def env_list(name: str, default: str = "") -> list[str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
 
-from accountplan.config.env import env, env_bool, env_list, persistent_secret_key
+from accountplan.config.env import env, env_bool, env_list, env_number, persistent_secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The data folder holds the SQLite file, the generated secret key and import artefacts.
@@ -93,6 +94,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# A running rescore with no heartbeat for this long was killed midway: it is marked failed and the
+# pages stop announcing it (``portfolio.services.fail_stale_snapshots``).
+RESCORE_STALE_AFTER = dt.timedelta(minutes=env_number("ACCOUNTPLAN_RESCORE_STALE_MINUTES", 15))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

@@ -20,7 +20,8 @@ from accountplan.core.models import Role, User
 from accountplan.plans.models import AccountPlan, PlanStatus
 from accountplan.plans.selectors import history
 from accountplan.plans.services import create_plan, save_section, update_plan
-from accountplan.portfolio.models import AccountScore, CellScore, Snapshot
+from accountplan.portfolio.cells import account_cells
+from accountplan.portfolio.models import AccountScore, Snapshot
 
 #: How many tier-1 accounts get a plan.
 DEMO_PLANS = 3
@@ -57,10 +58,9 @@ def _sections(
 ) -> dict[str, dict[str, Any]]:
     """Every section's data for ``account``, drawn from its book and its scores."""
     contacts = list(m.Contact.objects.filter(account=account).order_by("pk")[:8])
-    cells = list(
-        CellScore.objects.filter(
-            snapshot=score.snapshot, account=account, product__isnull=False
-        ).order_by("-whitespace_value", "item")
+    cells = sorted(
+        (c for c in account_cells(score.snapshot, score) if c.product_id is not None),
+        key=lambda c: (-(c.whitespace_value or 0), c.item),
     )
     space = [c for c in cells if (c.whitespace_value or 0) > 0][:3]
     owned = sorted(

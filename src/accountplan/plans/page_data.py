@@ -120,21 +120,24 @@ def load_lookups(user: User, plan: AccountPlan) -> Lookups:
 
 def white_cells(user: User, plan: AccountPlan) -> list[Any]:
     """The account's white cells of the current snapshot, by expected value (propensity × W)."""
-    from django.db.models import F
-
-    from accountplan.portfolio.models import CellScore
+    from accountplan.portfolio.cells import account_cells
+    from accountplan.portfolio.models import AccountScore
     from accountplan.portfolio.selectors import current_snapshot
 
     snapshot = current_snapshot("product")
     if snapshot is None:
         return []
-    return list(
-        CellScore.objects.for_user(user)
-        .filter(snapshot=snapshot, account=plan.account, whitespace_value__gt=0)
-        .order_by(F("expected_value").desc(nulls_last=True), "-whitespace_value", "item")[
-            :WHITE_SPACE_LIMIT
-        ]
+    score = (
+        AccountScore.objects.for_user(user)
+        .filter(snapshot=snapshot, account=plan.account)
+        .select_related("snapshot")
+        .first()
     )
+    if score is None:
+        return []
+    cells = [c for c in account_cells(snapshot, score) if (c.whitespace_value or 0) > 0]
+    cells.sort(key=lambda c: (-(c.expected_value or -1.0), -(c.whitespace_value or 0), c.item))
+    return cells[:WHITE_SPACE_LIMIT]
 
 
 def component_label(c: dict[str, Any], lk: Lookups) -> str:

@@ -20,7 +20,8 @@ from accountplan.book.models import Account, Opportunity, OpportunityContactRole
 from accountplan.plans.completeness import Completeness, completeness
 from accountplan.plans.models import AccountPlan, PlanSection
 from accountplan.plans.prospecting import period_bounds
-from accountplan.portfolio.models import AccountScore, CellScore, Snapshot
+from accountplan.portfolio.cells import account_cells
+from accountplan.portfolio.models import AccountScore, Snapshot
 
 #: Fewer closed deals than this at the account: the win rate comes from the whole book.
 MIN_CLOSED_FOR_ACCOUNT_RATE = 5
@@ -31,9 +32,11 @@ def current_score(account: Account) -> AccountScore | None:
     snapshot = Snapshot.objects.current(level="product") or Snapshot.objects.current()
     if snapshot is None:
         return None
-    found: AccountScore | None = AccountScore.objects.filter(
-        snapshot=snapshot, account=account
-    ).first()
+    found: AccountScore | None = (
+        AccountScore.objects.filter(snapshot=snapshot, account=account)
+        .select_related("snapshot")
+        .first()
+    )
     return found
 
 
@@ -265,21 +268,19 @@ def account_overview(plan: AccountPlan, whitespace_rows: int = 10) -> AccountOve
             "as_of": snapshot.as_of
             or (snapshot.finished_at.date() if snapshot.finished_at else None),
         }
+        derived = [c for c in account_cells(snapshot, score) if (c.whitespace_value or 0) > 0]
+        derived.sort(key=lambda c: (-(c.whitespace_value or 0), c.item))
         cells = [
-            dict(row)
-            for row in CellScore.objects.filter(
-                snapshot=snapshot, account=account, whitespace_value__gt=0
-            )
-            .order_by("-whitespace_value", "item")
-            .values(
-                "item",
-                "item_name",
-                "product_id",
-                "state",
-                "current_revenue",
-                "potential",
-                "whitespace_value",
-                "propensity",
-            )[:whitespace_rows]
+            {
+                "item": c.item,
+                "item_name": c.item_name,
+                "product_id": c.product_id,
+                "state": c.state,
+                "current_revenue": c.current_revenue,
+                "potential": c.potential,
+                "whitespace_value": c.whitespace_value,
+                "propensity": c.propensity,
+            }
+            for c in derived[:whitespace_rows]
         ]
     return build_overview(deals, roles, score_row, cells)

@@ -211,11 +211,10 @@ def add_white_space(request: HttpRequest, pk: int) -> HttpResponse:
     _editable(request, plan)
     user = _user(request)
     view = SectionsView(user, plan)
-    try:
-        cell_id = int(request.POST.get("cell", ""))
-    except ValueError:
+    item = request.POST.get("cell", "").strip()
+    if not item:
         return _error(request, "Pick a white-space cell to add.", 400)
-    cell = next((c for c in view.lookups.white_cells if c.pk == cell_id), None)
+    cell = next((c for c in view.lookups.white_cells if c.item == item), None)
     if cell is None or not cell.product_id:
         return _error(request, "That white-space cell is not on this account's list.", 400)
     current = view.section_row(s.SectionKey.GOALS)

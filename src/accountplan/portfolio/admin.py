@@ -39,4 +39,5 @@ class ScorecardAdmin(admin.ModelAdmin[Scorecard]):
             {"fields": ["industries", "icp_min_employees", "icp_max_employees", "regions"]},
         ),
         ("Thresholds", {"fields": ["tier1_min_percentile", "full_share", "min_peers"]}),
+        ("Peer group", {"fields": ["peer_field"]}),
     ]

@@ -4,6 +4,7 @@ Every row is scoped through ``for_user``: an account executive sees only their a
 and cells; an account they may not see answers 404.
 """
 
+import dataclasses
 import statistics
 from typing import Any
 
@@ -22,7 +23,15 @@ from accountplan.core.api_common import (
     ObjectId,
 )
 from accountplan.core.errors import NotFound
-from accountplan.portfolio.models import AccountScore, CellScore, Snapshot
+from accountplan.core.models import User
+from accountplan.portfolio import cells
+from accountplan.portfolio.models import (
+    AccountScore,
+    CellScore,
+    Scorecard,
+    Snapshot,
+    SnapshotItem,
+)
 from accountplan.portfolio.schemas import (
     AccountExplainedOut,
     AccountScoreOut,
@@ -30,10 +39,21 @@ from accountplan.portfolio.schemas import (
     CellOut,
     GridOut,
     PlayChoice,
+    ScorecardIn,
+    ScorecardOut,
     SnapshotOut,
     StateChoice,
 )
-from accountplan.portfolio.services import request_rescore
+from accountplan.portfolio.scorecard import (
+    FLAT_FIELDS,
+    ScorecardError,
+    get_scorecard,
+    peer_warning,
+    segment_field,
+    update_scorecard,
+    weights,
+)
+from accountplan.portfolio.services import enqueue_rescore, request_rescore
 
 router = Router(tags=["analytics"])
 
@@ -80,7 +100,7 @@ def _scores(request: HttpRequest, snapshot: Snapshot) -> QuerySet[AccountScore]:
     return (
         AccountScore.objects.for_user(api_user(request))
         .filter(snapshot=snapshot)
-        .select_related("account")
+        .select_related("account", "snapshot")
     )
 
 
@@ -130,6 +150,45 @@ def get_account_score(request: HttpRequest, account_id: ObjectId) -> AccountScor
     return score
 
 
+def _cell_out(cell: cells.Cell, account_name: str) -> dict[str, Any]:
+    out = dataclasses.asdict(cell)
+    return out | {"account_name": account_name, "expected_value": cell.expected_value}
+
+
+class CellPage:
+    """A list of cells the paginator slices: stored cells are derived in full only for the page
+    it takes (one fixed set of queries per page), never for the whole book."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        qs: QuerySet[CellScore] | None,
+        columns: list[SnapshotItem],
+        rows: list[Any],
+    ):
+        self.snapshot, self.qs, self.columns, self.rows = snapshot, qs, columns, rows
+
+    def count(self) -> int:
+        return self.qs.count() if self.qs is not None else len(self.rows)
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        if self.qs is None:
+            return self.rows[window]
+        page = list(self.qs.values_list("account_id", "item")[window])
+        ids = {a for a, _ in page}
+        scores = list(
+            AccountScore.objects.filter(snapshot=self.snapshot, account_id__in=ids).select_related(
+                "account", "snapshot"
+            )
+        )
+        names = {s.account_id: s.account.name for s in scores}
+        wanted = {i for _, i in page}
+        derived = cells.derive_cells(
+            self.snapshot, scores, [c for c in self.columns if c.item in wanted]
+        )
+        return [_cell_out(derived[a][i], names[a]) for a, i in page if i in derived.get(a, {})]
+
+
 @router.get(
     "/analytics/cells",
     response={200: list[CellOut], **SNAPSHOT_ERRORS},
@@ -142,22 +201,38 @@ def list_cells(
     item: FilterText | None = None,
     state: StateChoice | None = None,
     family: FilterText | None = None,
-) -> QuerySet[CellScore]:
-    """Cells of the accounts the caller may see, biggest white-space value first."""
-    qs = (
-        CellScore.objects.for_user(api_user(request))
-        .filter(snapshot=_current())
-        .select_related("account")
-    )
+) -> CellPage:
+    """Cells of the accounts the caller may see, biggest white-space value first.
+
+    With ``account``: every item of that account (the cells with no revenue are derived from the
+    peer table). Without: the stored cells, those with revenue in either window, an open or
+    recently lost deal, or an imported potential.
+    """
+    user = api_user(request)
+    snapshot = _current()
+    columns = [i for i in cells.items(snapshot) if not family or i.family.lower() == family.lower()]
+    items = [i.item for i in columns]
     if account is not None:
-        qs = qs.filter(account_id=account)
+        score = _scores(request, snapshot).filter(account_id=account).first()
+        if score is None:
+            raise NotFound(f"Account {account} not found in the current snapshot.")
+        row = cells.account_cells(snapshot, score)
+        row = [
+            c
+            for c in row
+            if c.item in items
+            and (not item or c.item == item)
+            and (state is None or c.state == state.value)
+        ]
+        row.sort(key=lambda c: (-(c.whitespace_value or -1), c.item))
+        return CellPage(snapshot, None, columns, [_cell_out(c, score.account.name) for c in row])
+    qs = CellScore.objects.for_user(user).filter(snapshot=snapshot, item__in=items)
     if item:
         qs = qs.filter(item=item)
     if state is not None:
         qs = qs.filter(state=state.value)
-    if family:
-        qs = qs.filter(family__iexact=family)
-    return qs.order_by(F("whitespace_value").desc(nulls_last=True), "account__name", "item", "pk")
+    qs = qs.order_by(F("whitespace_value").desc(nulls_last=True), "account__name", "item", "pk")
+    return CellPage(snapshot, qs, columns, [])
 
 
 @router.get(
@@ -220,3 +295,66 @@ def grid(request: HttpRequest) -> dict[str, Any]:
 def rescore(request: HttpRequest) -> tuple[int, Snapshot]:
     """Queue a rescore of the whole book for the background worker (managers and admins)."""
     return 202, request_rescore(api_user(request))
+
+
+def _scorecard_out(card: Scorecard, user: User) -> dict[str, Any]:
+    return {
+        "weights": weights(card),
+        "icp_industries": list(card.icp_industries or []),
+        "icp_min_employees": card.icp_min_employees,
+        "icp_max_employees": card.icp_max_employees,
+        "icp_regions": list(card.icp_regions or []),
+        "tier1_min_percentile": card.tier1_min_percentile,
+        "full_share": card.full_share,
+        "min_peers": card.min_peers,
+        "peer_field": card.peer_field,
+        # Counts over the whole book: only for those who see the whole book.
+        "peer_field_warning": peer_warning(segment_field(card.peer_field))
+        if user.sees_whole_book
+        else None,
+        "updated_at": card.updated_at,
+    }
+
+
+def _problem_loc(message: str) -> list[str | int]:
+    """Where a scorecard problem is, in the API's field names ("weights.growth ..." → weights,
+    growth; "thresholds.min_peers ..." → min_peers); the body itself when it names no field."""
+    for flat, (section, key) in FLAT_FIELDS.items():
+        if message.startswith(f"{section}.{key} "):
+            return ["body", flat]
+    if message.startswith("weights."):
+        return ["body", "weights", message.removeprefix("weights.").split(" ")[0]]
+    return ["body"]
+
+
+@router.get(
+    "/analytics/scorecard",
+    response={200: ScorecardOut, **AUTH_ERRORS},
+    summary="The scorecard",
+)
+def get_scorecard_settings(request: HttpRequest) -> dict[str, Any]:
+    """Weights, ideal customer profile, thresholds and peer group of the next rescores."""
+    return _scorecard_out(get_scorecard(), api_user(request))
+
+
+@router.patch(
+    "/analytics/scorecard",
+    response={200: ScorecardOut, 403: ErrorOut, **AUTH_ERRORS},
+    summary="Change the scorecard",
+)
+def patch_scorecard(request: HttpRequest, body: ScorecardIn) -> Any:
+    """Change the given settings (managers and admins) and queue a rescore; the same rules as
+    the TOML file, every problem listed in a 422."""
+    user = api_user(request)
+    try:
+        card = update_scorecard(user, body.model_dump(exclude_unset=True))
+    except ScorecardError as exc:
+        problems = exc.details if isinstance(exc.details, list) else [exc.message]
+        return 422, {
+            "detail": [
+                {"type": "value_error", "loc": _problem_loc(str(m)), "msg": str(m)}
+                for m in problems
+            ]
+        }
+    enqueue_rescore(trigger="scorecard", user=user)
+    return _scorecard_out(card, user)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from openpyxl import Workbook
@@ -50,19 +53,25 @@ CELL_COLUMNS = [
     "current_revenue",
     "previous_revenue",
     "size",
+    "override",
     "potential",
     "potential_source",
     "peer_count",
+    "peer_median_rate",
     "peer_segment",
     "state",
     "whitespace_value",
-    "propensity",
-    "expected_value",
     "open_opportunities",
     "open_amount",
     "recent_lost",
     "explanation",
 ]
+
+RATE_COLUMNS = ["peer_key", "item", "peer_count", "segment_count", "peer_median_rate",
+                "peer_segment", "peer_text"]  # fmt: skip
+
+#: Accounts expanded per chunk when the whole grid is written (bounds memory).
+CHUNK_ACCOUNTS = 20_000
 
 
 def _external_ids(accounts: pl.DataFrame) -> pl.DataFrame:
@@ -94,12 +103,38 @@ def cells_table(cells: pl.DataFrame, accounts: pl.DataFrame) -> pl.DataFrame:
     return out.select([c for c in CELL_COLUMNS if c in out.columns])
 
 
+def rates_table(rates: pl.DataFrame) -> pl.DataFrame:
+    """The peer table: one row per (peer group, item), the rate every derived P comes from."""
+    return rates.select(RATE_COLUMNS)
+
+
+def all_cells(analysis: Any) -> Iterator[pl.DataFrame]:
+    """Every account × item of an analysis, in chunks of accounts (stored and derived cells)."""
+    from accountplan.analytics.derive import expand_cells
+
+    ids = analysis.keys.get_column("account_id").sort().to_list()
+    for start in range(0, max(len(ids), 1), CHUNK_ACCOUNTS):
+        yield expand_cells(analysis, ids[start : start + CHUNK_ACCOUNTS])
+
+
+def write_cells(analysis: Any, accounts: pl.DataFrame, folder: Path, fmt: str) -> Path:
+    """Write every cell (derived ones included) to ``folder/cells.fmt``, chunk by chunk."""
+    chunks = (cells_table(chunk, accounts) for chunk in all_cells(analysis))
+    path = folder / f"cells.{fmt}"
+    if fmt == "csv":
+        with path.open("wb") as out:
+            for i, chunk in enumerate(chunks):
+                chunk.write_csv(out, include_header=i == 0)
+        return path
+    return write_table(pl.concat(list(chunks)), folder, "cells", fmt)
+
+
 def _xlsx(frame: pl.DataFrame, path: Path, sheet: str) -> None:
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet)
     ws.append(frame.columns)
     for row in frame.iter_rows():
-        ws.append(list(row))
+        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
     book.save(path)
 
 

@@ -1,4 +1,4 @@
-"""The scorecard form: weights, ICP and thresholds, validated by the same rules as the TOML."""
+"""The scorecard form: weights, ICP, thresholds and peer group, validated by the TOML's rules."""
 
 from __future__ import annotations
 
@@ -29,10 +29,13 @@ class ScorecardForm(forms.ModelForm[Scorecard]):
             "tier1_min_percentile",
             "full_share",
             "min_peers",
+            "peer_field",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Left out of a post (an older form or script): the scorecard keeps its peer group.
+        self.fields["peer_field"].required = False
         if self.instance.pk:
             self.fields["industries"].initial = ", ".join(self.instance.icp_industries or [])
             self.fields["regions"].initial = ", ".join(self.instance.icp_regions or [])
@@ -42,6 +45,7 @@ class ScorecardForm(forms.ModelForm[Scorecard]):
         data = super().clean() or {}
         if self.errors:
             return data
+        data["peer_field"] = data.get("peer_field") or self.instance.peer_field
         payload = {
             "weights": {k: data.get(f"weight_{k}") or 0.0 for k in ATTRIBUTE_KEYS},
             "icp": {
@@ -55,6 +59,7 @@ class ScorecardForm(forms.ModelForm[Scorecard]):
                 "full_share": data.get("full_share"),
                 "min_peers": data.get("min_peers"),
             },
+            "peers": {"group": data.get("peer_field")},
         }
         try:
             valid = validate(payload)

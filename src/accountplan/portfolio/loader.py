@@ -1,24 +1,32 @@
-"""Read the book of business from the database once into the analytics frames.
+"""Read the book of business from the database into the analytics frames, the database doing the
+heavy aggregation.
 
-One SQL query per table (accounts, products, opportunities, line items, purchase lines,
-overrides), never a query per row. Money (Decimal) becomes Float64.
+Revenue is summed in SQL per account, product and window (purchase lines by order date; won deals
+by close date, through their line items when they have some), so what crosses into Python grows
+with the cells that hold revenue, not with the order lines. Deal markers (open, recently lost)
+are counted in SQL too. Rows are fetched with a raw cursor (no model instances) and money stays
+exact: it arrives as Decimal (PostgreSQL) or as the cent-exact number SQLite keeps, and becomes
+Polars Decimal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import polars as pl
+from django.db import connection
 
+from accountplan.analytics.dates import shift_months, windows
 from accountplan.analytics.frames import (
     ACCOUNTS_SCHEMA,
+    MONEY,
     OPPORTUNITIES_SCHEMA,
     OVERRIDES_SCHEMA,
     PRODUCTS_SCHEMA,
     REVENUE_SCHEMA,
+    AnalysisConfig,
     Book,
 )
 from accountplan.book.models import (
@@ -37,24 +45,32 @@ class LoadStats:
 
     skipped_won_deals: int  # won, but no product and no line items: nothing to attribute to
     undated_won_deals: int  # won, but no close date: no window can hold them
-    revenue_rows: int
+    revenue_rows: int  # source lines (purchase lines, won deals or their line items) counted
 
 
-def _money(value: Decimal | float | None) -> float | None:
-    return None if value is None else float(value)
+def _table(model: Any) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
 
 
-def _frame(rows: Iterable[tuple[Any, ...]], schema: dict[str, Any]) -> pl.DataFrame:
-    return pl.DataFrame(list(rows), schema=schema, orient="row")
+def _fetch(sql: str, params: Sequence[Any] | dict[str, Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
-def _owner_name(first: str | None, last: str | None, username: str | None) -> str | None:
-    full = f"{first or ''} {last or ''}".strip()
-    return full or username
+def _frame(rows: list[tuple[Any, ...]], schema: dict[str, Any]) -> pl.DataFrame:
+    """Rows → frame with ``schema``; money arrives as Decimal (PostgreSQL) or as the cent-exact
+    float SQLite keeps (it stores 15 significant digits), and is cast to exact Decimal."""
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    raw = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
+    return raw.with_columns(
+        pl.col(name).cast(dtype, strict=False) for name, dtype in schema.items()
+    )
 
 
-def _accounts(using: str) -> pl.DataFrame:
-    rows = Account.objects.using(using).values_list(
+def _accounts() -> pl.DataFrame:
+    qs = Account.objects.order_by("pk").values_list(
         "pk",
         "external_id",
         "name",
@@ -74,105 +90,131 @@ def _accounts(using: str) -> pl.DataFrame:
         "cost_to_serve",
         "gross_margin",
     )
+    sql, params = qs.query.sql_with_params()
+    rows = [
+        (*r[:9], (f"{r[9] or ''} {r[10] or ''}".strip() or r[11]), *r[12:])
+        for r in _fetch(sql, params)
+    ]
+    return _frame(rows, ACCOUNTS_SCHEMA)
+
+
+def _products() -> pl.DataFrame:
+    rows = Product.objects.order_by("pk").values_list("pk", "external_id", "name", "family")
+    return pl.DataFrame(
+        [(pk, ext, name, fam or "") for pk, ext, name, fam in rows],
+        schema=PRODUCTS_SCHEMA,
+        orient="row",
+    )
+
+
+def _bucket(column: str, config: AnalysisConfig) -> tuple[str, list[Any]]:
+    """(SELECT list "bucket" naming the window of ``column`` + WHERE condition, their params).
+
+    Bucket 1 = the current window, 2 = the previous one; rows in neither are left out.
+    """
+    win = windows(config.as_of, config.window_months)
+    if win.current_start is None or win.previous_start is None:
+        return f"1 AS bucket FROM {{table}} WHERE {column} <= %s", [win.current_end]
+    return (
+        f"CASE WHEN {column} > %s THEN 1 ELSE 2 END AS bucket FROM {{table}} "
+        f"WHERE {column} > %s AND {column} <= %s",
+        [win.current_start, win.previous_start, win.current_end],
+    )
+
+
+def _revenue(config: AnalysisConfig) -> tuple[pl.DataFrame, int]:
+    """Revenue summed per account, product and window in SQL; each row dated at its window's end.
+
+    Returns the frame and how many source lines it sums.
+    """
+    win = windows(config.as_of, config.window_months)
+    lines, items, opps = _table(PurchaseLine), _table(OpportunityLineItem), _table(Opportunity)
+    line_bucket, line_params = _bucket("pl.date", config)
+    won_bucket, won_params = _bucket("o.close_date", config)
+    won_items = f"{items} li JOIN {opps} o ON o.id = li.opportunity_id"
+    # table and column names come from the models, values go as parameters
+    sql = f"""
+        SELECT account_id, product_id, bucket, SUM(amount), COUNT(*) FROM (
+            SELECT pl.account_id AS account_id, pl.product_id AS product_id,
+                   pl.amount AS amount, {line_bucket.format(table=f"{lines} pl")}
+            UNION ALL
+            SELECT o.account_id, li.product_id, li.amount,
+                   {won_bucket.format(table=won_items)}
+              AND o.status = 'won'
+            UNION ALL
+            SELECT o.account_id, o.product_id, o.amount, {won_bucket.format(table=f"{opps} o")}
+              AND o.status = 'won' AND o.product_id IS NOT NULL AND o.amount IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM {items} x WHERE x.opportunity_id = o.id)
+        ) AS revenue
+        GROUP BY account_id, product_id, bucket
+    """
+    rows = _fetch(sql, [*line_params, *won_params, *won_params])
+    end = {1: win.current_end, 2: win.previous_end}
+    dated = [(a, p, end[b], amount, "sum") for a, p, b, amount, _n in rows]
+    return _frame(dated, REVENUE_SCHEMA), sum(int(r[4]) for r in rows)
+
+
+def _markers(config: AnalysisConfig) -> pl.DataFrame:
+    """Open deals and recently lost ones, counted and summed per account and product in SQL."""
+    lost_start = shift_months(config.as_of, -config.recent_lost_months)
+    # table and column names come from the models, values go as parameters
+    sql = f"""
+        SELECT account_id, product_id, status, SUM(amount), COUNT(*)
+        FROM {_table(Opportunity)}
+        WHERE product_id IS NOT NULL AND (
+            status = 'open' OR (status = 'lost' AND close_date > %s AND close_date <= %s))
+        GROUP BY account_id, product_id, status
+    """
+    rows = _fetch(sql, [lost_start, config.as_of])
     return _frame(
-        (
-            (
-                *r[:9],
-                _owner_name(r[9], r[10], r[11]),
-                r[12],
-                r[13],
-                *(_money(v) for v in r[14:]),
-            )
-            for r in rows.order_by("pk")
-        ),
-        ACCOUNTS_SCHEMA,
+        [
+            (None, a, p, s, None, amount, None, config.as_of if s == "lost" else None, n)
+            for a, p, s, amount, n in rows
+        ],
+        OPPORTUNITIES_SCHEMA,
     )
 
 
-def _products(using: str) -> pl.DataFrame:
-    rows = (
-        Product.objects.using(using)
-        .order_by("pk")
-        .values_list("pk", "external_id", "name", "family")
-    )
-    return _frame(((pk, ext, name, fam or "") for pk, ext, name, fam in rows), PRODUCTS_SCHEMA)
+def _won_without_revenue() -> tuple[int, int]:
+    """(won deals with no product and no line items, won deals with no close date)."""
+    opps, items = _table(Opportunity), _table(OpportunityLineItem)
+    # table and column names come from the models, values go as parameters
+    sql = f"""
+        SELECT
+          SUM(CASE WHEN o.product_id IS NULL AND NOT EXISTS
+                  (SELECT 1 FROM {items} x WHERE x.opportunity_id = o.id) THEN 1 ELSE 0 END),
+          SUM(CASE WHEN o.close_date IS NULL THEN 1 ELSE 0 END)
+        FROM {opps} o WHERE o.status = 'won'
+    """
+    skipped, undated = _fetch(sql, [])[0]
+    return int(skipped or 0), int(undated or 0)
 
 
-def load_book_with_stats(using: str = "default") -> tuple[Book, LoadStats]:
-    """The whole book as frames, plus what revenue had to leave out (see :class:`LoadStats`)."""
-    opportunities = list(
-        Opportunity.objects.using(using)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "account_id",
-            "product_id",
-            "status",
-            "type",
-            "amount",
-            "created_date",
-            "close_date",
-        )
+def _overrides() -> pl.DataFrame:
+    rows = PotentialOverride.objects.order_by("pk").values_list(
+        "account_id", "product_id", "family", "amount"
     )
-    # Line items of won deals: one revenue row each, with its own product and amount.
-    items = list(
-        OpportunityLineItem.objects.using(using)
-        .filter(opportunity__status="won")
-        .order_by("pk")
-        .values_list(
-            "opportunity_id",
-            "opportunity__account_id",
-            "product_id",
-            "opportunity__close_date",
-            "amount",
-        )
-    )
-    with_items = {i[0] for i in items}
-    revenue: list[tuple[Any, ...]] = []
-    skipped = undated = 0
-    for pk, account_id, product_id, status, _type, amount, _created, close in opportunities:
-        if status != "won" or pk in with_items:
-            continue
-        if product_id is None:
-            skipped += 1
-        elif close is None:
-            undated += 1
-        elif amount is not None:
-            revenue.append((account_id, product_id, close, float(amount), "won"))
-    for _opp, account_id, product_id, close, amount in items:
-        if close is None:
-            continue
-        revenue.append((account_id, product_id, close, float(amount), "won"))
-    undated += len({i[0] for i in items if i[3] is None})
-    purchases = (
-        PurchaseLine.objects.using(using)
-        .order_by("pk")
-        .values_list("account_id", "product_id", "date", "amount")
-    )
-    revenue.extend((a, p, d, float(amt), "purchase") for a, p, d, amt in purchases)
-    overrides = (
-        PotentialOverride.objects.using(using)
-        .order_by("pk")
-        .values_list("account_id", "product_id", "family", "amount")
-    )
+    return pl.DataFrame(
+        [(a, p, None if p is not None else (f or None), amt) for a, p, f, amt in rows],
+        schema={**OVERRIDES_SCHEMA, "amount": pl.Decimal(38, 2)},
+        orient="row",
+    ).with_columns(pl.col("amount").cast(MONEY))
+
+
+def load_book_with_stats(config: AnalysisConfig) -> tuple[Book, LoadStats]:
+    """The book as frames for ``config``'s as-of date and window, plus what revenue left out."""
+    revenue, lines = _revenue(config)
+    skipped, undated = _won_without_revenue()
     book = Book(
-        accounts=_accounts(using),
-        products=_products(using),
-        revenue=_frame(revenue, REVENUE_SCHEMA),
-        opportunities=_frame(
-            ((*o[:5], _money(o[5]), o[6], o[7]) for o in opportunities), OPPORTUNITIES_SCHEMA
-        ),
-        overrides=_frame(
-            (
-                (a, p, None if p is not None else (f or None), float(amt))
-                for a, p, f, amt in overrides
-            ),
-            OVERRIDES_SCHEMA,
-        ),
+        accounts=_accounts(),
+        products=_products(),
+        revenue=revenue,
+        opportunities=_markers(config),
+        overrides=_overrides(),
     )
-    return book, LoadStats(skipped, undated, len(revenue))
+    return book, LoadStats(skipped, undated, lines)
 
 
-def load_book(using: str = "default") -> Book:
-    """The whole book of business as the frames of ``accountplan.analytics.frames``."""
-    return load_book_with_stats(using)[0]
+def load_book(config: AnalysisConfig) -> Book:
+    """The book of business as the frames of ``accountplan.analytics.frames``."""
+    return load_book_with_stats(config)[0]

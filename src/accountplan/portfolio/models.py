@@ -5,6 +5,8 @@ Pages and the API read the newest finished snapshot instead of recomputing on ev
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -27,6 +29,16 @@ class SnapshotStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+
+
+class PeerField(models.TextChoices):
+    """Which account field groups peers when potential compares an account with its peers."""
+
+    INDUSTRY = "industry", "Industry"
+    SEGMENT = "segment", "Segment"
+    TERRITORY = "territory", "Territory"
+    COUNTRY = "country", "Country"
+    NONE = "none", "None (every buyer is a peer)"
 
 
 class Play(models.TextChoices):
@@ -62,6 +74,11 @@ class Snapshot(models.Model):
     trigger = models.CharField(max_length=32, blank=True, help_text="import, cli, web, demo...")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Refreshed at every step of a run; a running snapshot silent too long is stale.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     account_count = models.PositiveIntegerField(default=0)
     cell_count = models.PositiveIntegerField(default=0)
@@ -69,6 +86,7 @@ class Snapshot(models.Model):
     skipped_won_deals = models.PositiveIntegerField(
         default=0, help_text="Won deals with no product and no line items: not counted as revenue."
     )
+    warnings = models.JSONField(default=list, blank=True, help_text="What the run noticed.")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -84,18 +102,31 @@ class Snapshot(models.Model):
         return f"Snapshot {self.pk} ({self.level}, {window}, as of {self.as_of}): {self.status}"
 
 
+def _money(**kwargs: Any) -> models.DecimalField:
+    """Money as stored in a snapshot: exact to the cent (figures are computed exactly and
+    rounded half-even to the cent once, when stored)."""
+    return models.DecimalField(max_digits=20, decimal_places=2, **kwargs)
+
+
+#: The scorecard attributes whose percentile an AccountScore keeps (one column each).
+SCORE_ATTRIBUTES = ("whitespace_value", "icp_fit", "growth", "satisfaction", "share_of_wallet_gap")
+
+
 class AccountScore(models.Model):
-    """One account's figures, score, play and tier in a snapshot."""
+    """One account's figures, score, play and tier in a snapshot, plus what its cells are derived
+    from (its peer group and size) and its look-alikes (for propensity on read)."""
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="accounts")
     account = models.ForeignKey(
         "book.Account", on_delete=models.CASCADE, related_name="portfolio_scores"
     )
-    current_revenue = models.FloatField(default=0)
-    previous_revenue = models.FloatField(null=True, blank=True)
+    peer_key = models.CharField(max_length=255, blank=True, help_text="Its peer group's value.")
+    size = _money(null=True, blank=True)
+    current_revenue = _money(default=0)
+    previous_revenue = _money(null=True, blank=True)
     growth = models.FloatField(null=True, blank=True)
-    whitespace_value = models.FloatField(default=0)
-    wallet = models.FloatField(default=0)
+    whitespace_value = _money(default=0)
+    wallet = _money(default=0)
     share_of_wallet = models.FloatField(null=True, blank=True)
     share_of_wallet_gap = models.FloatField(null=True, blank=True)
     icp_fit = models.FloatField(null=True, blank=True)
@@ -103,20 +134,26 @@ class AccountScore(models.Model):
     potential_score = models.FloatField(null=True, blank=True)
     missing_attributes = models.CharField(max_length=255, blank=True)
     scored = models.BooleanField(default=False)
+    pct_whitespace_value = models.FloatField(null=True, blank=True)
+    pct_icp_fit = models.FloatField(null=True, blank=True)
+    pct_growth = models.FloatField(null=True, blank=True)
+    pct_satisfaction = models.FloatField(null=True, blank=True)
+    pct_share_of_wallet_gap = models.FloatField(null=True, blank=True)
     high_revenue = models.BooleanField(default=False)
     high_potential = models.BooleanField(null=True, blank=True)
     play = models.CharField(max_length=10, choices=Play.choices, blank=True)
-    value = models.FloatField(default=0)
+    value = _money(default=0)
     value_percentile = models.FloatField(null=True, blank=True)
     tier = models.PositiveSmallIntegerField(null=True, blank=True)
-    cost_to_serve = models.FloatField(null=True, blank=True)
-    gross_margin = models.FloatField(null=True, blank=True)
+    cost_to_serve = _money(null=True, blank=True)
+    gross_margin = _money(null=True, blank=True)
     cost_to_serve_flag = models.BooleanField(default=False)
     cadence = models.CharField(max_length=120, blank=True)
-    clv = models.FloatField(null=True, blank=True)
-    score_parts = models.JSONField(default=list, blank=True)
-    next_best = models.JSONField(default=list, blank=True)
-    explanation = models.TextField(blank=True)
+    clv = _money(null=True, blank=True)
+    next_best = models.JSONField(default=list, blank=True, help_text="Items, best first.")
+    lookalikes = models.JSONField(
+        default=list, blank=True, help_text="[[account id, similarity], …], most similar first."
+    )
 
     objects = AccountScopedQuerySet.as_manager()
 
@@ -134,37 +171,49 @@ class AccountScore(models.Model):
     def __str__(self) -> str:
         return f"{self.account_id} in snapshot {self.snapshot_id}"
 
+    @property
+    def score_parts(self) -> list[dict[str, Any]]:
+        """The scorecard's attributes for this account: value, percentile, weight, used."""
+        from accountplan.portfolio.scorecard import LABELS
+
+        weights = (self.snapshot.config or {}).get("weights", {})
+        icp = bool((self.snapshot.config or {}).get("icp"))
+        parts = []
+        for key in SCORE_ATTRIBUTES:
+            if key == "icp_fit" and not icp:
+                continue
+            value = getattr(self, key)
+            weight = float(weights.get(key, 0))
+            parts.append(
+                {
+                    "attribute": key,
+                    "label": LABELS.get(key, key),
+                    "value": None if value is None else float(value),
+                    "percentile": getattr(self, f"pct_{key}"),
+                    "weight": weight,
+                    "used": value is not None and weight > 0,
+                }
+            )
+        return parts
+
 
 class CellScore(models.Model):
-    """A cell (account × product or family) of a snapshot: revenue, potential, state, propensity."""
+    """A stored cell of a snapshot: one with revenue in either window, an open or recently lost
+    deal, or an imported potential. Every other cell is derived on read (``portfolio.cells``)."""
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="cells")
     account = models.ForeignKey(
         "book.Account", on_delete=models.CASCADE, related_name="portfolio_cells"
     )
     item = models.CharField(max_length=255)
-    item_name = models.CharField(max_length=255)
-    family = models.CharField(max_length=120, blank=True)
-    product = models.ForeignKey(
-        "book.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    current_revenue = models.FloatField(default=0)
-    previous_revenue = models.FloatField(null=True, blank=True)
-    size = models.FloatField(null=True, blank=True)
-    potential = models.FloatField(null=True, blank=True)
-    potential_source = models.CharField(max_length=16)
-    peer_count = models.PositiveIntegerField(default=0)
-    peer_median_rate = models.FloatField(null=True, blank=True)
-    peer_segment = models.CharField(max_length=120, blank=True)
-    peers = models.JSONField(default=list, blank=True)
-    explanation = models.TextField(blank=True)
+    current_revenue = _money(default=0)
+    previous_revenue = _money(null=True, blank=True)
+    override = _money(null=True, blank=True, help_text="An imported potential.")
+    potential = _money(null=True, blank=True, help_text="Rounded to the cent, for sorting.")
     state = models.CharField(max_length=8, choices=CellState.choices)
-    whitespace_value = models.FloatField(null=True, blank=True)
-    propensity = models.FloatField(null=True, blank=True)
-    expected_value = models.FloatField(null=True, blank=True)
-    lookalikes = models.JSONField(default=list, blank=True)
+    whitespace_value = _money(null=True, blank=True)
     open_opportunities = models.PositiveIntegerField(default=0)
-    open_amount = models.FloatField(default=0)
+    open_amount = _money(default=0)
     recent_lost = models.PositiveIntegerField(default=0)
 
     objects = AccountScopedQuerySet.as_manager()
@@ -174,14 +223,64 @@ class CellScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["snapshot", "account", "item"], name="cell_unique")
         ]
-        indexes = [
-            models.Index(fields=["snapshot", "state"]),
-            models.Index(fields=["snapshot", "item"]),
-            models.Index(fields=["snapshot", "family"]),
-        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} × {self.item} in snapshot {self.snapshot_id}"
+
+
+class PeerRate(models.Model):
+    """The potential's rate of one (peer group, item) in a snapshot: the median revenue per unit
+    of size of its peers, how many there are and the first names. P = rate × size."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="rates")
+    peer_key = models.CharField(max_length=255, blank=True, help_text="Blank: no peer group.")
+    item = models.CharField(max_length=255)
+    peer_count = models.PositiveIntegerField(default=0)
+    segment_count = models.PositiveIntegerField(default=0)
+    rate = models.CharField(
+        max_length=48, blank=True, help_text="Exact decimal text (10 places); blank = unknown."
+    )
+    peer_segment = models.CharField(max_length=255, blank=True)
+    peers = models.JSONField(default=list, blank=True)
+    peer_text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "peer_key", "item"], name="peer_rate_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.peer_key or '(no group)'} × {self.item}: {self.rate or 'unknown'}"
+
+
+class SnapshotItem(models.Model):
+    """A column of the white space map in a snapshot: a product (or family) and who buys it."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="items")
+    item = models.CharField(max_length=255)
+    item_name = models.CharField(max_length=255)
+    family = models.CharField(max_length=120, blank=True)
+    product = models.ForeignKey(
+        "book.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    owners = models.PositiveIntegerField(default=0, help_text="Accounts with R > 0.")
+    base_rate = models.FloatField(default=0, help_text="Share of all accounts that own it.")
+
+    class Meta:
+        ordering = ["snapshot", "family", "item_name", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "item"], name="snapshot_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_name} in snapshot {self.snapshot_id}"
+
+    @property
+    def name(self) -> str:
+        """The column's label."""
+        return self.item_name
 
 
 def _weight(default: float, label: str) -> models.FloatField:
@@ -209,6 +308,13 @@ class Scorecard(models.Model):
     )
     min_peers = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    peer_field = models.CharField(
+        "Peer group",
+        max_length=10,
+        choices=PeerField.choices,
+        default=PeerField.INDUSTRY,
+        help_text="Potential compares an account with the buyers sharing this field's value.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

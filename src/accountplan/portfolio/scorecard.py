@@ -6,16 +6,25 @@ import datetime as dt
 import json
 import tomllib
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Trim
 
 from accountplan.analytics.frames import DEFAULT_ATTRIBUTES, ICP, AnalysisConfig, Attribute
-from accountplan.core.errors import DomainError
-from accountplan.portfolio.models import Scorecard
+from accountplan.analytics.peers import blank_share_warning
+from accountplan.book.models import Account
+from accountplan.core.errors import DomainError, Forbidden
+from accountplan.portfolio.models import PeerField, Scorecard
+
+if TYPE_CHECKING:
+    from accountplan.core.models import User
 
 ATTRIBUTE_KEYS = tuple(a.key for a in DEFAULT_ATTRIBUTES)
 LABELS = {a.key: a.label for a in DEFAULT_ATTRIBUTES}
+#: The peer groups a scorecard may choose ("none": every buyer is a peer).
+PEER_GROUPS = tuple(PeerField.values)
 
 
 class ScorecardError(DomainError):
@@ -48,6 +57,11 @@ def icp_of(card: Scorecard) -> ICP | None:
     return icp
 
 
+def segment_field(peer_field: str) -> str | None:
+    """The account field that groups peers for a scorecard's ``peer_field`` (None for "none")."""
+    return None if peer_field == PeerField.NONE else str(peer_field)
+
+
 def to_config(
     card: Scorecard,
     as_of: dt.date,
@@ -60,6 +74,7 @@ def to_config(
         as_of=as_of,
         window_months=window_months,
         level=level,
+        segment_field=segment_field(card.peer_field),
         min_peers=card.min_peers,
         full_share=card.full_share,
         attributes=tuple(Attribute(k, LABELS[k], w[k]) for k in ATTRIBUTE_KEYS),
@@ -76,6 +91,8 @@ def config_to_json(config: AnalysisConfig) -> dict[str, Any]:
         "window_months": config.window_months,
         "level": config.level,
         "segment_field": config.segment_field,
+        # The scorecard's choice, spelled as on the scorecard ("none": every buyer is a peer).
+        "peer_group": config.segment_field or PeerField.NONE.value,
         "size_field": config.size_field,
         "min_peers": config.min_peers,
         "full_share": config.full_share,
@@ -96,6 +113,20 @@ def config_to_json(config: AnalysisConfig) -> dict[str, Any]:
     }
 
 
+def peer_warning(field: str | None) -> str | None:
+    """The warning of ``analytics.peers`` when the peer-group ``field`` (an account field name,
+    None for no peer group) is blank for most of the book.
+
+    One aggregate query over all accounts (the scorecard applies to the whole book).
+    """
+    if field not in PEER_GROUPS or field == PeerField.NONE:
+        return None
+    counts = Account.objects.annotate(_peer_value=Trim(field)).aggregate(
+        total=Count("pk"), blank=Count("pk", filter=Q(_peer_value="") | Q(_peer_value=None))
+    )
+    return blank_share_warning(field, counts["blank"], counts["total"])
+
+
 # --- validation --------------------------------------------------------------------------------
 
 
@@ -111,6 +142,7 @@ class ScorecardData:
     tier1_min_percentile: float
     full_share: float
     min_peers: int
+    peer_field: str = PeerField.INDUSTRY.value
 
 
 def _number(raw: Any, name: str, errors: list[str]) -> float | None:
@@ -136,14 +168,38 @@ def _count(raw: Any, name: str, errors: list[str]) -> int | None:
     return raw
 
 
+#: The sections of the TOML layout (and of ``validate``'s dict).
+SECTIONS = ("weights", "icp", "thresholds", "peers")
+
+
+def _peer_group(peers: Any, errors: list[str]) -> str:
+    """``[peers] group``: one of the peer groups, industry when absent."""
+    if not isinstance(peers, dict):
+        errors.append('[peers] must be a table, e.g. group = "segment".')
+        return PeerField.INDUSTRY.value
+    for key in peers:
+        if key != "group":
+            errors.append(f"Unknown key 'peers.{key}': expected group.")
+    raw = peers.get("group", PeerField.INDUSTRY.value)
+    value = raw.strip().lower() if isinstance(raw, str) else raw
+    if value not in PEER_GROUPS:
+        errors.append(
+            f"peers.group must be one of {', '.join(PEER_GROUPS)} (none: every buyer is a peer), "
+            f"got {raw!r}."
+        )
+        return PeerField.INDUSTRY.value
+    return str(value)
+
+
 def validate(data: dict[str, Any]) -> ScorecardData:
     """Check scorecard settings given as a dict (TOML layout); raise one error listing all problems.
 
     Layout: ``[weights]`` (the five attribute keys), ``[icp]`` (industries, min_employees,
-    max_employees, regions), ``[thresholds]`` (tier1_min_percentile, full_share, min_peers).
+    max_employees, regions), ``[thresholds]`` (tier1_min_percentile, full_share, min_peers),
+    ``[peers]`` (group: industry, segment, territory, country or none).
     """
     errors: list[str] = []
-    known = {"weights", "icp", "thresholds"}
+    known = set(SECTIONS)
     for key in data:
         if key not in known:
             errors.append(f"Unknown section [{key}]: expected {', '.join(sorted(known))}.")
@@ -179,6 +235,7 @@ def validate(data: dict[str, Any]) -> ScorecardData:
     peers = _count(th.get("min_peers", 5), "thresholds.min_peers", errors)
     if peers is not None and peers < 1:
         errors.append("thresholds.min_peers must be at least 1.")
+    group = _peer_group(data.get("peers", {}), errors)
     if errors:
         raise ScorecardError("The scorecard is not valid: " + " ".join(errors), details=errors)
     return ScorecardData(
@@ -190,7 +247,58 @@ def validate(data: dict[str, Any]) -> ScorecardData:
         tier1_min_percentile=float(tier1 or 90),
         full_share=float(full or 0.8),
         min_peers=int(peers or 5),
+        peer_field=group,
     )
+
+
+def layout(card: Scorecard) -> dict[str, Any]:
+    """The scorecard's settings in the layout ``validate`` reads (that of the TOML file)."""
+    return {
+        "weights": weights(card),
+        "icp": {
+            "industries": list(card.icp_industries or []),
+            "min_employees": card.icp_min_employees,
+            "max_employees": card.icp_max_employees,
+            "regions": list(card.icp_regions or []),
+        },
+        "thresholds": {
+            "tier1_min_percentile": card.tier1_min_percentile,
+            "full_share": card.full_share,
+            "min_peers": card.min_peers,
+        },
+        "peers": {"group": card.peer_field},
+    }
+
+
+#: Flat field names (API) → their place in the layout.
+FLAT_FIELDS: dict[str, tuple[str, str]] = {
+    "icp_industries": ("icp", "industries"),
+    "icp_min_employees": ("icp", "min_employees"),
+    "icp_max_employees": ("icp", "max_employees"),
+    "icp_regions": ("icp", "regions"),
+    "tier1_min_percentile": ("thresholds", "tier1_min_percentile"),
+    "full_share": ("thresholds", "full_share"),
+    "min_peers": ("thresholds", "min_peers"),
+    "peer_field": ("peers", "group"),
+}
+
+
+def update_scorecard(user: User, changes: dict[str, Any]) -> Scorecard:
+    """Change some settings of the default scorecard (managers and admins), same rules as TOML.
+
+    ``changes`` holds flat names (``peer_field``, ``min_peers``, ``icp_min_employees`` ...) and
+    ``weights`` (a dict of some attribute weights); the others keep their values.
+    """
+    if not user.can_edit_book:
+        raise Forbidden("Only managers and admins may change the scorecard.")
+    data = layout(get_scorecard())
+    for name, value in changes.items():
+        if name == "weights":
+            data["weights"] = {**data["weights"], **dict(value or {})}
+        else:
+            section, key = FLAT_FIELDS[name]
+            data[section][key] = value
+    return save(validate(data))
 
 
 def save(data: ScorecardData) -> Scorecard:
@@ -206,6 +314,7 @@ def save(data: ScorecardData) -> Scorecard:
         card.tier1_min_percentile = data.tier1_min_percentile
         card.full_share = data.full_share
         card.min_peers = data.min_peers
+        card.peer_field = data.peer_field
         card.save()
     return card
 
@@ -223,7 +332,7 @@ def _toml_value(value: Any) -> str:
 def export_toml(card: Scorecard) -> str:
     """The scorecard as a TOML document that ``import_toml`` reads back."""
     lines = [
-        "# accountplan scorecard: weights, ideal customer profile, thresholds",
+        "# accountplan scorecard: weights, ideal customer profile, thresholds, peer group",
         "",
         "[weights]",
     ]
@@ -241,6 +350,9 @@ def export_toml(card: Scorecard) -> str:
         f"full_share = {_toml_value(card.full_share)}",
         f"min_peers = {card.min_peers}",
         "",
+        "[peers]",
+        f"group = {_toml_value(card.peer_field)}  # {' | '.join(PEER_GROUPS)}",
+        "",
     ]
     return "\n".join(lines)
 
@@ -251,7 +363,7 @@ def import_toml(text: str) -> Scorecard:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScorecardError(f"The scorecard file is not valid TOML: {exc}.") from exc
-    for section in ("weights", "icp", "thresholds"):
+    for section in SECTIONS:
         if section in data and not isinstance(data[section], dict):
             raise ScorecardError(f"[{section}] must be a table (a section), not a value.")
     return save(validate(data))

@@ -7,15 +7,18 @@ of rows (one query for a page's cells).
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from accountplan.analytics.grid import PLAYS
-from accountplan.book.models import Account, Contact, Product
-from accountplan.portfolio.models import AccountScore, CellScore, Snapshot, SnapshotStatus
+from accountplan.book.models import Account, Contact
+from accountplan.portfolio import cells
+from accountplan.portfolio.cells import Cell
+from accountplan.portfolio.models import AccountScore, Snapshot, SnapshotItem, SnapshotStatus
 
 if TYPE_CHECKING:
     from accountplan.core.models import User
@@ -50,12 +53,20 @@ def available_levels() -> list[str]:
 
 
 def pending_rescore() -> Snapshot | None:
-    """The newest queued or running snapshot, if a rescore is under way."""
-    return (
-        Snapshot.objects.filter(status__in=[SnapshotStatus.QUEUED, SnapshotStatus.RUNNING])
-        .order_by("-pk")
-        .first()
-    )
+    """The newest queued or running snapshot, if a rescore is under way.
+
+    A run that stopped giving signs of life (killed midway) is marked failed before the answer,
+    so a dead run is never announced as in progress. Every page asks, so the common case stays
+    one query: the stale runs are failed only when the newest pending run is one of them.
+    """
+    from accountplan.portfolio.services import fail_stale_snapshots, is_stale
+
+    pending = Snapshot.objects.filter(status__in=[SnapshotStatus.QUEUED, SnapshotStatus.RUNNING])
+    found: Snapshot | None = pending.order_by("-pk").first()
+    if found is not None and is_stale(found):
+        fail_stale_snapshots()
+        found = pending.order_by("-pk").first()
+    return found
 
 
 @dataclass
@@ -111,11 +122,8 @@ def order_scores(qs: QuerySet[AccountScore], sort: str) -> QuerySet[AccountScore
 
 def families(snapshot: Snapshot) -> list[str]:
     """The product families of a snapshot's items ("" when the item has no family)."""
-    return list(
-        CellScore.objects.filter(snapshot=snapshot)
-        .order_by("family")
-        .values_list("family", flat=True)
-        .distinct()
+    return sorted(
+        set(SnapshotItem.objects.filter(snapshot=snapshot).values_list("family", flat=True))
     )
 
 
@@ -128,57 +136,21 @@ class Column:
     family: str
 
 
-def columns(snapshot: Snapshot, family: str = "") -> list[Column]:
-    """The snapshot's items (every account has every item), by family then name."""
-    qs = CellScore.objects.filter(snapshot=snapshot)
-    if family:
-        qs = qs.filter(family=family)
-    rows = qs.order_by("family", "item_name", "item").values_list("item", "item_name", "family")
-    seen: dict[str, Column] = {}
-    for item, name, fam in rows.distinct():
-        seen.setdefault(item, Column(item, name, fam))
-    return list(seen.values())
-
-
-CELL_FIELDS = (
-    "account_id",
-    "item",
-    "item_name",
-    "family",
-    "current_revenue",
-    "potential",
-    "potential_source",
-    "peer_count",
-    "peers",
-    "explanation",
-    "state",
-    "whitespace_value",
-    "propensity",
-    "open_opportunities",
-    "open_amount",
-    "recent_lost",
-)
+def columns(snapshot: Snapshot, family: str = "") -> list[SnapshotItem]:
+    """The snapshot's items (every account has every item), by family then name (one query)."""
+    return cells.items(snapshot, family)
 
 
 def cells_by_account(
-    user: User, snapshot: Snapshot, account_ids: Iterable[int], family: str = ""
-) -> dict[int, dict[str, CellScore]]:
-    """account id → item → cell, for the given accounts, in ONE query."""
-    qs = (
-        CellScore.objects.for_user(user)
-        .filter(snapshot=snapshot, account_id__in=list(account_ids))
-        .only(*CELL_FIELDS)
-        .order_by()
-    )
-    if family:
-        qs = qs.filter(family=family)
-    out: dict[int, dict[str, CellScore]] = {}
-    for cell in qs:
-        out.setdefault(cell.account_id, {})[cell.item] = cell
-    return out
+    user: User, snapshot: Snapshot, scores: Sequence[AccountScore], family: str = ""
+) -> dict[int, dict[str, Cell]]:
+    """account id → item → cell for the given scores: stored cells and derived ones, in a fixed
+    number of queries. ``scores`` come from ``account_scores(user, …)``, so already scoped."""
+    del user  # the scores carry the scoping
+    return cells.derive_cells(snapshot, scores, cells.items(snapshot, family))
 
 
-def shade(cell: CellScore, full_share: float) -> str:
+def shade(cell: Cell, full_share: float) -> str:
     """The cell's CSS class: ``none``, ``full``, ``partial pN`` (N = 1..4, darker = closer to
     full, by R/P against the full threshold) or ``partial pu`` when P is unknown."""
     if cell.state == "none":
@@ -187,16 +159,16 @@ def shade(cell: CellScore, full_share: float) -> str:
         return "full"
     if not cell.potential or cell.potential <= 0:
         return "partial pu"
-    ratio = cell.current_revenue / (cell.potential * (full_share or 0.8))
+    ratio = float(cell.current_revenue) / (float(cell.potential) * (full_share or 0.8))
     step = min(PARTIAL_SHADES, max(1, int(ratio * PARTIAL_SHADES) + 1))
     return f"partial p{step}"
 
 
-def _money(value: float | None) -> str:
+def _money(value: float | Decimal | None) -> str:
     return "unknown" if value is None else f"${value:,.0f}"
 
 
-def cell_title(account_name: str, cell: CellScore, peer_limit: int = 12) -> str:
+def cell_title(account_name: str, cell: Cell, peer_limit: int = 12) -> str:
     """The hover text of a cell: R, P, W, the state, the potential's explanation and its peers."""
     lines = [
         f"{account_name} × {cell.item_name}",
@@ -204,7 +176,7 @@ def cell_title(account_name: str, cell: CellScore, peer_limit: int = 12) -> str:
         f"white space W {_money(cell.whitespace_value)}",
         f"State: {cell.state}"
         + (
-            f" (R/P {cell.current_revenue / cell.potential:.0%})"
+            f" (R/P {float(cell.current_revenue / cell.potential):.0%})"
             if cell.potential and cell.state != "none"
             else ""
         ),
@@ -213,7 +185,7 @@ def cell_title(account_name: str, cell: CellScore, peer_limit: int = 12) -> str:
         lines.append(f"P: {cell.explanation}")
     peers = list(cell.peers or [])
     if peers:
-        more = f" and {len(peers) - peer_limit} more" if len(peers) > peer_limit else ""
+        more = f" and {cell.peer_count - peer_limit:,} more" if cell.peer_count > peer_limit else ""
         lines.append("Peers: " + ", ".join(peers[:peer_limit]) + more)
     if cell.open_opportunities:
         lines.append(f"Open opportunities: {cell.open_opportunities} ({_money(cell.open_amount)})")
@@ -299,13 +271,8 @@ def contact_labels(user: User, contact_ids: Iterable[int | None]) -> dict[int, s
 
 
 def item_names(snapshot: Snapshot) -> dict[str, str]:
-    """item → its display name in a snapshot (product names for product-level items)."""
-    if snapshot.level == "product":
-        names: dict[str, str] = {}
-        for ext, name in Product.objects.values_list("external_id", "name"):
-            names[ext or name] = name
-        return names
-    return {}
+    """item → its display name in a snapshot (one query)."""
+    return dict(SnapshotItem.objects.filter(snapshot=snapshot).values_list("item", "item_name"))
 
 
 # --- account card --------------------------------------------------------------------------------
@@ -317,8 +284,8 @@ class AccountPortfolio:
 
     snapshot: Snapshot | None
     score: AccountScore | None = None
-    cells: list[CellScore] = field(default_factory=list)
-    next_best: list[CellScore] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+    next_best: list[Cell] = field(default_factory=list)
     campaign: str = ""
     full_share: float = 0.8
 
@@ -344,22 +311,23 @@ def account_portfolio(user: User, account: Account) -> AccountPortfolio:
         snapshot = current_snapshot("product") or snapshot
     if snapshot is None:
         return AccountPortfolio(snapshot=None)
-    score = AccountScore.objects.for_user(user).filter(snapshot=snapshot, account=account).first()
-    cells = list(
-        CellScore.objects.for_user(user)
+    score = (
+        AccountScore.objects.for_user(user)
         .filter(snapshot=snapshot, account=account)
-        .order_by("family", "item_name", "item")
+        .select_related("snapshot")
+        .first()
     )
     full_share = float((snapshot.config or {}).get("full_share") or 0.8)
-    for c in cells:
+    row = [] if score is None else cells.account_cells(snapshot, score)
+    for c in row:
         c.css = shade(c, full_share)
         c.title = cell_title(account.name, c)
-    by_item = {c.item: c for c in cells}
+    by_item = {c.item: c for c in row}
     best = [by_item[i] for i in (score.next_best if score else []) if i in by_item]
     return AccountPortfolio(
         snapshot=snapshot,
         score=score,
-        cells=cells,
+        cells=row,
         next_best=best,
         campaign=PLAYS.get(score.play, "") if score else "",
         full_share=full_share,

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from accountplan.analytics.explain import explain
-from accountplan.analytics.frames import AnalysisConfig, Book
+from accountplan.analytics.peers import peer_field_warning
 from accountplan.core.errors import Forbidden
-from accountplan.portfolio.loader import LoadStats, load_book_with_stats
-from accountplan.portfolio.models import AccountScore, CellScore, Snapshot, SnapshotStatus
-from accountplan.portfolio.scorecard import config_to_json, get_scorecard, to_config
+from accountplan.portfolio.compute import compute, product_ids
+from accountplan.portfolio.loader import load_book_with_stats
+from accountplan.portfolio.models import (
+    AccountScore,
+    CellScore,
+    PeerRate,
+    Snapshot,
+    SnapshotItem,
+    SnapshotStatus,
+)
+from accountplan.portfolio.scorecard import get_scorecard, to_config
+from accountplan.portfolio.store import store
 
 if TYPE_CHECKING:
     from accountplan.analytics.pipeline import Analysis
@@ -25,9 +34,6 @@ if TYPE_CHECKING:
 
 #: Finished snapshots kept per (level, window); older ones are deleted after each run.
 KEEP_SNAPSHOTS = 5
-#: Next best products stored per account.
-NEXT_BEST_N = 3
-
 Step = Callable[[str], None]
 
 
@@ -38,13 +44,7 @@ class Result:
     snapshot: Snapshot
     analysis: Analysis
     accounts: pl.DataFrame  # the analysis' accounts + external ids and next best products
-    cells: pl.DataFrame  # the analysis' cells + propensity, expected value, look-alikes
-
-
-def _none(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+    cells: pl.DataFrame  # the stored cells (``derive.expand_cells`` gives every other one)
 
 
 def create_snapshot(
@@ -101,20 +101,34 @@ def run_snapshot(snapshot: Snapshot, step: Step | None = None) -> Result:
     """Compute ``snapshot`` now: load the book, analyze it, score propensity, store every row.
 
     The snapshot goes running → done (or failed, with the error, and the error is raised again).
+    Every step also refreshes its heartbeat, so a run killed midway is found stale later
+    (``fail_stale_snapshots``) instead of looking "running" forever.
     """
-    step = step or (lambda _label: None)
+    step = with_heartbeat(snapshot.pk, step)
+    now = timezone.now()
     Snapshot.objects.filter(pk=snapshot.pk).update(
-        status=SnapshotStatus.RUNNING, started_at=timezone.now(), error=""
+        status=SnapshotStatus.RUNNING, started_at=now, heartbeat_at=now, error=""
     )
     try:
         as_of = snapshot.as_of or timezone.localdate()
         config = to_config(get_scorecard(), as_of, snapshot.window_months, snapshot.level)  # type: ignore[arg-type]
         step("loading")
-        book, stats = load_book_with_stats()
+        book, stats = load_book_with_stats(config)
         step("computing")
-        result = compute(book, config)
+        warning = peer_field_warning(book.accounts, config.segment_field)
+        computed = compute(book, config, [warning] if warning else [])
         step("storing")
-        store(snapshot, config, stats, *result)
+        store(
+            snapshot,
+            config,
+            stats,
+            computed.analysis,
+            computed.accounts,
+            computed.looks,
+            computed.base,
+            product_ids(config),
+            computed.warnings,
+        )
     except Exception as exc:
         Snapshot.objects.filter(pk=snapshot.pk).update(
             status=SnapshotStatus.FAILED,
@@ -123,149 +137,74 @@ def run_snapshot(snapshot: Snapshot, step: Step | None = None) -> Result:
         )
         raise
     snapshot.refresh_from_db()
-    return Result(snapshot, *result)
+    return Result(snapshot, computed.analysis, computed.accounts, computed.analysis.cells)
 
 
-def compute(book: Book, config: AnalysisConfig) -> tuple[Analysis, pl.DataFrame, pl.DataFrame]:
-    """Analyze the book and join propensity and next best products onto the frames."""
-    from accountplan.analytics.pipeline import analyze
-    from accountplan.analytics.propensity import next_best, score_cells
-
-    analysis = analyze(book, config)
-    cells = analysis.cells
-    scored = score_cells(book, config, cells)
-    cells = cells.join(
-        scored.select("account_id", "item", "propensity", "lookalikes"),
-        on=["account_id", "item"],
-        how="left",
-    ).with_columns(expected_value=pl.col("propensity") * pl.col("whitespace_value"))
-    best = _next_best_lists(next_best(cells, n=NEXT_BEST_N))
-    accounts = analysis.accounts.join(best, on="account_id", how="left").with_columns(
-        pl.col("next_best").fill_null(pl.lit([], dtype=pl.List(pl.String)))
-    )
-    return analysis, accounts, cells
+def heartbeat(snapshot_id: int) -> None:
+    """Record that the run of ``snapshot_id`` is alive now (one UPDATE)."""
+    Snapshot.objects.filter(pk=snapshot_id).update(heartbeat_at=timezone.now())
 
 
-def _next_best_lists(best: pl.DataFrame) -> pl.DataFrame:
-    """account_id → next_best (List[String] of items, best first), whatever shape next_best has."""
-    if "next_best" in best.columns and best.schema["next_best"] == pl.List(pl.String):
-        return best.select("account_id", "next_best")
-    order = [c for c in ("rank", "propensity", "expected_value") if c in best.columns]
-    if order and order[0] != "rank":
-        best = best.sort(["account_id", order[0]], descending=[False, True])
-    elif order:
-        best = best.sort(["account_id", "rank"])
-    return best.group_by("account_id", maintain_order=True).agg(
-        pl.col("item").cast(pl.String).alias("next_best")
+def with_heartbeat(snapshot_id: int, step: Step | None) -> Step:
+    """``step`` (or nothing) preceded by a heartbeat of the run: each step is a sign of life."""
+
+    def beat(label: str) -> None:
+        heartbeat(snapshot_id)
+        if step is not None:
+            step(label)
+
+    return beat
+
+
+#: The error of a run found stale; the time is its last heartbeat.
+STALE_ERROR = (
+    "Stopped without finishing (no sign of life since {since}); "
+    "the last finished snapshot is still shown."
+)
+
+
+def _silent_since(cutoff: dt.datetime) -> Q:
+    """Runs whose last sign of life (heartbeat, else start, else creation) is before ``cutoff``."""
+    return (
+        Q(heartbeat_at__lt=cutoff)
+        | Q(heartbeat_at=None, started_at__lt=cutoff)
+        | Q(heartbeat_at=None, started_at=None, created_at__lt=cutoff)
     )
 
 
-def store(
-    snapshot: Snapshot,
-    config: AnalysisConfig,
-    stats: LoadStats,
-    analysis: Analysis,
-    accounts: pl.DataFrame,
-    cells: pl.DataFrame,
-) -> None:
-    """Write every account and cell row of a run (bulk), mark it done, prune old snapshots."""
-    parts: dict[int, list[dict[str, Any]]] = {}
-    for row in analysis.scores.iter_rows(named=True):
-        parts.setdefault(row["account_id"], []).append(
-            {
-                k: _none(row[k])
-                for k in ("attribute", "label", "value", "percentile", "weight", "used")
-            }
-        )
-    product_ids = _product_ids(config)
-    account_rows = [
-        AccountScore(
-            snapshot=snapshot,
-            account_id=r["account_id"],
-            current_revenue=r["current_revenue"] or 0.0,
-            previous_revenue=_none(r["previous_revenue"]),
-            growth=_none(r["growth"]),
-            whitespace_value=r["whitespace_value"] or 0.0,
-            wallet=r["wallet"] or 0.0,
-            share_of_wallet=_none(r["share_of_wallet"]),
-            share_of_wallet_gap=_none(r["share_of_wallet_gap"]),
-            icp_fit=_none(r["icp_fit"]),
-            satisfaction=_none(r["satisfaction"]),
-            potential_score=_none(r["potential_score"]),
-            missing_attributes=r["missing_attributes"] or "",
-            scored=bool(r["scored"]),
-            high_revenue=bool(r["high_revenue"]),
-            high_potential=r["high_potential"],
-            play=r["play"] or "",
-            value=r["value"] or 0.0,
-            value_percentile=_none(r["value_percentile"]),
-            tier=r["tier"],
-            cost_to_serve=_none(r["cost_to_serve"]),
-            gross_margin=_none(r["gross_margin"]),
-            cost_to_serve_flag=bool(r["cost_to_serve_flag"]),
-            cadence=r["cadence"] or "",
-            clv=_none(r["clv"]),
-            score_parts=parts.get(r["account_id"], []),
-            next_best=list(r["next_best"] or []),
-            explanation=explain(analysis, r["account_id"]),
-        )
-        for r in accounts.iter_rows(named=True)
-    ]
-    cell_rows = [
-        CellScore(
-            snapshot=snapshot,
-            account_id=c["account_id"],
-            item=c["item"],
-            item_name=c["item_name"] or c["item"],
-            family=c["family"] or "",
-            product_id=product_ids.get(c["item"]),
-            current_revenue=c["current_revenue"] or 0.0,
-            previous_revenue=_none(c["previous_revenue"]),
-            size=_none(c["size"]),
-            potential=_none(c["potential"]),
-            potential_source=c["potential_source"],
-            peer_count=c["peer_count"] or 0,
-            peer_median_rate=_none(c["peer_median_rate"]),
-            peer_segment=c["peer_segment"] or "",
-            peers=list(c["peer_names"] or []),
-            explanation=c["explanation"] or "",
-            state=c["state"],
-            whitespace_value=_none(c["whitespace_value"]),
-            propensity=_none(c["propensity"]),
-            expected_value=_none(c["expected_value"]),
-            lookalikes=list(c["lookalikes"] or []),
-            open_opportunities=c["open_opportunities"] or 0,
-            open_amount=c["open_amount"] or 0.0,
-            recent_lost=c["recent_lost"] or 0,
-        )
-        for c in cells.iter_rows(named=True)
-    ]
-    with transaction.atomic():
-        AccountScore.objects.bulk_create(account_rows, batch_size=1000)
-        CellScore.objects.bulk_create(cell_rows, batch_size=1000)
-        Snapshot.objects.filter(pk=snapshot.pk).update(
-            status=SnapshotStatus.DONE,
-            as_of=config.as_of,
-            config=config_to_json(config),
+def is_stale(snapshot: Snapshot) -> bool:
+    """Whether ``snapshot`` is a running run silent for longer than ``RESCORE_STALE_AFTER``."""
+    if snapshot.status != SnapshotStatus.RUNNING:
+        return False
+    last = snapshot.heartbeat_at or snapshot.started_at or snapshot.created_at
+    return last < timezone.now() - settings.RESCORE_STALE_AFTER
+
+
+def fail_stale_snapshots() -> int:
+    """Mark failed every running snapshot silent for longer than ``RESCORE_STALE_AFTER``.
+
+    A run killed midway (the CLI interrupted, the worker's machine stopped) never says it ended;
+    without this its snapshot stays "running" and the pages announce a rescore forever. The last
+    sign of life is the heartbeat, else the start, else the creation (a worker killed between
+    claiming a snapshot and starting it). Returns how many were marked failed.
+
+    It reads first and writes only when something is stale: pages call it on every view, and on
+    SQLite a read never waits for the write lock an import may hold, while an UPDATE would.
+    """
+    cutoff = timezone.now() - settings.RESCORE_STALE_AFTER
+    running = Snapshot.objects.filter(_silent_since(cutoff), status=SnapshotStatus.RUNNING)
+    failed = 0
+    for pk, beat, started, created in running.values_list(
+        "pk", "heartbeat_at", "started_at", "created_at"
+    ):
+        since = timezone.localtime(beat or started or created).strftime("%Y-%m-%d %H:%M:%S %Z")
+        # The same conditions again: a run that beat in the meantime is left alone.
+        failed += running.filter(pk=pk).update(
+            status=SnapshotStatus.FAILED,
+            error=STALE_ERROR.format(since=since),
             finished_at=timezone.now(),
-            account_count=len(account_rows),
-            cell_count=len(cell_rows),
-            revenue_rows=stats.revenue_rows,
-            skipped_won_deals=stats.skipped_won_deals,
         )
-        prune(snapshot.level, snapshot.window_months)
-
-
-def _product_ids(config: AnalysisConfig) -> dict[str, int]:
-    # The product FK of a product-level cell: its item is the product's external id or name.
-    if config.level != "product":
-        return {}
-    from accountplan.book.models import Product
-
-    ids: dict[str, int] = {}
-    for pk, ext, name in Product.objects.values_list("pk", "external_id", "name"):
-        ids[ext or name] = pk
-    return ids
+    return failed
 
 
 def prune(level: str, window_months: int | None, keep: int = KEEP_SNAPSHOTS) -> int:
@@ -274,8 +213,9 @@ def prune(level: str, window_months: int | None, keep: int = KEEP_SNAPSHOTS) -> 
     old = list(done.values_list("pk", flat=True)[keep:])
     if not old:
         return 0
-    CellScore.objects.filter(snapshot_id__in=old).delete()
-    AccountScore.objects.filter(snapshot_id__in=old).delete()
+    # child tables first, each with one DELETE (no per-row cascade collection)
+    for model in (CellScore, AccountScore, PeerRate, SnapshotItem):
+        model.objects.filter(snapshot_id__in=old)._raw_delete(model.objects.db)
     Snapshot.objects.filter(pk__in=old).delete()
     return len(old)
 
@@ -290,6 +230,7 @@ def analyze_now(
     step: Step | None = None,
 ) -> Result:
     """Create a snapshot and compute it in this process (CLI, demo)."""
+    fail_stale_snapshots()
     snapshot = create_snapshot(
         as_of=as_of, window_months=window_months, level=level, trigger=trigger, user=user
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.tasks import task
+from django.utils import timezone
 
 from accountplan.portfolio.models import Snapshot, SnapshotStatus
 
@@ -12,9 +13,10 @@ def rescore(snapshot_id: int) -> str:
     """Compute a queued snapshot; a snapshot already taken by another worker is left alone."""
     from accountplan.portfolio.services import run_snapshot
 
-    # Claim it atomically: only the worker whose UPDATE matched a queued row runs it.
+    # Claim it atomically: only the worker whose UPDATE matched a queued row runs it. The first
+    # heartbeat comes with the claim, so a worker killed right after is found stale too.
     claimed = Snapshot.objects.filter(pk=snapshot_id, status=SnapshotStatus.QUEUED).update(
-        status=SnapshotStatus.RUNNING
+        status=SnapshotStatus.RUNNING, heartbeat_at=timezone.now()
     )
     if not claimed:
         return "skipped"

@@ -28,7 +28,7 @@ from accountplan.portfolio.downloads import FORMATS, table_response
 from accountplan.portfolio.forms import ScorecardForm
 from accountplan.portfolio.models import AccountScore, Snapshot
 from accountplan.portfolio.page_forms import GridFilterForm, MapFilterForm
-from accountplan.portfolio.scorecard import export_toml, get_scorecard
+from accountplan.portfolio.scorecard import export_toml, get_scorecard, peer_warning, segment_field
 from accountplan.portfolio.services import enqueue_rescore, request_rescore
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def whitespace_map(request: HttpRequest) -> HttpResponse:
         page = paginate(request, _map_scores(request, form, snapshot), per_page=MAP_PAGE_SIZE)
         scores = list(page.object_list)
         cols = selectors.columns(snapshot, family)
-        cells = selectors.cells_by_account(user, snapshot, [s.account_id for s in scores], family)
+        cells = selectors.cells_by_account(user, snapshot, scores, family)
         full_share = _full_share(snapshot)
         rows = []
         for score in scores:
@@ -154,7 +154,7 @@ def whitespace_export(request: HttpRequest, fmt: str) -> HttpResponse:
     scores = list(_map_scores(request, form, snapshot))
     family = form.values["family"]
     cols = selectors.columns(snapshot, family)
-    cells = selectors.cells_by_account(user, snapshot, [s.account_id for s in scores], family)
+    cells = selectors.cells_by_account(user, snapshot, scores, family)
 
     def rows() -> Any:
         for s in scores:
@@ -228,7 +228,7 @@ def grid(request: HttpRequest) -> HttpResponse:
             {
                 "id": s.account_id,
                 "name": s.account.name,
-                "revenue": s.current_revenue,
+                "revenue": float(s.current_revenue),  # a position on the chart
                 "score": round(s.potential_score, 2),
                 "tier": s.tier,
                 "play": s.play,
@@ -249,7 +249,9 @@ def grid(request: HttpRequest) -> HttpResponse:
             s.next_best_names = [names.get(i, i) for i in s.next_best or []]
         context |= {
             "list_rows": list_rows,
-            "spec": grid_spec(points, limits.revenue, limits.score),
+            "spec": grid_spec(
+                points, None if limits.revenue is None else float(limits.revenue), limits.score
+            ),
             "thresholds": limits,
             "quadrants": quads,
             "unscored": unscored,
@@ -332,7 +334,11 @@ FIELD_TEXT: dict[str, tuple[str, str]] = {
     "icp_max_employees": ("Maximum employees", "Blank: no upper bound."),
     "tier1_min_percentile": ("Tier 1 from percentile", "Between 80 (top 20 %) and 90 (top 10 %)."),
     "full_share": ("Full share", "A cell is full when R ≥ this share of P (above 0, at most 1)."),
-    "min_peers": ("Minimum segment peers", "Fewer peers in the segment: all buyers are peers."),
+    "min_peers": ("Minimum peers", "Fewer buyers in the peer group: all buyers are peers."),
+    "peer_field": (
+        "Peer group",
+        "Potential compares an account with the buyers sharing this value; None: all buyers.",
+    ),
     "industries": ("Target industries", "Comma-separated, e.g. Retail, Banking."),
     "regions": ("Target regions", "Comma-separated territories or countries."),
 }
@@ -375,7 +381,15 @@ def scorecard(request: HttpRequest) -> HttpResponse:
         for f in form.fields.values():
             f.disabled = True
     snapshot = selectors.current_snapshot("product") or selectors.current_snapshot()
-    context = {"form": form, "card": card, **_common(user, snapshot)}
+    context = {
+        "form": form,
+        "card": card,
+        # Counts over the whole book: only for those who see the whole book.
+        "peer_warning": peer_warning(segment_field(card.peer_field))
+        if user.sees_whole_book
+        else None,
+        **_common(user, snapshot),
+    }
     return render(request, "portfolio/pages/scorecard.html", context, status=status)
 
 

@@ -12,7 +12,15 @@ from rich.console import Console
 
 from accountplan.analytics.explain import explain
 from accountplan.book.models import Account
-from accountplan.portfolio.exports import FORMATS, accounts_table, cells_table, write_table
+from accountplan.portfolio.exports import (
+    FORMATS,
+    accounts_table,
+    cells_table,
+    rates_table,
+    write_cells,
+    write_table,
+)
+from accountplan.portfolio.scorecard import peer_warning
 from accountplan.portfolio.services import analyze_now, enqueue_rescore
 
 
@@ -45,6 +53,14 @@ class Command(BaseCommand):
         parser.add_argument("--level", default="product", help="product (default) or family.")
         parser.add_argument("--format", default="csv", help="csv (default), xlsx or parquet.")
         parser.add_argument("--out", help="Folder to write accounts.<ext> and cells.<ext> into.")
+        parser.add_argument(
+            "--cells",
+            default="all",
+            choices=["all", "stored"],
+            help="all (default): every account × item, derived cells included, written in "
+            "chunks; stored: only the cells with revenue, a deal marker or an override (any "
+            "other cell is its peer rate × the account's size, see rates.<ext>).",
+        )
         parser.add_argument(
             "--explain", metavar="ACCOUNT_ID", help="Print the reasoning for one account."
         )
@@ -108,13 +124,20 @@ class Command(BaseCommand):
                 status.update("Writing the tables…")
                 written = [
                     write_table(accounts_table(result.accounts), out, "accounts", fmt),
-                    write_table(cells_table(result.cells, result.accounts), out, "cells", fmt),
+                    write_table(rates_table(result.analysis.rates), out, "rates", fmt),
+                    write_cells(result.analysis, result.accounts, out, fmt)
+                    if options["cells"] == "all"
+                    else write_table(cells_table(result.cells, result.accounts), out, "cells", fmt),
                 ]
         window_text = "all" if snap.window_months is None else f"{snap.window_months} months"
         console.print(
             f"Snapshot {snap.pk}: {snap.account_count:,} accounts, {snap.cell_count:,} cells, "
             f"as of {snap.as_of}, window {window_text}, level {snap.level}."
         )
+        # The peer group the run used (as stored on the snapshot), filled for too few accounts?
+        warning = peer_warning((snap.config or {}).get("segment_field", "industry"))
+        if warning:
+            console.print(f"Warning: {warning}", markup=False)
         if snap.skipped_won_deals:
             console.print(
                 f"{snap.skipped_won_deals:,} won deals name no product and have no line items: "

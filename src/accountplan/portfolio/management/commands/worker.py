@@ -23,6 +23,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from accountplan.portfolio.services import fail_stale_snapshots
+
+        # Runs a previous worker left "running" when it was killed: failed, not in progress.
+        stale = fail_stale_snapshots()
+        if stale and options["verbosity"] > 0:
+            self.stderr.write(f"Marked {stale} stale running snapshot(s) failed.")
         extra = ["--batch"] if options["batch"] else []
         call_command(
             "db_worker",

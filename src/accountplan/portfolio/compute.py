@@ -1,0 +1,78 @@
+"""Compute a run: analyze the book, score propensity, pick each account's next best products.
+
+Frames in, frames out; the only database read is the product ids of the items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from accountplan.analytics.frames import RATE, AnalysisConfig, Book
+from accountplan.analytics.pipeline import Analysis, analyze
+
+#: Next best products stored per account.
+NEXT_BEST_N = 3
+
+
+@dataclass(frozen=True)
+class Computed:
+    """One run's results before they are stored."""
+
+    analysis: Analysis
+    accounts: pl.DataFrame  # the analysis' accounts + next_best (List[String], best first)
+    looks: pl.DataFrame  # account_id, other_id, other_name, similarity, rank
+    base: pl.DataFrame  # item, owners, base_rate
+    warnings: list[str] = field(default_factory=list)
+
+
+def candidate_values(candidates: pl.DataFrame, analysis: Analysis) -> pl.DataFrame:
+    """The candidates with whitespace_value (their cell's W: stored, or rate × size) and
+    expected_value = propensity × W."""
+    from accountplan.analytics.potential import with_key
+
+    stored = analysis.cells.select("account_id", "item", pl.col("whitespace_value").alias("_w"))
+    rates = with_key(analysis.rates).select("_key", "item", "peer_median_rate")
+    keys = with_key(analysis.keys).select("account_id", "_key", "size")
+    derived = (pl.col("peer_median_rate") * pl.col("size")).cast(RATE)
+    out = (
+        candidates.join(keys, on="account_id", how="left")
+        .join(rates, on=["_key", "item"], how="left")
+        .join(stored, on=["account_id", "item"], how="left")
+        .with_columns(pl.coalesce("_w", derived).alias("whitespace_value"))
+    )
+    return out.with_columns(
+        (pl.col("propensity") * pl.col("whitespace_value").cast(pl.Float64)).alias("expected_value")
+    ).drop("_key", "size", "peer_median_rate", "_w")
+
+
+def compute(book: Book, config: AnalysisConfig, warnings: list[str] | None = None) -> Computed:
+    """Analyze the book, then propensity and the next best products of every account."""
+    from accountplan.analytics.propensity import next_best, propensity
+
+    analysis = analyze(book, config)
+    scored = propensity(book, config, n=NEXT_BEST_N)
+    candidates = candidate_values(scored.candidates, analysis)
+    best = (
+        next_best(candidates.with_columns(pl.lit("none").alias("state")), n=NEXT_BEST_N)
+        .sort("account_id", "rank")
+        .group_by("account_id", maintain_order=True)
+        .agg(pl.col("item").cast(pl.String).alias("next_best"))
+    )
+    accounts = analysis.accounts.join(best, on="account_id", how="left").with_columns(
+        pl.col("next_best").fill_null(pl.lit([], dtype=pl.List(pl.String)))
+    )
+    return Computed(analysis, accounts, scored.lookalikes, scored.base_rate, list(warnings or []))
+
+
+def product_ids(config: AnalysisConfig) -> pl.DataFrame:
+    """item → product_id at product level (an item is the product's external id or name)."""
+    from accountplan.book.models import Product
+
+    schema = {"item": pl.String, "product_id": pl.Int64}
+    if config.level != "product":
+        return pl.DataFrame(schema=schema)
+    rows = Product.objects.order_by("pk").values_list("external_id", "name", "pk")
+    frame = pl.DataFrame([(ext or name, pk) for ext, name, pk in rows], schema=schema, orient="row")
+    return frame.unique("item", keep="last")

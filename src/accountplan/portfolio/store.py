@@ -1,0 +1,185 @@
+"""Store a computed analysis as a snapshot, through the database's bulk path.
+
+What is stored grows with what exists: one row per account (figures, score, percentiles, its
+peer group and size, next best products, look-alikes), one per cell that holds something
+(revenue, a deal marker, an override), one per (peer group, item) of the peer table and one per
+item. Every other cell is derived on read from those (``portfolio.cells``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from accountplan.analytics.frames import MONEY
+from accountplan.portfolio.bulk import insert_frame, json_strings
+from accountplan.portfolio.models import (
+    SCORE_ATTRIBUTES,
+    AccountScore,
+    CellScore,
+    PeerRate,
+    Snapshot,
+    SnapshotItem,
+    SnapshotStatus,
+)
+
+if TYPE_CHECKING:
+    from accountplan.analytics.frames import AnalysisConfig
+    from accountplan.analytics.pipeline import Analysis
+    from accountplan.portfolio.loader import LoadStats
+
+
+def _cents(name: str) -> pl.Expr:
+    """An exact figure rounded half-even to the cent, as stored."""
+    return pl.col(name).cast(MONEY)
+
+
+def _percentiles(analysis: Analysis) -> pl.DataFrame:
+    """account_id and pct_<attribute> for the attributes the snapshot keeps."""
+    long = analysis.scores.filter(pl.col("attribute").is_in(list(SCORE_ATTRIBUTES)))
+    if long.height == 0:
+        return analysis.accounts.select("account_id")
+    wide = long.pivot(on="attribute", index="account_id", values="percentile")
+    return wide.rename({c: f"pct_{c}" for c in wide.columns if c != "account_id"})
+
+
+def account_rows(
+    snapshot_id: int, analysis: Analysis, accounts: pl.DataFrame, looks: pl.DataFrame
+) -> pl.DataFrame:
+    """The portfolio_accountscore rows of a run (columns = the table's)."""
+    pct = _percentiles(analysis)
+    missing = [f"pct_{a}" for a in SCORE_ATTRIBUTES if f"pct_{a}" not in pct.columns]
+    pct = pct.with_columns(pl.lit(None, dtype=pl.Float64).alias(c) for c in missing)
+    pairs = (
+        looks.sort("account_id", "rank")
+        .group_by("account_id", maintain_order=True)
+        .agg(pl.concat_list(pl.col("other_id").cast(pl.Float64), "similarity").alias("_looks"))
+    )
+    frame = accounts.join(pct, on="account_id", how="left").join(pairs, on="account_id", how="left")
+    empty_text = pl.lit("", dtype=pl.String)
+    return frame.select(
+        pl.lit(snapshot_id).alias("snapshot_id"),
+        "account_id",
+        pl.col("peer_key").fill_null(empty_text),
+        _cents("size"),
+        _cents("current_revenue"),
+        _cents("previous_revenue"),
+        pl.col("growth").cast(pl.Float64),
+        _cents("whitespace_value"),
+        _cents("wallet"),
+        pl.col("share_of_wallet").cast(pl.Float64),
+        pl.col("share_of_wallet_gap").cast(pl.Float64),
+        pl.col("icp_fit").cast(pl.Float64),
+        pl.col("satisfaction").cast(pl.Float64),
+        pl.col("potential_score").cast(pl.Float64),
+        pl.col("missing_attributes").fill_null(empty_text),
+        pl.col("scored").fill_null(False),
+        *(pl.col(f"pct_{a}").cast(pl.Float64) for a in SCORE_ATTRIBUTES),
+        pl.col("high_revenue").fill_null(False),
+        "high_potential",
+        pl.col("play").fill_null(empty_text),
+        _cents("value"),
+        pl.col("value_percentile").cast(pl.Float64),
+        pl.col("tier").cast(pl.Int64),
+        _cents("cost_to_serve"),
+        _cents("gross_margin"),
+        pl.col("cost_to_serve_flag").fill_null(False),
+        pl.col("cadence").fill_null(empty_text),
+        pl.col("clv").cast(pl.Float64).round(2).cast(MONEY),
+        json_strings(pl.col("next_best").fill_null(pl.lit([], pl.List(pl.String))), "next_best"),
+        json_strings(
+            pl.col("_looks").fill_null(pl.lit([], pl.List(pl.List(pl.Float64)))), "lookalikes"
+        ),
+    )
+
+
+def cell_rows(snapshot_id: int, cells: pl.DataFrame) -> pl.DataFrame:
+    """The portfolio_cellscore rows: the stored cells only."""
+    return cells.select(
+        pl.lit(snapshot_id).alias("snapshot_id"),
+        "account_id",
+        "item",
+        _cents("current_revenue"),
+        _cents("previous_revenue"),
+        _cents("override"),
+        _cents("potential"),
+        "state",
+        _cents("whitespace_value"),
+        pl.col("open_opportunities").cast(pl.Int64),
+        _cents("open_amount"),
+        pl.col("recent_lost").cast(pl.Int64),
+    )
+
+
+def rate_rows(snapshot_id: int, rates: pl.DataFrame) -> pl.DataFrame:
+    """The portfolio_peerrate rows: the peer table, rates as exact decimal text."""
+    empty_text = pl.lit("", dtype=pl.String)
+    return rates.select(
+        pl.lit(snapshot_id).alias("snapshot_id"),
+        pl.col("peer_key").fill_null(empty_text),
+        "item",
+        pl.col("peer_count").cast(pl.Int64),
+        pl.col("segment_count").cast(pl.Int64),
+        pl.col("peer_median_rate").cast(pl.String).fill_null(empty_text).alias("rate"),
+        pl.col("peer_segment").fill_null(empty_text),
+        json_strings(pl.col("peers"), "peers"),
+        pl.col("peer_text").fill_null(empty_text),
+    )
+
+
+def item_rows(
+    snapshot_id: int, items: pl.DataFrame, base: pl.DataFrame, product_ids: pl.DataFrame
+) -> pl.DataFrame:
+    """The portfolio_snapshotitem rows: the map's columns, with owners and base rate."""
+    return (
+        items.join(base, on="item", how="left")
+        .join(product_ids, on="item", how="left")
+        .select(
+            pl.lit(snapshot_id).alias("snapshot_id"),
+            "item",
+            "item_name",
+            pl.col("family").fill_null(""),
+            "product_id",
+            pl.col("owners").fill_null(0).cast(pl.Int64),
+            pl.col("base_rate").fill_null(0.0).cast(pl.Float64),
+        )
+    )
+
+
+def store(
+    snapshot: Snapshot,
+    config: AnalysisConfig,
+    stats: LoadStats,
+    analysis: Analysis,
+    accounts: pl.DataFrame,
+    looks: pl.DataFrame,
+    base: pl.DataFrame,
+    product_ids: pl.DataFrame,
+    warnings: list[str],
+) -> None:
+    """Write every row of a run in one transaction, mark it done, prune old snapshots."""
+    from accountplan.portfolio.scorecard import config_to_json
+    from accountplan.portfolio.services import prune
+
+    pk = snapshot.pk
+    with transaction.atomic():
+        insert_frame(SnapshotItem._meta.db_table, item_rows(pk, analysis.items, base, product_ids))
+        insert_frame(PeerRate._meta.db_table, rate_rows(pk, analysis.rates))
+        insert_frame(AccountScore._meta.db_table, account_rows(pk, analysis, accounts, looks))
+        cells = insert_frame(CellScore._meta.db_table, cell_rows(pk, analysis.cells))
+        Snapshot.objects.filter(pk=pk).update(
+            status=SnapshotStatus.DONE,
+            error="",  # a slow step may have been taken for a stale run meanwhile
+            as_of=config.as_of,
+            config=config_to_json(config),
+            finished_at=timezone.now(),
+            account_count=accounts.height,
+            cell_count=cells,
+            revenue_rows=stats.revenue_rows,
+            skipped_won_deals=stats.skipped_won_deals,
+            warnings=warnings,
+        )
+        prune(snapshot.level, snapshot.window_months)
