@@ -140,12 +140,19 @@ def test_markers_are_counted_per_account_and_product():
     assert (row["status"], row["n"], row["amount"]) == ("open", 2, Decimal("11.00"))
 
 
-def test_loading_takes_a_fixed_number_of_queries_whatever_the_size(django_assert_num_queries):
+def test_loading_takes_a_fixed_number_of_queries_whatever_the_size():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     make_book()
+    with CaptureQueriesContext(connection) as small:
+        load_book(cfg())
     for _ in range(20):
         OpportunityFactory()
         PurchaseLineFactory()
-    # revenue (one aggregate), won deals left out, accounts, products, markers, overrides
-    with django_assert_num_queries(6):
+    with CaptureQueriesContext(connection) as big:
         book = load_book(cfg())
+    # revenue (one aggregate), won deals left out, accounts, products, markers, overrides; on
+    # PostgreSQL the revenue streams through COPY, outside Django's query log
+    assert len(big.captured_queries) == len(small.captured_queries) <= 6
     assert book.accounts.height == 42  # 2 + one per factory deal and purchase line

@@ -287,3 +287,25 @@ def test_analyze_says_nothing_when_the_peer_group_is_filled(tmp_path: Path) -> N
     stdout = io.StringIO()
     call_command("analyze", "--as-of", AS_OF.isoformat(), "--out", str(tmp_path), stdout=stdout)
     assert "Warning" not in stdout.getvalue()
+
+
+def test_the_snapshot_records_the_warning_and_the_map_shows_it(
+    client: Client, manager: User
+) -> None:
+    from accountplan.portfolio.services import analyze_now
+
+    book_with_few_segments()
+    choose(PeerField.SEGMENT)
+    snapshot = analyze_now(as_of=AS_OF).snapshot
+    assert snapshot.warnings == [SEGMENT_EMPTY]
+    assert snapshot.config["peer_group"] == "segment"
+    client.force_login(manager)
+    html = unescape(client.get("/whitespace/").content.decode())
+    assert SEGMENT_EMPTY in html
+
+
+def test_a_filled_peer_group_leaves_the_snapshot_without_warnings() -> None:
+    from accountplan.portfolio.services import analyze_now
+
+    book_with_few_segments()
+    assert analyze_now(as_of=AS_OF).snapshot.warnings == []  # industry is filled everywhere

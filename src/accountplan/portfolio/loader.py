@@ -11,6 +11,7 @@ Polars Decimal.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,6 @@ from accountplan.analytics.frames import (
     OPPORTUNITIES_SCHEMA,
     OVERRIDES_SCHEMA,
     PRODUCTS_SCHEMA,
-    REVENUE_SCHEMA,
     AnalysisConfig,
     Book,
 )
@@ -66,6 +66,52 @@ def _frame(rows: list[tuple[Any, ...]], schema: dict[str, Any]) -> pl.DataFrame:
     raw = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
     return raw.with_columns(
         pl.col(name).cast(dtype, strict=False) for name, dtype in schema.items()
+    )
+
+
+#: Rows per fetch when a big result is read from SQLite (bounds the Python tuples alive at once).
+FETCH_ROWS = 250_000
+
+
+def query_frame(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """A query's result as a frame, through the fastest path each database has.
+
+    PostgreSQL streams it as CSV (``COPY (query) TO STDOUT``) straight into Polars' reader, so no
+    Python object is made per row; SQLite is read in chunks of ``FETCH_ROWS``, each chunk a frame.
+    """
+    if connection.vendor == "postgresql":
+        return _copy_frame(sql, params, schema)
+    parts = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            parts.append(_frame(rows, schema))
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
+def _copy_frame(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    import psycopg
+
+    connection.ensure_connection()
+    raw = connection.connection
+    # COPY takes no server-side parameters: bind them client-side (our values are dates)
+    bound = psycopg.ClientCursor(raw).mogrify(sql, params)
+    buffer = io.BytesIO()
+    with raw.cursor() as cursor, cursor.copy(f"COPY ({bound}) TO STDOUT WITH (FORMAT csv)") as copy:
+        for block in copy:
+            buffer.write(block)
+    if buffer.tell() == 0:
+        return pl.DataFrame(schema=schema)
+    buffer.seek(0)
+    text = dict.fromkeys(schema, pl.String)
+    frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema_overrides=text)
+    return frame.with_columns(
+        (
+            pl.col(name).str.to_decimal(scale=dtype.scale)
+            if isinstance(dtype, pl.Decimal)
+            else pl.col(name).cast(dtype, strict=False)
+        ).cast(dtype)
+        for name, dtype in schema.items()
     )
 
 
@@ -148,10 +194,24 @@ def _revenue(config: AnalysisConfig) -> tuple[pl.DataFrame, int]:
         ) AS revenue
         GROUP BY account_id, product_id, bucket
     """
-    rows = _fetch(sql, [*line_params, *won_params, *won_params])
-    end = {1: win.current_end, 2: win.previous_end}
-    dated = [(a, p, end[b], amount, "sum") for a, p, b, amount, _n in rows]
-    return _frame(dated, REVENUE_SCHEMA), sum(int(r[4]) for r in rows)
+    schema = {
+        "account_id": pl.Int64,
+        "product_id": pl.Int64,
+        "bucket": pl.Int64,
+        "amount": MONEY,
+        "n": pl.Int64,
+    }
+    sums = query_frame(sql, [*line_params, *won_params, *won_params], schema)
+    current = pl.lit(win.current_end, dtype=pl.Date)
+    previous = pl.lit(win.previous_end, dtype=pl.Date)
+    revenue = sums.select(
+        "account_id",
+        "product_id",
+        pl.when(pl.col("bucket") == 1).then(current).otherwise(previous).alias("date"),
+        "amount",
+        pl.lit("sum").alias("source"),
+    )
+    return revenue, int(sums.get_column("n").sum() or 0)
 
 
 def _markers(config: AnalysisConfig) -> pl.DataFrame:
