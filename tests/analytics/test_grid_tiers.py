@@ -109,3 +109,34 @@ class TestCostToServeFlag:
         out = add_tiers(frame, config())
         assert out["cost_to_serve_flag"].to_list() == [True, False, False, False, True]
         assert out["tier"][0] == 1  # flagged whatever the tier
+
+
+def test_a_score_equal_to_the_median_is_high_even_when_its_float_is_a_hair_below():
+    """Accounts 2 and 3 both score exactly 50, the median; reached through other attributes, the
+    float of account 2 can come out 49.99999999999999, which alone would make it low potential."""
+    import polars as pl
+
+    from accountplan.analytics.grid import add_grid, settle_ties
+
+    # one attribute each: percentile = 50 × rank2 / (n − 1), weight 1
+    long = pl.DataFrame(
+        [(1, 2, 11, 1.0, True), (2, 4, 5, 1.0, True), (3, 1, 2, 1.0, True), (4, 9, 11, 1.0, True)],
+        schema={
+            "account_id": pl.Int64,
+            "rank2": pl.Int64,
+            "n": pl.Int64,
+            "weight": pl.Float64,
+            "used": pl.Boolean,
+        },
+        orient="row",
+    )  # exact scores: 10, 50, 50, 90
+    accounts = pl.DataFrame(
+        {
+            "account_id": [1, 2, 3, 4],
+            "potential_score": [10.0, 49.99999999999999, 50.0, 90.0],
+            "current_revenue": [10.0] * 4,
+        }
+    )
+    assert add_grid(accounts).filter(pl.col("account_id") == 2)["play"].item() == "Nurture"
+    plays = dict(settle_ties(add_grid(accounts), long).select("account_id", "play").rows())
+    assert plays == {1: "Nurture", 2: "Expand", 3: "Expand", 4: "Expand"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import polars as pl
 
@@ -58,8 +59,13 @@ def add_grid(accounts: pl.DataFrame) -> pl.DataFrame:
         high_revenue.fill_null(False).alias("high_revenue"),
         high_potential.alias("high_potential"),
     )
+    return _plays(out)
+
+
+def _plays(accounts: pl.DataFrame) -> pl.DataFrame:
+    """play from high_potential and high_revenue (null when unscored)."""
     hp, hr = pl.col("high_potential"), pl.col("high_revenue")
-    return out.with_columns(
+    return accounts.with_columns(
         pl.when(hp.is_null())
         .then(None)
         .when(hp & hr)
@@ -71,3 +77,52 @@ def add_grid(accounts: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("Manage"))
         .alias("play")
     )
+
+#: How close (relative) a float score must be to the median to be compared exactly instead.
+TIE_BAND = 1e-9
+
+
+def exact_scores(long: pl.DataFrame, ids: list[int]) -> dict[int, Fraction]:
+    """The potential scores of ``ids`` as exact fractions, from the long score rows (rank2, n,
+    weight, used): Σ weight × 50 × rank2 / (n − 1) / Σ weight (a percentile is 50 when n = 1)."""
+    rows = long.filter(pl.col("account_id").is_in(ids) & pl.col("used"))
+    sums: dict[int, tuple[Fraction, Fraction]] = {}
+    for account, rank2, n, weight in rows.select("account_id", "rank2", "n", "weight").rows():
+        w = Fraction(str(weight))
+        percentile = Fraction(50) if n <= 1 else Fraction(50 * rank2, n - 1)
+        num, den = sums.get(account, (Fraction(0), Fraction(0)))
+        sums[account] = (num + w * percentile, den + w)
+    return {a: num / den for a, (num, den) in sums.items()}
+
+
+def settle_ties(accounts: pl.DataFrame, long: pl.DataFrame) -> pl.DataFrame:
+    """Decide high potential exactly for the accounts whose score sits at the median.
+
+    Scores are floats; two accounts with the same exact score reached through different
+    attributes can differ in the last digit, which would put one above the median and one below.
+    Accounts within TIE_BAND of the middle scores are compared as exact fractions; all others are
+    too far from the median for a float to misplace them.
+    """
+    scored = accounts.filter(pl.col("potential_score").is_not_null()).sort("potential_score")
+    n = scored.height
+    if n == 0:
+        return accounts
+    values = scored.get_column("potential_score")
+    lo_f, hi_f = values[(n - 1) // 2], values[n // 2]
+    eps = TIE_BAND * max(1.0, abs(hi_f))
+    score = pl.col("potential_score")
+    band = scored.filter(((score - lo_f).abs() <= eps) | ((score - hi_f).abs() <= eps))
+    below = scored.filter(score < band.get_column("potential_score").min()).height
+    ids = band.get_column("account_id").to_list()
+    exact = exact_scores(long, ids)
+    ordered = sorted(exact.values())
+    median = (ordered[(n - 1) // 2 - below] + ordered[n // 2 - below]) / 2
+    high = {a: value >= median for a, value in exact.items()}
+    fixed = pl.DataFrame(
+        {"account_id": list(high), "_high": list(high.values())},
+        schema={"account_id": accounts.schema["account_id"], "_high": pl.Boolean},
+    )
+    out = accounts.join(fixed, on="account_id", how="left").with_columns(
+        pl.coalesce("_high", "high_potential").alias("high_potential")
+    )
+    return _plays(out.drop("_high"))

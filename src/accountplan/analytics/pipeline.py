@@ -11,7 +11,7 @@ from accountplan.analytics.clv import add_clv
 from accountplan.analytics.conform import conform_book
 from accountplan.analytics.dates import windows
 from accountplan.analytics.frames import AnalysisConfig, Book
-from accountplan.analytics.grid import add_grid
+from accountplan.analytics.grid import add_grid, settle_ties
 from accountplan.analytics.potential import add_potential, peer_rates
 from accountplan.analytics.scorecard import (
     attribute_values,
@@ -96,7 +96,7 @@ def analyze(book: Book, config: AnalysisConfig) -> Analysis:
         .join(scored, on="account_id", how="left")
         .with_columns(icp_fit(accounts, config.icp).alias("icp_fit"))
     )
-    out = add_clv(add_tiers(add_grid(out), config), config)
+    out = add_clv(add_tiers(settle_ties(add_grid(out), long), config), config)
     return Analysis(
         config=config,
         accounts=out.select(ACCOUNT_COLUMNS).sort("account_id"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from accountplan.analytics.frames import ICP, AnalysisConfig
-from accountplan.analytics.ranks import percentile_rank
+from accountplan.analytics.ranks import double_rank, percentile_rank, rank_count
 
 BUILT_IN = ("whitespace_value", "icp_fit", "growth", "satisfaction", "share_of_wallet_gap")
 
@@ -104,6 +104,8 @@ def scores(values: pl.DataFrame, config: AnalysisConfig) -> pl.DataFrame:
             pl.lit(label).alias("label"),
             pl.col(key).cast(pl.Float64).alias("value"),
             percentile_rank(pl.col(key)).alias("percentile"),
+            double_rank(pl.col(key)).alias("rank2"),
+            rank_count(pl.col(key)).cast(pl.Int64).alias("n"),
             pl.lit(weight, dtype=pl.Float64).alias("weight"),
             (pl.col(key).is_not_null() & (weight > 0)).alias("used"),
         )
@@ -117,6 +119,8 @@ def scores(values: pl.DataFrame, config: AnalysisConfig) -> pl.DataFrame:
                 "label": pl.String,
                 "value": pl.Float64,
                 "percentile": pl.Float64,
+                "rank2": pl.Int64,
+                "n": pl.Int64,
                 "weight": pl.Float64,
                 "used": pl.Boolean,
             }
