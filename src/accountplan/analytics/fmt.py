@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TypeAlias
 
-Number: TypeAlias = float | int | Decimal
+type Number = float | int | Decimal
 
 
 def number(value: Number | None, decimals: int | None = None) -> str:
