@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from accountplan.plans import services
 from accountplan.plans.models import PlanRevision, PlanSection
-from accountplan.portfolio.models import CellScore, Snapshot
+from accountplan.portfolio.models import AccountScore, PeerRate, Snapshot, SnapshotItem
 from tests.factories import PASSWORD
 from tests.plans import conftest as plans_conftest
 
@@ -86,19 +88,21 @@ def test_relationship_map_draws_the_org_chart_and_gaps(
 def test_goal_build_gap_updates_typed_and_from_white_space(
     book: Any, live_server: Any, login: Any
 ) -> None:
-    snapshot = Snapshot.objects.create(status="done", level="product")
+    snapshot = Snapshot.objects.create(
+        status="done", level="product", as_of=dt.date(2026, 12, 31), finished_at=timezone.now()
+    )
     product = book.products[1]
-    CellScore.objects.create(
+    # a white cell derived on read: P = 250 per employee × 100 employees = 25,000
+    AccountScore.objects.create(snapshot=snapshot, account=book.account, size=100)
+    SnapshotItem.objects.create(
         snapshot=snapshot,
-        account=book.account,
         item=f"p{product.pk}",
         item_name=product.name,
         product=product,
-        potential_source="peers",
-        state="none",
-        whitespace_value=25000,
-        propensity=0.4,
-        expected_value=10000,
+        base_rate=0.4,
+    )
+    PeerRate.objects.create(
+        snapshot=snapshot, item=f"p{product.pk}", peer_count=5, rate="250", peer_text="x"
     )
     page = login(book.bob)
     open_plan(page, live_server, book)
