@@ -112,6 +112,8 @@ class TestStaleRuns:
         assert fail_stale_snapshots() == 1
         assert Snapshot.objects.get(pk=claimed.pk).status == SnapshotStatus.FAILED
 
+    # the worker closes its database connection when done: outside a test transaction
+    @pytest.mark.django_db(transaction=True)
     def test_the_worker_fails_stale_runs_before_it_starts(self) -> None:
         dead = running_snapshot(silent_for=dt.timedelta(days=1))
         err = io.StringIO()
