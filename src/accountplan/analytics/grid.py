@@ -78,6 +78,7 @@ def _plays(accounts: pl.DataFrame) -> pl.DataFrame:
         .alias("play")
     )
 
+
 #: How close (relative) a float score must be to the median to be compared exactly instead.
 TIE_BAND = 1e-9
 

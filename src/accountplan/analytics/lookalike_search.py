@@ -47,13 +47,18 @@ class PropensityParams:
     smoothing: float = 1.0  # α: pseudo-similarity given to the item's base rate
     max_named: int = 5
     chunk_size: int = 50_000  # accounts per block of the search (bounds memory, not results)
-    item_window: int = 4  # owners of each owned item on either side (by segment, log size)
-    segment_window: int = 8  # same-segment (and territory) accounts on either side, by log size
-    size_window: int = 2  # accounts on either side by log size, whatever their segment
+    # Candidates: for each owned item, the owners on either side in (segment, log size) order,
+    # ``item_budget`` per account, half to its rarest item, a quarter to the next, … (at least
+    # 1, at most ``item_window`` per item); same-segment (and territory) accounts on either side
+    # by log size; accounts on either side by log size, whatever their segment.
+    item_budget: int = 32
+    item_window: int = 64
+    segment_window: int = 4
+    size_window: int = 2
 
     def __post_init__(self) -> None:
         weights = (self.w_ownership, self.w_segment, self.w_size, self.w_territory)
-        windows = (self.item_window, self.segment_window, self.size_window)
+        windows = (self.item_budget, self.item_window, self.segment_window, self.size_window)
         if self.k < 1 or self.max_named < 0 or self.chunk_size < 1 or min(windows) < 0:
             raise ValueError("propensity: k and chunk_size must be ≥ 1, max_named and windows ≥ 0")
         if any(w < 0 for w in weights) or sum(weights) <= 0:
@@ -137,6 +142,7 @@ class Index:
     by_owners: pl.Series  # codes by owners (most first), then item
     owned: pl.DataFrame  # ix, code (UInt32), sorted by ix then code
     words: int
+    flat_words: pl.Series  # the words one after the other: word w of ix at w × accounts + ix
 
     @property
     def rare(self) -> pl.DataFrame:
@@ -145,12 +151,14 @@ class Index:
 
     def owns(self, frame: pl.DataFrame, account: str = "a", code: str = "code") -> pl.Series:
         """Whether the account in column ``account`` owns the item in column ``code``."""
-        word: pl.Expr = pl.lit(0, dtype=U64)
-        for w in range(self.words):
-            gathered = _of(self.accounts, f"w{w}", account)
-            word = pl.when(pl.col(code) // 64 == w).then(gathered).otherwise(word)
-        bit = (word & pl.lit(_POW2).gather(pl.col(code) % 64)) != 0
-        out = frame.select(account, code).with_columns(bit.alias("owns"))
+        n, top = self.accounts.height, 64 * self.words
+        word = pl.col(code).cast(pl.Int64) // 64
+        at = (word.clip(0, max(self.words - 1, 0)) * n + pl.col(account).cast(pl.Int64)).cast(U32)
+        bit = (pl.lit(self.flat_words).gather(at) & pl.lit(_POW2).gather(pl.col(code) % 64)) != 0
+        owns = (
+            pl.when(pl.col(code) < top).then(bit).otherwise(False) if self.words else pl.lit(False)
+        )
+        out = frame.select(account, code).with_columns(owns.alias("owns"))
         rare = self.rare
         if rare.height:
             tail = rare.rename({"ix": account, "code": code}).with_columns(pl.lit(True).alias("_r"))
@@ -162,7 +170,9 @@ class Index:
 def account_features(book: Book, config: AnalysisConfig) -> pl.DataFrame:
     """One row per account, by id: name, segment, log10 size, territory."""
     missing = [
-        c for c in (config.segment_field, config.size_field) if c not in book.accounts.columns
+        c
+        for c in (config.segment_field, config.size_field)
+        if c is not None and c not in book.accounts.columns
     ]
     if missing:
         raise ValueError(f"accounts have no column {', '.join(missing)} (segment/size field)")
@@ -176,7 +186,9 @@ def account_features(book: Book, config: AnalysisConfig) -> pl.DataFrame:
     feats = book.accounts.select(
         pl.col("account_id").cast(pl.Int64),
         pl.col("account_name").cast(pl.String).fill_null(""),
-        text(config.segment_field).alias("seg"),
+        (text(config.segment_field) if config.segment_field else pl.lit(None, pl.String)).alias(
+            "seg"
+        ),
         pl.when(size > 0).then(size.log10()).otherwise(None).alias("lsize"),
         territory.cast(pl.String).alias("terr"),
     ).drop_nulls("account_id")
@@ -185,20 +197,23 @@ def account_features(book: Book, config: AnalysisConfig) -> pl.DataFrame:
     return feats.sort("account_id")
 
 
-def _code_owned(owned: pl.DataFrame, ids: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Owned pairs of known accounts as (ix, code), unique, sorted; the items by code."""
+def _code_owned(
+    owned: pl.DataFrame, ids: pl.Series, ix_of: pl.Series
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Owned pairs of known accounts as (ix, code), unique, sorted; the items by code.
+    ``ids``: the account ids, sorted; ``ix_of``: the ix of each of them."""
     n = ids.len()
     own = owned.select(pl.col("account_id").cast(pl.Int64), pl.col("item").cast(pl.String))
     own = own.drop_nulls().with_columns(
-        pl.lit(ids).search_sorted(pl.col("account_id")).cast(U32).alias("ix")
+        pl.lit(ids).search_sorted(pl.col("account_id")).cast(U32).alias("_at")
     )
     own = (
         own.filter(
-            pl.col("ix") < n,
-            pl.lit(ids).gather(pl.col("ix").clip(0, max(n - 1, 0))) == pl.col("account_id"),
-        )
+            pl.col("_at") < n,
+            pl.lit(ids).gather(pl.col("_at").clip(0, max(n - 1, 0))) == pl.col("account_id"),
+        ).with_columns(pl.lit(ix_of).gather(pl.col("_at")).alias("ix"))
         if n
-        else own.clear()
+        else own.clear().with_columns(pl.col("_at").alias("ix"))
     )
     # Codes by owners (most first), counted before removing duplicate pairs; ``owners`` and
     # ``Index.by_owners`` are counted after.
@@ -230,10 +245,19 @@ def _code_owned(owned: pl.DataFrame, ids: pl.Series) -> tuple[pl.DataFrame, pl.D
 
 
 def build_index(book: Book, config: AnalysisConfig, owned: pl.DataFrame) -> Index:
-    """Number accounts and items; owned pairs of accounts not in the book are dropped."""
-    feats = account_features(book, config)
-    ids = feats.get_column("account_id")
-    own, items = _code_owned(owned, ids)
+    """Number accounts and items; owned pairs of accounts not in the book are dropped.
+
+    Accounts are numbered in (segment, log size, id) order: the candidates of an account are
+    mostly near it in that order, so the look-ups of their features stay near in memory."""
+    feats = account_features(book, config).with_columns(
+        pl.col("seg").rank("dense").cast(U32).alias("seg_code"),  # null: no segment
+        pl.col("terr").rank("dense").cast(U32).alias("terr_code"),
+    )
+    order = feats.select(
+        pl.arg_sort_by(["seg_code", "lsize", "account_id"], nulls_last=True).cast(U32)
+    ).to_series()
+    own, items = _code_owned(owned, feats.get_column("account_id"), order.arg_sort().cast(U32))
+    feats = feats[order]
     n = feats.height
     words = min(-(-items.height // 64), MAX_WORDS)
     start = own.get_column("ix").search_sorted(pl.int_range(n + 1, dtype=U32, eager=True))
@@ -253,46 +277,52 @@ def build_index(book: Book, config: AnalysisConfig, owned: pl.DataFrame) -> Inde
         "account_id",
         "account_name",
         pl.int_range(pl.len(), dtype=U32).alias("ix"),
-        pl.col("seg").rank("dense").cast(U32).alias("seg_code"),
+        "seg_code",
         "lsize",
-        pl.col("terr").rank("dense").cast(U32).alias("terr_code"),
+        "terr_code",
         start.slice(0, n).cast(pl.Int64).alias("start"),
         (start.slice(1, n).cast(pl.Int64) - start.slice(0, n).cast(pl.Int64)).alias("n_items"),
     )
     if words:
         accounts = accounts.join(per_word, on="ix", how="left", maintain_order="left")
         accounts = accounts.with_columns(pl.col(f"w{w}").fill_null(0) for w in range(words))
-    by_name = accounts.select(pl.arg_sort_by(["account_name", "ix"]).cast(U32)).to_series()
+    accounts = accounts.with_columns(
+        # A segment (territory) key equal for two accounts only when they share a known one.
+        pl.coalesce("seg_code", -1 - pl.col("ix").cast(pl.Int64)).alias("segk"),
+        pl.coalesce("terr_code", -1 - pl.col("ix").cast(pl.Int64)).alias("terrk"),
+    )
+    by_name = accounts.select(pl.arg_sort_by(["account_name", "account_id"]).cast(U32)).to_series()
     accounts = accounts.with_columns(by_name.arg_sort().cast(U32).alias("name_rank"))
     by_owners = items.select(
         pl.arg_sort_by(["owners", "item"], descending=[True, False]).cast(U32)
     ).to_series()
-    return Index(accounts, by_name, items, by_owners, own, words)
+    cols = [accounts.get_column(f"w{w}") for w in range(words)]
+    flat = pl.concat(cols) if cols else pl.Series("w", [0], dtype=U64)
+    return Index(accounts, by_name, items, by_owners, own, words, flat)
 
 
-def _account_window(acc: pl.DataFrame, keys: list[str], group: str | None, width: int) -> Window:
-    order = acc.select(pl.arg_sort_by(keys, nulls_last=True).cast(U32)).to_series()
-    grp = acc.get_column(group).gather(order) if group else pl.zeros(order.len(), U32, eager=True)
+def _account_window(order: pl.Series, group: pl.Series | None, width: int) -> Window:
+    """Accounts in ``order`` (ix), neighbours within ``group`` (in ix order; None: all)."""
+    grp = group.gather(order) if group is not None else pl.zeros(order.len(), U32, eager=True)
     return Window(order, grp, order.arg_sort().cast(U32), width)
 
 
-def _item_window(idx: Index, rank: pl.Series, width: int) -> Window:
-    """Owned pairs ordered by (item, ``rank`` of the owner)."""
+def _item_window(idx: Index, width: int) -> Window:
+    """Owned pairs ordered by (item, owner's ix), i.e. by item, then segment and log size."""
     own = idx.owned
     n, rows = idx.accounts.height, own.height
     rb, cb, pb = bits(n), bits(idx.items.height), bits(rows)
-    by_rank = rank.arg_sort().cast(U32)
-    keys = own.select(shl(pl.col("code"), rb) + pl.lit(rank).gather(pl.col("ix")).cast(U64))
+    keys = own.select(shl(pl.col("code"), rb) + pl.col("ix").cast(U64))
     ordered = (
         keys.to_series()
         .sort()
         .to_frame("k")
         .select(
-            pl.lit(by_rank).gather(field(pl.col("k"), 0, rb)).alias("ix"),
+            field(pl.col("k"), 0, rb).cast(U32).alias("ix"),
             (pl.col("k") // pl.lit(1 << rb, dtype=U64)).cast(U32).alias("code"),
         )
     )
-    if bits(n) + cb + pb <= 64:
+    if rb + cb + pb <= 64:
         # Each owned row's position in the order: sort (ix, code, position) back to owned order.
         back = (
             ordered.select(
@@ -313,59 +343,79 @@ def _item_window(idx: Index, rank: pl.Series, width: int) -> Window:
 def windows(idx: Index, p: PropensityParams) -> tuple[list[Window], list[Window]]:
     """The item windows (over owned pairs) and the account windows of the search."""
     acc = idx.accounts
-    by_seg = _account_window(acc, ["seg_code", "lsize", "ix"], "seg_code", p.segment_window)
+    n = acc.height
     items: list[Window] = []
     if p.item_window and idx.owned.height:
-        items.append(_item_window(idx, by_seg.position, p.item_window))
+        items.append(_item_window(idx, p.item_window))
     out: list[Window] = []
     if p.segment_window:
-        out.append(by_seg)
+        # ix is already the (segment, log size) order
+        ident = pl.int_range(n, dtype=U32, eager=True)
+        out.append(Window(ident, acc.get_column("seg_code"), ident, p.segment_window))
         if p.w_territory > 0:
-            out.append(
-                _account_window(acc, ["terr_code", "lsize", "ix"], "terr_code", p.segment_window)
-            )
+            by_terr = acc.select(
+                pl.arg_sort_by(["terr_code", "lsize", "ix"], nulls_last=True).cast(U32)
+            ).to_series()
+            out.append(_account_window(by_terr, acc.get_column("terr_code"), p.segment_window))
     if p.size_window:
-        out.append(_account_window(acc, ["lsize", "ix"], None, p.size_window))
+        by_size = acc.select(
+            pl.arg_sort_by("lsize", nulls_last=True, maintain_order=True).cast(U32)
+        ).to_series()
+        out.append(_account_window(by_size, None, p.size_window))
     return items, out
 
 
-def _neighbours(a: pl.Series, pos: pl.Series, win: Window) -> Iterator[pl.DataFrame]:
-    """(a, b) for each row standing at ``pos`` and each b within the window's width of it."""
+def _neighbours(
+    a: pl.Series, pos: pl.Series, win: Window, width: pl.Series | None = None
+) -> Iterator[pl.DataFrame]:
+    """(a, b) for each row standing at ``pos`` and each b within the window's width of it (or
+    the row's own ``width``, at most the window's). Work ∝ pairs: rows drop out as d grows."""
     n = win.order.len()
     frame = pl.DataFrame({"a": a, "pos": pos.cast(pl.Int64)}).with_columns(
         pl.lit(win.group).gather(pl.col("pos")).alias("g")
     )
-    for d in (*range(1, win.width + 1), *range(-win.width, 0)):
-        q = (pl.col("pos") + d).clip(0, max(n - 1, 0))
-        yield frame.filter(
-            ((pl.col("pos") + d) >= 0)
-            & ((pl.col("pos") + d) < n)
-            & (pl.lit(win.group).gather(q) == pl.col("g"))
-        ).select("a", pl.lit(win.order).gather(q).alias("b"))
+    if width is not None:
+        frame = frame.with_columns(width.alias("w"))
+    for d in range(1, min(win.width, max(n - 1, 0)) + 1):
+        if width is not None:
+            frame = frame.filter(pl.col("w") >= d)
+        if frame.height == 0:
+            return
+        for step in (d, -d):
+            q = (pl.col("pos") + step).clip(0, max(n - 1, 0))
+            yield frame.filter(
+                ((pl.col("pos") + step) >= 0)
+                & ((pl.col("pos") + step) < n)
+                & (pl.lit(win.group).gather(q) == pl.col("g"))
+            ).select("a", pl.lit(win.order).gather(q).alias("b"))
 
 
 def candidate_pairs(
-    idx: Index, item_windows: list[Window], account_windows: list[Window], targets: pl.Series
+    idx: Index,
+    item_windows: list[Window],
+    account_windows: list[Window],
+    targets: pl.Series,
+    item_budget: int,
 ) -> pl.DataFrame:
     """(a, b) candidate pairs for the accounts ``targets`` (ix), duplicates included."""
     parts: list[pl.DataFrame] = []
     acc = idx.accounts
     if item_windows:
+        start, count = _of(acc, "start", "a"), _of(acc, "n_items", "a")
         rows = (
             pl.DataFrame({"a": targets})
-            .with_columns(
-                pl.int_ranges(
-                    _of(acc, "start", "a"),
-                    _of(acc, "start", "a") + _of(acc, "n_items", "a"),
-                    dtype=U32,
-                ).alias("row")
-            )
+            .with_columns(pl.int_ranges(start, start + count, dtype=U32).alias("row"), count)
             .explode("row")
             .drop_nulls("row")
         )
+        # The budget goes to the account's rarest items first (codes run from the most owned):
+        # half to the rarest, a quarter to the next, …, at least 1 each.
+        rarity = pl.col("n_items") - rank_in_run(group_start("a"))  # 0: the rarest
+        share = item_budget / pl.lit(2.0).pow(rarity.clip(0, 60) + 1)
+        rows = rows.with_columns(share.ceil().clip(1, None).cast(pl.Int64).alias("w"))
         for win in item_windows:
             pos = win.position.gather(rows.get_column("row"))
-            parts.extend(_neighbours(rows.get_column("a"), pos, win))
+            parts.extend(_neighbours(rows.get_column("a"), pos, win, rows.get_column("w")))
     for win in account_windows:
         parts.extend(_neighbours(targets, win.position.gather(targets), win))
     if not parts:
@@ -394,30 +444,36 @@ def _intersections(idx: Index, pairs: pl.DataFrame) -> pl.Expr:
     return inter + pl.lit(extra.get_column("_tail").fill_null(0))
 
 
+def _similarity(
+    idx: Index, pairs: pl.DataFrame, p: PropensityParams
+) -> tuple[pl.DataFrame, pl.Expr]:
+    """``pairs`` with the column the similarity needs twice, and the similarity's expression:
+    the formula of the ``propensity`` docstring, in its order of evaluation."""
+    acc = idx.accounts
+    frame = pairs
+    inter = _intersections(idx, pairs)
+    if p.overlap == "jaccard" or idx.rare.height:
+        frame = frame.with_columns(inter.alias("_i"))
+        inter = pl.col("_i")
+    n_a = _of(acc, "n_items", "a")
+    if p.overlap == "containment":
+        overlap = inter / n_a.clip(1)  # n_a = 0: inter = 0, overlap 0
+    else:
+        overlap = inter / (n_a + _of(acc, "n_items", "b") - inter).clip(1)
+    same_seg = (_of(acc, "segk", "a") == _of(acc, "segk", "b")).cast(pl.Float64)
+    gap = (_of(acc, "lsize", "a") - _of(acc, "lsize", "b")).abs()
+    closeness = (1 - gap / p.size_decades).clip(0.0, 1.0).fill_null(0.0)
+    sim = p.w_ownership * overlap + p.w_segment * same_seg + p.w_size * closeness
+    if p.w_territory > 0:
+        same_terr = (_of(acc, "terrk", "a") == _of(acc, "terrk", "b")).cast(pl.Float64)
+        sim = sim + p.w_territory * same_terr
+    return frame, sim
+
+
 def similarity(idx: Index, pairs: pl.DataFrame, p: PropensityParams) -> pl.DataFrame:
     """Pairs (a, b) with their exact similarity (the formula of the ``propensity`` docstring)."""
-    acc = idx.accounts
-    inter = _intersections(idx, pairs)
-    n_a, n_b = _of(acc, "n_items", "a"), _of(acc, "n_items", "b")
-    if p.overlap == "containment":
-        overlap = pl.when(n_a > 0).then(inter / n_a).otherwise(0.0)
-    else:
-        union = n_a + n_b - inter
-        overlap = pl.when(union > 0).then(inter / union).otherwise(0.0)
-    same_seg = (_of(acc, "seg_code", "a") == _of(acc, "seg_code", "b")).fill_null(False)
-    same_terr = (_of(acc, "terr_code", "a") == _of(acc, "terr_code", "b")).fill_null(False)
-    closeness = (
-        (1 - (_of(acc, "lsize", "a") - _of(acc, "lsize", "b")).abs() / p.size_decades)
-        .clip(0.0, 1.0)
-        .fill_null(0.0)
-    )
-    sim = (
-        p.w_ownership * overlap
-        + p.w_segment * same_seg.cast(pl.Float64)
-        + p.w_size * closeness
-        + p.w_territory * same_terr.cast(pl.Float64)
-    )
-    return pairs.select("a", "b", sim.alias("similarity"))
+    frame, sim = _similarity(idx, pairs, p)
+    return frame.select("a", "b", sim.alias("similarity"))
 
 
 def _exact_top_k(idx: Index, scored: pl.DataFrame, k: int) -> pl.DataFrame:
@@ -440,22 +496,24 @@ def top_k(idx: Index, pairs: pl.DataFrame, p: PropensityParams) -> pl.DataFrame:
     Sorts one packed UInt64 per pair, (a, similarity quantized downwards, name rank), then
     re-sorts exactly only the pairs whose quantized similarity collides; a pair below the k-th
     one's quantum cannot be in the top k, so the result is exact."""
-    scored = similarity(idx, pairs, p).filter(pl.col("similarity") > 0)
-    if scored.height == 0:
-        return _exact_top_k(idx, scored, p.k)
-    lo = int(scored.get_column("a").min())  # type: ignore[arg-type]
-    span = int(scored.get_column("a").max()) - lo + 1  # type: ignore[arg-type]
+    if pairs.height == 0:
+        return _exact_top_k(idx, similarity(idx, pairs, p), p.k)
+    lo = int(pairs.get_column("a").min())  # type: ignore[arg-type]
+    span = int(pairs.get_column("a").max()) - lo + 1  # type: ignore[arg-type]
     nb, ab = bits(idx.accounts.height), bits(span)
     qb = 64 - nb - ab
     if qb < 16:
+        scored = similarity(idx, pairs, p).filter(pl.col("similarity") > 0)
         return _exact_top_k(idx, scored, p.k)
     top_q = (1 << qb) - 1
-    scale = top_q / (p.w_ownership + p.w_segment + p.w_size + p.w_territory)
-    # Any monotone quantization keeps the result exact; this one has ~qb bits of resolution.
+    scale = (top_q - 1) / (p.w_ownership + p.w_segment + p.w_size + p.w_territory)
+    # Any monotone quantization keeps the result exact; this one has ~qb bits of resolution,
+    # and maps similarity ≤ 0 (never a look-alike) to the last quantum, dropped below.
+    frame, sim = _similarity(idx, pairs, p)
     top = pl.lit(top_q, dtype=U64)
-    qd = top - (pl.col("similarity") * scale).floor().cast(U64).clip(upper_bound=top)
+    qd = top - (sim * scale).ceil().clip(0, None).cast(U64).clip(upper_bound=top)
     packed = (
-        scored.select(
+        frame.select(
             shl(pl.col("a") - lo, qb + nb)
             + shl(qd, nb)
             + _of(idx.accounts, "name_rank", "b").cast(U64)
@@ -484,7 +542,7 @@ def top_k(idx: Index, pairs: pl.DataFrame, p: PropensityParams) -> pl.DataFrame:
             .forward_fill()
             .alias("_qk")
         )
-        .filter((pl.col("rank") <= k) | (pl.col("qd") == pl.col("_qk")))
+        .filter(((pl.col("rank") <= k) | (pl.col("qd") == pl.col("_qk"))) & (pl.col("qd") < top_q))
         .select("a", pl.lit(idx.by_name).gather(pl.col("_nr")).alias("b"), "qd", "_nr")
     )
     kept = kept.with_columns(similarity(idx, kept, p).get_column("similarity"))
@@ -512,4 +570,5 @@ def search(
 ) -> pl.DataFrame:
     """The top-k look-alikes (a, b, similarity, rank) of the accounts ``targets`` (ix)."""
     item_windows, account_windows = found or windows(idx, p)
-    return top_k(idx, candidate_pairs(idx, item_windows, account_windows, targets), p)
+    pairs = candidate_pairs(idx, item_windows, account_windows, targets, p.item_budget)
+    return top_k(idx, pairs, p)

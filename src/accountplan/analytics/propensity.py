@@ -81,6 +81,12 @@ LOOKALIKES_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "similarity": pl.Float64,
     "rank": pl.Int64,
 }
+FOUND_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "a": pl.UInt32,
+    "b": pl.UInt32,
+    "similarity": pl.Float64,
+    "rank": pl.Int64,
+}
 BASE_RATE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "item": pl.String,
     "owners": pl.Int64,
@@ -127,19 +133,28 @@ def item_keys(products: pl.DataFrame, level: str) -> pl.DataFrame:
 
 
 def _bought(revenue: pl.DataFrame, keys: pl.DataFrame, keep: pl.Expr) -> pl.DataFrame:
-    """(account_id, item) with revenue > 0 among the rows ``keep`` selects (amount Float64 or
-    Decimal): summed by product first, then by item."""
-    return (
+    """(account_id, item), sorted, with revenue > 0 among the rows ``keep`` selects (amount
+    Float64 or Decimal): summed by (account, product), then by item when products share one.
+    Items travel as their rank in sorted order (numbers group and sort faster than text)."""
+    names = keys.get_column("item").drop_nulls().unique().sort()
+    codes = keys.drop_nulls("item").select(
+        "product_id",
+        pl.col("item").cast(pl.Enum(names)).to_physical().cast(pl.UInt32).alias("code"),
+    )
+    summed = (
         revenue.lazy()
         .filter(keep)
         .group_by(pl.col("account_id").cast(pl.Int64), pl.col("product_id").cast(pl.Int64))
         .agg(pl.col("amount").sum())
-        .join(keys.lazy(), on="product_id", how="inner")
-        .group_by("account_id", "item")
-        .agg(pl.col("amount").sum())
-        .filter(pl.col("amount") > 0)
-        .select("account_id", "item")
-        .sort("account_id", "item")
+        .join(codes.lazy(), on="product_id", how="inner")
+    )
+    if codes.height > names.len():  # products sharing an item (family level): sum by item
+        summed = summed.group_by("account_id", "code").agg(pl.col("amount").sum())
+    return (
+        summed.filter(pl.col("amount") > 0)
+        .select("account_id", "code")
+        .sort("account_id", "code")
+        .select("account_id", pl.lit(names).gather(pl.col("code")).alias("item"))
         .collect()
     )
 
@@ -188,7 +203,7 @@ def _search(idx: search.Index, p: PropensityParams, targets: pl.Series) -> pl.Da
     found = search.windows(idx, p)
     parts = [search.search(idx, p, chunk, found) for chunk in _chunks(targets, p.chunk_size)]
     if not parts:
-        return pl.DataFrame(schema={"a": pl.UInt32, "b": pl.UInt32, "similarity": pl.Float64})
+        return pl.DataFrame(schema=FOUND_SCHEMA)
     return pl.concat(parts)
 
 
@@ -262,11 +277,8 @@ def _candidates(
     an item a does not own, and per popular white item (slot k), sorted; runs are the cells."""
     acc, k = idx.accounts, p.k
     lo = int(targets.min())  # type: ignore[arg-type]
-    ab, cb, sb = (
-        search.bits(int(targets.max()) - lo + 1),
-        search.bits(idx.items.height),
-        search.bits(k + 1),
-    )  # type: ignore[arg-type]
+    hi = int(targets.max())  # type: ignore[arg-type]
+    ab, cb, sb = search.bits(hi - lo + 1), search.bits(idx.items.height), search.bits(k + 1)
     if ab + cb + sb > 64:
         raise ValueError("propensity: too many accounts × items for one block; lower chunk_size")
 
@@ -276,19 +288,24 @@ def _candidates(
     def pack(code: pl.Expr, slot: pl.Expr) -> pl.Expr:
         return search.shl(pl.col("a") - lo, cb + sb) + search.shl(code, sb) + slot.cast(pl.UInt64)
 
+    # One key per (look-alike, item it owns), then only those of items a does not own.
+    decode = [
+        ((pl.col("k") // pl.lit(1 << (cb + sb), dtype=pl.UInt64)) + lo).cast(pl.UInt32).alias("a"),
+        search.field(pl.col("k"), sb, cb).cast(pl.UInt32).alias("code"),
+    ]
     rows = (
-        found.select("a", "b", "rank")
-        .with_columns(
+        found.select(
+            pack(pl.lit(0), pl.col("rank") - 1).alias("k"),
             pl.int_ranges(
                 of(acc, "start", "b"), of(acc, "start", "b") + of(acc, "n_items", "b")
-            ).alias("row")
+            ).alias("row"),
         )
         .explode("row")
         .drop_nulls("row")
-        .with_columns(of(idx.owned, "code", "row").alias("code"))
+        .select(pl.col("k") + search.shl(of(idx.owned, "code", "row"), sb))
+        .with_columns(decode)
     )
-    owned_rows = pack(pl.col("code"), pl.col("rank") - 1)
-    rows = rows.filter(~idx.owns(rows)).select(owned_rows.alias("k"))
+    rows = rows.filter(~idx.owns(rows)).select("k")
     # Each account's n most-owned items it does not own: by owners, skipping its own.
     popular = (
         pl.DataFrame({"a": targets})
@@ -310,7 +327,9 @@ def _candidates(
         search.field(pl.col("k"), sb, cb).cast(pl.UInt32).alias("code"),
         search.field(pl.col("k"), 0, sb).cast(pl.Int64).alias("slot"),
     )
-    at = pl.lit(found.get_column("a")).search_sorted(pl.col("a")).cast(pl.Int64) + pl.col("slot")
+    span = int(targets.max()) - lo + 1  # type: ignore[arg-type]
+    first = found.get_column("a").search_sorted(pl.int_range(lo, lo + span, eager=True))
+    at = pl.lit(first.cast(pl.Int64)).gather(pl.col("a") - lo) + pl.col("slot")
     at = pl.when(pl.col("slot") < k).then(at)
     cells = cells.with_columns(
         pl.lit(found.get_column("similarity")).gather(at).alias("similarity"),
@@ -351,19 +370,21 @@ def propensity(
     if n < 0:
         raise ValueError("n must be ≥ 0")
     p = params or PropensityParams.from_config(config)
-    owned = ownership(book, config) if owned is None else owned
-    idx = search.build_index(book, config, owned)
+    # (no local reference to a computed ownership: it is not needed past the index)
+    idx = search.build_index(book, config, ownership(book, config) if owned is None else owned)
     found = search.windows(idx, p)
     looks: list[pl.DataFrame] = []
     candidates: list[pl.DataFrame] = []
     for chunk in _chunks(idx.accounts.get_column("ix"), p.chunk_size):
         top = search.search(idx, p, chunk, found)
         looks.append(_public_lookalikes(idx, top))
-        candidates.append(_candidates(idx, top, chunk, p, n))
+        candidates.append(_candidates(idx, top, chunk, p, n).cast(CANDIDATES_SCHEMA))  # type: ignore[arg-type]
     return Propensity(
-        lookalikes=pl.concat(looks) if looks else pl.DataFrame(schema=LOOKALIKES_SCHEMA),
+        lookalikes=pl.concat(looks, rechunk=False)
+        if looks
+        else pl.DataFrame(schema=LOOKALIKES_SCHEMA),
         base_rate=_base_rates(book, config, idx),
-        candidates=pl.concat(candidates).cast(CANDIDATES_SCHEMA)  # type: ignore[arg-type]
+        candidates=pl.concat(candidates, rechunk=False)
         if candidates
         else pl.DataFrame(schema=CANDIDATES_SCHEMA),
     )
