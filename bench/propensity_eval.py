@@ -2,6 +2,8 @@
 
 Usage: .venv/bin/python bench/propensity_eval.py [--seed 42] [--as-of 2026-06-30] [--scale 1]
            [--horizon 12] [--maven DIR] [--seeds 1,2,3]   (--seeds: a summary over demo seeds)
+           [--synthetic 10000,100000]   (hit rates on synthetic books of those sizes)
+           [--timing 10000,100000,1000000]   (time and peak memory of ``propensity()``)
 
 Builds two books without a database:
 - the demo book, from ``accountplan.demo.generator.generate_book`` (plain rows): revenue = won
@@ -9,14 +11,24 @@ Builds two books without a database:
 - the Maven CRM sample (as of 2017-12-31): won deals by close date as revenue, accounts by name,
   products by name with spaces normalised (the pipeline's ``GTXPro`` is ``GTX Pro``).
 Then runs ``evaluate_holdout`` for each level and window and prints one line per run.
+
+The demo generator is slow past a few thousand accounts, so ``--synthetic`` and ``--timing`` use
+``synthetic_book``: a deterministic book (NumPy, from the bench extra) where buying follows the
+industry, so look-alikes matter. ``--timing`` writes each book to Parquet and measures
+``propensity()`` (ownership included) in a fresh process: wall and CPU seconds, and peak memory
+above what the loaded book takes (``resource.getrusage``).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import re
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -33,7 +45,7 @@ from accountplan.analytics.frames import (
     Book,
     empty,
 )
-from accountplan.analytics.propensity import evaluate_holdout
+from accountplan.analytics.propensity import evaluate_holdout, propensity
 
 MAVEN_DIR = Path("/work/shared/data/maven-crm")
 
@@ -150,9 +162,171 @@ def maven_book(folder: Path) -> Book:
     )
 
 
-def report(label: str, book: Book, as_of: dt.date, horizon: int) -> None:
+INDUSTRIES = ("Banking", "Retail", "Mining", "Health", "Software", "Logistics", "Energy")
+INDUSTRIES += ("Insurance", "Telecom", "Education", "Media", "Public sector")
+WORDS = ("Alpine", "Blue", "Cedar", "Delta", "Ember", "Falcon", "Granite", "Harbor", "Iris")
+WORDS += ("Juniper", "Kestrel", "Lumen", "Maple", "Nova", "Orchid", "Pioneer", "Quartz", "River")
+
+
+def synthetic_book(
+    n_accounts: int,
+    seed: int = 7,
+    as_of: dt.date = dt.date(2026, 6, 30),
+    n_items: int = 100,
+    draws: float = 13.0,
+) -> Book:
+    """A deterministic book with buying that look-alikes can learn: 12 industries; 40 buying
+    profiles, each industry buying through 4 of them; each profile favours 12 of the items
+    (on top of a Zipf popularity); sizes follow the profile. Each account draws Poisson(draws)
+    purchases of its profile (about 7 distinct items for draws = 13), each first bought up to
+    900 days before ``as_of`` and renewed yearly: what was first bought in the last year is the
+    held-out "new" purchase."""
+    import numpy as np  # the bench extra
+
+    rng = np.random.default_rng(seed)
+    # The market first (the same whatever the number of accounts), then the accounts.
+    n_ind, n_prof = len(INDUSTRIES), 40
+    profiles_of = rng.integers(0, n_prof, (n_ind, 4))
+    profile_size = rng.uniform(1.5, 4.5, n_prof)
+    popularity = 1.0 / np.arange(1, n_items + 1) ** 0.8
+    weight = np.tile(popularity * 0.15, (n_prof, 1))
+    for p in range(n_prof):
+        favourite = rng.choice(n_items, 12, replace=False)
+        weight[p, favourite] += popularity[favourite] * rng.uniform(3, 30, 12)
+    cdf = np.cumsum(weight / weight.sum(axis=1, keepdims=True), axis=1)
+    industry = rng.integers(0, n_ind, n_accounts)
+    profile = profiles_of[industry, rng.integers(0, 4, n_accounts)]
+    log_size = profile_size[profile] + rng.normal(0, 0.5, n_accounts)
+    count = np.clip(rng.poisson(draws, n_accounts), 1, n_items)
+    account = np.repeat(np.arange(n_accounts), count)
+    u = rng.random(account.size)
+    item = np.empty(account.size, dtype=np.int64)
+    of_draw = profile[account]
+    for p in range(n_prof):
+        sel = of_draw == p
+        item[sel] = np.minimum(np.searchsorted(cdf[p], u[sel]), n_items - 1)
+    pair = np.unique(account * n_items + item)
+    account, item = pair // n_items, pair % n_items
+    age = rng.integers(0, 900, account.size)  # days since the first purchase
+    times = 1 + age // 365  # the first purchase and its yearly renewals
+    row = np.repeat(np.arange(account.size), times)
+    nth = np.arange(row.size) - np.repeat(np.cumsum(times) - times, times)
+    accounts = pl.DataFrame(
+        {
+            "account_id": np.arange(1, n_accounts + 1, dtype=np.int64),
+            "word": np.array(WORDS)[rng.integers(0, len(WORDS), n_accounts)],
+            "number": rng.permutation(n_accounts),
+            "industry": np.array(INDUSTRIES)[industry],
+            "employees": np.maximum(1, np.round(10**log_size)).astype(np.int64),
+        }
+    ).select(
+        "account_id",
+        pl.concat_str("word", pl.col("number").cast(pl.String).str.zfill(7), separator=" ").alias(
+            "account_name"
+        ),
+        "industry",
+        "employees",
+    )
+    products = pl.DataFrame(
+        {
+            "product_id": np.arange(1, n_items + 1, dtype=np.int64),
+            "external_id": [f"P{i:03d}" for i in range(1, n_items + 1)],
+            "product_name": [f"Product {i}" for i in range(1, n_items + 1)],
+            "family": [f"Family {i % 12}" for i in range(1, n_items + 1)],
+        }
+    )
+    revenue = pl.DataFrame(
+        {
+            "account_id": account[row] + 1,
+            "product_id": item[row] + 1,
+            "days": age[row] - 365 * nth,
+            "amount": np.round(rng.lognormal(8, 1, row.size), 2),
+        }
+    ).select(
+        "account_id",
+        "product_id",
+        (pl.lit(as_of) - pl.duration(days=pl.col("days"))).cast(pl.Date).alias("date"),
+        "amount",
+        pl.lit("purchase").alias("source"),
+    )
+    return Book(
+        accounts=accounts.cast(_subset(ACCOUNTS_SCHEMA, accounts.columns)),
+        products=products.cast(_subset(PRODUCTS_SCHEMA, products.columns)),
+        revenue=revenue.cast(_subset(REVENUE_SCHEMA, revenue.columns)),
+        opportunities=empty(OPPORTUNITIES_SCHEMA),
+        overrides=empty(OVERRIDES_SCHEMA),
+    )
+
+
+def synthetic_report(sizes: list[int], as_of: dt.date, horizon: int) -> None:
+    """Hit rates on synthetic books of ``sizes`` accounts (product level, both windows)."""
+    for size in sizes:
+        book = synthetic_book(size, as_of=as_of)
+        report(f"syn{size // 1000}k", book, as_of, horizon, levels=("product",))
+
+
+def timing(sizes: list[int], as_of: dt.date) -> None:
+    """Time and peak memory of ``propensity()`` on synthetic books, each in a fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            folder = Path(tmp) / str(size)
+            folder.mkdir()
+            book = synthetic_book(size, as_of=as_of)
+            for name in ("accounts", "products", "revenue"):
+                getattr(book, name).write_parquet(folder / f"{name}.parquet")
+            del book
+            gc.collect()
+            child = [sys.executable, __file__, "--child-timing", str(folder)]
+            subprocess.run([*child, "--as-of", as_of.isoformat()], check=True)
+
+
+def child_timing(folder: Path, as_of: dt.date) -> None:
+    """One ``--timing`` measurement (run by ``timing`` in a fresh process)."""
+    book = Book(
+        accounts=pl.read_parquet(folder / "accounts.parquet"),
+        products=pl.read_parquet(folder / "products.parquet"),
+        revenue=pl.read_parquet(folder / "revenue.parquet"),
+        opportunities=empty(OPPORTUNITIES_SCHEMA),
+        overrides=empty(OVERRIDES_SCHEMA),
+    )
+    gc.collect()
+    config = AnalysisConfig(as_of=as_of)
+    before = _rss_mb()
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    began = time.perf_counter()
+    result = propensity(book, config)
+    took = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    peak = after.ru_maxrss / 1024 - before
+    cpu = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
+    print(
+        f"propensity() {book.accounts.height:>9,} accounts  {book.revenue.height:>10,} revenue rows"
+        f"  {_owned_pairs(result):>9,} owned pairs  {took:6.1f} s (CPU {cpu:.1f} s)"
+        f"  peak +{peak:,.0f} MB  ({result.lookalikes.height:,} look-alikes,"
+        f" {result.candidates.height:,} candidates)",
+        flush=True,
+    )
+
+
+def _owned_pairs(result: Any) -> int:
+    """Owned (account, item) pairs: Σ owners over items."""
+    return int(result.base_rate.get_column("owners").sum())
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def report(
+    label: str,
+    book: Book,
+    as_of: dt.date,
+    horizon: int,
+    levels: tuple[str, ...] = ("product", "family"),
+) -> None:
     """One evaluation line per level × window."""
-    for level in ("product", "family"):
+    for level in levels:
         for window in (12, None):
             config = AnalysisConfig(as_of=as_of, window_months=window, level=level)
             began = time.perf_counter()
@@ -201,7 +375,19 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--horizon", type=int, default=12)
     parser.add_argument("--maven", type=Path, default=MAVEN_DIR)
     parser.add_argument("--seeds", help="comma-separated demo seeds: print only a summary")
+    parser.add_argument("--synthetic", help="comma-separated sizes: hit rates on synthetic books")
+    parser.add_argument("--timing", help="comma-separated sizes: time and memory of propensity()")
+    parser.add_argument("--child-timing", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child_timing:
+        child_timing(args.child_timing, args.as_of)
+        return
+    if args.synthetic or args.timing:
+        if args.synthetic:
+            synthetic_report([int(n) for n in args.synthetic.split(",")], args.as_of, args.horizon)
+        if args.timing:
+            timing([int(n) for n in args.timing.split(",")], args.as_of)
+        return
     if args.seeds:
         seeds = [int(s) for s in args.seeds.split(",")]
         seeds_summary(seeds, args.as_of, args.scale, args.horizon)

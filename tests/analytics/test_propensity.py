@@ -1,8 +1,10 @@
-"""Look-alike propensity on tiny hand-built books where the answer is obvious."""
+"""Look-alike propensity on tiny hand-built books where the answer is obvious, and against a
+brute-force computation of the same formulas."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -22,6 +24,7 @@ from accountplan.analytics.frames import (
     empty,
 )
 from accountplan.analytics.propensity import (
+    Propensity,
     PropensityParams,
     evaluate_holdout,
     item_keys,
@@ -29,6 +32,8 @@ from accountplan.analytics.propensity import (
     minus_months,
     next_best,
     ownership,
+    propensity,
+    propensity_for,
     score_cells,
 )
 
@@ -411,3 +416,326 @@ def test_propensity_is_a_share_and_only_white_cells_are_scored(
             assert cell["propensity"] == 0.0
     # Same input, same output.
     assert score_cells(book, config, cells).equals(scored)
+
+
+# --- the bounded search against brute force ----------------------------------------------------
+
+#: Windows wider than any book here: every account is a candidate of every other. Size
+#: closeness over 4 decades, not 3: Polars divides by a constant as a multiplication by its
+#: inverse, which rounds differently from Python's division by 3; by 4 both are exact, so both
+#: computations give the same floats and the same ties.
+EVERYONE: dict[str, object] = {
+    "item_budget": 1000,
+    "item_window": 1000,
+    "segment_window": 1000,
+    "size_window": 1000,
+    "size_decades": 4.0,
+}
+
+
+def random_book(seed: int, n_accounts: int = 24, n_products: int = 6) -> Book:
+    """Accounts with a few industries and territories, sizes that are powers of ten (so many
+    similarities tie, and ties go to the name, then the id) or unknown, and random purchases in
+    the window."""
+    rng = random.Random(seed)
+    products = [(i, f"P{i}", f"Product {i}", f"F{i % 3}") for i in range(1, n_products + 1)]
+    accounts: list[tuple[int, str, str | None, int | None]] = []
+    territories: dict[int, str] = {}
+    for i in range(1, n_accounts + 1):
+        size = rng.choice([None, 10, 100, 1_000, 10_000, 100_000])
+        name = rng.choice(["Acme", "Bolt", "Cora", "Dune"]) + f" {rng.randint(1, 5)}"
+        accounts.append((i * 7, name, rng.choice(["Retail", "Banking", None]), size))
+        territories[i * 7] = rng.choice(["North", "South", ""])
+    revenue = [
+        (a[0], product, IN_WINDOW, float(rng.choice([50, 100, 250])))
+        for a in accounts
+        for product in range(1, n_products + 1)
+        if rng.random() < 0.35
+    ]
+    return make_book(accounts, revenue, products, territories)
+
+
+def brute_force(book: Book, config: AnalysisConfig, n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every account against every other, in plain Python: the look-alikes and the candidates
+    (items owned by a look-alike or among the n most owned, not owned by the account)."""
+    p = PropensityParams.from_config(config)
+    owned: dict[int, set[str]] = {}
+    for account, item in ownership(book, config).iter_rows():
+        owned.setdefault(account, set()).add(item)
+    feats = {}
+    # Polars' log10 (ln x / ln 10, 2.9999999999999996 for 1000): the same floats, so the same ties.
+    logs = book.accounts.get_column("employees").cast(pl.Float64).log10().to_list()
+    for r, log_size in zip(book.accounts.iter_rows(named=True), logs, strict=True):
+        seg = (r["industry"] or "").strip() or None
+        terr = (r["territory"] or "").strip() or None
+        size = log_size if r["employees"] else None
+        feats[r["account_id"]] = (r["account_name"], seg, size, terr)
+    looks: list[tuple[int, int, str, float, int]] = []
+    for a, (_, seg_a, size_a, terr_a) in feats.items():
+        mine = owned.get(a, set())
+        scored = []
+        for b, (name_b, seg_b, size_b, terr_b) in feats.items():
+            if b == a:
+                continue
+            theirs = owned.get(b, set())
+            inter = len(mine & theirs)
+            if p.overlap == "containment":
+                overlap = inter / len(mine) if mine else 0.0
+            else:
+                union = len(mine | theirs)
+                overlap = inter / union if union else 0.0
+            same_seg = 1.0 if seg_a is not None and seg_a == seg_b else 0.0
+            same_terr = 1.0 if terr_a is not None and terr_a == terr_b else 0.0
+            close = 0.0
+            if size_a is not None and size_b is not None:
+                close = min(max(1 - abs(size_a - size_b) / p.size_decades, 0.0), 1.0)
+            sim = p.w_ownership * overlap + p.w_segment * same_seg + p.w_size * close
+            if p.w_territory > 0:
+                sim = sim + p.w_territory * same_terr
+            if sim > 0:
+                scored.append((-sim, name_b, b))
+        for rank, (neg, name_b, b) in enumerate(sorted(scored)[: p.k], start=1):
+            looks.append((a, b, name_b, -neg, rank))
+    owners: dict[str, int] = {}
+    for items in owned.values():
+        for item in items:
+            owners[item] = owners.get(item, 0) + 1
+    popular = sorted(owners, key=lambda item: (-owners[item], item))
+    cells = []
+    for a in feats:
+        mine = owned.get(a, set())
+        mine_looks = [row for row in looks if row[0] == a]
+        denom = sum(row[3] for row in mine_looks)
+        by_item: dict[str, list[tuple[float, str]]] = {}
+        for _, b, name_b, sim, _ in mine_looks:
+            for item in owned.get(b, set()) - mine:
+                by_item.setdefault(item, []).append((sim, name_b))
+        top_n = [item for item in popular if item not in mine][:n]
+        for item in sorted(set(by_item) | set(top_n)):
+            hits = by_item.get(item, [])
+            base = owners[item] / len(feats)
+            num = sum(sim for sim, _ in hits)
+            value = (num + p.smoothing * base) / (denom + p.smoothing)
+            names = [name for _, name in hits][: p.max_named]
+            cells.append((a, item, min(max(value, 0.0), 1.0), len(hits), names, base))
+    schema_l = ["account_id", "other_id", "other_name", "similarity", "rank"]
+    schema_c = ["account_id", "item", "propensity", "lookalike_owners", "lookalikes", "base_rate"]
+    return (
+        pl.DataFrame(looks, schema=schema_l, orient="row"),
+        pl.DataFrame(cells, schema=schema_c, orient="row"),
+    )
+
+
+def settings_for(**extra: object) -> AnalysisConfig:
+    return AnalysisConfig(as_of=AS_OF, extra={"propensity": {**EVERYONE, **extra}})
+
+
+class TestAgainstBruteForce:
+    @pytest.mark.parametrize(
+        "extra",
+        [
+            {},
+            {"overlap": "jaccard", "k": 3},
+            {"w_territory": 0.3, "smoothing": 0.0, "max_named": 2},
+            {"chunk_size": 5, "workers": 2, "k": 4},
+        ],
+    )
+    @pytest.mark.parametrize("seed", [1, 2, 3])
+    def test_with_everyone_a_candidate_the_search_is_exact(
+        self, seed: int, extra: dict[str, object]
+    ) -> None:
+        book = random_book(seed)
+        config = settings_for(**extra)
+        want_looks, want_cells = brute_force(book, config, n=3)
+        got = propensity(book, config, n=3)
+        looks = got.lookalikes.sort("account_id", "rank")
+        assert looks.select("account_id", "other_id", "other_name", "rank").rows() == (
+            want_looks.sort("account_id", "rank").drop("similarity").rows()
+        )
+        assert looks.get_column("similarity").to_list() == pytest.approx(
+            want_looks.sort("account_id", "rank").get_column("similarity").to_list()
+        )
+        cells = got.candidates.sort("account_id", "item")
+        want = want_cells.sort("account_id", "item")
+        keep = ["account_id", "item", "lookalike_owners", "lookalikes"]
+        assert cells.select(keep).rows() == want.select(keep).rows()
+        for col in ("propensity", "base_rate"):
+            assert cells.get_column(col).to_list() == pytest.approx(want.get_column(col).to_list())
+
+    def test_with_three_decades_the_similarities_agree_to_rounding(self) -> None:
+        book = random_book(4)
+        config = settings_for(size_decades=3.0)
+        want_looks, _ = brute_force(book, config, n=3)
+        got = propensity(book, config, n=3).lookalikes
+        for frame in (got, want_looks):
+            assert frame.height == want_looks.height
+        assert got.sort("account_id", "rank").get_column("similarity").to_list() == pytest.approx(
+            want_looks.sort("account_id", "rank").get_column("similarity").to_list()
+        )
+
+    def test_a_lone_account_and_an_empty_book(self) -> None:
+        lone = propensity(make_book([(1, "Solo", "Retail", 50)], [(1, 1, IN_WINDOW, 5.0)]), CONFIG)
+        assert lone.lookalikes.height == 0
+        assert lone.candidates.height == 0  # it owns the only owned item
+        empty_book = propensity(make_book([], []), CONFIG)
+        assert empty_book.lookalikes.height == empty_book.candidates.height == 0
+        assert empty_book.base_rate.get_column("owners").to_list() == [0, 0, 0, 0]
+
+
+CONFIG = AnalysisConfig(as_of=AS_OF)
+
+
+def bigger_book(seed: int = 11, n_accounts: int = 400) -> Book:
+    """Enough accounts that the default windows see only a part of each segment and item."""
+    return random_book(seed, n_accounts=n_accounts, n_products=12)
+
+
+@pytest.fixture(scope="module")
+def scored() -> tuple[Book, Propensity]:
+    book = bigger_book()
+    return book, propensity(book, CONFIG, n=3)
+
+
+class TestPropensity:
+    def test_no_account_is_its_own_lookalike_and_ranks_follow_similarity(
+        self, scored: tuple[Book, Propensity]
+    ) -> None:
+        _, result = scored
+        looks = result.lookalikes
+        assert looks.height > 0
+        assert looks.filter(pl.col("account_id") == pl.col("other_id")).height == 0
+        assert looks.select(pl.struct("account_id", "other_id").is_unique().all()).item()
+        assert looks.get_column("similarity").min() > 0  # type: ignore[operator]
+        per = looks.sort("account_id", "rank").group_by("account_id", maintain_order=True)
+        for _, ranks, sims in per.agg("rank", "similarity").iter_rows():
+            assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) <= 10
+            assert sims == sorted(sims, reverse=True)
+
+    def test_propensity_for_gives_what_the_candidates_hold(
+        self, scored: tuple[Book, Propensity]
+    ) -> None:
+        book, result = scored
+        owned = ownership(book, CONFIG)
+        cells = result.candidates
+        again = propensity_for(
+            cells.select("account_id", "item"), result.lookalikes, owned, result.base_rate
+        )
+        assert again.equals(cells.drop("base_rate"))  # the same floats, not just close ones
+
+    def test_a_cell_no_lookalike_owns_gets_the_smoothed_base_rate(
+        self, scored: tuple[Book, Propensity]
+    ) -> None:
+        book, result = scored
+        owned = ownership(book, CONFIG)
+        white = all_white_cells(book, owned)
+        outside = white.join(result.candidates, on=["account_id", "item"], how="anti")
+        assert outside.height > 0
+        got = propensity_for(outside, result.lookalikes, owned, result.base_rate)
+        denom = result.lookalikes.group_by("account_id").agg(pl.col("similarity").sum())
+        want = (
+            outside.join(denom, on="account_id", how="left")
+            .join(result.base_rate, on="item", how="left")
+            .select(
+                pl.col("base_rate").fill_null(0.0) / (pl.col("similarity").fill_null(0.0) + 1.0)
+            )
+            .to_series()
+        )
+        assert got.get_column("propensity").to_list() == pytest.approx(want.to_list())
+        assert got.get_column("lookalike_owners").unique().to_list() == [0]
+
+    def test_candidates_hold_each_accounts_true_top_n(
+        self, scored: tuple[Book, Propensity]
+    ) -> None:
+        book, result = scored
+        owned = ownership(book, CONFIG)
+        white = all_white_cells(book, owned)
+        every = propensity_for(white, result.lookalikes, owned, result.base_rate).join(
+            result.base_rate.select("item", "base_rate"), on="item", how="left"
+        )
+        best = next_best(every, 3).select("account_id", "item")
+        assert best.height > 0
+        assert best.join(result.candidates, on=["account_id", "item"], how="anti").height == 0
+        from_candidates = next_best(result.candidates, 3).select("account_id", "item", "rank")
+        assert from_candidates.equals(next_best(every, 3).select("account_id", "item", "rank"))
+
+    def test_candidates_are_white_and_name_their_lookalikes_owning_the_item(
+        self, scored: tuple[Book, Propensity]
+    ) -> None:
+        book, result = scored
+        owned = ownership(book, CONFIG)
+        cells = result.candidates
+        assert cells.join(owned, on=["account_id", "item"], how="semi").height == 0
+        assert cells.get_column("propensity").is_between(0.0, 1.0).all()
+        owners = (
+            result.lookalikes.join(owned.rename({"account_id": "other_id"}), on="other_id")
+            .sort("account_id", "rank")
+            .group_by("account_id", "item", maintain_order=True)
+            .agg(pl.len().alias("n"), pl.col("other_name").head(5).alias("names"))
+        )
+        both = cells.join(owners, on=["account_id", "item"], how="left")
+        assert both.select((pl.col("lookalike_owners") == pl.col("n").fill_null(0)).all()).item()
+        named = both.filter(pl.col("n").is_not_null())
+        assert named.get_column("lookalikes").to_list() == named.get_column("names").to_list()
+
+    def test_the_same_book_in_another_row_order_gives_the_same_result(
+        self, scored: tuple[Book, Propensity]
+    ) -> None:
+        book, result = scored
+        shuffled = Book(
+            book.accounts.sample(fraction=1.0, shuffle=True, seed=3),
+            book.products,
+            book.revenue.sample(fraction=1.0, shuffle=True, seed=4),
+            book.opportunities,
+            book.overrides,
+        )
+        again = propensity(shuffled, CONFIG, n=3)
+        assert again.lookalikes.sort("account_id", "rank").equals(
+            result.lookalikes.sort("account_id", "rank")
+        )
+        assert again.candidates.sort("account_id", "item").equals(
+            result.candidates.sort("account_id", "item")
+        )
+
+    def test_base_rate_is_owners_over_accounts_for_every_item(
+        self, scored: tuple[Book, Propensity]
+    ) -> None:
+        book, result = scored
+        owned = ownership(book, CONFIG)
+        counts = dict(owned.group_by("item").len().iter_rows())
+        for item, owners, rate in result.base_rate.iter_rows():
+            assert owners == counts.get(item, 0)
+            assert rate == pytest.approx(owners / book.accounts.height)
+
+
+def all_white_cells(book: Book, owned: pl.DataFrame) -> pl.DataFrame:
+    items = item_keys(book.products, "product").select("item")
+    return (
+        book.accounts.select("account_id")
+        .join(items, how="cross")
+        .join(owned, on=["account_id", "item"], how="anti")
+    )
+
+
+class TestMoney:
+    @pytest.mark.parametrize("dtype", [pl.Float64, pl.Decimal(38, 2)])
+    def test_ownership_and_propensity_take_float_or_decimal_amounts(
+        self, dtype: pl.DataType
+    ) -> None:
+        book = make_book(
+            [*RETAIL, MINER],
+            [(a, p, IN_WINDOW, 100.0) for a, p in OWNED]
+            + [(3, 1, IN_WINDOW, 0.1)]
+            + [(3, 1, IN_WINDOW, -0.1)],  # nets to exactly 0 in Decimal: not owned
+        )
+        money = Book(
+            book.accounts,
+            book.products,
+            book.revenue.with_columns(pl.col("amount").cast(dtype)),
+            book.opportunities,
+            book.overrides,
+        )
+        assert ownership(money, CONFIG).rows() == ownership(book, CONFIG).rows()
+        config = AnalysisConfig(as_of=AS_OF, extra=NO_SMOOTHING)
+        result = propensity(money, config)
+        x = result.candidates.filter((pl.col("account_id") == 3) & (pl.col("item") == "X"))
+        assert x.get_column("propensity").to_list() == [pytest.approx(1.0)]

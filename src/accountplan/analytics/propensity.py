@@ -12,15 +12,14 @@ Jaccard |A ∩ B| / |A ∪ B| is available as an option), where "owns" means R >
 window at the config's level (product or family). A missing segment or size contributes 0.
 Accounts with similarity 0 are never look-alikes; ties go to the account name, then the id.
 
-The search is approximate, so that its cost grows with the accounts and the owned pairs, never
+The search is approximate, so that its cost grows with the accounts and the items they own, never
 with accounts × accounts (``lookalike_search``): the look-alikes are the k best, by the exact
-similarity above, among a bounded set of candidates per account, its neighbours in three
-orderings: for each item it owns, the ``item_window`` (4) owners of the item on either side
-when the owners are sorted by (segment, log size); the ``segment_window`` (8) accounts on either
-side in its segment sorted by log size (also in its territory when that weight is > 0); the
-``size_window`` (2) accounts on either side among all accounts sorted by log size. An account
-more similar than the k-th found but in none of those windows is missed; windows as wide as the
-book give the exact answer.
+similarity above, among a bounded set of candidates per account, its neighbours in (segment, log
+size) order among the owners of each item it owns (``item_budget`` = 32 per side in all, half on
+its rarest item, a quarter on the next, …: an account much like it must own its rarest items), in
+its segment (``segment_window`` = 4 per side; in its territory too when that weight is > 0) and
+among all accounts (``size_window`` = 2 per side). An account more similar than the k-th found
+but in none of these windows is missed; windows as wide as the book give the exact answer.
 
 The propensity of a white cell (account a, item i; state "none") is
 
@@ -39,6 +38,8 @@ import.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -48,22 +49,9 @@ from accountplan.analytics import lookalike_search as search
 from accountplan.analytics.cells import item_map
 from accountplan.analytics.dates import shift_months
 from accountplan.analytics.frames import AnalysisConfig, Book
-from accountplan.analytics.lookalike_search import PropensityParams
-
-__all__ = [
-    "PROPENSITY_SCHEMA",
-    "Propensity",
-    "PropensityParams",
-    "evaluate_holdout",
-    "item_keys",
-    "lookalikes",
-    "minus_months",
-    "next_best",
-    "ownership",
-    "propensity",
-    "propensity_for",
-    "score_cells",
-]
+from accountplan.analytics.lookalike_cells import candidates as candidate_cells
+from accountplan.analytics.lookalike_cells import owner_stats, score
+from accountplan.analytics.lookalike_index import Index, PropensityParams, build_index
 
 #: The columns ``score_cells`` returns.
 PROPENSITY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -106,12 +94,13 @@ CANDIDATES_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 class Propensity:
     """What ``propensity`` computes for a whole book.
 
-    ``lookalikes``: account_id, other_id, other_name, similarity, rank (≤ k per account).
-    ``base_rate``: item, owners, base_rate = owners / accounts, for every item (most owned first).
-    ``candidates``: account_id, item, propensity, lookalike_owners, lookalikes (names, most
-    similar first, ≤ max_named), base_rate: each item an account does not own that one of its
-    look-alikes owns, and its ``n`` most-owned items it does not own; by account, then propensity
-    (highest first), base rate, item.
+    ``lookalikes``: account_id, other_id, other_name, similarity, rank (≤ k per account, an
+    account's rows together in rank order). ``base_rate``: item, owners, base_rate = owners /
+    accounts, for every item of the catalog (most owned first). ``candidates``: account_id, item,
+    propensity, lookalike_owners, lookalikes (names, most similar first, ≤ max_named),
+    base_rate: each item an account does not own that one of its look-alikes owns, and its ``n``
+    most-owned items it does not own (an account's rows together, most owned item first).
+    Accounts come in no particular order (they are searched in segment and size order).
     """
 
     lookalikes: pl.DataFrame
@@ -132,10 +121,12 @@ def item_keys(products: pl.DataFrame, level: str) -> pl.DataFrame:
     )
 
 
-def _bought(revenue: pl.DataFrame, keys: pl.DataFrame, keep: pl.Expr) -> pl.DataFrame:
-    """(account_id, item), sorted, with revenue > 0 among the rows ``keep`` selects (amount
-    Float64 or Decimal): summed by (account, product), then by item when products share one.
-    Items travel as their rank in sorted order (numbers group and sort faster than text)."""
+def _bought_codes(
+    revenue: pl.DataFrame, keys: pl.DataFrame, keep: pl.Expr
+) -> tuple[pl.DataFrame, pl.Series]:
+    """(account_id, code) with revenue > 0 among the rows ``keep`` selects (amount Float64 or
+    Decimal), summed by (account, product), then by item when products share one; and the item
+    names the codes index, sorted (numbers group and sort faster than text)."""
     names = keys.get_column("item").drop_nulls().unique().sort()
     codes = keys.drop_nulls("item").select(
         "product_id",
@@ -150,26 +141,41 @@ def _bought(revenue: pl.DataFrame, keys: pl.DataFrame, keep: pl.Expr) -> pl.Data
     )
     if codes.height > names.len():  # products sharing an item (family level): sum by item
         summed = summed.group_by("account_id", "code").agg(pl.col("amount").sum())
-    return (
-        summed.filter(pl.col("amount") > 0)
-        .select("account_id", "code")
-        .sort("account_id", "code")
-        .select("account_id", pl.lit(names).gather(pl.col("code")).alias("item"))
-        .collect()
+    return summed.filter(pl.col("amount") > 0).select("account_id", "code").collect(), names
+
+
+def _bought(revenue: pl.DataFrame, keys: pl.DataFrame, keep: pl.Expr) -> pl.DataFrame:
+    """(account_id, item), sorted, with revenue > 0 among the rows ``keep`` selects."""
+    pairs, names = _bought_codes(revenue, keys, keep)
+    return pairs.sort("account_id", "code").select(
+        "account_id", pl.lit(names).gather(pl.col("code")).alias("item")
     )
+
+
+def _window(config: AnalysisConfig) -> pl.Expr:
+    """The revenue rows of the config's window ending at ``config.as_of``."""
+    date = pl.col("date")
+    keep = date <= config.as_of
+    if config.window_months is not None:
+        keep = keep & (date > minus_months(config.as_of, config.window_months))
+    return keep
+
+
+def _index(book: Book, config: AnalysisConfig, owned: pl.DataFrame | None) -> Index:
+    """The numbered book, from ``owned`` or from the revenue (without naming every pair)."""
+    if owned is not None:
+        return build_index(book, config, owned)
+    keys = item_keys(book.products, config.level)
+    return build_index(book, config, *_bought_codes(book.revenue, keys, _window(config)))
 
 
 def ownership(book: Book, config: AnalysisConfig) -> pl.DataFrame:
     """(account_id, item) pairs with R > 0 in the config's window ending at ``config.as_of``
     (all history up to as_of when the window is "all")."""
-    date = pl.col("date")
-    keep = date <= config.as_of
-    if config.window_months is not None:
-        keep = keep & (date > minus_months(config.as_of, config.window_months))
-    return _bought(book.revenue, item_keys(book.products, config.level), keep)
+    return _bought(book.revenue, item_keys(book.products, config.level), _window(config))
 
 
-def _base_rates(book: Book, config: AnalysisConfig, idx: search.Index) -> pl.DataFrame:
+def _base_rates(book: Book, config: AnalysisConfig, idx: Index) -> pl.DataFrame:
     """Every item (the catalog's and any owned): owners among the book's accounts, base rate."""
     n_accounts = max(idx.accounts.height, 1)
     catalog = item_keys(book.products, config.level).select("item").unique()
@@ -182,7 +188,7 @@ def _base_rates(book: Book, config: AnalysisConfig, idx: search.Index) -> pl.Dat
     )
 
 
-def _public_lookalikes(idx: search.Index, found: pl.DataFrame) -> pl.DataFrame:
+def _public_lookalikes(idx: Index, found: pl.DataFrame) -> pl.DataFrame:
     """Internal (a, b, similarity, rank) → account_id, other_id, other_name, similarity, rank."""
     acc = idx.accounts
     return found.select(
@@ -198,10 +204,21 @@ def _chunks(targets: pl.Series, size: int) -> list[pl.Series]:
     return [targets.slice(start, size) for start in range(0, targets.len(), size)]
 
 
-def _search(idx: search.Index, p: PropensityParams, targets: pl.Series) -> pl.DataFrame:
+def _each_chunk[T](
+    targets: pl.Series, p: PropensityParams, work: Callable[[pl.Series], T]
+) -> list[T]:
+    """``work`` on each block of ``targets``, ``p.workers`` at a time, results in order."""
+    chunks = _chunks(targets, p.chunk_size)
+    if p.workers == 1 or len(chunks) < 2:
+        return [work(chunk) for chunk in chunks]
+    with ThreadPoolExecutor(max_workers=p.workers) as pool:
+        return list(pool.map(work, chunks))
+
+
+def _search(idx: Index, p: PropensityParams, targets: pl.Series) -> pl.DataFrame:
     """Internal look-alikes (a, b, similarity, rank) of the accounts ``targets`` (ix, sorted)."""
     found = search.windows(idx, p)
-    parts = [search.search(idx, p, chunk, found) for chunk in _chunks(targets, p.chunk_size)]
+    parts = _each_chunk(targets, p, lambda chunk: search.search(idx, p, chunk, found))
     if not parts:
         return pl.DataFrame(schema=FOUND_SCHEMA)
     return pl.concat(parts)
@@ -217,12 +234,11 @@ def lookalikes(
     """The look-alikes of each account (or of ``for_accounts``): account_id, other_id,
     other_name, similarity, rank (1 = most similar), at most k per account, similarity > 0."""
     p = params or PropensityParams.from_config(config)
-    owned = ownership(book, config) if owned is None else owned
-    idx = search.build_index(book, config, owned)
+    idx = _index(book, config, owned)
     return _public_lookalikes(idx, _search(idx, p, _targets(idx, for_accounts)))
 
 
-def _targets(idx: search.Index, for_accounts: pl.Series | None) -> pl.Series:
+def _targets(idx: Index, for_accounts: pl.Series | None) -> pl.Series:
     """The ix of ``for_accounts`` (all accounts when None), sorted."""
     acc = idx.accounts
     if for_accounts is None:
@@ -231,154 +247,34 @@ def _targets(idx: search.Index, for_accounts: pl.Series | None) -> pl.Series:
     return acc.filter(pl.col("account_id").is_in(wanted)).get_column("ix")
 
 
-# --- the propensity formula, shared by ``propensity`` and ``propensity_for`` ------------------
-
-
-def _owner_stats(rows: pl.DataFrame, keys: list[str], max_named: int) -> pl.DataFrame:
-    """Per run of equal ``keys`` (``rows`` sorted by them, then rank; look-alike rows first,
-    other rows with a null similarity last): _num = Σ similarity, lookalike_owners and
-    lookalikes (the first ``max_named`` names). Runs are summed in rank order by one code path,
-    so ``propensity`` and ``propensity_for`` get the same floats."""
-    first = search.group_start(*keys)
-    return (
-        rows.with_columns(first.cum_sum().alias("_run"))
-        .with_columns(pl.col("_run").set_sorted())
-        .group_by("_run", maintain_order=True)
-        .agg(
-            pl.col(keys).first(),
-            pl.col("similarity").sum().alias("_num"),
-            pl.col("similarity").count().cast(pl.Int64).alias("lookalike_owners"),
-            pl.col("other_name").head(max_named).drop_nulls().alias("lookalikes"),
-        )
-        .drop("_run")
-    )
-
-
-def _score(p: PropensityParams) -> list[pl.Expr]:
-    """propensity, lookalike_owners, lookalikes from _num, _denom and base_rate (nulls → 0)."""
-    num = pl.col("_num").fill_null(0.0)
-    denom = pl.col("_denom").fill_null(0.0)
-    base = pl.col("base_rate").fill_null(0.0)
-    return [
-        pl.when(denom + p.smoothing > 0)
-        .then(((num + p.smoothing * base) / (denom + p.smoothing)).clip(0.0, 1.0))
-        .otherwise(0.0)
-        .alias("propensity"),
-        pl.col("lookalike_owners").fill_null(0).cast(pl.Int64),
-        pl.col("lookalikes").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-    ]
-
-
-def _candidates(
-    idx: search.Index, found: pl.DataFrame, targets: pl.Series, p: PropensityParams, n: int
-) -> pl.DataFrame:
-    """The candidates of the accounts ``targets`` (ix, sorted) given their look-alikes
-    ``found`` (sorted by a, rank): one packed UInt64 (a, item, rank slot) per look-alike owning
-    an item a does not own, and per popular white item (slot k), sorted; runs are the cells."""
-    acc, k = idx.accounts, p.k
-    lo = int(targets.min())  # type: ignore[arg-type]
-    hi = int(targets.max())  # type: ignore[arg-type]
-    ab, cb, sb = search.bits(hi - lo + 1), search.bits(idx.items.height), search.bits(k + 1)
-    if ab + cb + sb > 64:
-        raise ValueError("propensity: too many accounts × items for one block; lower chunk_size")
-
-    def of(frame: pl.DataFrame, col: str, who: str) -> pl.Expr:
-        return pl.lit(frame.get_column(col)).gather(pl.col(who))
-
-    def pack(code: pl.Expr, slot: pl.Expr) -> pl.Expr:
-        return search.shl(pl.col("a") - lo, cb + sb) + search.shl(code, sb) + slot.cast(pl.UInt64)
-
-    # One key per (look-alike, item it owns), then only those of items a does not own.
-    decode = [
-        ((pl.col("k") // pl.lit(1 << (cb + sb), dtype=pl.UInt64)) + lo).cast(pl.UInt32).alias("a"),
-        search.field(pl.col("k"), sb, cb).cast(pl.UInt32).alias("code"),
-    ]
-    rows = (
-        found.select(
-            pack(pl.lit(0), pl.col("rank") - 1).alias("k"),
-            pl.int_ranges(
-                of(acc, "start", "b"), of(acc, "start", "b") + of(acc, "n_items", "b")
-            ).alias("row"),
-        )
-        .explode("row")
-        .drop_nulls("row")
-        .select(pl.col("k") + search.shl(of(idx.owned, "code", "row"), sb))
-        .with_columns(decode)
-    )
-    rows = rows.filter(~idx.owns(rows)).select("k")
-    # Each account's n most-owned items it does not own: by owners, skipping its own.
-    popular = (
-        pl.DataFrame({"a": targets})
-        .with_columns(
-            pl.int_ranges(0, (of(acc, "n_items", "a") + n).clip(0, idx.items.height)).alias("pos")
-        )
-        .explode("pos")
-        .drop_nulls("pos")
-        .with_columns(pl.lit(idx.by_owners).gather(pl.col("pos")).alias("code"))
-    )
-    popular = (
-        popular.filter(~idx.owns(popular))
-        .filter(search.rank_in_run(search.group_start("a")) <= n)
-        .select(pack(pl.col("code"), pl.lit(k)).alias("k"))
-    )
-    keys = pl.concat([rows, popular]).get_column("k").sort()
-    cells = keys.to_frame("k").select(
-        ((pl.col("k") // pl.lit(1 << (cb + sb), dtype=pl.UInt64)) + lo).cast(pl.UInt32).alias("a"),
-        search.field(pl.col("k"), sb, cb).cast(pl.UInt32).alias("code"),
-        search.field(pl.col("k"), 0, sb).cast(pl.Int64).alias("slot"),
-    )
-    span = int(targets.max()) - lo + 1  # type: ignore[arg-type]
-    first = found.get_column("a").search_sorted(pl.int_range(lo, lo + span, eager=True))
-    at = pl.lit(first.cast(pl.Int64)).gather(pl.col("a") - lo) + pl.col("slot")
-    at = pl.when(pl.col("slot") < k).then(at)
-    cells = cells.with_columns(
-        pl.lit(found.get_column("similarity")).gather(at).alias("similarity"),
-        pl.lit(acc.get_column("account_name"))
-        .gather(pl.lit(found.get_column("b")).gather(at))
-        .alias("other_name"),
-    )
-    stats = _owner_stats(cells, ["a", "code"], p.max_named)
-    denoms = _owner_stats(found.with_columns(pl.lit(None, pl.String).alias("other_name")), ["a"], 0)
-    d_at = pl.lit(denoms.get_column("a")).search_sorted(pl.col("a")).cast(pl.Int64)
-    d_at = d_at.clip(0, max(denoms.height - 1, 0))
-    base = idx.items.get_column("owners") / max(acc.height, 1)
-    return stats.with_columns(
-        (
-            pl.when(pl.lit(denoms.get_column("a")).gather(d_at) == pl.col("a")).then(
-                pl.lit(denoms.get_column("_num")).gather(d_at)
-            )
-            if denoms.height
-            else pl.lit(None, dtype=pl.Float64)
-        ).alias("_denom"),
-        pl.lit(base).gather(pl.col("code")).alias("base_rate"),
-    ).select(
-        of(acc, "account_id", "a").alias("account_id"),
-        of(idx.items, "item", "code").alias("item"),
-        *_score(p),
-        "base_rate",
-    )
-
-
 def propensity(
     book: Book,
     config: AnalysisConfig,
     owned: pl.DataFrame | None = None,
     params: PropensityParams | None = None,
     n: int = 3,
+    reduce: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> Propensity:
-    """Look-alikes, base rates and scored candidates of every account (see ``Propensity``)."""
+    """Look-alikes, base rates and scored candidates of every account (see ``Propensity``).
+
+    ``reduce``, when given, is applied to each block's candidates before the blocks are
+    gathered (e.g. to keep each account's best few), so the whole book's candidates never exist
+    at once; ``Propensity.candidates`` then holds what it returns."""
     if n < 0:
         raise ValueError("n must be ≥ 0")
     p = params or PropensityParams.from_config(config)
-    # (no local reference to a computed ownership: it is not needed past the index)
-    idx = search.build_index(book, config, ownership(book, config) if owned is None else owned)
+    idx = _index(book, config, owned)
     found = search.windows(idx, p)
-    looks: list[pl.DataFrame] = []
-    candidates: list[pl.DataFrame] = []
-    for chunk in _chunks(idx.accounts.get_column("ix"), p.chunk_size):
+
+    def block(chunk: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
         top = search.search(idx, p, chunk, found)
-        looks.append(_public_lookalikes(idx, top))
-        candidates.append(_candidates(idx, top, chunk, p, n).cast(CANDIDATES_SCHEMA))  # type: ignore[arg-type]
+        cells = candidate_cells(idx, top, chunk, p, n).cast(CANDIDATES_SCHEMA)  # type: ignore[arg-type]
+        return _public_lookalikes(idx, top), cells if reduce is None else reduce(cells)
+
+    done = _each_chunk(idx.accounts.get_column("ix"), p, block)
+    looks = [d[0] for d in done]
+    candidates = [d[1] for d in done]
+    del done
     return Propensity(
         lookalikes=pl.concat(looks, rechunk=False)
         if looks
@@ -386,8 +282,13 @@ def propensity(
         base_rate=_base_rates(book, config, idx),
         candidates=pl.concat(candidates, rechunk=False)
         if candidates
-        else pl.DataFrame(schema=CANDIDATES_SCHEMA),
+        else _empty_candidates(reduce),
     )
+
+
+def _empty_candidates(reduce: Callable[[pl.DataFrame], pl.DataFrame] | None) -> pl.DataFrame:
+    empty = pl.DataFrame(schema=CANDIDATES_SCHEMA)
+    return empty if reduce is None else reduce(empty)
 
 
 def propensity_for(
@@ -412,31 +313,28 @@ def propensity_for(
         .join(wanted.select("account_id").unique(), on="account_id", how="semi")
         .sort("account_id", "rank")
     )
+    theirs = owned.select(
+        pl.col("account_id").cast(pl.Int64).alias("other_id"), pl.col("item").cast(pl.String)
+    )
+    theirs = theirs.join(looks.select("other_id").unique(), on="other_id", how="semi").unique()
     rows = (
-        looks.join(
-            owned.select(
-                pl.col("account_id").cast(pl.Int64).alias("other_id"),
-                pl.col("item").cast(pl.String),
-            ).unique(),
-            on="other_id",
-            how="inner",
-        )
+        looks.join(theirs, on="other_id", how="inner")
         .join(wanted, on=["account_id", "item"], how="semi")
         .sort("account_id", "item", "rank")
     )
-    denoms = _owner_stats(looks, ["account_id"], 0).select(
+    denoms = owner_stats(looks, ["account_id"], 0).select(
         "account_id", pl.col("_num").alias("_denom")
     )
     return (
         asked.join(denoms, on="account_id", how="left")
         .join(
-            _owner_stats(rows, ["account_id", "item"], p.max_named),
+            owner_stats(rows, ["account_id", "item"], p.max_named),
             on=["account_id", "item"],
             how="left",
         )
         .join(base_rate.select("item", "base_rate"), on="item", how="left")
         .sort("_order")
-        .select("account_id", "item", *_score(p))
+        .select("account_id", "item", *score(p))
     )
 
 
@@ -454,7 +352,7 @@ def score_cells(book: Book, config: AnalysisConfig, cells: pl.DataFrame) -> pl.D
         .unique(maintain_order=True)
     )
     owned = ownership(book, config)
-    idx = search.build_index(book, config, owned)
+    idx = build_index(book, config, owned)
     looks = _public_lookalikes(
         idx, _search(idx, p, _targets(idx, white.get_column("account_id").unique()))
     )
