@@ -274,7 +274,13 @@ class PurchaseLine(models.Model):
 
     class Meta:
         ordering = ["-date"]
-        indexes = [models.Index(fields=["account", "product", "date"])]
+        indexes = [
+            # covering the analytics loader's group-by (portfolio.loader.CELL_INDEX): revenue
+            # per (account, product) and window is read from the index alone, in its order
+            models.Index(
+                fields=["account", "product", "date", "amount"], name="purchase_line_cells"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.account} / {self.product} / {self.date}"

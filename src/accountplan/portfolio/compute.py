@@ -27,36 +27,54 @@ class Computed:
     warnings: list[str] = field(default_factory=list)
 
 
-def candidate_values(candidates: pl.DataFrame, analysis: Analysis) -> pl.DataFrame:
-    """The candidates with whitespace_value (their cell's W: stored, or rate × size) and
-    expected_value = propensity × W."""
-    from accountplan.analytics.potential import with_key
+class Valuer:
+    """Values candidates: whitespace_value (their cell's W: stored, or rate × size) and
+    expected_value = propensity × W. The lookups are built once; each block of candidates is
+    joined with the rows of its own accounts only."""
 
-    stored = analysis.cells.select("account_id", "item", pl.col("whitespace_value").alias("_w"))
-    rates = with_key(analysis.rates).select("_key", "item", "peer_median_rate")
-    keys = with_key(analysis.keys).select("account_id", "_key", "size")
-    derived = (pl.col("peer_median_rate") * pl.col("size")).cast(RATE)
-    out = (
-        candidates.join(keys, on="account_id", how="left")
-        .join(rates, on=["_key", "item"], how="left")
-        .join(stored, on=["account_id", "item"], how="left")
-        .with_columns(pl.coalesce("_w", derived).alias("whitespace_value"))
-    )
-    return out.with_columns(
-        (pl.col("propensity") * pl.col("whitespace_value").cast(pl.Float64)).alias("expected_value")
-    ).drop("_key", "size", "peer_median_rate", "_w")
+    def __init__(self, analysis: Analysis) -> None:
+        from accountplan.analytics.potential import with_key
+
+        self.stored = analysis.cells.select(
+            "account_id", "item", pl.col("whitespace_value").alias("_w")
+        )
+        self.rates = with_key(analysis.rates).select("_key", "item", "peer_median_rate")
+        self.keys = with_key(analysis.keys).select("account_id", "_key", "size")
+
+    def __call__(self, candidates: pl.DataFrame) -> pl.DataFrame:
+        ids = candidates.get_column("account_id").unique().implode()
+        mine = pl.col("account_id").is_in(ids)
+        derived = (pl.col("peer_median_rate") * pl.col("size")).cast(RATE)
+        out = (
+            candidates.join(self.keys.filter(mine), on="account_id", how="left")
+            .join(self.rates, on=["_key", "item"], how="left")
+            .join(self.stored.filter(mine), on=["account_id", "item"], how="left")
+            .with_columns(pl.coalesce("_w", derived).alias("whitespace_value"))
+        )
+        return out.with_columns(
+            (pl.col("propensity") * pl.col("whitespace_value").cast(pl.Float64)).alias(
+                "expected_value"
+            )
+        ).drop("_key", "size", "peer_median_rate", "_w")
 
 
 def compute(book: Book, config: AnalysisConfig, warnings: list[str] | None = None) -> Computed:
-    """Analyze the book, then propensity and the next best products of every account."""
+    """Analyze the book, then propensity and the next best products of every account.
+
+    The next best products are picked block by block as propensity scores each block of
+    accounts, so only each account's best few candidates are ever kept."""
     from accountplan.analytics.propensity import next_best, propensity
 
     analysis = analyze(book, config)
-    scored = propensity(book, config, n=NEXT_BEST_N)
-    candidates = candidate_values(scored.candidates, analysis)
+    value = Valuer(analysis)
+
+    def best_of(block: pl.DataFrame) -> pl.DataFrame:
+        white = value(block).with_columns(pl.lit("none").alias("state"))
+        return next_best(white, n=NEXT_BEST_N).select("account_id", "item", "rank")
+
+    scored = propensity(book, config, n=NEXT_BEST_N, reduce=best_of)
     best = (
-        next_best(candidates.with_columns(pl.lit("none").alias("state")), n=NEXT_BEST_N)
-        .sort("account_id", "rank")
+        scored.candidates.sort("account_id", "rank")
         .group_by("account_id", maintain_order=True)
         .agg(pl.col("item").cast(pl.String).alias("next_best"))
     )

@@ -153,65 +153,90 @@ def _products() -> pl.DataFrame:
     )
 
 
-def _bucket(column: str, config: AnalysisConfig) -> tuple[str, list[Any]]:
-    """(SELECT list "bucket" naming the window of ``column`` + WHERE condition, their params).
+#: The covering index the purchase lines are summed through (``book.PurchaseLine``): the
+#: group-by then reads it in (account, product) order and never touches the table. SQLite's
+#: planner would rather range-scan the date index, so SQLite is told which to use.
+CELL_INDEX = "purchase_line_cells"
 
-    Bucket 1 = the current window, 2 = the previous one; rows in neither are left out.
+
+def _sums(column: str, config: AnalysisConfig) -> tuple[str, str, list[Any]]:
+    """(SELECT list of cur, prev and the line count; WHERE condition on ``column``; params).
+
+    cur and prev sum the amounts of the current and previous windows (NULL when no line falls in
+    it); rows in neither window are left out. Conditional sums group by (account, product) only,
+    which streams through an index in that order.
     """
     win = windows(config.as_of, config.window_months)
     if win.current_start is None or win.previous_start is None:
-        return f"1 AS bucket FROM {{table}} WHERE {column} <= %s", [win.current_end]
+        return "SUM({a}) AS cur, NULL AS prev, COUNT(*) AS n", f"{column} <= %s", [win.current_end]
+    select = (
+        f"SUM(CASE WHEN {column} > %s THEN {{a}} END) AS cur, "
+        f"SUM(CASE WHEN {column} <= %s THEN {{a}} END) AS prev, COUNT(*) AS n"
+    )
+    where = f"{column} > %s AND {column} <= %s"
     return (
-        f"CASE WHEN {column} > %s THEN 1 ELSE 2 END AS bucket FROM {{table}} "
-        f"WHERE {column} > %s AND {column} <= %s",
-        [win.current_start, win.previous_start, win.current_end],
+        select,
+        where,
+        [win.current_start, win.current_start, win.previous_start, win.current_end],
     )
 
 
 def _revenue(config: AnalysisConfig) -> tuple[pl.DataFrame, int]:
     """Revenue summed per account, product and window in SQL; each row dated at its window's end.
 
-    Returns the frame and how many source lines it sums.
+    Each source (purchase lines by order date; won deals by close date, through their line items
+    when they have some) is summed on its own, the purchase lines through ``CELL_INDEX``; the
+    few cells that several sources share are added up in Polars. Returns the frame and how many
+    source lines it sums.
     """
     win = windows(config.as_of, config.window_months)
     lines, items, opps = _table(PurchaseLine), _table(OpportunityLineItem), _table(Opportunity)
-    line_bucket, line_params = _bucket("pl.date", config)
-    won_bucket, won_params = _bucket("o.close_date", config)
-    won_items = f"{items} li JOIN {opps} o ON o.id = li.opportunity_id"
+    hint = f" INDEXED BY {CELL_INDEX}" if connection.vendor == "sqlite" else ""
+    line_sel, line_where, line_params = _sums("pl.date", config)
+    won_sel, won_where, won_params = _sums("o.close_date", config)
     # table and column names come from the models, values go as parameters
     sql = f"""
-        SELECT account_id, product_id, bucket, SUM(amount), COUNT(*) FROM (
-            SELECT pl.account_id AS account_id, pl.product_id AS product_id,
-                   pl.amount AS amount, {line_bucket.format(table=f"{lines} pl")}
-            UNION ALL
-            SELECT o.account_id, li.product_id, li.amount,
-                   {won_bucket.format(table=won_items)}
-              AND o.status = 'won'
-            UNION ALL
-            SELECT o.account_id, o.product_id, o.amount, {won_bucket.format(table=f"{opps} o")}
-              AND o.status = 'won' AND o.product_id IS NOT NULL AND o.amount IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM {items} x WHERE x.opportunity_id = o.id)
-        ) AS revenue
-        GROUP BY account_id, product_id, bucket
+        SELECT pl.account_id, pl.product_id, {line_sel.format(a="pl.amount")}
+          FROM {lines} pl{hint} WHERE {line_where}
+         GROUP BY pl.account_id, pl.product_id
+        UNION ALL
+        SELECT o.account_id, li.product_id, {won_sel.format(a="li.amount")}
+          FROM {items} li JOIN {opps} o ON o.id = li.opportunity_id
+         WHERE o.status = 'won' AND {won_where}
+         GROUP BY o.account_id, li.product_id
+        UNION ALL
+        SELECT o.account_id, o.product_id, {won_sel.format(a="o.amount")}
+          FROM {opps} o
+         WHERE o.status = 'won' AND o.product_id IS NOT NULL AND o.amount IS NOT NULL
+           AND {won_where}
+           AND NOT EXISTS (SELECT 1 FROM {items} x WHERE x.opportunity_id = o.id)
+         GROUP BY o.account_id, o.product_id
     """
     schema = {
         "account_id": pl.Int64,
         "product_id": pl.Int64,
-        "bucket": pl.Int64,
-        "amount": MONEY,
+        "cur": MONEY,
+        "prev": MONEY,
         "n": pl.Int64,
     }
-    sums = query_frame(sql, [*line_params, *won_params, *won_params], schema)
-    current = pl.lit(win.current_end, dtype=pl.Date)
-    previous = pl.lit(win.previous_end, dtype=pl.Date)
-    revenue = sums.select(
-        "account_id",
-        "product_id",
-        pl.when(pl.col("bucket") == 1).then(current).otherwise(previous).alias("date"),
-        "amount",
-        pl.lit("sum").alias("source"),
+    params = [*line_params, *won_params, *won_params]
+    sums = query_frame(sql, params, schema)
+    dated = [("cur", win.current_end)]
+    if win.previous_end is not None:
+        dated.append(("prev", win.previous_end))
+    revenue = pl.concat(
+        [
+            sums.filter(pl.col(name).is_not_null()).select(
+                "account_id",
+                "product_id",
+                pl.lit(end, dtype=pl.Date).alias("date"),
+                pl.col(name).alias("amount"),
+            )
+            for name, end in dated
+        ]
     )
-    return revenue, int(sums.get_column("n").sum() or 0)
+    revenue = revenue.group_by("account_id", "product_id", "date").agg(pl.col("amount").sum())
+    return revenue.with_columns(pl.lit("sum").alias("source")), int(sums.get_column("n").sum() or 0)
 
 
 def _markers(config: AnalysisConfig) -> pl.DataFrame:
