@@ -28,10 +28,11 @@ def insert_frame(table: str, frame: pl.DataFrame) -> int:
     if frame.height == 0:
         return 0
     columns = ", ".join(_quote(c) for c in frame.columns)
-    if connection.vendor == "postgresql":
-        _copy(table, columns, frame)
-    else:
-        _executemany(table, columns, frame)
+    with connection.wrap_database_errors:  # the driver's errors as Django's (IntegrityError, …)
+        if connection.vendor == "postgresql":
+            _copy(table, columns, frame)
+        else:
+            _executemany(table, columns, frame)
     return frame.height
 
 

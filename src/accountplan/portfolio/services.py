@@ -18,15 +18,11 @@ from accountplan.core.errors import Forbidden
 from accountplan.portfolio.compute import compute, product_ids
 from accountplan.portfolio.loader import load_book_with_stats
 from accountplan.portfolio.models import (
-    AccountScore,
-    CellScore,
-    PeerRate,
     Snapshot,
-    SnapshotItem,
     SnapshotStatus,
 )
 from accountplan.portfolio.scorecard import get_scorecard, to_config
-from accountplan.portfolio.store import store
+from accountplan.portfolio.store import delete_rows, store
 
 if TYPE_CHECKING:
     from accountplan.analytics.pipeline import Analysis
@@ -211,11 +207,16 @@ def prune(level: str, window_months: int | None, keep: int = KEEP_SNAPSHOTS) -> 
     """Delete finished snapshots of this (level, window) beyond the newest ``keep``."""
     done = Snapshot.objects.done().filter(level=level, window_months=window_months)
     old = list(done.values_list("pk", flat=True)[keep:])
+    # a failed run keeps its row (and error) for the history, not what it had written
+    failed = list(
+        Snapshot.objects.filter(status=SnapshotStatus.FAILED).values_list("pk", flat=True)
+    )
+    if failed:
+        delete_rows(failed)  # an index probe each when there is nothing left to delete
     if not old:
         return 0
     # child tables first, each with one DELETE (no per-row cascade collection)
-    for model in (CellScore, AccountScore, PeerRate, SnapshotItem):
-        model.objects.filter(snapshot_id__in=old)._raw_delete(model.objects.db)
+    delete_rows(old)
     Snapshot.objects.filter(pk__in=old).delete()
     return len(old)
 

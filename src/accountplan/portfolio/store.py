@@ -8,10 +8,12 @@ item. Every other cell is derived on read from those (``portfolio.cells``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accountplan.analytics.frames import MONEY
@@ -149,6 +151,35 @@ def item_rows(
     )
 
 
+#: The tables of a snapshot's rows, children first.
+ROW_MODELS = (CellScore, AccountScore, PeerRate, SnapshotItem)
+
+
+def _write_rows(snapshot_id: int, parts: list[tuple[str, Callable[[], pl.DataFrame]]]) -> int:
+    """Insert each (table, rows) part in one transaction on this thread's connection."""
+    with transaction.atomic():
+        return sum(insert_frame(table, rows()) for table, rows in parts)
+
+
+def _in_parallel(jobs: list[Callable[[], int]]) -> list[int]:
+    """Run ``jobs`` at once, each on its own thread and database connection (closed after)."""
+
+    def run(job: Callable[[], int]) -> int:
+        try:
+            return job()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        return list(pool.map(run, jobs))
+
+
+def delete_rows(snapshot_ids: list[int]) -> None:
+    """Delete the rows of these snapshots from every snapshot table (one DELETE each)."""
+    for model in ROW_MODELS:
+        model.objects.filter(snapshot_id__in=snapshot_ids)._raw_delete(model.objects.db)
+
+
 def store(
     snapshot: Snapshot,
     config: AnalysisConfig,
@@ -160,26 +191,47 @@ def store(
     product_ids: pl.DataFrame,
     warnings: list[str],
 ) -> None:
-    """Write every row of a run in one transaction, mark it done, prune old snapshots."""
+    """Write every row of a run, mark it done, prune old snapshots.
+
+    On PostgreSQL, outside a caller's transaction, the accounts and the cells are copied at
+    once on two connections (the server parses and indexes each on its own core), each in its
+    own transaction; the snapshot only turns "done" once both are in, and pages read done
+    snapshots only. If either fails, the rows already written are deleted. Elsewhere (SQLite
+    has one writer; inside a caller's transaction) everything goes in one transaction.
+    """
     from accountplan.portfolio.scorecard import config_to_json
     from accountplan.portfolio.services import prune
 
     pk = snapshot.pk
-    with transaction.atomic():
-        insert_frame(SnapshotItem._meta.db_table, item_rows(pk, analysis.items, base, product_ids))
-        insert_frame(PeerRate._meta.db_table, rate_rows(pk, analysis.rates))
-        insert_frame(AccountScore._meta.db_table, account_rows(pk, analysis, accounts, looks))
-        cells = insert_frame(CellScore._meta.db_table, cell_rows(pk, analysis.cells))
-        Snapshot.objects.filter(pk=pk).update(
-            status=SnapshotStatus.DONE,
-            error="",  # a slow step may have been taken for a stale run meanwhile
-            as_of=config.as_of,
-            config=config_to_json(config),
-            finished_at=timezone.now(),
-            account_count=accounts.height,
-            cell_count=cells,
-            revenue_rows=stats.revenue_rows,
-            skipped_won_deals=stats.skipped_won_deals,
-            warnings=warnings,
-        )
-        prune(snapshot.level, snapshot.window_months)
+    first: list[tuple[str, Callable[[], pl.DataFrame]]] = [
+        (SnapshotItem._meta.db_table, lambda: item_rows(pk, analysis.items, base, product_ids)),
+        (PeerRate._meta.db_table, lambda: rate_rows(pk, analysis.rates)),
+        (AccountScore._meta.db_table, lambda: account_rows(pk, analysis, accounts, looks)),
+    ]
+    second: list[tuple[str, Callable[[], pl.DataFrame]]] = [
+        (CellScore._meta.db_table, lambda: cell_rows(pk, analysis.cells)),
+    ]
+    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+    try:
+        with transaction.atomic():
+            if parallel:
+                _in_parallel([lambda: _write_rows(pk, first), lambda: _write_rows(pk, second)])
+            else:
+                _write_rows(pk, first)
+                _write_rows(pk, second)
+            Snapshot.objects.filter(pk=pk).update(
+                status=SnapshotStatus.DONE,
+                error="",  # a slow step may have been taken for a stale run meanwhile
+                as_of=config.as_of,
+                config=config_to_json(config),
+                finished_at=timezone.now(),
+                account_count=accounts.height,
+                cell_count=analysis.cells.height,
+                revenue_rows=stats.revenue_rows,
+                skipped_won_deals=stats.skipped_won_deals,
+                warnings=warnings,
+            )
+            prune(snapshot.level, snapshot.window_months)
+    except BaseException:
+        delete_rows([pk])  # what a connection of its own had committed, or was there before
+        raise

@@ -1,0 +1,79 @@
+"""Storing a snapshot: all of its rows or none of them, on both write paths.
+
+Outside a caller's transaction (``transaction=True``), PostgreSQL copies the accounts and the
+cells at once on two connections, each committing on its own; these tests check that a run that
+fails midway leaves none of its rows behind there too, and that the prune clears what a failed
+run had written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.db import IntegrityError
+
+from accountplan.portfolio.models import (
+    AccountScore,
+    CellScore,
+    PeerRate,
+    Snapshot,
+    SnapshotItem,
+    SnapshotStatus,
+)
+from accountplan.portfolio.services import analyze_now, create_snapshot, prune, run_snapshot
+
+AS_OF = dt.date(2017, 12, 31)
+
+
+def rows_of(snapshot: Snapshot) -> dict[str, int]:
+    return {
+        model.__name__: model.objects.filter(snapshot_id=snapshot.pk).count()
+        for model in (AccountScore, CellScore, PeerRate, SnapshotItem)
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_stores_every_row_and_a_failed_one_none(maven_book: Path) -> None:
+    good = analyze_now(as_of=AS_OF).snapshot
+    stored = rows_of(good)
+    assert good.status == SnapshotStatus.DONE
+    assert stored["AccountScore"] == good.account_count == 85
+    assert stored["CellScore"] == good.cell_count > 0
+
+    # A second run of the same book writes the same cells, but one is already there: the cells'
+    # unique constraint refuses the whole copy, whichever connection writes it.
+    snapshot = create_snapshot(as_of=AS_OF, trigger="cli")
+    first = CellScore.objects.filter(snapshot=good).order_by("account_id", "item").first()
+    assert first is not None
+    CellScore.objects.create(
+        snapshot=snapshot, account_id=first.account_id, item=first.item, state="full"
+    )
+    with pytest.raises(IntegrityError):
+        run_snapshot(snapshot)
+
+    snapshot.refresh_from_db()
+    assert snapshot.status == SnapshotStatus.FAILED
+    assert "IntegrityError" in snapshot.error
+    assert rows_of(snapshot) == dict.fromkeys(stored, 0)  # the accounts were written, then undone
+    assert rows_of(good) == stored  # the last good snapshot keeps serving
+    assert Snapshot.objects.current() == good
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_prune_clears_the_rows_a_failed_run_left(maven_book: Path) -> None:
+    done = analyze_now(as_of=AS_OF).snapshot
+    # a run killed while writing: its rows are in, it never turned "done", it was marked failed
+    killed = create_snapshot(as_of=AS_OF, trigger="cli")
+    account = AccountScore.objects.filter(snapshot=done).first()
+    assert account is not None
+    AccountScore.objects.create(snapshot=killed, account_id=account.account_id)
+    CellScore.objects.create(snapshot=killed, account_id=account.account_id, item="X", state="none")
+    Snapshot.objects.filter(pk=killed.pk).update(status=SnapshotStatus.FAILED, error="killed")
+
+    assert prune(done.level, done.window_months) == 0  # no done snapshot beyond the kept ones
+    assert rows_of(killed) == {"AccountScore": 0, "CellScore": 0, "PeerRate": 0, "SnapshotItem": 0}
+    killed.refresh_from_db()
+    assert killed.error == "killed"  # the failed run stays in the history
+    assert rows_of(done)["AccountScore"] == 85
