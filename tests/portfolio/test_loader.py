@@ -9,6 +9,8 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
+from accountplan.analytics.cells import revenue_by_cell
+from accountplan.analytics.dates import windows
 from accountplan.analytics.frames import (
     ACCOUNTS_SCHEMA,
     OPPORTUNITIES_SCHEMA,
@@ -82,14 +84,20 @@ def test_revenue_is_won_deals_split_by_line_items_plus_purchases():
         for r in book.revenue.iter_rows(named=True)
     )
     acme, other, p1, p2 = b["acme"].pk, b["other"].pk, b["p1"].pk, b["p2"].pk  # type: ignore[attr-defined]
-    # summed in SQL per account, product and window, dated at the window's end; exact money
+    # summed in SQL per account, product, window and source, dated at the window's end; exact
     assert rows == sorted(
         [
-            (acme, p1, AS_OF, Decimal("130.25")),  # 100.25 + the 999 deal's p1 line item, 30
+            (acme, p1, AS_OF, Decimal("100.25")),  # the won deal with no line items
+            (acme, p1, AS_OF, Decimal("30.00")),  # the 999 deal's p1 line item
             (acme, p2, AS_OF, Decimal("70.00")),  # the 999 deal counts through its line items
             (other, p2, AS_OF, Decimal("40.10")),
         ]
     )
+    config = cfg()
+    cells = revenue_by_cell(book, config, windows(AS_OF, config.window_months))
+    item = b["p1"].external_id  # type: ignore[attr-defined]
+    cell = cells.filter(pl.col("account_id") == acme, pl.col("item") == item)
+    assert cell.get_column("current_revenue").to_list() == [Decimal("130.25")]  # the cell sums
     assert stats.skipped_won_deals == 1  # no product, no line items
     assert stats.revenue_rows == 4
 

@@ -115,6 +115,10 @@ def _copy_frame(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.D
     )
 
 
+#: The owner's parts the loader reads to name them: first and last name, else the username.
+_OWNER_PARTS = {"_first": pl.String, "_last": pl.String, "_username": pl.String}
+
+
 def _accounts() -> pl.DataFrame:
     qs = Account.objects.order_by("pk").values_list(
         "pk",
@@ -137,11 +141,17 @@ def _accounts() -> pl.DataFrame:
         "gross_margin",
     )
     sql, params = qs.query.sql_with_params()
-    rows = [
-        (*r[:9], (f"{r[9] or ''} {r[10] or ''}".strip() or r[11]), *r[12:])
-        for r in _fetch(sql, params)
-    ]
-    return _frame(rows, ACCOUNTS_SCHEMA)
+    columns = list(ACCOUNTS_SCHEMA)
+    at = columns.index("owner_name")
+    items = list(ACCOUNTS_SCHEMA.items())
+    schema = dict([*items[:at], *_OWNER_PARTS.items(), *items[at + 1 :]])
+    raw = query_frame(sql, params, schema)
+    full = pl.concat_str(
+        [pl.col("_first").fill_null(""), pl.col("_last").fill_null("")], separator=" "
+    ).str.strip_chars()
+    owner = pl.when(full != "").then(full).otherwise(pl.col("_username"))
+    owner = pl.when(pl.col("owner_id").is_not_null()).then(owner)
+    return raw.with_columns(owner.alias("owner_name")).select(columns)
 
 
 def _products() -> pl.DataFrame:
@@ -186,8 +196,8 @@ def _revenue(config: AnalysisConfig) -> tuple[pl.DataFrame, int]:
 
     Each source (purchase lines by order date; won deals by close date, through their line items
     when they have some) is summed on its own, the purchase lines through ``CELL_INDEX``; the
-    few cells that several sources share are added up in Polars. Returns the frame and how many
-    source lines it sums.
+    few cells that several sources share keep a row each (the analytics sum rows). Returns the
+    frame and how many source lines it sums.
     """
     win = windows(config.as_of, config.window_months)
     lines, items, opps = _table(PurchaseLine), _table(OpportunityLineItem), _table(Opportunity)
@@ -235,7 +245,7 @@ def _revenue(config: AnalysisConfig) -> tuple[pl.DataFrame, int]:
             for name, end in dated
         ]
     )
-    revenue = revenue.group_by("account_id", "product_id", "date").agg(pl.col("amount").sum())
+    # a cell several sources share keeps a row per source: the analytics add them up
     return revenue.with_columns(pl.lit("sum").alias("source")), int(sums.get_column("n").sum() or 0)
 
 
@@ -250,14 +260,21 @@ def _markers(config: AnalysisConfig) -> pl.DataFrame:
             status = 'open' OR (status = 'lost' AND close_date > %s AND close_date <= %s))
         GROUP BY account_id, product_id, status
     """
-    rows = _fetch(sql, [lost_start, config.as_of])
-    return _frame(
-        [
-            (None, a, p, s, None, amount, None, config.as_of if s == "lost" else None, n)
-            for a, p, s, amount, n in rows
-        ],
-        OPPORTUNITIES_SCHEMA,
-    )
+    schema: dict[str, Any] = {"account_id": pl.Int64, "product_id": pl.Int64}
+    schema |= {"status": pl.String, "amount": MONEY, "n": pl.Int64}
+    sums = query_frame(sql, [lost_start, config.as_of], schema)
+    lost = pl.col("status") == "lost"
+    return sums.select(
+        pl.lit(None, dtype=pl.Int64).alias("opportunity_id"),
+        "account_id",
+        "product_id",
+        "status",
+        pl.lit(None, dtype=pl.String).alias("type"),
+        "amount",
+        pl.lit(None, dtype=pl.Date).alias("created_date"),
+        pl.when(lost).then(pl.lit(config.as_of, dtype=pl.Date)).alias("close_date"),
+        "n",
+    ).cast(OPPORTUNITIES_SCHEMA)  # type: ignore[arg-type]
 
 
 def _won_without_revenue() -> tuple[int, int]:
