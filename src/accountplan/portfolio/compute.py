@@ -5,6 +5,7 @@ Frames in, frames out; the only database read is the product ids of the items.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -58,14 +59,22 @@ class Valuer:
         ).drop("_key", "size", "peer_median_rate", "_w")
 
 
-def compute(book: Book, config: AnalysisConfig, warnings: list[str] | None = None) -> Computed:
+def compute(
+    book: Book,
+    config: AnalysisConfig,
+    warnings: list[str] | None = None,
+    analyzed: Callable[[Analysis], None] | None = None,
+) -> Computed:
     """Analyze the book, then propensity and the next best products of every account.
 
-    The next best products are picked block by block as propensity scores each block of
-    accounts, so only each account's best few candidates are ever kept."""
+    ``analyzed`` is called with the analysis before propensity starts (to store its cells
+    meanwhile). The next best products are picked block by block as propensity scores each
+    block of accounts, so only each account's best few candidates are ever kept."""
     from accountplan.analytics.propensity import next_best, propensity
 
     analysis = analyze(book, config)
+    if analyzed is not None:
+        analyzed(analysis)
     value = Valuer(analysis)
 
     def best_of(block: pl.DataFrame) -> pl.DataFrame:

@@ -22,7 +22,7 @@ from accountplan.portfolio.models import (
     SnapshotStatus,
 )
 from accountplan.portfolio.scorecard import get_scorecard, to_config
-from accountplan.portfolio.store import delete_rows, store
+from accountplan.portfolio.store import EarlyCells, delete_rows, store
 
 if TYPE_CHECKING:
     from accountplan.analytics.pipeline import Analysis
@@ -105,6 +105,7 @@ def run_snapshot(snapshot: Snapshot, step: Step | None = None) -> Result:
     Snapshot.objects.filter(pk=snapshot.pk).update(
         status=SnapshotStatus.RUNNING, started_at=now, heartbeat_at=now, error=""
     )
+    early = EarlyCells(snapshot.pk)
     try:
         as_of = snapshot.as_of or timezone.localdate()
         config = to_config(get_scorecard(), as_of, snapshot.window_months, snapshot.level)  # type: ignore[arg-type]
@@ -112,7 +113,7 @@ def run_snapshot(snapshot: Snapshot, step: Step | None = None) -> Result:
         book, stats = load_book_with_stats(config)
         step("computing")
         warning = peer_field_warning(book.accounts, config.segment_field)
-        computed = compute(book, config, [warning] if warning else [])
+        computed = compute(book, config, [warning] if warning else [], analyzed=early.start)
         step("storing")
         store(
             snapshot,
@@ -124,8 +125,11 @@ def run_snapshot(snapshot: Snapshot, step: Step | None = None) -> Result:
             computed.base,
             product_ids(config),
             computed.warnings,
+            early,
         )
     except Exception as exc:
+        early.settle()
+        delete_rows([snapshot.pk])  # cells written early by a run that failed later
         Snapshot.objects.filter(pk=snapshot.pk).update(
             status=SnapshotStatus.FAILED,
             error=f"{type(exc).__name__}: {exc}",

@@ -9,7 +9,8 @@ item. Every other cell is derived on read from those (``portfolio.cells``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -161,17 +162,66 @@ def _write_rows(snapshot_id: int, parts: list[tuple[str, Callable[[], pl.DataFra
         return sum(insert_frame(table, rows()) for table, rows in parts)
 
 
+def _on_own_connection(job: Callable[[], int]) -> int:
+    """Run ``job`` (on a thread of its own) with this thread's connection, closed after."""
+    try:
+        return job()
+    finally:
+        connection.close()
+
+
 def _in_parallel(jobs: list[Callable[[], int]]) -> list[int]:
-    """Run ``jobs`` at once, each on its own thread and database connection (closed after)."""
-
-    def run(job: Callable[[], int]) -> int:
-        try:
-            return job()
-        finally:
-            connection.close()
-
+    """Run ``jobs`` at once, each on its own thread and database connection."""
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return list(pool.map(run, jobs))
+        return list(pool.map(_on_own_connection, jobs))
+
+
+def _may_write_apart() -> bool:
+    """Whether rows may be written on other connections: PostgreSQL (SQLite has one writer),
+    and not inside a caller's transaction (its rows would not be visible to them)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+class EarlyCells:
+    """A run's cells, written on a connection of their own as soon as ``analyze`` has them,
+    while propensity still runs (PostgreSQL outside a caller's transaction; elsewhere ``store``
+    writes them). ``store`` waits for them before the snapshot turns done."""
+
+    def __init__(self, snapshot_id: int) -> None:
+        self.snapshot_id = snapshot_id
+        self._pool: ThreadPoolExecutor | None = None
+        self._future: Future[int] | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._future is not None
+
+    def start(self, analysis: Analysis) -> None:
+        """Start writing ``analysis.cells`` when rows may be written apart; else do nothing."""
+        if self.started or not _may_write_apart():
+            return
+        pk = self.snapshot_id
+        parts = _cell_parts(pk, analysis)
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._future = self._pool.submit(_on_own_connection, lambda: _write_rows(pk, parts))
+
+    def wait(self) -> None:
+        """Wait until the cells are written; raise the write's error if it failed."""
+        if self._future is None or self._pool is None:
+            return
+        try:
+            self._future.result()
+        finally:
+            self._pool.shutdown()
+
+    def settle(self) -> None:
+        """Wait for the write to end, whatever its outcome (before its rows are deleted)."""
+        with suppress(Exception):  # the run fails with its own error; the rows are deleted
+            self.wait()
+
+
+def _cell_parts(pk: int, analysis: Analysis) -> list[tuple[str, Callable[[], pl.DataFrame]]]:
+    return [(CellScore._meta.db_table, lambda: cell_rows(pk, analysis.cells))]
 
 
 def delete_rows(snapshot_ids: list[int]) -> None:
@@ -190,14 +240,16 @@ def store(
     base: pl.DataFrame,
     product_ids: pl.DataFrame,
     warnings: list[str],
+    early: EarlyCells | None = None,
 ) -> None:
     """Write every row of a run, mark it done, prune old snapshots.
 
-    On PostgreSQL, outside a caller's transaction, the accounts and the cells are copied at
-    once on two connections (the server parses and indexes each on its own core), each in its
-    own transaction; the snapshot only turns "done" once both are in, and pages read done
-    snapshots only. If either fails, the rows already written are deleted. Elsewhere (SQLite
-    has one writer; inside a caller's transaction) everything goes in one transaction.
+    On PostgreSQL, outside a caller's transaction, the cells are copied on a connection of their
+    own, from ``early`` (started during the computation) or at once with the accounts (the server
+    parses and indexes each on its own core), each in its own transaction; the snapshot only
+    turns "done" once all are in, and pages read done snapshots only. If any part fails, the
+    rows already written are deleted. Elsewhere (SQLite has one writer; inside a caller's
+    transaction) everything goes in one transaction.
     """
     from accountplan.portfolio.scorecard import config_to_json
     from accountplan.portfolio.services import prune
@@ -208,13 +260,14 @@ def store(
         (PeerRate._meta.db_table, lambda: rate_rows(pk, analysis.rates)),
         (AccountScore._meta.db_table, lambda: account_rows(pk, analysis, accounts, looks)),
     ]
-    second: list[tuple[str, Callable[[], pl.DataFrame]]] = [
-        (CellScore._meta.db_table, lambda: cell_rows(pk, analysis.cells)),
-    ]
-    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+    second = _cell_parts(pk, analysis)
+    parallel = _may_write_apart()
     try:
         with transaction.atomic():
-            if parallel:
+            if early is not None and early.started:
+                _write_rows(pk, first)
+                early.wait()
+            elif parallel:
                 _in_parallel([lambda: _write_rows(pk, first), lambda: _write_rows(pk, second)])
             else:
                 _write_rows(pk, first)
@@ -233,5 +286,7 @@ def store(
             )
             prune(snapshot.level, snapshot.window_months)
     except BaseException:
+        if early is not None:
+            early.settle()
         delete_rows([pk])  # what a connection of its own had committed, or was there before
         raise
