@@ -79,14 +79,19 @@ def analyze(book: Book, config: AnalysisConfig) -> Analysis:
     item_table = items(book.products, config.level)
     sparse = sparse_cells(book, config, win)
     rates = peer_rates(sparse, keys, item_table, config)
-    with_keys = sparse.join(keys.select("account_id", "peer_key", "size"), on="account_id")
-    cells = add_state(add_potential(with_keys, rates, config), config)
+    # The big intermediates go as soon as they are used: at 1M accounts each cell-sized frame is
+    # hundreds of MB, and keeping them all to the end set the run's peak memory.
+    cells = sparse.join(keys.select("account_id", "peer_key", "size"), on="account_id")
+    del sparse
+    cells = add_state(add_potential(cells, rates, config), config)
     cells = cells.join(item_table, on="item", how="left").sort("account_id", "item")
+    cells = cells.select(CELL_COLUMNS)
 
     accounts = book.accounts
     figures = account_figures(cells, rates, keys, win.has_previous)
     values = attribute_values(accounts, figures, config)
     long = scores(values, config)
+    del values
     scored = potential_scores(long, accounts.select("account_id"))
 
     out = (
@@ -96,11 +101,12 @@ def analyze(book: Book, config: AnalysisConfig) -> Analysis:
         .join(scored, on="account_id", how="left")
         .with_columns(icp_fit(accounts, config.icp).alias("icp_fit"))
     )
+    del figures, scored
     out = add_clv(add_tiers(settle_ties(add_grid(out), long), config), config)
     return Analysis(
         config=config,
         accounts=out.select(ACCOUNT_COLUMNS).sort("account_id"),
-        cells=cells.select(CELL_COLUMNS),
+        cells=cells,
         scores=long.sort("account_id", maintain_order=True),
         rates=rates,
         items=item_table,

@@ -23,7 +23,7 @@ class Computed:
 
     analysis: Analysis
     accounts: pl.DataFrame  # the analysis' accounts + next_best (List[String], best first)
-    looks: pl.DataFrame  # account_id, other_id, other_name, similarity, rank
+    looks: pl.DataFrame  # account_id, other_id, similarity, rank (names are not stored)
     base: pl.DataFrame  # item, owners, base_rate
     warnings: list[str] = field(default_factory=list)
 
@@ -90,7 +90,8 @@ def compute(
     accounts = analysis.accounts.join(best, on="account_id", how="left").with_columns(
         pl.col("next_best").fill_null(pl.lit([], dtype=pl.List(pl.String)))
     )
-    return Computed(analysis, accounts, scored.lookalikes, scored.base_rate, list(warnings or []))
+    looks = scored.lookalikes.select("account_id", "other_id", "similarity", "rank")
+    return Computed(analysis, accounts, looks, scored.base_rate, list(warnings or []))
 
 
 def product_ids(config: AnalysisConfig) -> pl.DataFrame:

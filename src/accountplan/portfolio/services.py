@@ -114,6 +114,7 @@ def run_snapshot(snapshot: Snapshot, step: Step | None = None) -> Result:
         step("computing")
         warning = peer_field_warning(book.accounts, config.segment_field)
         computed = compute(book, config, [warning] if warning else [], analyzed=early.start)
+        del book  # hundreds of MB at 1M accounts that storing does not need
         step("storing")
         store(
             snapshot,

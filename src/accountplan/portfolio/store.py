@@ -56,11 +56,8 @@ def account_rows(
     pct = _percentiles(analysis)
     missing = [f"pct_{a}" for a in SCORE_ATTRIBUTES if f"pct_{a}" not in pct.columns]
     pct = pct.with_columns(pl.lit(None, dtype=pl.Float64).alias(c) for c in missing)
-    pairs = (
-        looks.sort("account_id", "rank")
-        .group_by("account_id", maintain_order=True)
-        .agg(pl.concat_list(pl.col("other_id").cast(pl.Float64), "similarity").alias("_looks"))
-    )
+    pair = pl.concat_list(pl.col("other_id").cast(pl.Float64), "similarity")
+    pairs = looks.group_by("account_id").agg(pair.sort_by("rank").alias("_looks"))
     frame = accounts.join(pct, on="account_id", how="left").join(pairs, on="account_id", how="left")
     empty_text = pl.lit("", dtype=pl.String)
     return frame.select(
