@@ -52,19 +52,21 @@ def _copy(table: str, columns: str, frame: pl.DataFrame) -> None:
 def _executemany(table: str, columns: str, frame: pl.DataFrame) -> None:
     # SQLite keeps at most 15 significant digits of a number (REAL); money to the cent fits.
     # Decimals go as floats, which is what SQLite would store anyway, and are far cheaper.
-    plain = frame.with_columns(
+    # (cast a chunk at a time: a float copy of every money column of millions of rows is
+    # hundreds of MB)
+    floats = [
         pl.col(name).cast(pl.Float64)
         for name, dtype in frame.schema.items()
         if isinstance(dtype, pl.Decimal)
-    )
+    ]
     marks = ", ".join("?" for _ in frame.columns)
     sql = f"INSERT INTO {_quote(table)} ({columns}) VALUES ({marks})"
     connection.ensure_connection()
     raw = connection.connection  # sqlite3's own executemany: no per-row work in Django's wrapper
     # a big page cache keeps the indexes' B-trees in memory while millions of rows go in
     raw.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-    for start in range(0, plain.height, CHUNK_ROWS):
-        raw.executemany(sql, plain.slice(start, CHUNK_ROWS).rows())
+    for start in range(0, frame.height, CHUNK_ROWS):
+        raw.executemany(sql, frame.slice(start, CHUNK_ROWS).with_columns(floats).rows())
 
 
 def json_strings(expr: pl.Expr, name: str) -> pl.Expr:

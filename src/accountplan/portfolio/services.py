@@ -115,6 +115,7 @@ def run_snapshot(snapshot: Snapshot, step: Step | None = None) -> Result:
         warning = peer_field_warning(book.accounts, config.segment_field)
         computed = compute(book, config, [warning] if warning else [], analyzed=early.start)
         del book  # hundreds of MB at 1M accounts that storing does not need
+        early.wait_if_sole_writer()
         step("storing")
         store(
             snapshot,

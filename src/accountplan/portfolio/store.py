@@ -181,8 +181,9 @@ def _may_write_apart() -> bool:
 
 class EarlyCells:
     """A run's cells, written on a connection of their own as soon as ``analyze`` has them,
-    while propensity still runs (PostgreSQL outside a caller's transaction; elsewhere ``store``
-    writes them). ``store`` waits for them before the snapshot turns done."""
+    while propensity still runs (outside a caller's transaction; inside one ``store`` writes
+    them). ``store`` waits for them before the snapshot turns done. SQLite has one writer, so
+    there the run waits for them before its next write of its own (``wait_if_sole_writer``)."""
 
     def __init__(self, snapshot_id: int) -> None:
         self.snapshot_id = snapshot_id
@@ -194,8 +195,8 @@ class EarlyCells:
         return self._future is not None
 
     def start(self, analysis: Analysis) -> None:
-        """Start writing ``analysis.cells`` when rows may be written apart; else do nothing."""
-        if self.started or not _may_write_apart():
+        """Start writing ``analysis.cells`` outside a caller's transaction; else do nothing."""
+        if self.started or connection.in_atomic_block:
             return
         pk = self.snapshot_id
         parts = _cell_parts(pk, analysis)
@@ -210,6 +211,11 @@ class EarlyCells:
             self._future.result()
         finally:
             self._pool.shutdown()
+
+    def wait_if_sole_writer(self) -> None:
+        """On SQLite, wait for the cells before this connection writes (the heartbeat)."""
+        if connection.vendor == "sqlite":
+            self.wait()
 
     def settle(self) -> None:
         """Wait for the write to end, whatever its outcome (before its rows are deleted)."""
