@@ -22,7 +22,13 @@ from accountplan.portfolio.models import (
     SnapshotItem,
     SnapshotStatus,
 )
-from accountplan.portfolio.services import analyze_now, create_snapshot, prune, run_snapshot
+from accountplan.portfolio.services import (
+    KEEP_SNAPSHOTS,
+    analyze_now,
+    create_snapshot,
+    prune,
+    run_snapshot,
+)
 
 AS_OF = dt.date(2017, 12, 31)
 
@@ -77,3 +83,16 @@ def test_the_prune_clears_the_rows_a_failed_run_left(maven_book: Path) -> None:
     killed.refresh_from_db()
     assert killed.error == "killed"  # the failed run stays in the history
     assert rows_of(done)["AccountScore"] == 85
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_prunes_the_oldest_snapshots_once_it_is_done(maven_book: Path) -> None:
+    steps: list[str] = []
+    runs = [analyze_now(as_of=AS_OF, step=steps.append).snapshot for _ in range(KEEP_SNAPSHOTS + 1)]
+    # the oldest went with all its rows once the newest was done; the newest five stay
+    assert steps[-4:] == ["loading", "computing", "storing", "pruning"]
+    assert not Snapshot.objects.filter(pk=runs[0].pk).exists()
+    assert rows_of(runs[0]) == dict.fromkeys(rows_of(runs[1]), 0)
+    kept = list(Snapshot.objects.done().values_list("pk", flat=True))
+    assert kept == [run.pk for run in reversed(runs[1:])]
+    assert all(rows_of(run)["AccountScore"] == 85 for run in runs[1:])

@@ -9,6 +9,7 @@ database form (money as Decimal, booleans, JSON as text).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import polars as pl
 from django.db import connection
@@ -73,3 +74,11 @@ def json_strings(expr: pl.Expr, name: str) -> pl.Expr:
     """A list column as JSON text, built by Polars (``["a","b"]``), escaping included."""
     encoded = pl.struct(expr.alias("v")).struct.json_encode()
     return encoded.str.strip_prefix('{"v":').str.strip_suffix("}").alias(name)
+
+
+def on_own_connection[T](job: Callable[[], T]) -> T:
+    """Run ``job`` (on a thread of its own) with this thread's connection, closed after."""
+    try:
+        return job()
+    finally:
+        connection.close()

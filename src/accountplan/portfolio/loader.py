@@ -306,9 +306,10 @@ def _overrides() -> pl.DataFrame:
 def load_book_with_stats(config: AnalysisConfig) -> tuple[Book, LoadStats]:
     """The book as frames for ``config``'s as-of date and window, plus what revenue left out."""
     revenue, lines = _revenue(config)
+    accounts = _accounts()
     skipped, undated = _won_without_revenue()
     book = Book(
-        accounts=_accounts(),
+        accounts=accounts,
         products=_products(),
         revenue=revenue,
         opportunities=_markers(config),

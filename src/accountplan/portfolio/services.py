@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from accountplan.core.models import User
 
 #: Finished snapshots kept per (level, window); older ones are deleted after each run.
+logger = logging.getLogger(__name__)
+
 KEEP_SNAPSHOTS = 5
 Step = Callable[[str], None]
 
@@ -138,6 +141,13 @@ def run_snapshot(snapshot: Snapshot, step: Step | None = None) -> Result:
             finished_at=timezone.now(),
         )
         raise
+    # The new snapshot serves from here on; deleting the oldest one's rows (millions at 1M
+    # accounts, through every index) is housekeeping and no longer holds it back.
+    step("pruning")
+    try:
+        prune(snapshot.level, snapshot.window_months)
+    except Exception:  # the run is done; the next one prunes again
+        logger.exception("pruning old snapshots after snapshot %s failed", snapshot.pk)
     snapshot.refresh_from_db()
     return Result(snapshot, computed.analysis, computed.accounts, computed.analysis.cells)
 

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accountplan.analytics.frames import MONEY
-from accountplan.portfolio.bulk import insert_frame, json_strings
+from accountplan.portfolio.bulk import insert_frame, json_strings, on_own_connection
 from accountplan.portfolio.models import (
     SCORE_ATTRIBUTES,
     AccountScore,
@@ -159,18 +159,10 @@ def _write_rows(snapshot_id: int, parts: list[tuple[str, Callable[[], pl.DataFra
         return sum(insert_frame(table, rows()) for table, rows in parts)
 
 
-def _on_own_connection(job: Callable[[], int]) -> int:
-    """Run ``job`` (on a thread of its own) with this thread's connection, closed after."""
-    try:
-        return job()
-    finally:
-        connection.close()
-
-
 def _in_parallel(jobs: list[Callable[[], int]]) -> list[int]:
     """Run ``jobs`` at once, each on its own thread and database connection."""
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return list(pool.map(_on_own_connection, jobs))
+        return list(pool.map(on_own_connection, jobs))
 
 
 def _may_write_apart() -> bool:
@@ -201,7 +193,7 @@ class EarlyCells:
         pk = self.snapshot_id
         parts = _cell_parts(pk, analysis)
         self._pool = ThreadPoolExecutor(max_workers=1)
-        self._future = self._pool.submit(_on_own_connection, lambda: _write_rows(pk, parts))
+        self._future = self._pool.submit(on_own_connection, lambda: _write_rows(pk, parts))
 
     def wait(self) -> None:
         """Wait until the cells are written; raise the write's error if it failed."""
@@ -245,7 +237,7 @@ def store(
     warnings: list[str],
     early: EarlyCells | None = None,
 ) -> None:
-    """Write every row of a run, mark it done, prune old snapshots.
+    """Write every row of a run and mark it done (``run_snapshot`` prunes old ones after).
 
     On PostgreSQL, outside a caller's transaction, the cells are copied on a connection of their
     own, from ``early`` (started during the computation) or at once with the accounts (the server
@@ -255,7 +247,6 @@ def store(
     transaction) everything goes in one transaction.
     """
     from accountplan.portfolio.scorecard import config_to_json
-    from accountplan.portfolio.services import prune
 
     pk = snapshot.pk
     first: list[tuple[str, Callable[[], pl.DataFrame]]] = [
@@ -287,7 +278,6 @@ def store(
                 skipped_won_deals=stats.skipped_won_deals,
                 warnings=warnings,
             )
-            prune(snapshot.level, snapshot.window_months)
     except BaseException:
         if early is not None:
             early.settle()
