@@ -134,7 +134,7 @@ def run_snapshot(snapshot: Snapshot, step: Step | None = None) -> Result:
         )
     except Exception as exc:
         early.settle()
-        delete_rows([snapshot.pk])  # cells written early by a run that failed later
+        delete_rows([snapshot.pk])  # what its own connections had committed, or was there before
         Snapshot.objects.filter(pk=snapshot.pk).update(
             status=SnapshotStatus.FAILED,
             error=f"{type(exc).__name__}: {exc}",

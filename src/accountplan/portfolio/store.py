@@ -153,7 +153,7 @@ def item_rows(
 ROW_MODELS = (CellScore, AccountScore, PeerRate, SnapshotItem)
 
 
-def _write_rows(snapshot_id: int, parts: list[tuple[str, Callable[[], pl.DataFrame]]]) -> int:
+def _write_rows(parts: list[tuple[str, Callable[[], pl.DataFrame]]]) -> int:
     """Insert each (table, rows) part in one transaction on this thread's connection."""
     with transaction.atomic():
         return sum(insert_frame(table, rows()) for table, rows in parts)
@@ -193,7 +193,7 @@ class EarlyCells:
         pk = self.snapshot_id
         parts = _cell_parts(pk, analysis)
         self._pool = ThreadPoolExecutor(max_workers=1)
-        self._future = self._pool.submit(on_own_connection, lambda: _write_rows(pk, parts))
+        self._future = self._pool.submit(on_own_connection, lambda: _write_rows(parts))
 
     def wait(self) -> None:
         """Wait until the cells are written; raise the write's error if it failed."""
@@ -242,9 +242,9 @@ def store(
     On PostgreSQL, outside a caller's transaction, the cells are copied on a connection of their
     own, from ``early`` (started during the computation) or at once with the accounts (the server
     parses and indexes each on its own core), each in its own transaction; the snapshot only
-    turns "done" once all are in, and pages read done snapshots only. If any part fails, the
-    rows already written are deleted. Elsewhere (SQLite has one writer; inside a caller's
-    transaction) everything goes in one transaction.
+    turns "done" once all are in, and pages read done snapshots only; if any part fails,
+    ``run_snapshot`` deletes the rows already written. Elsewhere (SQLite has one writer; inside
+    a caller's transaction) everything goes in one transaction.
     """
     from accountplan.portfolio.scorecard import config_to_json
 
@@ -256,30 +256,24 @@ def store(
     ]
     second = _cell_parts(pk, analysis)
     parallel = _may_write_apart()
-    try:
-        with transaction.atomic():
-            if early is not None and early.started:
-                _write_rows(pk, first)
-                early.wait()
-            elif parallel:
-                _in_parallel([lambda: _write_rows(pk, first), lambda: _write_rows(pk, second)])
-            else:
-                _write_rows(pk, first)
-                _write_rows(pk, second)
-            Snapshot.objects.filter(pk=pk).update(
-                status=SnapshotStatus.DONE,
-                error="",  # a slow step may have been taken for a stale run meanwhile
-                as_of=config.as_of,
-                config=config_to_json(config),
-                finished_at=timezone.now(),
-                account_count=accounts.height,
-                cell_count=analysis.cells.height,
-                revenue_rows=stats.revenue_rows,
-                skipped_won_deals=stats.skipped_won_deals,
-                warnings=warnings,
-            )
-    except BaseException:
-        if early is not None:
-            early.settle()
-        delete_rows([pk])  # what a connection of its own had committed, or was there before
-        raise
+    with transaction.atomic():
+        if early is not None and early.started:
+            _write_rows(first)
+            early.wait()
+        elif parallel:
+            _in_parallel([lambda: _write_rows(first), lambda: _write_rows(second)])
+        else:
+            _write_rows(first)
+            _write_rows(second)
+        Snapshot.objects.filter(pk=pk).update(
+            status=SnapshotStatus.DONE,
+            error="",  # a slow step may have been taken for a stale run meanwhile
+            as_of=config.as_of,
+            config=config_to_json(config),
+            finished_at=timezone.now(),
+            account_count=accounts.height,
+            cell_count=analysis.cells.height,
+            revenue_rows=stats.revenue_rows,
+            skipped_won_deals=stats.skipped_won_deals,
+            warnings=warnings,
+        )
