@@ -150,10 +150,13 @@ class Command(BaseCommand):
         console.print(self._panel(options["bind"], logins))
         if options["no_serve"]:
             return
-        from accountplan.core.management.commands.serve import run_gunicorn
-
         console.print(f"Serving on http://{options['bind']}/ (Ctrl+C to stop)…")
-        run_gunicorn(options["bind"], options["workers"])
+        sys.stdout.flush()
+        # A fresh process: this one ran the analysis, and gunicorn forks its workers from the
+        # process it runs in; Polars' thread pool does not survive a fork, so a worker forked
+        # from here hung on the first page that works in parallel (the white space map).
+        serve = ["-m", "accountplan", "serve", "--bind", options["bind"]]
+        os.execv(sys.executable, [sys.executable, *serve, "--workers", str(options["workers"])])  # noqa: S606 - no shell: a list of arguments
 
     def _panel(self, bind: str, logins: list[DemoLogin]) -> Panel:
         """The URL, the logins just reset and the other demo users, in one framed block."""
