@@ -1,7 +1,9 @@
 """Write many rows at once through the database's bulk path, from Polars frames.
 
 PostgreSQL: ``COPY … FROM STDIN`` fed with CSV that Polars writes in chunks (no Python object
-per row). SQLite: ``executemany`` in batches, inside the caller's transaction. Either way no
+per row). SQLite: ``executemany`` in batches, inside the caller's transaction, or, for a long
+write outside one, in committed chunks with a pause between them (``insert_in_turns``,
+``delete_in_turns``) so that the web's own writes never wait for the whole of it. No
 model instance is built; the frame's columns must be the table's columns, already in their
 database form (money as Decimal, booleans, JSON as text).
 """
@@ -9,13 +11,18 @@ database form (money as Decimal, booleans, JSON as text).
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
 
 import polars as pl
-from django.db import connection
+from django.db import connection, transaction
 
 #: Rows per COPY chunk / executemany batch: bounds the memory of the text and of Python tuples.
 CHUNK_ROWS = 200_000
+#: Pause after each committed chunk of a long SQLite write, so that a writer waiting for the lock
+#: (a web request) takes its turn: SQLite's busy handler retries every 100 ms once it has waited
+#: a while, and the lock is free only between two chunks.
+GIVE_WAY_S = 0.1
 #: SQLite page cache for bulk writes, in KiB (256 MiB; the default is 2 MiB).
 SQLITE_CACHE_KIB = 262_144
 
@@ -68,6 +75,63 @@ def _executemany(table: str, columns: str, frame: pl.DataFrame) -> None:
     raw.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     for start in range(0, frame.height, CHUNK_ROWS):
         raw.executemany(sql, frame.slice(start, CHUNK_ROWS).with_columns(floats).rows())
+
+
+def insert_in_turns(
+    table: str,
+    frame: pl.DataFrame,
+    between: Callable[[], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> int:
+    """Insert ``frame`` outside any transaction, in chunks of ``chunk_rows`` committed one by one
+    (SQLite has one writer: the web's writes wait for a chunk, not for millions of rows). After
+    each chunk but the last, SQLite gives way for ``GIVE_WAY_S`` and ``between`` is called (a
+    heartbeat). Returns the count."""
+    if connection.in_atomic_block:
+        raise RuntimeError("insert_in_turns commits as it goes: call it outside a transaction")
+    for start in range(0, frame.height, chunk_rows):
+        with transaction.atomic():
+            insert_frame(table, frame.slice(start, chunk_rows))
+        if start + chunk_rows < frame.height:
+            _give_way(between)
+    return frame.height
+
+
+def delete_in_turns(
+    table: str,
+    column: str,
+    values: list[int],
+    between: Callable[[], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> int:
+    """Delete the rows of ``table`` whose ``column`` is in ``values`` (its ``id`` is the row's
+    key), outside any transaction, ``chunk_rows`` per committed statement, giving way between
+    them as ``insert_in_turns`` does. Returns the count."""
+    if connection.in_atomic_block:
+        raise RuntimeError("delete_in_turns commits as it goes: call it outside a transaction")
+    if not values:
+        return 0
+    marks = ", ".join(["%s"] * len(values))
+    sql = (
+        f"DELETE FROM {_quote(table)} WHERE id IN (SELECT id FROM {_quote(table)} "
+        f"WHERE {_quote(column)} IN ({marks}) LIMIT {int(chunk_rows)})"
+    )
+    deleted = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            count = cursor.rowcount
+        deleted += count
+        if count < chunk_rows:
+            return deleted
+        _give_way(between)
+
+
+def _give_way(between: Callable[[], None] | None) -> None:
+    if connection.vendor == "sqlite":
+        time.sleep(GIVE_WAY_S)
+    if between is not None:
+        between()
 
 
 def json_strings(expr: pl.Expr, name: str) -> pl.Expr:

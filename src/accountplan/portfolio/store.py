@@ -18,7 +18,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accountplan.analytics.frames import MONEY
-from accountplan.portfolio.bulk import insert_frame, json_strings, on_own_connection
+from accountplan.portfolio.bulk import (
+    delete_in_turns,
+    insert_frame,
+    insert_in_turns,
+    json_strings,
+    on_own_connection,
+)
 from accountplan.portfolio.models import (
     SCORE_ATTRIBUTES,
     AccountScore,
@@ -153,8 +159,21 @@ def item_rows(
 ROW_MODELS = (CellScore, AccountScore, PeerRate, SnapshotItem)
 
 
-def _write_rows(parts: list[tuple[str, Callable[[], pl.DataFrame]]]) -> int:
-    """Insert each (table, rows) part in one transaction on this thread's connection."""
+def _in_turns() -> bool:
+    """Whether this connection writes a run in committed chunks: SQLite (one writer for the
+    whole database) outside a caller's transaction."""
+    return connection.vendor == "sqlite" and not connection.in_atomic_block
+
+
+def _write_rows(parts: list[tuple[str, Callable[[], pl.DataFrame]]], snapshot_id: int) -> int:
+    """Insert each (table, rows) part on this thread's connection: in one transaction, or in
+    committed chunks on SQLite outside a caller's transaction (a heartbeat between them)."""
+    if _in_turns():
+
+        def beat() -> None:
+            Snapshot.objects.filter(pk=snapshot_id).update(heartbeat_at=timezone.now())
+
+        return sum(insert_in_turns(table, rows(), beat) for table, rows in parts)
     with transaction.atomic():
         return sum(insert_frame(table, rows()) for table, rows in parts)
 
@@ -193,7 +212,7 @@ class EarlyCells:
         pk = self.snapshot_id
         parts = _cell_parts(pk, analysis)
         self._pool = ThreadPoolExecutor(max_workers=1)
-        self._future = self._pool.submit(on_own_connection, lambda: _write_rows(parts))
+        self._future = self._pool.submit(on_own_connection, lambda: _write_rows(parts, pk))
 
     def wait(self) -> None:
         """Wait until the cells are written; raise the write's error if it failed."""
@@ -220,9 +239,13 @@ def _cell_parts(pk: int, analysis: Analysis) -> list[tuple[str, Callable[[], pl.
 
 
 def delete_rows(snapshot_ids: list[int]) -> None:
-    """Delete the rows of these snapshots from every snapshot table (one DELETE each)."""
+    """Delete the rows of these snapshots from every snapshot table: one DELETE each, or on
+    SQLite outside a transaction, in committed chunks (millions of rows at 1M accounts)."""
     for model in ROW_MODELS:
-        model.objects.filter(snapshot_id__in=snapshot_ids)._raw_delete(model.objects.db)
+        if _in_turns():
+            delete_in_turns(model._meta.db_table, "snapshot_id", snapshot_ids)
+        else:
+            model.objects.filter(snapshot_id__in=snapshot_ids)._raw_delete(model.objects.db)
 
 
 def store(
@@ -243,11 +266,11 @@ def store(
     own, from ``early`` (started during the computation) or at once with the accounts (the server
     parses and indexes each on its own core), each in its own transaction; the snapshot only
     turns "done" once all are in, and pages read done snapshots only; if any part fails,
-    ``run_snapshot`` deletes the rows already written. Elsewhere (SQLite has one writer; inside
-    a caller's transaction) everything goes in one transaction.
+    ``run_snapshot`` deletes the rows already written. On SQLite, outside a caller's
+    transaction, each part goes in chunks committed one by one (SQLite has one writer: the web's
+    writes wait for a chunk, not for the run), the cells from ``early`` while propensity ran.
+    Inside a caller's transaction everything goes in it.
     """
-    from accountplan.portfolio.scorecard import config_to_json
-
     pk = snapshot.pk
     first: list[tuple[str, Callable[[], pl.DataFrame]]] = [
         (SnapshotItem._meta.db_table, lambda: item_rows(pk, analysis.items, base, product_ids)),
@@ -255,25 +278,47 @@ def store(
         (AccountScore._meta.db_table, lambda: account_rows(pk, analysis, accounts, looks)),
     ]
     second = _cell_parts(pk, analysis)
+    if _in_turns():
+        _write_rows(first, pk)
+        if early is not None and early.started:
+            early.wait()
+        else:
+            _write_rows(second, pk)
+        with transaction.atomic():
+            _mark_done(snapshot, config, stats, analysis, accounts, warnings)
+        return
     parallel = _may_write_apart()
     with transaction.atomic():
         if early is not None and early.started:
-            _write_rows(first)
+            _write_rows(first, pk)
             early.wait()
         elif parallel:
-            _in_parallel([lambda: _write_rows(first), lambda: _write_rows(second)])
+            _in_parallel([lambda: _write_rows(first, pk), lambda: _write_rows(second, pk)])
         else:
-            _write_rows(first)
-            _write_rows(second)
-        Snapshot.objects.filter(pk=pk).update(
-            status=SnapshotStatus.DONE,
-            error="",  # a slow step may have been taken for a stale run meanwhile
-            as_of=config.as_of,
-            config=config_to_json(config),
-            finished_at=timezone.now(),
-            account_count=accounts.height,
-            cell_count=analysis.cells.height,
-            revenue_rows=stats.revenue_rows,
-            skipped_won_deals=stats.skipped_won_deals,
-            warnings=warnings,
-        )
+            _write_rows(first, pk)
+            _write_rows(second, pk)
+        _mark_done(snapshot, config, stats, analysis, accounts, warnings)
+
+
+def _mark_done(
+    snapshot: Snapshot,
+    config: AnalysisConfig,
+    stats: LoadStats,
+    analysis: Analysis,
+    accounts: pl.DataFrame,
+    warnings: list[str],
+) -> None:
+    from accountplan.portfolio.scorecard import config_to_json
+
+    Snapshot.objects.filter(pk=snapshot.pk).update(
+        status=SnapshotStatus.DONE,
+        error="",  # a slow step may have been taken for a stale run meanwhile
+        as_of=config.as_of,
+        config=config_to_json(config),
+        finished_at=timezone.now(),
+        account_count=accounts.height,
+        cell_count=analysis.cells.height,
+        revenue_rows=stats.revenue_rows,
+        skipped_won_deals=stats.skipped_won_deals,
+        warnings=warnings,
+    )

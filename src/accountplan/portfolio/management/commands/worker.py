@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
@@ -21,10 +22,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval", type=float, default=1.0, help="Seconds between polls when idle."
         )
+        parser.add_argument(
+            "--nice",
+            type=int,
+            default=int(os.environ.get("WORKER_NICE", "10")),
+            help=(
+                "CPU niceness to run at (default 10, env WORKER_NICE; 0-19), so that pages stay "
+                "fast while a rescore runs; never raises the priority."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from accountplan.portfolio.services import fail_stale_snapshots
 
+        niceness = lower_priority(options["nice"])
+        if options["verbosity"] > 0:
+            self.stderr.write(f"Worker running at CPU niceness {niceness}.")
         # Runs a previous worker left "running" when it was killed: failed, not in progress.
         stale = fail_stale_snapshots()
         if stale and options["verbosity"] > 0:
@@ -39,3 +52,15 @@ class Command(BaseCommand):
             "--no-reload",
             verbosity=options["verbosity"],
         )
+
+
+def lower_priority(target: int) -> int:
+    """Run this process (and the threads it starts) at niceness ``target`` (0-19) unless it
+    already runs lower; returns the niceness it runs at. The web's processes keep theirs, so the
+    scheduler serves pages first while a rescore computes."""
+    if not 0 <= target <= 19:
+        raise CommandError("--nice must be between 0 and 19.")
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if target > current:
+        os.setpriority(os.PRIO_PROCESS, 0, target)
+    return os.getpriority(os.PRIO_PROCESS, 0)
