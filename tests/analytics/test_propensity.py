@@ -739,3 +739,19 @@ class TestMoney:
         result = propensity(money, config)
         x = result.candidates.filter((pl.col("account_id") == 3) & (pl.col("item") == "X"))
         assert x.get_column("propensity").to_list() == [pytest.approx(1.0)]
+
+
+def test_a_book_smaller_than_a_block_is_shared_between_the_workers() -> None:
+    """2,500 accounts fit one block of 10,000; each of the two workers gets half of them, and
+    the results are those of one worker doing it all."""
+    book = random_book(seed=5, n_accounts=2_500)
+    config = AnalysisConfig(as_of=AS_OF)
+    both = propensity(book, config, n=3)
+    one = propensity(book, AnalysisConfig(as_of=AS_OF, extra={"propensity": {"workers": 1}}), n=3)
+    assert both.lookalikes.height > 2_000
+    assert both.lookalikes.sort("account_id", "rank").equals(
+        one.lookalikes.sort("account_id", "rank")
+    )
+    assert both.candidates.sort("account_id", "item").equals(
+        one.candidates.sort("account_id", "item")
+    )

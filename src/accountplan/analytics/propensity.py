@@ -200,6 +200,10 @@ def _public_lookalikes(idx: Index, found: pl.DataFrame) -> pl.DataFrame:
     ).cast(LOOKALIKES_SCHEMA)  # type: ignore[arg-type]
 
 
+#: The smallest block worth a thread of its own.
+MIN_BLOCK = 1_000
+
+
 def _chunks(targets: pl.Series, size: int) -> list[pl.Series]:
     return [targets.slice(start, size) for start in range(0, targets.len(), size)]
 
@@ -207,8 +211,12 @@ def _chunks(targets: pl.Series, size: int) -> list[pl.Series]:
 def _each_chunk[T](
     targets: pl.Series, p: PropensityParams, work: Callable[[pl.Series], T]
 ) -> list[T]:
-    """``work`` on each block of ``targets``, ``p.workers`` at a time, results in order."""
-    chunks = _chunks(targets, p.chunk_size)
+    """``work`` on each block of ``targets``, ``p.workers`` at a time, results in order.
+
+    A book smaller than ``workers`` blocks is cut into ``workers`` equal blocks (of at least
+    ``MIN_BLOCK`` accounts), so every worker has one."""
+    size = min(p.chunk_size, max(MIN_BLOCK, -(-targets.len() // p.workers)))
+    chunks = _chunks(targets, size)
     if p.workers == 1 or len(chunks) < 2:
         return [work(chunk) for chunk in chunks]
     with ThreadPoolExecutor(max_workers=p.workers) as pool:
