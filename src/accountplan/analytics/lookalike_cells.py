@@ -119,11 +119,14 @@ def candidates(
     first = found.get_column("a").search_sorted(pl.int_range(lo, lo + span, eager=True))
     at = pl.lit(first.cast(pl.Int64)).gather(pl.col("a") - lo) + pl.col("slot")
     at = pl.when(pl.col("slot") < k).then(at)
+    names = (  # the look-alikes named in the explanation; none asked, none gathered
+        pl.lit(acc.get_column("account_name")).gather(pl.lit(found.get_column("b")).gather(at))
+        if p.max_named
+        else pl.lit(None, dtype=pl.String)
+    )
     cells = cells.with_columns(
         pl.lit(found.get_column("similarity")).gather(at).alias("similarity"),
-        pl.lit(acc.get_column("account_name"))
-        .gather(pl.lit(found.get_column("b")).gather(at))
-        .alias("other_name"),
+        names.alias("other_name"),
     )
     stats = owner_stats(cells, ["a", "code"], p.max_named)
     denoms = owner_stats(found.with_columns(pl.lit(None, pl.String).alias("other_name")), ["a"], 0)

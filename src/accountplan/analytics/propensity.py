@@ -390,8 +390,12 @@ def next_best(cells_with_propensity: pl.DataFrame, n: int = 3) -> pl.DataFrame:
             desc.append(True)
     keys.append("item")
     desc.append(False)
+    # a row among an account's n best has fewer than n rows of higher propensity: the full
+    # sort then only sees those (a few per account instead of every candidate)
+    contender = pl.col("propensity").rank("min", descending=True).over("account_id") <= n
     return (
         frame.filter(pl.col("propensity") > 0)
+        .filter(contender)
         .sort(keys, descending=desc, nulls_last=True)
         .with_columns((pl.int_range(pl.len()).over("account_id") + 1).cast(pl.Int64).alias("rank"))
         .filter(pl.col("rank") <= n)

@@ -6,7 +6,7 @@ Frames in, frames out; the only database read is the product ids of the items.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -70,6 +70,7 @@ def compute(
     ``analyzed`` is called with the analysis before propensity starts (to store its cells
     meanwhile). The next best products are picked block by block as propensity scores each
     block of accounts, so only each account's best few candidates are ever kept."""
+    from accountplan.analytics.lookalike_index import PropensityParams
     from accountplan.analytics.propensity import next_best, propensity
 
     analysis = analyze(book, config)
@@ -81,7 +82,9 @@ def compute(
         white = value(block).with_columns(pl.lit("none").alias("state"))
         return next_best(white, n=NEXT_BEST_N).select("account_id", "item", "rank")
 
-    scored = propensity(book, config, n=NEXT_BEST_N, reduce=best_of)
+    # the stored next best products name no look-alike: none are gathered per candidate
+    params = replace(PropensityParams.from_config(config), max_named=0)
+    scored = propensity(book, config, params=params, n=NEXT_BEST_N, reduce=best_of)
     best = (
         scored.candidates.sort("account_id", "rank")
         .group_by("account_id", maintain_order=True)
