@@ -47,7 +47,7 @@ from accountplan.analytics.frames import (
 )
 from accountplan.analytics.propensity import evaluate_holdout, propensity
 
-MAVEN_DIR = Path("/work/shared/data/maven-crm")
+MAVEN_DIR = Path(__file__).resolve().parents[1] / "samples" / "maven-crm"
 
 
 def demo_book(seed: int, as_of: dt.date, scale: float) -> Book:

@@ -13,7 +13,7 @@ from accountplan.core.models import Role, User
 from tests.factories import PASSWORD, UserFactory
 
 REPO = Path(__file__).resolve().parent.parent
-MAVEN_DIR = Path(os.environ.get("MAVEN_CRM_DIR", REPO.parent / "shared" / "data" / "maven-crm"))
+MAVEN_DIR = Path(os.environ.get("MAVEN_CRM_DIR", REPO / "samples" / "maven-crm"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def maven_dir() -> Path:
-    """The public Maven CRM sample in ../shared/data/maven-crm."""
+    """The public Maven CRM sample shipped in samples/maven-crm."""
     assert (MAVEN_DIR / "accounts.csv").exists(), f"Maven sample not found at {MAVEN_DIR}"
     return MAVEN_DIR
 
