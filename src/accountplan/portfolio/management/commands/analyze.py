@@ -12,6 +12,7 @@ from rich.console import Console
 
 from accountplan.analytics.explain import explain
 from accountplan.book.models import Account
+from accountplan.core.progress import Progress
 from accountplan.portfolio.exports import (
     FORMATS,
     accounts_table,
@@ -105,11 +106,12 @@ class Command(BaseCommand):
             if out.exists() and not out.is_dir():
                 raise CommandError(f"--out {out} is a file: give a folder.")
             out.mkdir(parents=True, exist_ok=True)
-        status = status_console.status("Loading the book…")
+        status = Progress(status_console, "Loading the book…")
         labels = {
             "loading": "Loading the book…",
             "computing": "Computing white space, scores, plays, tiers and propensity…",
             "storing": "Storing the snapshot…",
+            "pruning": "Deleting the oldest snapshot…",
         }
         with status:
             result = analyze_now(
