@@ -84,8 +84,10 @@ def analyze(book: Book, config: AnalysisConfig) -> Analysis:
     cells = sparse.join(keys.select("account_id", "peer_key", "size"), on="account_id")
     del sparse
     cells = add_state(add_potential(cells, rates, config), config)
-    cells = cells.join(item_table, on="item", how="left").sort("account_id", "item")
-    cells = cells.select(CELL_COLUMNS)
+    # only the kept columns are sorted (a sort copies each column: peer_text alone is
+    # hundreds of MB at 1M accounts)
+    cells = cells.join(item_table, on="item", how="left").select(CELL_COLUMNS)
+    cells = cells.sort("account_id", "item")
 
     accounts = book.accounts
     figures = account_figures(cells, rates, keys, win.has_previous)
@@ -107,7 +109,7 @@ def analyze(book: Book, config: AnalysisConfig) -> Analysis:
         config=config,
         accounts=out.select(ACCOUNT_COLUMNS).sort("account_id"),
         cells=cells,
-        scores=long.sort("account_id", maintain_order=True),
+        scores=long,  # per account in attribute order already (a sort would copy it)
         rates=rates,
         items=item_table,
         keys=keys,
