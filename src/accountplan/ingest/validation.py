@@ -206,6 +206,16 @@ class Validator:
                         "(an unquoted delimiter inside a value?)",
                     )
                 )
+            elif len(raw) < ncols and self.table.format == "csv":
+                row.errors.append(
+                    Issue(
+                        line,
+                        "",
+                        self.table.delimiter.join(raw)[:100],
+                        f"the row has {len(raw)} values but the header has {ncols} columns "
+                        "(a line cut short or broken in two?)",
+                    )
+                )
             for f, (_idx, header) in self.bound.items():
                 self._convert(row, self.spec.field(f), header, self.cell(raw, f))
             for f, default in self.em.defaults.items():
