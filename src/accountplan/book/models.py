@@ -103,7 +103,9 @@ class Product(models.Model):
     """Something we sell, in a family (series), with a list price."""
 
     external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
-    name = models.CharField(max_length=255, unique=True)
+    #: Catalogues repeat a name across versions (each with its own external id): the external
+    #: id is the key. Only products without one must have a name of their own.
+    name = models.CharField(max_length=255, db_index=True)
     family = models.CharField(max_length=120, blank=True, db_index=True)
     list_price = money(null=True, blank=True)
     active = models.BooleanField(default=True)
@@ -112,6 +114,13 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["family", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(external_id__isnull=True),
+                name="product_name_unique_without_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -269,6 +278,11 @@ class PurchaseLine(models.Model):
     date = models.DateField(db_index=True)
     quantity = models.DecimalField(max_digits=14, decimal_places=2, default=1)
     amount = money()
+    order_number = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The source's order or invoice number (tells identical lines apart).",
+    )
 
     objects = AccountScopedQuerySet.as_manager()
 

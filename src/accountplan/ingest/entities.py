@@ -211,8 +211,9 @@ ENTITIES: dict[str, EntitySpec] = {
                 FieldSpec("date", "date", required=True),
                 FieldSpec("quantity", "decimal", max_value=999_999_999_999),
                 FieldSpec("amount", "decimal", required=True),
+                FieldSpec("order_number", max_length=120, help="Order or invoice number."),
             ),
-            natural_key=("account", "product", "date", "quantity", "amount"),
+            natural_key=("account", "product", "date", "quantity", "amount", "order_number"),
             description="Order or invoice lines: what an account bought, when, for how much.",
         ),
         EntitySpec(

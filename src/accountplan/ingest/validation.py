@@ -17,6 +17,7 @@ from accountplan.ingest.report import Issue, WarningLog
 from accountplan.ingest.vocab import typo_of
 
 STR_KINDS = {"str", "email"}
+KEY_SEPARATOR = "/"  # key = ["Order", "Line"] → external id "SO43659/1"
 SINGULAR = {
     "accounts": "account",
     "buying-centers": "buying center",
@@ -91,17 +92,21 @@ class Validator:
         self.rows: list[Row] = []
         self.file_index = RefIndex(spec.name)
         self.notes: list[str] = []
+        #: Fields read from several columns (a key, a combined name): column indexes, separator.
+        self.virtual: dict[str, tuple[list[int], str]] = {}
 
     # --- columns -------------------------------------------------------------------------
 
     def bind(self) -> None:
         """Match headers (trimmed, case-insensitive) to fields; missing required ones are fatal."""
         seen: dict[str, str] = {}
+        positions = {norm(h): i for i, h in reversed(list(enumerate(self.table.headers)))}
+        used = self._bind_virtual(positions)
         for idx, header in enumerate(self.table.headers):
             key = norm(header)
             targets = self.em.columns.get(key)
             if not targets:
-                if header:
+                if header and key not in used:
                     self.unmapped.append(header)
                 continue
             if key in seen:
@@ -143,10 +148,41 @@ class Validator:
                     )
                 )
 
+    def _bind_virtual(self, positions: dict[str, int]) -> set[str]:
+        """Bind the key and combined fields; returns the normalised headers they use."""
+        wanted: dict[str, tuple[list[str], str]] = dict(self.em.combine)
+        if self.em.key:
+            wanted["external_id"] = (self.em.key, KEY_SEPARATOR)
+        used: set[str] = set()
+        for f, (columns, sep) in wanted.items():
+            missing = [c for c in columns if norm(c) not in positions]
+            what = "key" if f == "external_id" and self.em.key else f
+            if missing:
+                self.file_issues.append(
+                    Issue(
+                        1,
+                        ", ".join(missing),
+                        "",
+                        f"column missing: the mapping builds {what} from "
+                        f"{' + '.join(columns)}, and the file has no {', '.join(missing)}",
+                    )
+                )
+                continue
+            idxs = [positions[norm(c)] for c in columns]
+            self.virtual[f] = (idxs, sep)
+            label = " + ".join(self.table.headers[i] for i in idxs)
+            self.bound[f] = (idxs[0], label)
+            used.update(norm(c) for c in columns)
+        return used
+
     def column_map(self) -> dict[str, str]:
         """Source column → the field(s) it fills, in file order."""
         out: dict[int, tuple[str, list[str]]] = {}
         for f, (idx, header) in self.bound.items():
+            if f in self.virtual:
+                for i in self.virtual[f][0]:
+                    out.setdefault(i, (self.table.headers[i], []))[1].append(f)
+                continue
             out.setdefault(idx, (header, []))[1].append(f)
         return {header: ", ".join(fields) for _i, (header, fields) in sorted(out.items())}
 
@@ -187,6 +223,12 @@ class Validator:
         """The trimmed text of field ``f`` in a row (empty when unbound)."""
         if f not in self.bound:
             return ""
+        if f in self.virtual:
+            idxs, sep = self.virtual[f]
+            parts = [raw[i].strip() if i < len(raw) else "" for i in idxs]
+            if f == "external_id" and self.em.key and not all(parts):
+                return ""  # a key needs every part; _key_parts says which is missing
+            return sep.join(p for p in parts if p)
         idx = self.bound[f][0]
         return raw[idx].strip() if idx < len(raw) else ""
 
@@ -204,6 +246,7 @@ class Validator:
                         "|".join(raw[ncols:])[:100],
                         f"the row has {len(raw)} values but the header has {ncols} columns "
                         "(an unquoted delimiter inside a value?)",
+                        kind="too many values",
                     )
                 )
             elif len(raw) < ncols and self.table.format == "csv":
@@ -214,8 +257,10 @@ class Validator:
                         self.table.delimiter.join(raw)[:100],
                         f"the row has {len(raw)} values but the header has {ncols} columns "
                         "(a line cut short or broken in two?)",
+                        kind="too few values",
                     )
                 )
+            self._check_key(row)
             for f, (_idx, header) in self.bound.items():
                 self._convert(row, self.spec.field(f), header, self.cell(raw, f))
             for f, default in self.em.defaults.items():
@@ -231,6 +276,24 @@ class Validator:
             check_cycles(self)
             cascade_rejections(self)
         return self.rows
+
+    def _check_key(self, row: Row) -> None:
+        """Every column of a declared key needs a value."""
+        if "external_id" not in self.virtual or not self.em.key:
+            return
+        for i in self.virtual["external_id"][0]:
+            if not (row.raw[i].strip() if i < len(row.raw) else ""):
+                header = self.table.headers[i]
+                label = self.bound["external_id"][1]
+                row.errors.append(
+                    Issue(
+                        row.line,
+                        header,
+                        "",
+                        f"required value missing: the key ({label}) needs a value in {header}",
+                        kind="key value missing",
+                    )
+                )
 
     def _index_file_rows(self) -> None:
         """Rows of this file that self-references (parent, reports-to, manager) may point at."""
@@ -290,7 +353,8 @@ class Validator:
             if isinstance(value, str) and fs.max_length and len(value) > fs.max_length:
                 raise cv.BadValue(f"too long ({len(value)} characters; at most {fs.max_length})")
         except cv.BadValue as exc:
-            row.errors.append(Issue(row.line, column, text, str(exc)))
+            kind = str(exc).split(" (")[0]
+            row.errors.append(Issue(row.line, column, text, str(exc), kind=kind))
             return
         row.data[name] = value
         if fs.vocabulary and isinstance(value, str):
@@ -411,7 +475,8 @@ class Validator:
         elif res.warn:
             self.warnings.add(row.line, column, text, res.warn)
         else:
-            row.errors.append(Issue(row.line, column, text, res.reason, res.suggestion))
+            kind = "ambiguous reference" if res.reason.startswith("ambiguous") else ""
+            row.errors.append(Issue(row.line, column, text, res.reason, res.suggestion, kind))
 
     def _lookup(self, fs: FieldSpec, text: str, *, suggesting: bool = True) -> Resolved:
         assert fs.ref is not None
@@ -424,13 +489,22 @@ class Validator:
             if len(hits) == 1:
                 return Resolved(file_row=hits[0], applied=applied)
             if len(hits) > 1:
-                return Resolved(reason=f"matches {len(hits)} rows of this file; refer by id")
+                lines = ", ".join(str(self.table.rows[i][0]) for i in hits[:5])
+                return Resolved(
+                    reason=f"ambiguous: {len(hits)} rows of this file have this name "
+                    f"(lines {lines}); refer to the row by its external id"
+                )
         index = self._index(fs.ref)
         hits = index.find(value, mode)
         if len(hits) == 1:
             return Resolved(pk=hits[0], applied=applied)
         if len(hits) > 1:
-            why = f"matches {len(hits)} {fs.ref}; refer to it by external id instead"
+            plural = fs.ref.replace("-", " ")
+            why = (
+                f"ambiguous: {len(hits)} {plural} match “{value}” (external ids "
+                f"{index.keys_of(hits)}); put the external id in this column, "
+                f"or an alias in [{self.spec.name}.aliases.{fs.name}]"
+            )
             if fs.warn_unknown:
                 return Resolved(warn=f"{why} (left empty)")
             return Resolved(reason=why)
@@ -482,6 +556,8 @@ class Validator:
             if value in (None, ""):
                 if f == "function":
                     value = "sales"
+                elif f == "order_number":
+                    value = ""  # optional: tells identical lines of different orders apart
                 elif f not in ("quantity", "first_name"):
                     return None
             parts.append(value)

@@ -131,12 +131,18 @@ def print_summary(report: ImportReport, out: Any) -> None:
         read_as += f", sheet {report.sheet!r}"
     console.print(f"Read as {read_as}.", markup=False)
     if report.errors:
-        errors = Table(title="Problems by column and reason")
-        errors.add_column("count", justify="right")
+        errors = Table(title="Problems by kind")
+        errors.add_column("rows", justify="right")
         errors.add_column("column")
-        errors.add_column("reason")
+        errors.add_column("problem")
+        errors.add_column("first lines")
         for item in report.error_summary()[:20]:
-            errors.add_row(f"{item['count']:,}", escape(item["column"]), escape(item["reason"]))
+            errors.add_row(
+                f"{item['count']:,}",
+                escape(item["column"]),
+                escape(item["reason"]),
+                ", ".join(str(n) for n in item["lines"]) + (", …" if item["count"] > 5 else ""),
+            )
         console.print(errors)
         for issue in report.errors[:10]:
             hint = f" — did you mean {issue.suggestion!r}?" if issue.suggestion else ""
