@@ -39,6 +39,8 @@ class Account(models.Model):
     segment = models.CharField(max_length=120, blank=True, db_index=True)
     territory = models.CharField(max_length=120, blank=True, db_index=True)
     country = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    state = models.CharField(max_length=120, blank=True, help_text="State, province or region.")
     employees = models.PositiveIntegerField(null=True, blank=True)
     annual_revenue = money(null=True, blank=True)
     founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -75,6 +77,11 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def location(self) -> str:
+        """City, state or province, country: the parts that are known ("" when none is)."""
+        return ", ".join(part for part in (self.city, self.state, self.country) if part)
 
 
 class BuyingCenter(models.Model):

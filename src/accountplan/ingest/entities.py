@@ -109,6 +109,8 @@ ENTITIES: dict[str, EntitySpec] = {
                 FieldSpec("segment", max_length=120),
                 FieldSpec("territory", max_length=120),
                 FieldSpec("country", max_length=120, vocabulary="countries"),
+                FieldSpec("city", max_length=120),
+                FieldSpec("state", max_length=120, help="State, province or region."),
                 FieldSpec("employees", "int"),
                 FieldSpec("annual_revenue", "decimal"),
                 FieldSpec("founded_year", "int", max_value=32767),

@@ -82,6 +82,8 @@ class ImportReport:
     observations: list[str] = field(default_factory=list)
     applied_suggestions: list[dict[str, Any]] = field(default_factory=list)
     also_created: list[str] = field(default_factory=list)
+    #: Row counts and amount totals: file, valid, rejected, imported (see reconcile.py).
+    reconciliation: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     run_id: int | None = None
     rejects_csv: str = ""

@@ -21,6 +21,7 @@ from accountplan.ingest.filechecks import cascade_by_account
 from accountplan.ingest.mappings import Mapping, load_mapping, parse_mapping
 from accountplan.ingest.models import ImportRun
 from accountplan.ingest.readers import Table, read_table
+from accountplan.ingest.reconcile import reconcile
 from accountplan.ingest.replace import plan_replace
 from accountplan.ingest.report import ImportReport, Issue, Status
 from accountplan.ingest.validation import Row, Validator
@@ -151,6 +152,7 @@ def _run(
     valid = [r for r in rows if r.ok]
     invalid = [r for r in rows if not r.ok]
     report.valid = len(valid)
+    report.reconciliation = reconcile(validator, rows, written=False)
     report.rejected = len(invalid)
     report.errors = sorted((e for r in invalid for e in r.errors), key=lambda e: e.line)
     report.warnings = validator.warnings.as_list()
@@ -170,6 +172,7 @@ def _run(
         valid = [r for r in rows if r.ok]
         invalid = [r for r in rows if not r.ok]
         report.valid, report.rejected = len(valid), len(invalid)
+        report.reconciliation = reconcile(validator, rows, written=False)
         report.errors = sorted((e for r in invalid for e in r.errors), key=lambda e: e.line)
         report.rejects_csv = rejects_csv(table, invalid)
         if not options.skip_invalid:
@@ -201,6 +204,7 @@ def _run(
     if spec.name == "users":
         _users_without_deals(report, validator, valid)
     report.status = Status.PARTIAL if invalid else Status.IMPORTED
+    report.reconciliation = reconcile(validator, rows, written=True)
     report.message = (
         f"Imported {len(valid):,} rows ({report.created:,} created, {report.updated:,} updated, "
         f"{report.unchanged:,} unchanged"
