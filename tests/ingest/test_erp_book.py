@@ -191,3 +191,22 @@ def test_the_report_page_and_account_pages_show_the_new_facts(
     assert "Lyon, Rhône, France" in detail
     listing = client.get(reverse("book:account_list")).content.decode()
     assert "Seattle, Washington, United States" in listing
+
+
+def test_the_address_is_in_the_api_and_the_plan_export(
+    do_import: ImportFn, client: Client, manager: User
+):
+    from accountplan.exports.build import build_document
+    from accountplan.exports.outline import summary_rows
+    from accountplan.plans.services import create_plan
+
+    do_import("accounts", ERP / "resellers.csv", MAPPING)
+    lyon = Account.objects.get(external_id="R003")
+    client.force_login(manager)
+    data = client.get(f"/api/accounts/{lyon.pk}").json()
+    assert (data["city"], data["state"], data["country"]) == ("Lyon", "Rhône", "France")
+    plan = create_plan(lyon, "FY2027", manager)
+    rows = dict(summary_rows(build_document(plan)))
+    assert rows["Location"] == "Lyon, Rhône, France"
+    bare = create_plan(Account.objects.create(name="No Address"), "FY2027", manager)
+    assert dict(summary_rows(build_document(bare)))["Location"] == "—"

@@ -172,3 +172,26 @@ def test_the_summary_groups_problems_by_kind_not_by_line(do_import: ImportFn, bo
         ("Reseller, Product, OrderDate, Qty, Sales", "duplicate key", 3, [4, 6, 7])
     ]
     assert report.to_dict()["error_summary"] == summary
+
+
+def test_keyed_on_the_order_number_alone_the_message_says_how_to_key_lines(
+    do_import: ImportFn, book
+):
+    mapping = parse_mapping(COLUMNS + 'Order = "external_id"\n')
+    report = do_import("purchases", "lines.csv", mapping, data=LINES)
+    assert report.status == Status.REFUSED
+    (error,) = report.errors
+    assert (error.line, error.column, error.value) == (3, "Order", "SO1")
+    assert error.reason.startswith("duplicate: line 2 has the same Order (several lines of one")
+    assert 'key = ["Order", "Line"]' in error.reason
+
+
+def test_the_preview_shows_values_as_written_and_the_key(do_import: ImportFn, book):
+    from accountplan.ingest.services import ImportOptions, ImportSource, preview_import
+
+    preview = preview_import(
+        "purchases", ImportSource("lines.csv", LINES), KEYED, options=ImportOptions()
+    )
+    first = preview.rows[0]["values"]
+    assert first["external_id"] == "SO1/1"
+    assert (first["account"], first["date"], first["amount"]) == ("R1", "2024-01-05", "858.90")

@@ -35,7 +35,12 @@ def _duplicate(v: Validator, row: Row, key: tuple[Any, ...], first: int) -> Issu
     columns = ", ".join(v.bound[f][1] if f in v.bound else f for f in bound)
     value = ", ".join(v.cell(row.raw, f) or "—" for f in bound)
     reason = f"duplicate: line {first} has the same {columns}"
-    if key[0] == "nk" and v.spec.name == "purchases":
+    if key[0] == "ext" and not v.em.key and v.spec.name in ("purchases", "line-items"):
+        reason += (
+            f" (several lines of one order? declare a key of several columns, e.g. key = "
+            f'["{columns}", "Line"] in [{v.spec.name}])'
+        )
+    elif key[0] == "nk" and v.spec.name == "purchases":
         reason += (
             ' (two genuine lines? map the order number to order_number, declare key = ["Order",'
             ' "Line"], or mode = "replace" in the mapping)'

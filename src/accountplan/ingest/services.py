@@ -424,8 +424,10 @@ def _display(row: Row, field: str, validator: Validator) -> str:
     value = row.data.get(field)
     spec = validator.spec.field(field)
     if spec.kind == "ref":
-        return validator.cell(row.raw, field)
-    return "" if value is None else str(value)
+        return validator.cell(row.raw, field) or "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "—" if value is None or value == "" else str(value)
 
 
 def owner_observations(v: Validator) -> list[str]:
