@@ -74,3 +74,14 @@ def test_a_short_row_in_the_middle_is_a_row_error_not_empty_values(do_import: Im
     assert [(e.line, e.reason.split(" (")[0]) for e in report.errors] == [
         (3, "the row has 2 values but the header has 7 columns")
     ]
+
+
+def test_a_multi_line_address_with_commas_is_not_a_broken_file(do_import: ImportFn):
+    mapping = "[contacts.columns]\nacc='account'\nname='full_name'\nphone='phone'\n"
+    from accountplan.ingest.mappings import parse_mapping
+    from tests.factories import AccountFactory
+
+    AccountFactory(name="Acme", external_id="Acme")
+    data = b'acc,name,phone\nAcme,Ann Lee,"12 Main St,\nSpringfield, IL"\nAcme,Bo Chan,555\n'
+    report = do_import("contacts", "c.csv", parse_mapping(mapping), data=data)
+    assert report.status == Status.IMPORTED and report.created == 2

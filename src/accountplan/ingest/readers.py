@@ -147,17 +147,23 @@ def _read_csv(text: str, encoding: str, note: str) -> Table:
 def _swallows_rows(record: list[str], delimiter: str, width: int) -> bool:
     """A record over several lines that a stray quote made of several rows.
 
-    Either its width is wrong, or one of its values holds a line break and a line with a row's
-    worth of delimiters (a genuine multi-line note seldom has that many).
+    A quote opened at the start of value ``i`` and closed on a later line swallows the rest of
+    its row (``width - 1 - i`` delimiters on the value's first line) and whole rows in between
+    (``width - 1`` each). When at least two delimiters of a row are swallowed that way, or the
+    record has the wrong width, the file is broken; a genuine multi-line note or address
+    seldom has exactly a row's worth of delimiters on each line.
     """
     if len(record) != width:
         return True
-    enough = max(2, width - 1)
-    return any(
-        ("\n" in value or "\r" in value)
-        and any(part.count(delimiter) >= enough for part in value.splitlines())
-        for value in record
-    )
+    for i, value in enumerate(record):
+        lines = value.splitlines()
+        if len(lines) < 2:
+            continue
+        rest = width - 1 - i
+        if rest >= 2 and lines[0].count(delimiter) == rest:
+            if all(line.count(delimiter) == width - 1 for line in lines[1:-1]):
+                return True
+    return False
 
 
 def _swallowed(start: int, end: int, record: list[str], width: int) -> str:
