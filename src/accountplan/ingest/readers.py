@@ -160,9 +160,12 @@ def _swallows_rows(record: list[str], delimiter: str, width: int) -> bool:
         if len(lines) < 2:
             continue
         rest = width - 1 - i
-        if rest >= 2 and lines[0].count(delimiter) == rest:
-            if all(line.count(delimiter) == width - 1 for line in lines[1:-1]):
-                return True
+        if (
+            rest >= 2
+            and lines[0].count(delimiter) == rest
+            and all(line.count(delimiter) == width - 1 for line in lines[1:-1])
+        ):
+            return True
     return False
 
 
