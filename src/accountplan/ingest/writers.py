@@ -109,6 +109,7 @@ def plan(v: Validator, rows: list[Row]) -> Plan:
                             f"another {SINGULAR[spec.name]} already has this {what} "
                             f"(external id {taken[0].get('external_id') or 'none'}): "
                             f"the {what} must be unique",
+                            kind=f"{what} taken by another {SINGULAR[spec.name]}",
                         ),
                     )
                 )
@@ -150,9 +151,10 @@ def _ambiguous_name(v: Validator, row: Row, candidates: list[dict[str, Any]]) ->
     return Issue(
         row.line,
         column,
-        str(row.data.get("name")),
+        v.cell(row.raw, "name"),
         f"ambiguous: {len(candidates)} {SINGULAR[v.spec.name]}s already have this name "
         f"(external ids {keys}) and this row has no external id to tell which one it is",
+        kind="ambiguous name without an external id",
     )
 
 
