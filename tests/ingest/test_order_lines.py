@@ -195,3 +195,15 @@ def test_the_preview_shows_values_as_written_and_the_key(do_import: ImportFn, bo
     first = preview.rows[0]["values"]
     assert first["external_id"] == "SO1/1"
     assert (first["account"], first["date"], first["amount"]) == ("R1", "2024-01-05", "858.90")
+
+
+def test_replace_keeps_identical_rows_as_that_many_lines(do_import: ImportFn, book):
+    twins = LINES + b"SO9,1,R1,P1,2024-01-05,1,858.90\n"  # a third identical R1 line
+    report = do_import("purchases", "lines.csv", REPLACE, data=twins)
+    assert (report.status, report.created, report.rejected) == (Status.IMPORTED, 5, 0)
+    assert PurchaseLine.objects.filter(account__external_id="R1", amount="858.90").count() == 3
+    again = do_import("purchases", "lines.csv", REPLACE, data=twins)
+    assert (again.created, again.unchanged, again.deleted) == (0, 5, 0)
+    dry = do_import("purchases", "lines.csv", REPLACE, data=LINES, dry_run=True)
+    assert (dry.status, dry.unchanged, dry.deleted) == (Status.DRY_RUN, 4, 1)
+    assert PurchaseLine.objects.count() == 5
