@@ -210,3 +210,30 @@ def test_the_address_is_in_the_api_and_the_plan_export(
     assert rows["Location"] == "Lyon, Rhône, France"
     bare = create_plan(Account.objects.create(name="No Address"), "FY2027", manager)
     assert dict(summary_rows(build_document(bare)))["Location"] == "—"
+
+
+def test_the_web_pages_take_the_erp_mapping_with_its_key(
+    do_import: ImportFn, client: Client, manager: User
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    do_import("accounts", ERP / "resellers.csv", MAPPING)
+    do_import("products", ERP / "products.csv", MAPPING)
+    client.force_login(manager)
+    response = client.post(
+        reverse("ingest:import_new"),
+        {
+            "entity": "purchases",
+            "mapping": "custom",
+            "file": SimpleUploadedFile("sales.csv", (ERP / "sales.csv").read_bytes()),
+            "mapping_file": SimpleUploadedFile("erp.toml", (ERP / "erp.toml").read_bytes()),
+        },
+    )
+    assert response.status_code == 302
+    preview = client.get(response.url).content.decode()
+    assert "SalesOrderLineNumber → <strong>external_id</strong>" in preview
+    assert "SO43659/1" in preview
+    ran = client.post(response.url)
+    page = client.get(ran.url).content.decode()
+    assert "Imported 20 rows" in page and 'id="reconciliation"' in page and "34,623.77" in page
+    assert PurchaseLine.objects.count() == 20
