@@ -85,3 +85,10 @@ def test_a_multi_line_address_with_commas_is_not_a_broken_file(do_import: Import
     data = b'acc,name,phone\nAcme,Ann Lee,"12 Main St,\nSpringfield, IL"\nAcme,Bo Chan,555\n'
     report = do_import("contacts", "c.csv", parse_mapping(mapping), data=data)
     assert report.status == Status.IMPORTED and report.created == 2
+
+
+def test_a_column_named_twice_is_refused_in_the_files_words(do_import: ImportFn):
+    data = b"account,sector,account\nAcme,retail,Acme\n"
+    report = do_import("accounts", "twice.csv", "maven", data=data)
+    assert report.status == Status.REFUSED
+    assert report.errors[0].reason == "the column “account” appears twice in the header"

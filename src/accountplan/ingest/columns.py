@@ -38,15 +38,15 @@ class ColumnBinder:
                 continue
             if key in seen:
                 self.file_issues.append(
-                    Issue(1, header, header, f"the column {header!r} appears twice in the header")
+                    Issue(1, header, header, f"the column “{header}” appears twice in the header")
                 )
                 continue
             seen[key] = header
             for f in targets:
                 if f in self.bound:
                     self.notes.append(
-                        f"Column {header!r} ignored for {f}: already read from "
-                        f"{self.bound[f][1]!r}."
+                        f"Column “{header}” ignored for {f}: already read from "
+                        f"“{self.bound[f][1]}”."
                     )
                     continue
                 self.bound[f] = (idx, header)
