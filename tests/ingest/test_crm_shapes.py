@@ -389,6 +389,6 @@ def test_an_ambiguous_owner_is_a_warning_and_an_ambiguous_account_an_error(do_im
 
     assert report.created == 1
     assert Opportunity.objects.get(external_id="O1").owner is None
-    assert "matches 2 users" in report.warnings[0]["message"]
-    assert [(e.line, e.column) for e in report.errors] == [(3, "Account Name")]
-    assert "matches 2 accounts" in report.errors[0].reason
+    assert report.warnings[0]["message"].startswith("ambiguous: 2 users match “Jo Smith”")
+    assert [(e.line, e.column, e.value) for e in report.errors] == [(3, "Account Name", "Twin")]
+    assert "ambiguous: 2 accounts match “Twin” (external ids T1, T2)" in report.errors[0].reason

@@ -284,20 +284,6 @@ def test_out_of_range_numbers_are_row_errors_not_database_errors(do_import: Impo
     ]
 
 
-def test_a_product_name_taken_by_another_id_is_a_row_error(do_import: ImportFn):
-    from tests.factories import ProductFactory
-
-    ProductFactory(name="Widget", external_id="P-1")
-    data = b"Id,Name,Family\nP-2,Widget,Hardware\nP-3,Gadget,Hardware\n"
-    before = table_counts()
-    report = do_import("products", "p.csv", "salesforce", data=data)
-    assert report.status == Status.REFUSED and table_counts() == before
-    assert report.errors[0].line == 2
-    assert "another product already has this name (external id P-1)" in report.errors[0].reason
-    partial = do_import("products", "p.csv", "salesforce", data=data, skip_invalid=True)
-    assert (partial.status, partial.created, partial.rejected) == (Status.PARTIAL, 1, 1)
-
-
 def test_a_default_fills_new_rows_but_never_overwrites(do_import: ImportFn, maven_dir):
     from accountplan.core.models import Role, User
 
@@ -319,3 +305,18 @@ def test_rejects_never_clash_with_a_reason_column_of_the_file(do_import: ImportF
     assert row["reason"] == "because"
     assert row["import_reason"].startswith("employees: not a number")
     assert row["line"] == "2"
+
+
+def test_every_toml_example_in_the_docs_parses():
+    import re
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "imports.md"
+    examples = re.findall(r"```toml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)
+    mappings = [parse_mapping(text) for text in examples]
+    assert len(mappings) >= 3
+    keyed = next(m for m in mappings if m.entities.get("purchases") and m.entities["purchases"].key)
+    assert keyed.entities["purchases"].key == ["SalesOrderNumber", "SalesOrderLineNumber"]
+    assert any(
+        m.entities.get("purchases") and m.entities["purchases"].mode == "replace" for m in mappings
+    )

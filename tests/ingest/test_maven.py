@@ -289,7 +289,7 @@ class TestCommandLine:
         assert data["dry_run"] is False
         assert data["encoding"] == "utf-8" and data["delimiter"] == "comma"
         assert len(data["errors"]) == 1480 + 1425
-        assert set(data["errors"][0]) == {"line", "column", "value", "reason", "suggestion"}
+        assert set(data["errors"][0]) == {"line", "column", "value", "reason", "suggestion", "kind"}
         assert Opportunity.objects.count() == 0
         assert ImportRun.objects.filter(status="refused", source="cli").count() == 1
 

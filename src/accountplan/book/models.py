@@ -39,6 +39,8 @@ class Account(models.Model):
     segment = models.CharField(max_length=120, blank=True, db_index=True)
     territory = models.CharField(max_length=120, blank=True, db_index=True)
     country = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    state = models.CharField(max_length=120, blank=True, help_text="State, province or region.")
     employees = models.PositiveIntegerField(null=True, blank=True)
     annual_revenue = money(null=True, blank=True)
     founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -76,6 +78,11 @@ class Account(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def location(self) -> str:
+        """City, state or province, country: the parts that are known ("" when none is)."""
+        return ", ".join(part for part in (self.city, self.state, self.country) if part)
+
 
 class BuyingCenter(models.Model):
     """A division, department or site of an account that buys on its own."""
@@ -103,7 +110,9 @@ class Product(models.Model):
     """Something we sell, in a family (series), with a list price."""
 
     external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
-    name = models.CharField(max_length=255, unique=True)
+    #: Catalogues repeat a name across versions (each with its own external id): the external
+    #: id is the key. Only products without one must have a name of their own.
+    name = models.CharField(max_length=255, db_index=True)
     family = models.CharField(max_length=120, blank=True, db_index=True)
     list_price = money(null=True, blank=True)
     active = models.BooleanField(default=True)
@@ -112,6 +121,13 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["family", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(external_id__isnull=True),
+                name="product_name_unique_without_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -269,6 +285,11 @@ class PurchaseLine(models.Model):
     date = models.DateField(db_index=True)
     quantity = models.DecimalField(max_digits=14, decimal_places=2, default=1)
     amount = money()
+    order_number = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The source's order or invoice number (tells identical lines apart).",
+    )
 
     objects = AccountScopedQuerySet.as_manager()
 

@@ -73,6 +73,8 @@ class AccountOut(Schema):
     segment: str
     territory: str
     country: str
+    city: str
+    state: str
     employees: int | None
     annual_revenue: Decimal | None
     status: AccountStatus

@@ -176,6 +176,7 @@ def build_document(plan: AccountPlan, today: dt.date | None = None) -> d.PlanDoc
         status=plan.get_status_display(),
         industry=plan.account.industry,
         territory=plan.account.territory,
+        location=plan.account.location,
         cloned_from=plan.cloned_from.period if plan.cloned_from else "",
         updated_at=plan.updated_at,
         team=tuple(

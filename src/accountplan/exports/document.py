@@ -47,6 +47,7 @@ class Header:
     status: str
     industry: str = ""
     territory: str = ""
+    location: str = ""
     cloned_from: str = ""
     updated_at: dt.datetime | None = None
     team: tuple[TeamMember, ...] = ()

@@ -314,6 +314,7 @@ def summary_rows(doc: PlanDocument) -> tuple[tuple[str, str], ...]:
         ("Status", h.status or "—"),
         ("Industry", h.industry or "—"),
         ("Territory", h.territory or "—"),
+        ("Location", h.location or "—"),
         ("Completeness", f"{h.completeness_pct} %"),
         ("Objective", money(gb.objective_amount, c)),
         ("Goal build", money(gb.total, c) if gb.components else "—"),

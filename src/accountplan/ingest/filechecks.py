@@ -7,34 +7,45 @@ from typing import TYPE_CHECKING, Any
 from accountplan.ingest.report import Issue
 
 if TYPE_CHECKING:
-    from accountplan.ingest.validation import Validator
+    from accountplan.ingest.validation import Row, Validator
 
 
 def check_duplicates(v: Validator) -> None:
-    """The same key twice in one file: the later row is an error."""
+    """The same key twice in one file: the later row is an error, named in the file's terms."""
     seen: dict[tuple[Any, ...], int] = {}
-    unique_nk = v.spec.name in ("products", "users")
+    unique_nk = v.spec.name == "users"  # product names repeat across catalogue versions
+    replace = v.em.mode == "replace"  # every line of a replacing file is a line
     for row in v.rows:
         keys = [v.row_key(row)]
         if unique_nk and keys[0] != v.natural_key(row):
             keys.append(v.natural_key(row))
         for key in keys:
-            if key is None:
+            if key is None or (replace and key[0] == "nk"):
                 continue
             if key in seen:
-                column = v.bound.get("external_id", (0, "external_id"))[1]
-                if key[0] == "nk":
-                    column = ", ".join(v.spec.natural_key)
-                row.errors.append(
-                    Issue(
-                        row.line,
-                        column,
-                        str(key[1] if len(key) == 2 else key[1:]),
-                        f"duplicate: line {seen[key]} has the same key",
-                    )
-                )
+                row.errors.append(_duplicate(v, row, key, seen[key]))
                 break
             seen[key] = row.line
+
+
+def _duplicate(v: Validator, row: Row, key: tuple[Any, ...], first: int) -> Issue:
+    """A duplicate's message: the file's columns and the values as written."""
+    fields = ["external_id"] if key[0] == "ext" else list(v.spec.natural_key)
+    bound = [f for f in fields if f in v.bound] or fields
+    columns = ", ".join(v.bound[f][1] if f in v.bound else f for f in bound)
+    value = ", ".join(v.cell(row.raw, f) or "—" for f in bound)
+    reason = f"duplicate: line {first} has the same {columns}"
+    if key[0] == "ext" and not v.em.key and v.spec.name in ("purchases", "line-items"):
+        reason += (
+            f" (several lines of one order? declare a key of several columns, e.g. key = "
+            f'["{columns}", "Line"] in [{v.spec.name}])'
+        )
+    elif key[0] == "nk" and v.spec.name == "purchases":
+        reason += (
+            ' (two genuine lines? map the order number to order_number, declare key = ["Order",'
+            ' "Line"], or mode = "replace" in the mapping)'
+        )
+    return Issue(row.line, columns, value, reason, kind="duplicate key")
 
 
 def check_cycles(v: Validator) -> None:
@@ -50,7 +61,13 @@ def check_cycles(v: Validator) -> None:
                 lines = " → ".join(str(v.rows[i].line) for i in [*chain, row.index])
                 column = v.bound.get(fs.name, (0, fs.name))[1]
                 row.errors.append(
-                    Issue(row.line, column, v.cell(row.raw, fs.name), f"loop: lines {lines}")
+                    Issue(
+                        row.line,
+                        column,
+                        v.cell(row.raw, fs.name),
+                        f"loop: lines {lines}",
+                        kind="loop",
+                    )
                 )
 
 
@@ -71,7 +88,34 @@ def cascade_rejections(v: Validator) -> None:
                             column,
                             v.cell(row.raw, f),
                             f"refers to line {v.rows[target].line}, which is rejected",
+                            kind="refers to a rejected row",
                         )
                     )
                     changed = True
                     break
+
+
+def cascade_by_account(v: Validator) -> None:
+    """With --skip-invalid, an account with a rejected row keeps its lines: none is replaced.
+
+    Replacing the account's other lines would delete the rejected row's line from the book.
+    """
+    rejected: dict[Any, int] = {}
+    for row in v.rows:
+        account = row.data.get("account")
+        if not row.ok and account is not None:
+            rejected.setdefault(account, row.line)
+    for row in v.rows:
+        account = row.data.get("account")
+        if row.ok and account in rejected:
+            column = v.bound.get("account", (0, "account"))[1]
+            row.errors.append(
+                Issue(
+                    row.line,
+                    column,
+                    v.cell(row.raw, "account"),
+                    f"not replaced: line {rejected[account]} of the same account is rejected, "
+                    "so this account's lines stay as they are",
+                    kind="account not replaced (another of its rows is rejected)",
+                )
+            )

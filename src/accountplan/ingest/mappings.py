@@ -24,7 +24,13 @@ ENTITY_KEYS = {
     "defaults",
     "create_missing",
     "options",
+    "key",
+    "mode",
+    "combine",
 }
+MODES = {"upsert", "replace"}
+#: Entities a file may replace wholesale (per account and date range).
+REPLACEABLE = {"purchases"}
 OPTION_KEYS = {"date_formats", "decimal_comma", "thousands_separator", "currency_symbols"}
 
 
@@ -56,6 +62,12 @@ class EntityMapping:
     defaults: dict[str, str] = field(default_factory=dict)
     create_missing: set[str] = field(default_factory=set)
     options: Options = field(default_factory=Options)
+    #: File columns whose values together are the row's key (stored as its external id).
+    key: list[str] = field(default_factory=list)
+    #: ``upsert`` (default) or ``replace``: the file replaces its accounts' lines in its dates.
+    mode: str = "upsert"
+    #: field → (file columns, separator): a field built from several columns.
+    combine: dict[str, tuple[list[str], str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -209,6 +221,7 @@ def _entity(spec: EntitySpec, raw: dict[str, Any], base: Options) -> EntityMappi
     for fname, value in _table(raw, "defaults", where).items():
         check_field(fname, "defaults")
         em.defaults[fname] = str(value)
+    _key_mode_combine(spec, raw, em, check_field)
     for fname, flag in _table(raw, "create_missing", where).items():
         check_field(fname, "create_missing")
         if spec.name != "users" or fname != "manager":
@@ -218,6 +231,51 @@ def _entity(spec: EntitySpec, raw: dict[str, Any], base: Options) -> EntityMappi
         if flag is True:
             em.create_missing.add(fname)
     return em
+
+
+def _key_mode_combine(
+    spec: EntitySpec, raw: dict[str, Any], em: EntityMapping, check_field: Any
+) -> None:
+    """``key = [columns]``, ``mode = "replace"`` and ``[ENTITY.combine.FIELD]`` tables."""
+    where = spec.name
+    key = raw.get("key", [])
+    if isinstance(key, str):
+        key = [key]
+    if not isinstance(key, list) or not all(isinstance(k, str) and k.strip() for k in key):
+        raise ImportFailed(
+            f'Mapping: [{where}] key must be a list of column names, e.g. key = ["Order", "Line"].'
+        )
+    if key and not spec.has_external_id:
+        raise ImportFailed(f"Mapping: [{where}] has no external id, so it cannot have a key.")
+    if key and any("external_id" in fields for fields in em.columns.values()):
+        raise ImportFailed(
+            f"Mapping: [{where}] key makes the external id from its columns: "
+            "map no column to external_id as well."
+        )
+    em.key = [k.strip() for k in key]
+    mode = raw.get("mode", "upsert")
+    if mode not in MODES:
+        raise ImportFailed(f'Mapping: [{where}] mode must be "upsert" or "replace".')
+    if mode == "replace" and spec.name not in REPLACEABLE:
+        raise ImportFailed(
+            f'Mapping: mode = "replace" is only for {", ".join(sorted(REPLACEABLE))}.'
+        )
+    em.mode = mode
+    for fname, table in _table(raw, "combine", where).items():
+        check_field(fname, "combine")
+        columns = table.get("columns") if isinstance(table, dict) else None
+        sep = table.get("separator", " ") if isinstance(table, dict) else None
+        if (
+            not isinstance(columns, list)
+            or len(columns) < 2
+            or not all(isinstance(c, str) for c in columns)
+            or not isinstance(sep, str)
+        ):
+            raise ImportFailed(
+                f"Mapping: [{where}.combine.{fname}] needs columns = a list of two or more "
+                'column names, and optionally separator = " ".'
+            )
+        em.combine[fname] = (columns, sep)
 
 
 def _table(raw: dict[str, Any], key: str, where: str) -> dict[str, Any]:

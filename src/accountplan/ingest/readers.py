@@ -114,11 +114,13 @@ def sniff_delimiter(text: str) -> str:
 
 def _read_csv(text: str, encoding: str, note: str) -> Table:
     delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines, delimiter=delimiter)
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     blank = 0
     last_line = 0
+    start = 0
     try:
         for record in reader:
             start = last_line + 1
@@ -131,12 +133,75 @@ def _read_csv(text: str, encoding: str, note: str) -> Table:
             if not any(v.strip() for v in record):
                 blank += 1
                 continue
+            if last_line > start and _swallows_rows(record, delimiter, len(headers)):
+                raise ImportFailed(_swallowed(start, last_line, record, len(headers)))
             rows.append((start, record))
     except csv.Error as exc:
         raise ImportFailed(f"Line {reader.line_num}: the CSV is malformed ({exc}).") from exc
     if headers is None:
         raise ImportFailed("The file is empty: export it again with a header row and data rows.")
+    _check_end(lines, start, delimiter, rows, len(headers))
     return Table(headers, rows, "csv", encoding, note, delimiter, blank_lines=blank)
+
+
+def _swallows_rows(record: list[str], delimiter: str, width: int) -> bool:
+    """A record over several lines that a stray quote made of several rows.
+
+    A quote opened at the start of value ``i`` and closed on a later line swallows the rest of
+    its row (``width - 1 - i`` delimiters on the value's first line) and whole rows in between
+    (``width - 1`` each). When at least two delimiters of a row are swallowed that way, or the
+    record has the wrong width, the file is broken; a genuine multi-line note or address
+    seldom has exactly a row's worth of delimiters on each line.
+    """
+    if len(record) != width:
+        return True
+    for i, value in enumerate(record):
+        lines = value.splitlines()
+        if len(lines) < 2:
+            continue
+        rest = width - 1 - i
+        if (
+            rest >= 2
+            and lines[0].count(delimiter) == rest
+            and all(line.count(delimiter) == width - 1 for line in lines[1:-1])
+        ):
+            return True
+    return False
+
+
+def _swallowed(start: int, end: int, record: list[str], width: int) -> str:
+    """The message for a quoted value that runs over several lines and breaks the row."""
+    return (
+        f"Line {start}: a quoted value opened on this line runs on to line {end} and holds what "
+        f"looks like whole rows ({len(record)} values for {width} columns): an unterminated "
+        'quote (") swallowed the lines after it. Nothing was imported; close the quote or '
+        "export the file again."
+    )
+
+
+def _check_end(
+    lines: list[str], start: int, delimiter: str, rows: list[tuple[int, list[str]]], width: int
+) -> None:
+    """Refuse a file whose last row is cut: an unterminated quote, or a short last line."""
+    if not rows or rows[-1][0] != start:
+        return
+    tail = "".join(lines[start - 1 :])
+    try:
+        list(csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise ImportFailed(
+                f"Line {start}: a quoted value opened on this line is never closed: the file "
+                "ends inside it (an unterminated quote, or a file cut off). Nothing was "
+                "imported; export the file again."
+            ) from exc
+    record = rows[-1][1]
+    if not tail.endswith(("\n", "\r")) and len(record) < width:
+        raise ImportFailed(
+            f"Line {start}: the file ends in the middle of this row ({len(record)} of {width} "
+            "values, and no line break): the file looks cut off. Nothing was imported; "
+            "export it again."
+        )
 
 
 def cell_text(value: object) -> str:

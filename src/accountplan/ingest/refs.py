@@ -30,6 +30,7 @@ class RefIndex:
     by_username: dict[str, int] = field(default_factory=dict)
     by_email: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     names: dict[int, str] = field(default_factory=dict)
+    ext_of: dict[int, str] = field(default_factory=dict)
     _squashed: dict[str, str] | None = None
     _difflib_budget: int = 300
 
@@ -37,6 +38,7 @@ class RefIndex:
         """Index one row."""
         if ext:
             self.by_ext[ext] = pk
+            self.ext_of[pk] = ext
             # Salesforce reports show 15-character ids where the API gives 18.
             if len(ext) == 18 and ext.isalnum():
                 self.by_ext.setdefault(ext[:15], pk)
@@ -57,6 +59,12 @@ class RefIndex:
         if mode in ("auto", "name", "full_name"):
             found = list(dict.fromkeys(self.by_name.get(key, [])))
         return found
+
+    def keys_of(self, pks: list[int], limit: int = 5) -> str:
+        """The external ids of ``pks`` for a message: ``P-1, P-2`` (``no id`` when missing)."""
+        keys = [self.ext_of.get(pk, "no id") for pk in pks[:limit]]
+        more = f" and {len(pks) - limit} more" if len(pks) > limit else ""
+        return ", ".join(keys) + more
 
     def suggest(self, value: str) -> str | None:
         """The closest known name: same letters ignoring spacing/case first, then difflib.

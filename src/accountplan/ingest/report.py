@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+SUMMARY_LINES = 5
+
 
 class Status:
     """How an import ended (also stored on ImportRun)."""
@@ -35,10 +37,17 @@ class Issue:
     value: str
     reason: str
     suggestion: str = ""
+    #: The kind of problem, without this row's specifics (for the grouped summary).
+    kind: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """As JSON-ready data."""
         return asdict(self)
+
+    @property
+    def group(self) -> str:
+        """What the summary groups this problem under."""
+        return self.kind or self.reason
 
 
 @dataclass
@@ -64,6 +73,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0
     rejected: int = 0
     status: str = Status.PENDING
     message: str = ""
@@ -72,6 +82,8 @@ class ImportReport:
     observations: list[str] = field(default_factory=list)
     applied_suggestions: list[dict[str, Any]] = field(default_factory=list)
     also_created: list[str] = field(default_factory=list)
+    #: Row counts and amount totals: file, valid, rejected, imported (see reconcile.py).
+    reconciliation: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     run_id: int | None = None
     rejects_csv: str = ""
@@ -82,15 +94,17 @@ class ImportReport:
         return self.status == Status.REFUSED
 
     def error_summary(self) -> list[dict[str, Any]]:
-        """Errors grouped by column and reason, biggest first (for the summary table)."""
-        groups: dict[tuple[str, str], int] = {}
+        """Errors grouped by column and kind (not by line), biggest first, with first lines."""
+        groups: dict[tuple[str, str], dict[str, Any]] = {}
         for issue in self.errors:
-            key = (issue.column, issue.reason)
-            groups[key] = groups.get(key, 0) + 1
-        return [
-            {"column": c, "reason": r, "count": n}
-            for (c, r), n in sorted(groups.items(), key=lambda kv: -kv[1])
-        ]
+            item = groups.setdefault(
+                (issue.column, issue.group),
+                {"column": issue.column, "reason": issue.group, "count": 0, "lines": []},
+            )
+            item["count"] += 1
+            if len(item["lines"]) < SUMMARY_LINES and issue.line not in item["lines"]:
+                item["lines"].append(issue.line)
+        return sorted(groups.values(), key=lambda item: -item["count"])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report (without the rejects CSV, which is its own download)."""

@@ -17,9 +17,12 @@ from accountplan.book.models import Opportunity
 from accountplan.ingest import writers
 from accountplan.ingest.entities import get_entity
 from accountplan.ingest.errors import ImportFailed
+from accountplan.ingest.filechecks import cascade_by_account
 from accountplan.ingest.mappings import Mapping, load_mapping, parse_mapping
 from accountplan.ingest.models import ImportRun
 from accountplan.ingest.readers import Table, read_table
+from accountplan.ingest.reconcile import reconcile
+from accountplan.ingest.replace import plan_replace
 from accountplan.ingest.report import ImportReport, Issue, Status
 from accountplan.ingest.validation import Row, Validator
 from accountplan.portfolio.services import rescore_after_import
@@ -144,9 +147,12 @@ def _run(
     if not table.rows:
         raise ImportFailed("The file has a header but no data rows: there is nothing to import.")
     rows = validator.run()
+    if em.mode == "replace" and options.skip_invalid:
+        cascade_by_account(validator)
     valid = [r for r in rows if r.ok]
     invalid = [r for r in rows if not r.ok]
     report.valid = len(valid)
+    report.reconciliation = reconcile(validator, rows, written=False)
     report.rejected = len(invalid)
     report.errors = sorted((e for r in invalid for e in r.errors), key=lambda e: e.line)
     report.warnings = validator.warnings.as_list()
@@ -156,7 +162,9 @@ def _run(
     if invalid and not options.skip_invalid:
         _refuse_rows(report, len(invalid), len(rows))
         return
-    the_plan = writers.plan(validator, valid)
+    the_plan = (
+        plan_replace(validator, valid) if em.mode == "replace" else writers.plan(validator, valid)
+    )
     if the_plan.conflicts:
         # Rows that would break a unique column of the table: rejected like any invalid row.
         for row, issue in the_plan.conflicts:
@@ -164,6 +172,7 @@ def _run(
         valid = [r for r in rows if r.ok]
         invalid = [r for r in rows if not r.ok]
         report.valid, report.rejected = len(valid), len(invalid)
+        report.reconciliation = reconcile(validator, rows, written=False)
         report.errors = sorted((e for r in invalid for e in r.errors), key=lambda e: e.line)
         report.rejects_csv = rejects_csv(table, invalid)
         if not options.skip_invalid:
@@ -173,6 +182,14 @@ def _run(
     report.created = len(the_plan.creates)
     report.updated = len(the_plan.updates)
     report.unchanged = len(the_plan.unchanged)
+    report.deleted = len(the_plan.deletes)
+    if the_plan.scope is not None:
+        accounts, first, last = the_plan.scope
+        report.observations.append(
+            f"Replace mode: the file covers {accounts:,} account(s) from {first.isoformat()} to "
+            f"{last.isoformat()}; {report.unchanged:,} line(s) already in the book stay, "
+            f"{report.deleted:,} are deleted and {report.created:,} created."
+        )
     if options.dry_run:
         report.status = Status.DRY_RUN
         report.message = "Dry run: checked every row and wrote nothing."
@@ -181,15 +198,18 @@ def _run(
         with transaction.atomic():
             report.also_created = writers.write(validator, the_plan, tick("write"))
     except DatabaseError as exc:
-        report.created = report.updated = report.unchanged = 0
+        report.created = report.updated = report.unchanged = report.deleted = 0
         raise ImportFailed(f"The database refused the rows ({exc}); nothing was written.") from exc
     transaction.on_commit(rescore_after_import)
     if spec.name == "users":
         _users_without_deals(report, validator, valid)
     report.status = Status.PARTIAL if invalid else Status.IMPORTED
+    report.reconciliation = reconcile(validator, rows, written=True)
     report.message = (
         f"Imported {len(valid):,} rows ({report.created:,} created, {report.updated:,} updated, "
-        f"{report.unchanged:,} unchanged)"
+        f"{report.unchanged:,} unchanged"
+        + (f", {report.deleted:,} deleted" if the_plan.scope is not None else "")
+        + ")"
         + (f"; {len(invalid):,} rejected rows are in the rejects CSV." if invalid else ".")
     )
 
@@ -404,8 +424,10 @@ def _display(row: Row, field: str, validator: Validator) -> str:
     value = row.data.get(field)
     spec = validator.spec.field(field)
     if spec.kind == "ref":
-        return validator.cell(row.raw, field)
-    return "" if value is None else str(value)
+        return validator.cell(row.raw, field) or "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "—" if value is None or value == "" else str(value)
 
 
 def owner_observations(v: Validator) -> list[str]:

@@ -8,9 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from accountplan.ingest import convert as cv
+from accountplan.ingest.columns import ColumnBinder
 from accountplan.ingest.entities import EntitySpec, FieldSpec
 from accountplan.ingest.filechecks import cascade_rejections, check_cycles, check_duplicates
 from accountplan.ingest.mappings import EntityMapping, norm
+from accountplan.ingest.neardup import check_near_duplicates
 from accountplan.ingest.readers import Table
 from accountplan.ingest.refs import RefIndex, load_index
 from accountplan.ingest.report import Issue, WarningLog
@@ -63,7 +65,7 @@ class Resolved:
     create: bool = False
 
 
-class Validator:
+class Validator(ColumnBinder):
     """Binds the file's columns to fields, then converts and checks each row."""
 
     def __init__(
@@ -75,14 +77,9 @@ class Validator:
         accept_suggestions: bool = False,
         progress: Callable[[int], None] | None = None,
     ) -> None:
-        self.spec = spec
-        self.em = mapping
-        self.table = table
+        super().__init__(spec, mapping, table)
         self.accept = accept_suggestions
         self.progress = progress
-        self.bound: dict[str, tuple[int, str]] = {}
-        self.unmapped: list[str] = []
-        self.file_issues: list[Issue] = []
         self.warnings = WarningLog()
         self.applied: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.indexes: dict[str, RefIndex] = {}
@@ -90,105 +87,10 @@ class Validator:
         self.ref_values: dict[str, dict[str, bool]] = {}  # field → value → known?
         self.rows: list[Row] = []
         self.file_index = RefIndex(spec.name)
-        self.notes: list[str] = []
-
-    # --- columns -------------------------------------------------------------------------
-
-    def bind(self) -> None:
-        """Match headers (trimmed, case-insensitive) to fields; missing required ones are fatal."""
-        seen: dict[str, str] = {}
-        for idx, header in enumerate(self.table.headers):
-            key = norm(header)
-            targets = self.em.columns.get(key)
-            if not targets:
-                if header:
-                    self.unmapped.append(header)
-                continue
-            if key in seen:
-                self.file_issues.append(
-                    Issue(1, header, header, f"the column {header!r} appears twice in the header")
-                )
-                continue
-            seen[key] = header
-            for f in targets:
-                if f in self.bound:
-                    self.notes.append(
-                        f"Column {header!r} ignored for {f}: already read from "
-                        f"{self.bound[f][1]!r}."
-                    )
-                    continue
-                self.bound[f] = (idx, header)
-        if not self.bound:
-            expected = ", ".join(sorted(self.em.headers.values())[:12])
-            self.file_issues.append(
-                Issue(
-                    1,
-                    "",
-                    ", ".join(self.table.headers)[:200],
-                    f"none of the columns are in the mapping for {self.spec.name} "
-                    f"(expected columns such as: {expected}); wrong file, entity or mapping?",
-                )
-            )
-            return
-        for f in self.required_fields():
-            if f not in self.bound and f not in self.em.defaults and not self._derivable(f):
-                names = [h for k, h in self.em.headers.items() if f in self.em.columns[k]]
-                self.file_issues.append(
-                    Issue(
-                        1,
-                        f,
-                        "",
-                        f"required column missing: no column gives {f} "
-                        f"(expected one of: {', '.join(names) or 'none in this mapping'})",
-                    )
-                )
-
-    def column_map(self) -> dict[str, str]:
-        """Source column → the field(s) it fills, in file order."""
-        out: dict[int, tuple[str, list[str]]] = {}
-        for f, (idx, header) in self.bound.items():
-            out.setdefault(idx, (header, []))[1].append(f)
-        return {header: ", ".join(fields) for _i, (header, fields) in sorted(out.items())}
-
-    def required_fields(self) -> list[str]:
-        """Fields every row needs (external id when the entity has no natural key)."""
-        req = [f.name for f in self.spec.fields if f.required]
-        if self.spec.has_external_id and not self.spec.natural_key:
-            req.insert(0, "external_id")
-        return req
-
-    def _derivable(self, f: str) -> bool:
-        has_name = "full_name" in self.bound or "full_name" in self.em.defaults
-        if f == "username":
-            return has_name or "first_name" in self.bound
-        if f == "last_name":
-            return has_name
-        return f == "amount" and self.spec.name == "line-items" and "unit_price" in self.bound
-
-    @property
-    def written_fields(self) -> list[str]:
-        """Fields the import sets (bound, defaulted or derived); others stay untouched."""
-        names = set(self.bound) | set(self.em.defaults)
-        if "full_name" in names:
-            names |= {"first_name", "last_name"}
-            if self.spec.name == "users":
-                names.add("username")
-        if self.spec.name == "users" and "first_name" in names:
-            names.add("username")
-        if self.spec.name == "opportunities" and "stage" in names:
-            names.add("status")
-        if self.spec.name == "line-items" and "unit_price" in names:
-            names.add("amount")
-        return [f.name for f in self.spec.fields if f.name in names and f.attr != "-"]
+        #: Values that got a vocabulary typo warning, per field (not warned twice).
+        self.typo_values: dict[str, set[str]] = {}
 
     # --- rows ----------------------------------------------------------------------------
-
-    def cell(self, raw: list[str], f: str) -> str:
-        """The trimmed text of field ``f`` in a row (empty when unbound)."""
-        if f not in self.bound:
-            return ""
-        idx = self.bound[f][0]
-        return raw[idx].strip() if idx < len(raw) else ""
 
     def run(self, limit: int | None = None) -> list[Row]:
         """Validate every row (or the first ``limit``); returns them all (check ``row.ok``)."""
@@ -204,8 +106,21 @@ class Validator:
                         "|".join(raw[ncols:])[:100],
                         f"the row has {len(raw)} values but the header has {ncols} columns "
                         "(an unquoted delimiter inside a value?)",
+                        kind="too many values",
                     )
                 )
+            elif len(raw) < ncols and self.table.format == "csv":
+                row.errors.append(
+                    Issue(
+                        line,
+                        "",
+                        self.table.delimiter.join(raw)[:100],
+                        f"the row has {len(raw)} values but the header has {ncols} columns "
+                        "(a line cut short or broken in two?)",
+                        kind="too few values",
+                    )
+                )
+            self._check_key(row)
             for f, (_idx, header) in self.bound.items():
                 self._convert(row, self.spec.field(f), header, self.cell(raw, f))
             for f, default in self.em.defaults.items():
@@ -217,10 +132,29 @@ class Validator:
             if self.progress and i % 500 == 0:
                 self.progress(i)
         if limit is None:
+            check_near_duplicates(self)
             check_duplicates(self)
             check_cycles(self)
             cascade_rejections(self)
         return self.rows
+
+    def _check_key(self, row: Row) -> None:
+        """Every column of a declared key needs a value."""
+        if "external_id" not in self.virtual or not self.em.key:
+            return
+        for i in self.virtual["external_id"][0]:
+            if not (row.raw[i].strip() if i < len(row.raw) else ""):
+                header = self.table.headers[i]
+                label = self.bound["external_id"][1]
+                row.errors.append(
+                    Issue(
+                        row.line,
+                        header,
+                        "",
+                        f"required value missing: the key ({label}) needs a value in {header}",
+                        kind="key value missing",
+                    )
+                )
 
     def _index_file_rows(self) -> None:
         """Rows of this file that self-references (parent, reports-to, manager) may point at."""
@@ -257,6 +191,8 @@ class Validator:
             if fs.kind == "bool":
                 row.data[name] = False
             return
+        if fs.kind in STR_KINDS and name in self.em.aliases:
+            text = self._alias(fs, column, text)
         opts = self.em.options
         scale = self.em.scale.get(name)
         try:
@@ -280,13 +216,28 @@ class Validator:
             if isinstance(value, str) and fs.max_length and len(value) > fs.max_length:
                 raise cv.BadValue(f"too long ({len(value)} characters; at most {fs.max_length})")
         except cv.BadValue as exc:
-            row.errors.append(Issue(row.line, column, text, str(exc)))
+            kind = str(exc).split(" (")[0]
+            row.errors.append(Issue(row.line, column, text, str(exc), kind=kind))
             return
         row.data[name] = value
         if fs.vocabulary and isinstance(value, str):
             typo = typo_of(fs.vocabulary, value)
             if typo:
                 self.warnings.add(row.line, column, value, f"looks like a typo of {typo!r}")
+                self.typo_values.setdefault(name, set()).add(value)
+
+    def _alias(self, fs: FieldSpec, column: str, text: str) -> str:
+        """A text value spelled as the mapping's aliases say ("Ware House" → "Warehouse")."""
+        target = self.em.aliases[fs.name].get(norm(text))
+        if target is None or target == text:
+            return text
+        item = self.applied.setdefault(
+            (column, text, target),
+            {"column": column, "value": text, "resolved_to": target, "rows": 0},
+        )
+        item["rows"] += 1
+        item["how"] = "alias in the mapping"
+        return target
 
     def _choice(self, fs: FieldSpec, text: str) -> str:
         vmap = self.em.values.get(fs.name, {})
@@ -401,7 +352,8 @@ class Validator:
         elif res.warn:
             self.warnings.add(row.line, column, text, res.warn)
         else:
-            row.errors.append(Issue(row.line, column, text, res.reason, res.suggestion))
+            kind = "ambiguous reference" if res.reason.startswith("ambiguous") else ""
+            row.errors.append(Issue(row.line, column, text, res.reason, res.suggestion, kind))
 
     def _lookup(self, fs: FieldSpec, text: str, *, suggesting: bool = True) -> Resolved:
         assert fs.ref is not None
@@ -414,13 +366,22 @@ class Validator:
             if len(hits) == 1:
                 return Resolved(file_row=hits[0], applied=applied)
             if len(hits) > 1:
-                return Resolved(reason=f"matches {len(hits)} rows of this file; refer by id")
+                lines = ", ".join(str(self.table.rows[i][0]) for i in hits[:5])
+                return Resolved(
+                    reason=f"ambiguous: {len(hits)} rows of this file have this name "
+                    f"(lines {lines}); refer to the row by its external id"
+                )
         index = self._index(fs.ref)
         hits = index.find(value, mode)
         if len(hits) == 1:
             return Resolved(pk=hits[0], applied=applied)
         if len(hits) > 1:
-            why = f"matches {len(hits)} {fs.ref}; refer to it by external id instead"
+            plural = fs.ref.replace("-", " ")
+            why = (
+                f"ambiguous: {len(hits)} {plural} match “{value}” (external ids "
+                f"{index.keys_of(hits)}); put the external id in this column, "
+                f"or an alias in [{self.spec.name}.aliases.{fs.name}]"
+            )
             if fs.warn_unknown:
                 return Resolved(warn=f"{why} (left empty)")
             return Resolved(reason=why)
@@ -472,6 +433,8 @@ class Validator:
             if value in (None, ""):
                 if f == "function":
                     value = "sales"
+                elif f == "order_number":
+                    value = ""  # optional: tells identical lines of different orders apart
                 elif f not in ("quantity", "first_name"):
                     return None
             parts.append(value)

@@ -15,8 +15,9 @@ from accountplan.ingest.report import Issue
 from accountplan.ingest.validation import SINGULAR, Row, Validator
 
 BATCH = 1000
-#: Tables whose natural key is unique in the database (product name, username).
-UNIQUE_NATURAL_KEY = {"products", "users"}
+#: Tables whose natural key is unique in the database (username). Product names are unique
+#: only among products without an external id: catalogues repeat names across versions.
+UNIQUE_NATURAL_KEY = {"users"}
 PENDING = -1  # placeholder for a pk only known once new rows exist
 
 
@@ -29,6 +30,9 @@ class Plan:
     unchanged: list[tuple[Row, int]] = field(default_factory=list)
     to_create_refs: dict[str, set[str]] = field(default_factory=dict)
     conflicts: list[tuple[Row, Issue]] = field(default_factory=list)
+    #: Replace mode: rows of the table the file replaces, and what it covers.
+    deletes: list[int] = field(default_factory=list)
+    scope: tuple[int, Any, Any] | None = None
 
 
 def _values(v: Validator, row: Row, attrs: dict[str, str]) -> dict[str, Any]:
@@ -67,16 +71,26 @@ def plan(v: Validator, rows: list[Row]) -> Plan:
     update_attrs = {f: a for f, a in attrs.items() if f in v.bound or f not in v.em.defaults}
     unique_nk = spec.name in UNIQUE_NATURAL_KEY
     recs: dict[int, dict[str, Any]] = {}
+    adopted: set[int] = set()
     for row in rows:
         ext = row.data.get("external_id")
         rec = by_ext.get(ext) if ext else None
         if rec is None and spec.natural_key:
             key = v.natural_key(row)
             candidates = by_nk.get(key, []) if key else []
-            # Only adopt a row that has no id yet (or the same one): never steal another's id.
-            candidates = [c for c in candidates if not c.get("external_id") or not ext]
+            # Only adopt a row that has no id yet (or the same one): never steal another's id,
+            # and never let two rows of the file adopt the same one.
+            candidates = [
+                c
+                for c in candidates
+                if (not c.get("external_id") or not ext) and c["pk"] not in adopted
+            ]
             if len(candidates) == 1:
                 rec = candidates[0]
+                adopted.add(rec["pk"])
+            elif len(candidates) > 1 and not ext and spec.name == "products":
+                result.conflicts.append((row, _ambiguous_name(v, row, candidates)))
+                continue
         if rec is not None:
             recs[row.index] = rec
         elif unique_nk:
@@ -95,6 +109,7 @@ def plan(v: Validator, rows: list[Row]) -> Plan:
                             f"another {SINGULAR[spec.name]} already has this {what} "
                             f"(external id {taken[0].get('external_id') or 'none'}): "
                             f"the {what} must be unique",
+                            kind=f"{what} taken by another {SINGULAR[spec.name]}",
                         ),
                     )
                 )
@@ -129,6 +144,20 @@ def plan(v: Validator, rows: list[Row]) -> Plan:
     return result
 
 
+def _ambiguous_name(v: Validator, row: Row, candidates: list[dict[str, Any]]) -> Issue:
+    """A row without an external id whose name several rows of the table share."""
+    column = v.bound.get("name", (0, "name"))[1]
+    keys = ", ".join(str(c.get("external_id") or "no id") for c in candidates[:5])
+    return Issue(
+        row.line,
+        column,
+        v.cell(row.raw, "name"),
+        f"ambiguous: {len(candidates)} {SINGULAR[v.spec.name]}s already have this name "
+        f"(external ids {keys}) and this row has no external id to tell which one it is",
+        kind="ambiguous name without an external id",
+    )
+
+
 def write(
     v: Validator,
     the_plan: Plan,
@@ -142,6 +171,8 @@ def write(
     attrs = {f: spec.field(f).model_attr for f in written}
     self_attrs = {fs.name: fs.model_attr for fs in spec.self_refs if fs.name in v.bound}
     created_refs = _create_referenced_users(the_plan, notes)
+    for start in range(0, len(the_plan.deletes), BATCH):
+        model._default_manager.filter(pk__in=the_plan.deletes[start : start + BATCH]).delete()
     pk_of_row: dict[int, int] = {}
     for row, pk in the_plan.unchanged:
         pk_of_row[row.index] = pk

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from argparse import ArgumentParser
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -107,22 +108,20 @@ def print_summary(report: ImportReport, out: Any) -> None:
     console = Console(file=out, width=120, highlight=False)
     table = Table(title=f"Import {report.entity} from {report.file} ({report.mapping} mapping)")
     table.add_column("status")
-    for name in ("rows read", "valid", "created", "updated", "unchanged", "rejected"):
+    counts = {
+        "rows read": report.rows_read,
+        "valid": report.valid,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "deleted": report.deleted,
+        "rejected": report.rejected,
+    }
+    if not report.deleted:
+        del counts["deleted"]  # only replace mode deletes
+    for name in counts:
         table.add_column(name, justify="right")
-    table.add_row(
-        report.status,
-        *(
-            f"{n:,}"
-            for n in (
-                report.rows_read,
-                report.valid,
-                report.created,
-                report.updated,
-                report.unchanged,
-                report.rejected,
-            )
-        ),
-    )
+    table.add_row(report.status, *(f"{n:,}" for n in counts.values()))
     console.print(table)
     read_as = report.format
     if report.format == "csv":
@@ -130,13 +129,20 @@ def print_summary(report: ImportReport, out: Any) -> None:
     elif report.sheet:
         read_as += f", sheet {report.sheet!r}"
     console.print(f"Read as {read_as}.", markup=False)
+    print_reconciliation(report, console)
     if report.errors:
-        errors = Table(title="Problems by column and reason")
-        errors.add_column("count", justify="right")
+        errors = Table(title="Problems by kind")
+        errors.add_column("rows", justify="right")
         errors.add_column("column")
-        errors.add_column("reason")
+        errors.add_column("problem")
+        errors.add_column("first lines")
         for item in report.error_summary()[:20]:
-            errors.add_row(f"{item['count']:,}", escape(item["column"]), escape(item["reason"]))
+            errors.add_row(
+                f"{item['count']:,}",
+                escape(item["column"]),
+                escape(item["reason"]),
+                ", ".join(str(n) for n in item["lines"]) + (", …" if item["count"] > 5 else ""),
+            )
         console.print(errors)
         for issue in report.errors[:10]:
             hint = f" — did you mean {issue.suggestion!r}?" if issue.suggestion else ""
@@ -155,3 +161,28 @@ def print_summary(report: ImportReport, out: Any) -> None:
     for note in [*report.observations, *report.also_created]:
         console.print(f"• {note}", markup=False)
     console.print(report.message, markup=False)
+
+
+def print_reconciliation(report: ImportReport, console: Any) -> None:
+    """Rows and amount totals: in the file, valid, rejected, imported."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    rec = report.reconciliation
+    if not rec.get("rows"):
+        return
+    table = Table(title="Reconciliation (in the file = valid + rejected)")
+    table.add_column("")
+    for name in ("in the file", "valid", "rejected", "imported"):
+        table.add_column(name, justify="right")
+    rows = rec["rows"]
+    table.add_row("rows", *(f"{rows[k]:,}" for k in ("file", "valid", "rejected", "imported")))
+    for t in rec["totals"]:
+        label = f"total of {t['column']}"
+        if t["not_numbers"]:
+            label += f" ({t['not_numbers']:,} not numbers, not summed)"
+        table.add_row(
+            escape(label),
+            *(f"{Decimal(t[k]):,}" for k in ("file", "valid", "rejected", "imported")),
+        )
+    console.print(table)
