@@ -114,33 +114,28 @@ def order_fields(sorts: dict[str, tuple[str, ...]], sort: str) -> list[Any]:
 def accounts_with_figures(user: User, as_of: dt.date | None = None) -> QuerySet[Account]:
     """Visible accounts with open pipeline and won-in-the-last-12-months, in one query.
 
-    Both sums aggregate over the single opportunities join, so no row is counted twice.
+    Each sum is a correlated subquery on the account's opportunities (index ``account,
+    status``), so the database computes it for the rows of the page only, never by a GROUP BY
+    over the whole book, and the two sums cannot multiply each other.
     """
     start, end = won_window(as_of)
+
+    def total(**where: Any) -> Coalesce:
+        summed = (
+            Opportunity.objects.filter(account=OuterRef("pk"), **where)
+            .order_by()
+            .values("account")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return Coalesce(Subquery(summed, output_field=MONEY_FIELD), ZERO, output_field=MONEY_FIELD)
+
     return (
         Account.objects.for_user(user)
         .select_related("owner", "parent")
         .annotate(
-            open_pipeline=Coalesce(
-                Sum(
-                    "opportunities__amount",
-                    filter=Q(opportunities__status=OpportunityStatus.OPEN),
-                ),
-                ZERO,
-                output_field=MONEY_FIELD,
-            ),
-            won_12m=Coalesce(
-                Sum(
-                    "opportunities__amount",
-                    filter=Q(
-                        opportunities__status=OpportunityStatus.WON,
-                        opportunities__close_date__gt=start,
-                        opportunities__close_date__lte=end,
-                    ),
-                ),
-                ZERO,
-                output_field=MONEY_FIELD,
-            ),
+            open_pipeline=total(status=OpportunityStatus.OPEN),
+            won_12m=total(status=OpportunityStatus.WON, close_date__gt=start, close_date__lte=end),
         )
     )
 
@@ -270,7 +265,8 @@ def account_filter_options(user: User) -> AccountFilterOptions:
             .distinct()
         )
 
-    owners = UserModel.objects.filter(pk__in=visible.values("owner_id")).order_by(
+    # EXISTS: one probe of the (owner, name) index per user, not a pass over every account.
+    owners = UserModel.objects.filter(Exists(visible.filter(owner=OuterRef("pk")))).order_by(
         "last_name", "first_name", "username"
     )
     return AccountFilterOptions(

@@ -46,18 +46,19 @@ def account_list(request: HttpRequest) -> HttpResponse:
     form = AccountFilterForm(request.GET, options, scored=snapshot is not None)
     values = form.parse()
     base = selectors.accounts_with_figures(user)
+    book_filters = {k: values[k] for k in ("q", "owner", "segment", "industry", "territory")}
     accounts = selectors.filter_accounts(
         selectors.with_scores(base, snapshot),
-        q=values["q"],
-        owner=values["owner"],
-        segment=values["segment"],
-        industry=values["industry"],
-        territory=values["territory"],
+        **book_filters,
         tier=values["tier"],
         play=values["play"],
         cost_to_serve=values["cts"],
     ).order_by(*selectors.order_fields(selectors.ACCOUNT_SORTS, values["sort"]))
-    page = paginate(request, accounts)
+    by_score = values["tier"] is not None or values["play"] or values["cts"]
+    # Without a score filter the total is the visible accounts' own count: no join, no sums.
+    visible = Account.objects.for_user(user)
+    counted = None if by_score else selectors.filter_accounts(visible, **book_filters).count
+    page = paginate(request, accounts, count=counted)
     context: dict[str, Any] = {
         "form": form,
         "page_obj": page,

@@ -22,8 +22,8 @@ from accountplan.analytics.grid import PLAYS
 from accountplan.book.selectors import account_filter_options
 from accountplan.core.errors import Forbidden
 from accountplan.core.pagination import paginate
-from accountplan.portfolio import selectors
-from accountplan.portfolio.charts import Point, grid_spec
+from accountplan.portfolio import grid_data, selectors
+from accountplan.portfolio.charts import grid_spec
 from accountplan.portfolio.downloads import FORMATS, table_response
 from accountplan.portfolio.forms import ScorecardForm
 from accountplan.portfolio.models import AccountScore, Snapshot
@@ -213,51 +213,60 @@ def _with_play(qs: QuerySet[Any], play: str) -> QuerySet[Any]:
     return qs.filter(play=play) if play else qs
 
 
+def _grid_key(request: HttpRequest, form: GridFilterForm) -> str:
+    """The cache key part of the viewer's scope and the chart's filters."""
+    filters = form.filters()
+    filters.play = ""
+    return f"{grid_data.scope(_user(request))}:{sorted(vars(filters).items())!r}"
+
+
 @login_required
 def grid(request: HttpRequest) -> HttpResponse:
-    """Current revenue against potential score: four plays, their campaigns and their accounts."""
+    """Current revenue against potential score: four plays, their campaigns and their accounts.
+
+    Beyond ``grid_data.SAMPLE_POINTS`` scored accounts the chart draws an even sample and
+    offers ``?points=all``; counts, thresholds and the list are always exact.
+    """
     user = _user(request)
     form, snapshot = _grid_state(request)
     context: dict[str, Any] = {"form": form, **_common(user, snapshot)}
     if snapshot is not None:
         base = _grid_base(request, form, snapshot)
-        everything = list(base.order_by("account__name", "pk"))
-        quads, unscored = selectors.quadrants(everything)
-        limits = selectors.thresholds(snapshot)
-        points: list[Point] = [
-            {
-                "id": s.account_id,
-                "name": s.account.name,
-                "revenue": float(s.current_revenue),  # a position on the chart
-                "score": round(s.potential_score, 2),
-                "tier": s.tier,
-                "play": s.play,
-                "url": reverse("book:account_detail", args=[s.account_id]),
-            }
-            for s in everything
-            if s.potential_score is not None
-        ]
+        key = _grid_key(request, form)
+        everything = request.GET.get("points") == "all"
+        counts = grid_data.counts(snapshot, base, key)
+        limits = grid_data.thresholds(snapshot)
+        plotted = grid_data.points(snapshot, base, key, everything)
         play = form.values["play"]
+        in_tab = {q.play: q.count for q in counts.quadrants} | {
+            "": counts.total,
+            "none": counts.unscored,
+        }
         page = paginate(
             request,
             selectors.order_scores(_with_play(base, play), form.values["sort"]),
             per_page=GRID_PAGE_SIZE,
+            count=in_tab.get(play),
         )
         names = selectors.item_names(snapshot)
         list_rows = list(page.object_list)
         for s in list_rows:
             s.next_best_names = [names.get(i, i) for i in s.next_best or []]
+        spec = grid_spec(
+            plotted.points, None if limits.revenue is None else float(limits.revenue), limits.score
+        )
+        spec["usermeta"]["account_url"] = reverse("book:account_detail", args=[0])
         context |= {
             "list_rows": list_rows,
-            "spec": grid_spec(
-                points, None if limits.revenue is None else float(limits.revenue), limits.score
-            ),
+            "spec": spec,
             "thresholds": limits,
-            "quadrants": quads,
-            "unscored": unscored,
-            "plotted": len(points),
-            "zero_revenue": sum(1 for p in points if p["revenue"] <= 0),
-            "total": len(everything),
+            "quadrants": counts.quadrants,
+            "unscored": counts.unscored,
+            "plotted": len(plotted.points),
+            "scored": plotted.scored,
+            "sampled": plotted.sampled,
+            "zero_revenue": plotted.zero_revenue,
+            "total": counts.total,
             "page_obj": page,
             "play": play,
             "campaign": PLAYS.get(play, ""),
