@@ -47,7 +47,7 @@ def cached[T](
     if found is None:
         found = compute()
         cache.set(key, found, seconds)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def scope(user: User) -> str:
@@ -152,7 +152,7 @@ def points(snapshot: Snapshot, qs: QuerySet[AccountScore], key: str, everything:
                 "id": account_id,
                 "name": name,
                 "revenue": float(revenue),  # a position on the chart
-                "score": round(score, 2),
+                "score": round(score or 0.0, 2),  # scored: never None here
                 "tier": tier,
                 "play": play,
             }
