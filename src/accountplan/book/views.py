@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from accountplan.book import selectors
@@ -96,6 +96,27 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "opportunities": opportunities,
             "portfolio": account_portfolio(user, account),
         },
+    )
+
+
+#: How many accounts a FastSelect search answers with.
+CHOICES_LIMIT = 20
+
+
+@login_required
+def account_choices(request: HttpRequest) -> JsonResponse:
+    """Visible accounts whose name or external id holds ``?q=``, by name, for a FastSelect
+    (``core.widgets``): ``{"results": [{"id": 1, "label": "Acme (A-1)"}]}``, at most 20."""
+    q = request.GET.get("q", "").strip()[:100]
+    if not q:
+        return JsonResponse({"results": []})
+    rows = (
+        selectors.filter_accounts(Account.objects.for_user(_user(request)), q=q)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "external_id")[:CHOICES_LIMIT]
+    )
+    return JsonResponse(
+        {"results": [{"id": pk, "label": f"{n} ({x})" if x else n} for pk, n, x in rows]}
     )
 
 
