@@ -22,10 +22,11 @@ from accountplan.analytics.grid import PLAYS
 from accountplan.book.selectors import account_filter_options
 from accountplan.core.errors import Forbidden
 from accountplan.core.pagination import paginate
-from accountplan.portfolio import grid_data, selectors
+from accountplan.portfolio import cells, grid_data, selectors
 from accountplan.portfolio.charts import grid_spec
 from accountplan.portfolio.downloads import FORMATS, table_response
 from accountplan.portfolio.forms import ScorecardForm
+from accountplan.portfolio.map_cells import map_rows
 from accountplan.portfolio.models import AccountScore, Snapshot
 from accountplan.portfolio.page_forms import GridFilterForm, MapFilterForm
 from accountplan.portfolio.scorecard import export_toml, get_scorecard, peer_warning, segment_field
@@ -80,28 +81,16 @@ def whitespace_map(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "levels": levels, **_common(user, snapshot)}
     if snapshot is not None:
         family = form.values["family"]
-        page = paginate(request, _map_scores(request, form, snapshot), per_page=MAP_PAGE_SIZE)
+        scores_qs = _map_scores(request, form, snapshot)
+        # The total of a territory is a count over its accounts' scores: once per filter set.
+        key = f"map-count:{grid_data.scope(user)}:{sorted(vars(form.filters()).items())!r}"
+        count = grid_data.cached(snapshot, key, scores_qs.count, grid_data.SCOPED_SECONDS)
+        page = paginate(request, scores_qs, per_page=MAP_PAGE_SIZE, count=count)
         scores = list(page.object_list)
         cols = selectors.columns(snapshot, family)
-        cells = selectors.cells_by_account(user, snapshot, scores, family)
         full_share = _full_share(snapshot)
-        rows = []
-        for score in scores:
-            mine = cells.get(score.account_id, {})
-            row_cells: list[dict[str, Any] | None] = []
-            for col in cols:
-                cell = mine.get(col.item)
-                if cell is None:
-                    row_cells.append(None)
-                    continue
-                row_cells.append(
-                    {
-                        "cell": cell,
-                        "css": selectors.shade(cell, full_share),
-                        "title": selectors.cell_title(score.account.name, cell),
-                    }
-                )
-            rows.append({"score": score, "cells": row_cells})
+        html = map_rows(snapshot, scores, cols, full_share)
+        rows = [{"score": s, "cells": html[s.account_id]} for s in scores]
         context |= {
             "page_obj": page,
             "rows": rows,
@@ -111,6 +100,28 @@ def whitespace_map(request: HttpRequest) -> HttpResponse:
             "level": snapshot.level,
         }
     return render(request, "portfolio/pages/whitespace.html", context)
+
+
+@login_required
+def whitespace_cell(request: HttpRequest) -> HttpResponse:
+    """One cell's hover text (``?account=&item=&level=``), loaded on demand by whitespace.js:
+    R, P, W, the state, where P comes from, the peers, the deals and the propensity."""
+    levels = selectors.available_levels()
+    level = request.GET.get("level", "")
+    snapshot = selectors.current_snapshot(level if level in levels else None)
+    account = request.GET.get("account", "")
+    if snapshot is None or not account.isdigit():
+        raise Http404("No such cell.")
+    score = (
+        selectors.account_scores(_user(request), snapshot).filter(account_id=int(account)).first()
+    )
+    cols = [c for c in selectors.columns(snapshot) if c.item == request.GET.get("item", "")]
+    if score is None or not cols:
+        raise Http404("No such cell.")
+    cell = cells.derive_cells(snapshot, [score], cols).get(score.account_id, {}).get(cols[0].item)
+    if cell is None:
+        raise Http404("No such cell.")
+    return HttpResponse(selectors.cell_title(score.account.name, cell), content_type="text/plain")
 
 
 MAP_EXPORT_HEADER = [
