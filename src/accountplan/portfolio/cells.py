@@ -111,7 +111,7 @@ def rates_without_peers(snapshot: Snapshot) -> pl.DataFrame:
     from accountplan.portfolio.grid_data import cached
 
     def compute() -> pl.DataFrame:
-        rows = [
+        rows: list[tuple[Any, ...]] = [
             (key or None, item, n, seg, Decimal(rate) if rate else None, peer_seg or None, [], None)
             for key, item, n, seg, rate, peer_seg in PeerRate.objects.filter(snapshot=snapshot)
             .order_by()
