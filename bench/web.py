@@ -99,7 +99,7 @@ def pick_urls() -> dict[str, str]:
         "API accounts": "/api/accounts?limit=50",
         "API scores": "/api/analytics/accounts?limit=50",
         "API cells": f"/api/analytics/cells?limit=50&account={account_id}",
-        "API grid": "/api/analytics/grid?limit=50",
+        "API grid": "/api/analytics/grid?limit=1000&sample=true",
         "API plans": "/api/plans?limit=50",
     }
     if plan is not None:
