@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("urls", nargs="*")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sql", action="store_true")
+    parser.add_argument("--sql-chars", type=int, default=300)
     parser.add_argument("--user", default="bench")
     parser.add_argument("--profile", action="store_true", help="cProfile the last run")
     args = parser.parse_args()
@@ -82,7 +83,7 @@ def main() -> None:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
         if args.sql:
             for t, sql in sorted(statements, reverse=True)[:5]:
-                print(f"    {t * 1000:7.1f} ms  {sql[:300]}")
+                print(f"    {t * 1000:7.1f} ms  {sql[: args.sql_chars]}")
 
 
 if __name__ == "__main__":
