@@ -19,7 +19,6 @@ from django.db.models import (
     Field,
     FilteredRelation,
     FloatField,
-    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -420,43 +419,77 @@ def account_opportunities(user: User, account: Account) -> QuerySet[Opportunity]
 # --- products ------------------------------------------------------------------------------------
 
 
-def products_with_figures(user: User) -> QuerySet[Product]:
-    """Products with how many visible accounts bought them and the won amount, in one query.
+@dataclass(frozen=True)
+class ProductFigures:
+    """How the visible book bought each product: product id → accounts, won amount."""
 
-    An account "bought" a product when it has a purchase line for it or a won opportunity on it.
-    Correlated subqueries keep the two figures from multiplying each other.
-    """
-    visible_accounts = Account.objects.for_user(user)
-    buyers = (
-        visible_accounts.filter(
+    buyers: dict[int, int]
+    won: dict[int, Decimal]
+
+
+def product_figures(user: User) -> ProductFigures:
+    """Accounts that bought each product (a purchase line, or a won deal on it) and the won
+    amount, in three grouped queries over the visible book; kept per finished snapshot and
+    viewer scope (an import rescores), since each is a pass over every purchase line."""
+    from accountplan.portfolio.grid_data import SCOPED_SECONDS, cached, scope
+
+    def compute() -> ProductFigures:
+        lines = PurchaseLine.objects.for_user(user)
+        buyers: dict[int, int] = dict(
+            lines.order_by()
+            .values("product_id")
+            .annotate(n=Count("account_id", distinct=True))
+            .values_list("product_id", "n")
+        )
+        won = Opportunity.objects.for_user(user).filter(
+            status=OpportunityStatus.WON, product__isnull=False
+        )
+        # Won deals of accounts with no purchase line of that product: the other buyers.
+        only_won = won.exclude(
             Exists(
                 PurchaseLine.objects.filter(
-                    account=OuterRef("pk"), product=OuterRef(OuterRef("pk"))
-                )
-            )
-            | Exists(
-                Opportunity.objects.filter(
-                    account=OuterRef("pk"),
-                    product=OuterRef(OuterRef("pk")),
-                    status=OpportunityStatus.WON,
+                    account_id=OuterRef("account_id"), product_id=OuterRef("product_id")
                 )
             )
         )
-        .order_by()
-        .values(n=Func(F("pk"), function="COUNT"))
-    )
-    won = (
-        Opportunity.objects.for_user(user)
-        .filter(product=OuterRef("pk"), status=OpportunityStatus.WON)
-        .order_by()
-        .values(total=Func(F("amount"), function="SUM", output_field=MONEY_FIELD))
-    )
-    return Product.objects.for_user(user).annotate(
-        accounts_bought=Coalesce(Subquery(buyers), Value(0)),
-        won_amount=Coalesce(
-            Subquery(won, output_field=MONEY_FIELD), ZERO, output_field=MONEY_FIELD
-        ),
-    )
+        for product_id, n in (
+            only_won.order_by()
+            .values("product_id")
+            .annotate(n=Count("account_id", distinct=True))
+            .values_list("product_id", "n")
+        ):
+            buyers[product_id] = buyers.get(product_id, 0) + n
+        amounts: dict[int, Decimal] = dict(
+            won.order_by()
+            .values("product_id")
+            .annotate(total=Sum("amount"))
+            .values_list("product_id", "total")
+        )
+        return ProductFigures(buyers, amounts)
+
+    snapshot = Snapshot.objects.current()
+    if snapshot is None:
+        return compute()
+    return cached(snapshot, f"product-figures:{scope(user)}", compute, SCOPED_SECONDS)
+
+
+def products_with_figures(
+    user: User, q: str = "", family: str = "", sort: str = "name"
+) -> list[Product]:
+    """The catalogue's products (filtered) with ``accounts_bought`` and ``won_amount``, sorted
+    by ``sort`` (a ``PRODUCT_SORTS`` key): the catalogue is small, the figures come grouped."""
+    figures = product_figures(user)
+    products = list(filter_products(Product.objects.for_user(user), q=q, family=family))
+    for p in products:
+        p.accounts_bought = figures.buyers.get(p.pk, 0)  # type: ignore[attr-defined]
+        p.won_amount = figures.won.get(p.pk) or Decimal("0.00")  # type: ignore[attr-defined]
+    descending = sort.startswith("-")
+    first, *rest = PRODUCT_SORTS[sort.lstrip("-")]
+    # As ``order_fields``: the key (blanks last either way), ties by the other fields, then pk.
+    products.sort(key=lambda p: (*(getattr(p, f) for f in rest), p.pk))
+    known = [p for p in products if getattr(p, first) is not None]
+    known.sort(key=lambda p: getattr(p, first), reverse=descending)
+    return known + [p for p in products if getattr(p, first) is None]
 
 
 def filter_products(

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 
 from accountplan.book import selectors
 from accountplan.book.forms import AccountFilterForm, ProductFilterForm
-from accountplan.book.models import Account
+from accountplan.book.models import Account, Product
 from accountplan.core.pagination import paginate
 from accountplan.portfolio.selectors import account_portfolio
 
@@ -126,17 +126,18 @@ def product_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = ProductFilterForm(request.GET, selectors.product_families(user))
     values = form.parse()
-    base = selectors.products_with_figures(user)
-    products = selectors.filter_products(base, q=values["q"], family=values["family"]).order_by(
-        *selectors.order_fields(selectors.PRODUCT_SORTS, values["sort"])
+    products = selectors.products_with_figures(
+        user, q=values["q"], family=values["family"], sort=values["sort"]
     )
-    page = paginate(request, products, per_page=50)
+    page = paginate(request, products, per_page=50)  # type: ignore[arg-type]
     context: dict[str, Any] = {
         "form": form,
         "page_obj": page,
         "sort": values["sort"],
         "is_filtered": form.is_filtered,
-        "catalogue_is_empty": (not page.object_list and not base.exists()),
+        "catalogue_is_empty": (
+            not page.object_list and not Product.objects.for_user(user).exists()
+        ),
     }
     template = (
         "book/partials/product_results.html"
