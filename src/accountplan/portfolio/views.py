@@ -89,7 +89,14 @@ def whitespace_map(request: HttpRequest) -> HttpResponse:
         scores = list(page.object_list)
         cols = selectors.columns(snapshot, family)
         full_share = _full_share(snapshot)
-        html = map_rows(snapshot, scores, cols, full_share)
+        # A page's cells depend on the snapshot alone: the same page again is a cache hit.
+        ids = ",".join(str(s.account_id) for s in scores)
+        html = grid_data.cached(
+            snapshot,
+            f"map-rows:{family}:{ids}",
+            lambda: map_rows(snapshot, scores, cols, full_share),
+            grid_data.SCOPED_SECONDS,
+        )
         rows = [{"score": s, "cells": html[s.account_id]} for s in scores]
         context |= {
             "page_obj": page,
