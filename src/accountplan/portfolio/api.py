@@ -5,11 +5,13 @@ and cells; an account they may not see answers 404.
 """
 
 import dataclasses
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder as JSONEncoder
 from django.db.models import F, QuerySet
 from django.db.models.functions import Mod
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 from ninja.pagination import paginate
 
@@ -247,7 +249,7 @@ def grid(
     limit: int = Query(1000, ge=1, le=MAX_GRID_POINTS),
     offset: int = Query(0, ge=0),
     sample: bool = False,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Scored accounts the caller may see as points, the thresholds and counts per play.
 
     The thresholds are those of the whole book (medians over all accounts), so an account
@@ -259,6 +261,20 @@ def grid(
     """
     user = api_user(request)
     snapshot = _current()
+    key = f"api-grid:{grid_data.scope(user)}:{limit}:{offset}:{sample}"
+    body = grid_data.cached(
+        snapshot,
+        key,
+        lambda: json.dumps(_grid(request, user, snapshot, limit, offset, sample), cls=JSONEncoder),
+        grid_data.SCOPED_SECONDS,
+    )
+    # The same answer for the snapshot's life: sent as stored, not validated point by point.
+    return HttpResponse(body, content_type="application/json")
+
+
+def _grid(
+    request: HttpRequest, user: User, snapshot: Snapshot, limit: int, offset: int, sample: bool
+) -> dict[str, Any]:
     scores = _scores(request, snapshot)
     counts = grid_data.counts(snapshot, scores, grid_data.scope(user))
     limits = grid_data.thresholds(snapshot)

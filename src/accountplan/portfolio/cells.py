@@ -246,7 +246,13 @@ def derive_cells(
 
 
 def account_cells(snapshot: Snapshot, score: AccountScore) -> list[Cell]:
-    """Every cell of one account, by family then name."""
-    cols = items(snapshot)
-    cells = derive_cells(snapshot, [score], cols).get(score.account_id, {})
-    return [cells[c.item] for c in cols if c.item in cells]
+    """Every cell of one account, by family then name: derived once per finished snapshot and
+    account (the account page, its plan and the API read the same row), then from the cache."""
+    from accountplan.portfolio.grid_data import SCOPED_SECONDS, cached
+
+    def compute() -> list[Cell]:
+        cols = items(snapshot)
+        cells = derive_cells(snapshot, [score], cols).get(score.account_id, {})
+        return [cells[c.item] for c in cols if c.item in cells]
+
+    return cached(snapshot, f"account-cells:{score.account_id}", compute, SCOPED_SECONDS)
