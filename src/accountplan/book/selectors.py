@@ -250,8 +250,25 @@ class AccountFilterOptions:
     territories: list[str]
 
 
-def account_filter_options(user: User) -> AccountFilterOptions:
-    """Distinct owners, segments, industries and territories present in the visible book."""
+def account_filter_options(user: User, snapshot: Snapshot | None = None) -> AccountFilterOptions:
+    """Distinct owners, segments, industries and territories present in the visible book.
+
+    Each is a pass over the visible accounts' index (PostgreSQL has no skip scan), so with a
+    finished ``snapshot`` they are kept per snapshot and viewer scope for a few minutes.
+    """
+    if snapshot is not None:
+        from accountplan.portfolio.grid_data import SCOPED_SECONDS, cached, scope
+
+        return cached(
+            snapshot,
+            f"filter-options:{scope(user)}",
+            lambda: _filter_options(user),
+            SCOPED_SECONDS,
+        )
+    return _filter_options(user)
+
+
+def _filter_options(user: User) -> AccountFilterOptions:
     from accountplan.core.models import User as UserModel
 
     visible = Account.objects.for_user(user)

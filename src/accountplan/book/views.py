@@ -42,7 +42,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     tier, play, score, white space, share of wallet, growth, CLV and cost-to-serve flag."""
     user = _user(request)
     snapshot = selectors.list_snapshot()
-    options = selectors.account_filter_options(user)
+    options = selectors.account_filter_options(user, snapshot)
     form = AccountFilterForm(request.GET, options, scored=snapshot is not None)
     values = form.parse()
     base = selectors.accounts_with_figures(user)

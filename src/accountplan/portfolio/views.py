@@ -63,7 +63,7 @@ def _map_state(request: HttpRequest) -> tuple[MapFilterForm, Snapshot | None, li
     level = raw_level if raw_level in levels else (levels[0] if levels else None)
     snapshot = selectors.current_snapshot(level) if level else None
     families = selectors.families(snapshot) if snapshot else []
-    form = MapFilterForm(request.GET, account_filter_options(user), levels, families)
+    form = MapFilterForm(request.GET, account_filter_options(user, snapshot), levels, families)
     form.parse()
     return form, snapshot, levels
 
@@ -214,7 +214,7 @@ def whitespace_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def _grid_state(request: HttpRequest) -> tuple[GridFilterForm, Snapshot | None]:
     user = _user(request)
     snapshot = selectors.current_snapshot("product") or selectors.current_snapshot()
-    form = GridFilterForm(request.GET, account_filter_options(user))
+    form = GridFilterForm(request.GET, account_filter_options(user, snapshot))
     form.parse()
     return form, snapshot
 
