@@ -65,9 +65,9 @@ def test_query_count_is_pinned_and_smaller_once_cached(
 ) -> None:
     signed_in(client, manager)
     client.get(URL)  # fills the snapshot's cache
-    # session, user, snapshot, pending rescore, filter options (4), the page of the list and
-    # its item names; the thresholds, counts and points come from the cache.
-    with django_assert_num_queries(10):
+    # session, user, snapshot, pending rescore, the page of the list and its item names; the
+    # filter options, thresholds, counts and points come from the cache.
+    with django_assert_num_queries(6):
         assert client.get(URL).status_code == 200
 
 
