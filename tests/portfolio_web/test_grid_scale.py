@@ -80,3 +80,15 @@ def test_a_snapshot_not_done_is_never_cached(scored: ScoredBook) -> None:
     grid_data.cached(snap, "x", lambda: calls.append(1) or 1)
     grid_data.cached(snap, "x", lambda: calls.append(1) or 1)
     assert len(calls) == 2
+
+
+def test_the_maps_second_visit_reads_no_cells_and_no_count(
+    client: Client, manager: User, scored: ScoredBook, django_assert_num_queries: Any
+) -> None:
+    signed_in(client, manager)
+    first = client.get("/whitespace/").content.decode()
+    # session, user, levels, snapshot, families, pending rescore, the page's scores by id and
+    # the columns: the total, the page's order and its cells come from the cache.
+    with django_assert_num_queries(8):
+        again = client.get("/whitespace/").content.decode()
+    assert again.count('<td class="cell ') == first.count('<td class="cell ') == 8 * 3

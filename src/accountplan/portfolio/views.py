@@ -86,14 +86,23 @@ def whitespace_map(request: HttpRequest) -> HttpResponse:
         key = f"map-count:{grid_data.scope(user)}:{sorted(vars(form.filters()).items())!r}"
         count = grid_data.cached(snapshot, key, scores_qs.count, grid_data.SCOPED_SECONDS)
         page = paginate(request, scores_qs, per_page=MAP_PAGE_SIZE, count=count)
-        scores = list(page.object_list)
+        # Which scores make this page: an ordered pass over the filter's rows (with statistics
+        # SQLite sorts a whole territory for it), so kept per filter set, sort and page.
+        ids = grid_data.cached(
+            snapshot,
+            f"map-page:{key}:{form.values['sort']}:{page.number}:{page.paginator.per_page}",
+            lambda: [s.pk for s in page.object_list],
+            grid_data.SCOPED_SECONDS,
+        )
+        by_pk = {s.pk: s for s in scores_qs.filter(pk__in=ids)}
+        scores = [by_pk[pk] for pk in ids if pk in by_pk]
         cols = selectors.columns(snapshot, family)
         full_share = _full_share(snapshot)
         # A page's cells depend on the snapshot alone: the same page again is a cache hit.
-        ids = ",".join(str(s.account_id) for s in scores)
+        accounts = ",".join(str(s.account_id) for s in scores)
         html = grid_data.cached(
             snapshot,
-            f"map-rows:{family}:{ids}",
+            f"map-rows:{family}:{accounts}",
             lambda: map_rows(snapshot, scores, cols, full_share),
             grid_data.SCOPED_SECONDS,
         )
