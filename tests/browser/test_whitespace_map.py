@@ -34,7 +34,7 @@ def test_map_colours_filter_and_click(
     seen: set[str] = set()
     for i in range(cells.count()):
         cell = cells.nth(i)
-        state = cell.get_attribute("data-state")
+        state = (cell.get_attribute("class") or "").split()[1]
         colour = cell.evaluate("el => getComputedStyle(el).backgroundColor")
         if state in COLOURS:
             assert colour == COLOURS[state]
@@ -45,9 +45,15 @@ def test_map_colours_filter_and_click(
             )
         seen.add(state or "")
     assert {"none", "partial"} <= seen
-    # Hovering shows the figures behind the cell.
-    title = cells.first.get_attribute("title") or ""
-    assert "Revenue R" in title and "potential P" in title
+    # Hovering loads the figures behind the cell and shows them beside it.
+    tip = page.locator("#wsmap-tip")
+    assert tip.is_hidden()
+    cells.first.hover()
+    tip.wait_for(state="visible")
+    assert "Revenue R" in tip.inner_text() and "potential P" in tip.inner_text()
+    assert cells.first.get_attribute("aria-describedby") == "wsmap-tip"
+    page.mouse.move(0, 0)
+    tip.wait_for(state="hidden")
 
     page.select_option("select[name=territory]", "East")
     page.click("form#map-filters button[type=submit]")

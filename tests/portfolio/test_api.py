@@ -135,3 +135,24 @@ def test_rescore_is_for_managers(db: None, manager: User, ae: User):
 
 def test_anonymous_is_401(db: None):
     assert Client().get("/api/analytics/accounts").status_code == 401
+
+
+def test_the_grid_pages_and_samples_its_points(scored: Account, manager: User):
+    from django.core.cache import cache
+
+    cache.clear()
+    c = client_for(manager)
+    whole = c.get("/api/analytics/grid").json()
+    total = whole["points_total"]
+    assert total == len(whole["points"]) == sum(whole["counts"].values())
+    ids = [p["account_id"] for p in whole["points"]]
+    assert ids == sorted(ids)
+    first = c.get("/api/analytics/grid", {"limit": 10}).json()
+    second = c.get("/api/analytics/grid", {"limit": 10, "offset": 10}).json()
+    assert [p["account_id"] for p in first["points"] + second["points"]] == ids[:20]
+    assert first["points_total"] == total and not first["sampled"]
+    sample = c.get("/api/analytics/grid", {"limit": 10, "sample": "true"}).json()
+    step = -(-total // 10)
+    assert sample["sampled"]
+    assert [p["account_id"] for p in sample["points"]] == [i for i in ids if i % step == 0][:10]
+    assert c.get("/api/analytics/grid", {"limit": 5001}).status_code == 422

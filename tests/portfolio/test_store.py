@@ -96,3 +96,25 @@ def test_a_run_prunes_the_oldest_snapshots_once_it_is_done(maven_book: Path) -> 
     kept = list(Snapshot.objects.done().values_list("pk", flat=True))
     assert kept == [run.pk for run in reversed(runs[1:])]
     assert all(rows_of(run)["AccountScore"] == 85 for run in runs[1:])
+
+
+def test_a_run_leaves_statistics_for_the_planners(maven_book: Path) -> None:
+    """Once done, the snapshot tables have planner statistics that know their rows."""
+    from django.db import connection
+
+    from accountplan.portfolio.store import SNAPSHOT_TABLES
+
+    analyze_now(as_of=AS_OF)
+    with connection.cursor() as cursor:
+        for table in SNAPSHOT_TABLES:
+            if connection.vendor == "sqlite":
+                cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+                stats = [row[0] for row in cursor.fetchall()]
+                # The first number of an index's statistics is the table's row count.
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+                rows = cursor.fetchone()[0]
+                assert rows > 0 and stats
+                assert any(int(s.split()[0]) == rows for s in stats)
+            else:
+                cursor.execute("SELECT COUNT(*) FROM pg_stats WHERE tablename = %s", [table])
+                assert cursor.fetchone()[0] > 0

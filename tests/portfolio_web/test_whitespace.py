@@ -55,16 +55,52 @@ def test_outsider_sees_no_rows(client: Client, outsider: User, scored: ScoredBoo
 
 
 def test_cells_are_drawn_by_state(client: Client, manager: User, scored: ScoredBook) -> None:
+    from accountplan.portfolio.models import AccountScore
+    from accountplan.portfolio.selectors import cells_by_account, columns, shade
+
     html = signed_in(client, manager).get(URL).content.decode()
-    cells = re.findall(r'<td class="cell ([^"]+)" data-state="(\w+)"', html)
+    cells = re.findall(r'<td class="cell ([^"]+)">', html)
     assert len(cells) == 8 * 3
-    states = {state for _, state in cells}
-    assert {"none", "partial"} <= states
-    for css, state in cells:
-        assert css.split()[0] == state
+    assert {"none", "partial"} <= {css.split()[0] for css in cells}
+    # Each row draws its account's cells, in the columns' order, shaded as the cell says.
+    scores = list(AccountScore.objects.filter(snapshot=scored.snapshot))
+    derived = cells_by_account(manager, scored.snapshot, scores)
+    cols = [c.item for c in columns(scored.snapshot)]
+    rows = re.findall(r'<tr data-href="[^"]*" data-account="(\d+)">(.*?)</tr>', html, re.S)
+    assert len(rows) == 8
+    for account_id, row in rows:
+        drawn = re.findall(r'<td class="cell ([^"]+)">', row)
+        assert drawn == [shade(derived[int(account_id)][i], 0.8) for i in cols]
     # The open opportunity and the recent loss have their markers.
     assert 'class="mk open"' in html
     assert 'class="mk lost"' in html
+    # No hover text is shipped with the page: it is loaded per cell.
+    assert "Revenue R" not in html
+
+
+def test_a_cells_hover_text_is_loaded_on_demand_and_scoped(
+    client: Client, manager: User, ae: User, scored: ScoredBook
+) -> None:
+    from accountplan.portfolio.models import AccountScore
+    from accountplan.portfolio.selectors import cell_title, cells_by_account, columns
+
+    cell_url = "/whitespace/cell/"
+    item = columns(scored.snapshot)[0].item
+    mine, theirs = scored.ae_accounts[0], scored.accounts[0]
+    assert theirs not in scored.ae_accounts
+    score = AccountScore.objects.get(snapshot=scored.snapshot, account=mine)
+    cell = cells_by_account(ae, scored.snapshot, [score])[mine.pk][item]
+    signed_in(client, ae)
+    r = client.get(cell_url, {"account": mine.pk, "item": item, "level": "product"})
+    assert r.status_code == 200
+    assert r.content.decode() == cell_title(mine.name, cell)
+    assert "Revenue R" in r.content.decode()
+    # An account the AE may not see, an unknown item, junk: 404, nothing told.
+    assert client.get(cell_url, {"account": theirs.pk, "item": item}).status_code == 404
+    assert client.get(cell_url, {"account": mine.pk, "item": "nope"}).status_code == 404
+    assert client.get(cell_url, {"account": "x", "item": item}).status_code == 404
+    signed_in(client, manager)
+    assert client.get(cell_url, {"account": theirs.pk, "item": item}).status_code == 200
 
 
 def test_cell_shade_follows_r_over_p(scored: ScoredBook, manager: User) -> None:

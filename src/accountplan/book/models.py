@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from accountplan.book.choices import (
     AccountStatus,
@@ -33,7 +34,12 @@ class Account(models.Model):
     external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
     name = models.CharField(max_length=255, db_index=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        db_index=False,  # a partial index below: most accounts have no parent
     )
     industry = models.CharField(max_length=120, blank=True, db_index=True)
     segment = models.CharField(max_length=120, blank=True, db_index=True)
@@ -73,7 +79,14 @@ class Account(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["owner", "name"])]
+        indexes = [
+            models.Index(fields=["owner", "name"]),
+            # Only the accounts with a parent: SQLite's statistics of a plain index count every
+            # NULL as one value, so its planner would scan the table for an account's children.
+            models.Index(
+                fields=["parent"], condition=Q(parent__isnull=False), name="account_parent_set"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -19,7 +19,6 @@ from django.db.models import (
     Field,
     FilteredRelation,
     FloatField,
-    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -114,33 +113,28 @@ def order_fields(sorts: dict[str, tuple[str, ...]], sort: str) -> list[Any]:
 def accounts_with_figures(user: User, as_of: dt.date | None = None) -> QuerySet[Account]:
     """Visible accounts with open pipeline and won-in-the-last-12-months, in one query.
 
-    Both sums aggregate over the single opportunities join, so no row is counted twice.
+    Each sum is a correlated subquery on the account's opportunities (index ``account,
+    status``), so the database computes it for the rows of the page only, never by a GROUP BY
+    over the whole book, and the two sums cannot multiply each other.
     """
     start, end = won_window(as_of)
+
+    def total(**where: Any) -> Coalesce:
+        summed = (
+            Opportunity.objects.filter(account=OuterRef("pk"), **where)
+            .order_by()
+            .values("account")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return Coalesce(Subquery(summed, output_field=MONEY_FIELD), ZERO, output_field=MONEY_FIELD)
+
     return (
         Account.objects.for_user(user)
         .select_related("owner", "parent")
         .annotate(
-            open_pipeline=Coalesce(
-                Sum(
-                    "opportunities__amount",
-                    filter=Q(opportunities__status=OpportunityStatus.OPEN),
-                ),
-                ZERO,
-                output_field=MONEY_FIELD,
-            ),
-            won_12m=Coalesce(
-                Sum(
-                    "opportunities__amount",
-                    filter=Q(
-                        opportunities__status=OpportunityStatus.WON,
-                        opportunities__close_date__gt=start,
-                        opportunities__close_date__lte=end,
-                    ),
-                ),
-                ZERO,
-                output_field=MONEY_FIELD,
-            ),
+            open_pipeline=total(status=OpportunityStatus.OPEN),
+            won_12m=total(status=OpportunityStatus.WON, close_date__gt=start, close_date__lte=end),
         )
     )
 
@@ -256,8 +250,25 @@ class AccountFilterOptions:
     territories: list[str]
 
 
-def account_filter_options(user: User) -> AccountFilterOptions:
-    """Distinct owners, segments, industries and territories present in the visible book."""
+def account_filter_options(user: User, snapshot: Snapshot | None = None) -> AccountFilterOptions:
+    """Distinct owners, segments, industries and territories present in the visible book.
+
+    Each is a pass over the visible accounts' index (PostgreSQL has no skip scan), so with a
+    finished ``snapshot`` they are kept per snapshot and viewer scope for a few minutes.
+    """
+    if snapshot is not None:
+        from accountplan.portfolio.grid_data import SCOPED_SECONDS, cached, scope
+
+        return cached(
+            snapshot,
+            f"filter-options:{scope(user)}",
+            lambda: _filter_options(user),
+            SCOPED_SECONDS,
+        )
+    return _filter_options(user)
+
+
+def _filter_options(user: User) -> AccountFilterOptions:
     from accountplan.core.models import User as UserModel
 
     visible = Account.objects.for_user(user)
@@ -270,7 +281,8 @@ def account_filter_options(user: User) -> AccountFilterOptions:
             .distinct()
         )
 
-    owners = UserModel.objects.filter(pk__in=visible.values("owner_id")).order_by(
+    # EXISTS: one probe of the (owner, name) index per user, not a pass over every account.
+    owners = UserModel.objects.filter(Exists(visible.filter(owner=OuterRef("pk")))).order_by(
         "last_name", "first_name", "username"
     )
     return AccountFilterOptions(
@@ -424,43 +436,77 @@ def account_opportunities(user: User, account: Account) -> QuerySet[Opportunity]
 # --- products ------------------------------------------------------------------------------------
 
 
-def products_with_figures(user: User) -> QuerySet[Product]:
-    """Products with how many visible accounts bought them and the won amount, in one query.
+@dataclass(frozen=True)
+class ProductFigures:
+    """How the visible book bought each product: product id → accounts, won amount."""
 
-    An account "bought" a product when it has a purchase line for it or a won opportunity on it.
-    Correlated subqueries keep the two figures from multiplying each other.
-    """
-    visible_accounts = Account.objects.for_user(user)
-    buyers = (
-        visible_accounts.filter(
+    buyers: dict[int, int]
+    won: dict[int, Decimal]
+
+
+def product_figures(user: User) -> ProductFigures:
+    """Accounts that bought each product (a purchase line, or a won deal on it) and the won
+    amount, in three grouped queries over the visible book; kept per finished snapshot and
+    viewer scope (an import rescores), since each is a pass over every purchase line."""
+    from accountplan.portfolio.grid_data import SCOPED_SECONDS, cached, scope
+
+    def compute() -> ProductFigures:
+        lines = PurchaseLine.objects.for_user(user)
+        buyers: dict[int, int] = dict(
+            lines.order_by()
+            .values("product_id")
+            .annotate(n=Count("account_id", distinct=True))
+            .values_list("product_id", "n")
+        )
+        won = Opportunity.objects.for_user(user).filter(
+            status=OpportunityStatus.WON, product__isnull=False
+        )
+        # Won deals of accounts with no purchase line of that product: the other buyers.
+        only_won = won.exclude(
             Exists(
                 PurchaseLine.objects.filter(
-                    account=OuterRef("pk"), product=OuterRef(OuterRef("pk"))
-                )
-            )
-            | Exists(
-                Opportunity.objects.filter(
-                    account=OuterRef("pk"),
-                    product=OuterRef(OuterRef("pk")),
-                    status=OpportunityStatus.WON,
+                    account_id=OuterRef("account_id"), product_id=OuterRef("product_id")
                 )
             )
         )
-        .order_by()
-        .values(n=Func(F("pk"), function="COUNT"))
-    )
-    won = (
-        Opportunity.objects.for_user(user)
-        .filter(product=OuterRef("pk"), status=OpportunityStatus.WON)
-        .order_by()
-        .values(total=Func(F("amount"), function="SUM", output_field=MONEY_FIELD))
-    )
-    return Product.objects.for_user(user).annotate(
-        accounts_bought=Coalesce(Subquery(buyers), Value(0)),
-        won_amount=Coalesce(
-            Subquery(won, output_field=MONEY_FIELD), ZERO, output_field=MONEY_FIELD
-        ),
-    )
+        for product_id, n in (
+            only_won.order_by()
+            .values("product_id")
+            .annotate(n=Count("account_id", distinct=True))
+            .values_list("product_id", "n")
+        ):
+            buyers[product_id] = buyers.get(product_id, 0) + n
+        amounts: dict[int, Decimal] = dict(
+            won.order_by()
+            .values("product_id")
+            .annotate(total=Sum("amount"))
+            .values_list("product_id", "total")
+        )
+        return ProductFigures(buyers, amounts)
+
+    snapshot = Snapshot.objects.current()
+    if snapshot is None:
+        return compute()
+    return cached(snapshot, f"product-figures:{scope(user)}", compute, SCOPED_SECONDS)
+
+
+def products_with_figures(
+    user: User, q: str = "", family: str = "", sort: str = "name"
+) -> list[Product]:
+    """The catalogue's products (filtered) with ``accounts_bought`` and ``won_amount``, sorted
+    by ``sort`` (a ``PRODUCT_SORTS`` key): the catalogue is small, the figures come grouped."""
+    figures = product_figures(user)
+    products = list(filter_products(Product.objects.for_user(user), q=q, family=family))
+    for p in products:
+        p.accounts_bought = figures.buyers.get(p.pk, 0)  # type: ignore[attr-defined]
+        p.won_amount = figures.won.get(p.pk) or Decimal("0.00")  # type: ignore[attr-defined]
+    descending = sort.startswith("-")
+    first, *rest = PRODUCT_SORTS[sort.lstrip("-")]
+    # As ``order_fields``: the key (blanks last either way), ties by the other fields, then pk.
+    products.sort(key=lambda p: (*(getattr(p, f) for f in rest), p.pk))
+    known = [p for p in products if getattr(p, first) is not None]
+    known.sort(key=lambda p: getattr(p, first), reverse=descending)
+    return known + [p for p in products if getattr(p, first) is None]
 
 
 def filter_products(

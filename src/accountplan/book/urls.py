@@ -6,5 +6,6 @@ app_name = "book"
 urlpatterns = [
     path("accounts/", views.account_list, name="account_list"),
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
+    path("accounts/choices/", views.account_choices, name="account_choices"),
     path("products/", views.product_list, name="product_list"),
 ]

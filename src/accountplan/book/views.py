@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from accountplan.book import selectors
 from accountplan.book.forms import AccountFilterForm, ProductFilterForm
-from accountplan.book.models import Account
+from accountplan.book.models import Account, Product
 from accountplan.core.pagination import paginate
 from accountplan.portfolio.selectors import account_portfolio
 
@@ -42,22 +42,23 @@ def account_list(request: HttpRequest) -> HttpResponse:
     tier, play, score, white space, share of wallet, growth, CLV and cost-to-serve flag."""
     user = _user(request)
     snapshot = selectors.list_snapshot()
-    options = selectors.account_filter_options(user)
+    options = selectors.account_filter_options(user, snapshot)
     form = AccountFilterForm(request.GET, options, scored=snapshot is not None)
     values = form.parse()
     base = selectors.accounts_with_figures(user)
+    book_filters = {k: values[k] for k in ("q", "owner", "segment", "industry", "territory")}
     accounts = selectors.filter_accounts(
         selectors.with_scores(base, snapshot),
-        q=values["q"],
-        owner=values["owner"],
-        segment=values["segment"],
-        industry=values["industry"],
-        territory=values["territory"],
+        **book_filters,
         tier=values["tier"],
         play=values["play"],
         cost_to_serve=values["cts"],
     ).order_by(*selectors.order_fields(selectors.ACCOUNT_SORTS, values["sort"]))
-    page = paginate(request, accounts)
+    by_score = values["tier"] is not None or values["play"] or values["cts"]
+    # Without a score filter the total is the visible accounts' own count: no join, no sums.
+    visible = Account.objects.for_user(user)
+    counted = None if by_score else selectors.filter_accounts(visible, **book_filters).count
+    page = paginate(request, accounts, count=counted)
     context: dict[str, Any] = {
         "form": form,
         "page_obj": page,
@@ -98,23 +99,45 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+#: How many accounts a FastSelect search answers with.
+CHOICES_LIMIT = 20
+
+
+@login_required
+def account_choices(request: HttpRequest) -> JsonResponse:
+    """Visible accounts whose name or external id holds ``?q=``, by name, for a FastSelect
+    (``core.widgets``): ``{"results": [{"id": 1, "label": "Acme (A-1)"}]}``, at most 20."""
+    q = request.GET.get("q", "").strip()[:100]
+    if not q:
+        return JsonResponse({"results": []})
+    rows = (
+        selectors.filter_accounts(Account.objects.for_user(_user(request)), q=q)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "external_id")[:CHOICES_LIMIT]
+    )
+    return JsonResponse(
+        {"results": [{"id": pk, "label": f"{n} ({x})" if x else n} for pk, n, x in rows]}
+    )
+
+
 @login_required
 def product_list(request: HttpRequest) -> HttpResponse:
     """The product catalogue with how the visible book bought each product."""
     user = _user(request)
     form = ProductFilterForm(request.GET, selectors.product_families(user))
     values = form.parse()
-    base = selectors.products_with_figures(user)
-    products = selectors.filter_products(base, q=values["q"], family=values["family"]).order_by(
-        *selectors.order_fields(selectors.PRODUCT_SORTS, values["sort"])
+    products = selectors.products_with_figures(
+        user, q=values["q"], family=values["family"], sort=values["sort"]
     )
-    page = paginate(request, products, per_page=50)
+    page = paginate(request, products, per_page=50)  # type: ignore[arg-type]
     context: dict[str, Any] = {
         "form": form,
         "page_obj": page,
         "sort": values["sort"],
         "is_filtered": form.is_filtered,
-        "catalogue_is_empty": (not page.object_list and not base.exists()),
+        "catalogue_is_empty": (
+            not page.object_list and not Product.objects.for_user(user).exists()
+        ),
     }
     template = (
         "book/partials/product_results.html"

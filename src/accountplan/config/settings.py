@@ -77,6 +77,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "accountplan.sqlite3"),
+            # Each server thread keeps its connection (and SQLite's page cache) between
+            # requests instead of opening the file and setting the pragmas every time.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             # WAL lets the web server read while an import writes.
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -494,20 +494,6 @@ class PeriodField(forms.RegexField):
         )
 
 
-class NewPlanForm(forms.Form):
-    """Start a plan: an account the user may see and a period."""
-
-    account = forms.TypedChoiceField(coerce=int, label="Account")
-    period = PeriodField(label="Period")
-
-    def __init__(self, *args: Any, accounts: Choices, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [("", "Choose an account…"), *accounts]  # type: ignore[attr-defined]
-        self.fields["account"].error_messages["invalid_choice"] = (
-            "Pick one of your accounts from the list."
-        )
-
-
 class CloneForm(forms.Form):
     """Clone a plan into another period."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -73,6 +73,16 @@ class History:
         return (Decimal(100) * won / (won + lost)).quantize(Decimal("0.01"))
 
 
+def _book_stats(compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The book's closed-deal figures: a pass over every opportunity, so computed once per
+    finished analytics snapshot (imports rescore) and kept in the cache; each time without one."""
+    from accountplan.portfolio.grid_data import cached
+    from accountplan.portfolio.models import Snapshot
+
+    snapshot = Snapshot.objects.current()
+    return compute() if snapshot is None else cached(snapshot, "book-deal-history", compute)
+
+
 def history(account: Account) -> History:
     """Counts and average won amount of closed deals at the account and in the book (2 queries)."""
 
@@ -85,7 +95,10 @@ def history(account: Account) -> History:
         return result
 
     acc = stats(Opportunity.objects.filter(account=account))
-    book = stats(Opportunity.objects.all())
+    if acc["avg"] is not None and acc["won"] + acc["lost"] >= MIN_CLOSED_FOR_ACCOUNT_RATE:
+        book: dict[str, Any] = {"won": 0, "lost": 0, "avg": None}  # the account's own suffice
+    else:
+        book = _book_stats(lambda: stats(Opportunity.objects.all()))
     return History(
         acc["won"], acc["lost"], _money(acc["avg"]), book["won"], book["lost"], _money(book["avg"])
     )

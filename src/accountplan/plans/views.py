@@ -28,8 +28,9 @@ from accountplan.plans import page_data, services
 from accountplan.plans import sections as s
 from accountplan.plans.cloning import clone_plan
 from accountplan.plans.diffing import diff
-from accountplan.plans.forms import CloneForm, NewPlanForm, PlanFilterForm, parse_post
+from accountplan.plans.forms import CloneForm, PlanFilterForm, parse_post
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection, PlanStatus
+from accountplan.plans.new_plan_form import NewPlanForm
 from accountplan.plans.querysets import can_edit
 from accountplan.plans.sections_view import SectionsView
 
@@ -104,10 +105,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if sort in ("completeness", "-completeness"):
         rows.sort(key=lambda r: r["completeness"].percent, reverse=sort.startswith("-"))
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    accounts = [
-        (str(a.pk), a.name) for a in Account.objects.for_user(user).order_by("name").only("name")
-    ]
-    new_form = NewPlanForm(accounts=accounts, initial={"period": default_period()})
+    new_form = NewPlanForm(
+        accounts=Account.objects.for_user(user), initial={"period": default_period()}
+    )
     return render(
         request,
         "plans/pages/plan_list.html",
@@ -131,8 +131,7 @@ def default_period(today: dt.date | None = None) -> str:
 def plan_create(request: HttpRequest) -> HttpResponse:
     """Start a plan for a visible account and a period; a duplicate is a 400 saying so."""
     user = _user(request)
-    accounts = [(str(a.pk), a.name) for a in Account.objects.for_user(user).only("name")]
-    form = NewPlanForm(request.POST, accounts=accounts)
+    form = NewPlanForm(request.POST, accounts=Account.objects.for_user(user))
     if not form.is_valid():
         return render(request, "plans/pages/plan_new.html", {"new_form": form}, status=400)
     account = get_object_or_404(Account.objects.for_user(user), pk=form.cleaned_data["account"])

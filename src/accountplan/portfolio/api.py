@@ -5,12 +5,14 @@ and cells; an account they may not see answers 404.
 """
 
 import dataclasses
-import statistics
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder as JSONEncoder
 from django.db.models import F, QuerySet
-from django.http import HttpRequest
-from ninja import Router
+from django.db.models.functions import Mod
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from accountplan.core.api_auth import api_user
@@ -24,7 +26,7 @@ from accountplan.core.api_common import (
 )
 from accountplan.core.errors import NotFound
 from accountplan.core.models import User
-from accountplan.portfolio import cells
+from accountplan.portfolio import cells, grid_data
 from accountplan.portfolio.models import (
     AccountScore,
     CellScore,
@@ -57,6 +59,8 @@ from accountplan.portfolio.services import enqueue_rescore, request_rescore
 
 router = Router(tags=["analytics"])
 
+#: The most grid points one API call returns.
+MAX_GRID_POINTS = 5_000
 NO_SNAPSHOT = (
     "No finished analytics snapshot yet: run `accountplan analyze --out DIR`, or POST "
     "/api/analytics/rescore and wait for the worker."
@@ -240,49 +244,72 @@ def list_cells(
     response={200: GridOut, **SNAPSHOT_ERRORS},
     summary="The prioritization grid",
 )
-def grid(request: HttpRequest) -> dict[str, Any]:
+def grid(
+    request: HttpRequest,
+    limit: int = Query(1000, ge=1, le=MAX_GRID_POINTS),
+    offset: int = Query(0, ge=0),
+    sample: bool = False,
+) -> HttpResponse:
     """Scored accounts the caller may see as points, the thresholds and counts per play.
 
     The thresholds are those of the whole book (medians over all accounts), so an account
-    executive's points sit exactly where they do on the manager's grid.
+    executive's points sit exactly where they do on the manager's grid. Points come by account
+    id, ``limit`` (at most 5,000) from ``offset``; ``points_total`` says how many there are.
+    With ``sample=true`` they are instead an even sample of at most ``limit`` accounts (every
+    n-th by id), as the grid page draws them. Thresholds and counts are computed once per
+    snapshot (and per caller scope for a few minutes).
     """
+    user = api_user(request)
     snapshot = _current()
-    rows = list(
-        _scores(request, snapshot)
-        .order_by("account__name", "pk")
-        .values_list("account_id", "account__name", "current_revenue", "potential_score", "play")
+    key = f"api-grid:{grid_data.scope(user)}:{limit}:{offset}:{sample}"
+    body = grid_data.cached(
+        snapshot,
+        key,
+        lambda: json.dumps(_grid(request, user, snapshot, limit, offset, sample), cls=JSONEncoder),
+        grid_data.SCOPED_SECONDS,
     )
-    book = list(
-        AccountScore.objects.filter(snapshot=snapshot).values_list(
-            "current_revenue", "potential_score"
-        )
-    )
-    revenues = [r for r, _s in book]
-    scores = [s for _r, s in book if s is not None]
-    counts = {p.value: 0 for p in PlayChoice}
-    points = []
-    unscored = 0
-    for account_id, name, revenue, score, play in rows:
-        if score is None or not play:
-            unscored += 1
-            continue
-        counts[play] += 1
-        points.append(
-            {
-                "account_id": account_id,
-                "account_name": name,
-                "current_revenue": revenue,
-                "potential_score": score,
-                "play": play,
-            }
-        )
+    # The same answer for the snapshot's life: sent as stored, not validated point by point.
+    return HttpResponse(body, content_type="application/json")
+
+
+def _grid(
+    request: HttpRequest, user: User, snapshot: Snapshot, limit: int, offset: int, sample: bool
+) -> dict[str, Any]:
+    scores = _scores(request, snapshot)
+    counts = grid_data.counts(snapshot, scores, grid_data.scope(user))
+    limits = grid_data.thresholds(snapshot)
+    plotted = scores.filter(potential_score__isnull=False).exclude(play="")
+    total = sum(q.count for q in counts.quadrants)  # a play means a score: the points
+    if sample and total > limit:
+        step = -(-total // limit)
+        plotted = plotted.alias(bucket=Mod(F("account_id"), step)).filter(bucket=0)
+        window = slice(0, limit)
+    else:
+        window = slice(offset, offset + limit)
+    rows = plotted.order_by("account_id").values_list(
+        "account_id", "account__name", "current_revenue", "potential_score", "play"
+    )[window]
+    points = [
+        {
+            "account_id": account_id,
+            "account_name": name,
+            "current_revenue": revenue,
+            "potential_score": score,
+            "play": play,
+        }
+        for account_id, name, revenue, score, play in rows
+    ]
     return {
         "snapshot_id": snapshot.pk,
         # The medians the grid splits at, over the whole book (equal to the median is high).
-        "revenue_threshold": statistics.median(revenues) if revenues else None,
-        "score_threshold": statistics.median(scores) if scores else None,
-        "counts": counts,
-        "unscored": unscored,
+        "revenue_threshold": limits.revenue,
+        "score_threshold": limits.score,
+        "counts": {q.play: q.count for q in counts.quadrants},
+        "unscored": counts.unscored,
+        "points_total": total,
+        "limit": limit,
+        "offset": 0 if sample else offset,
+        "sampled": sample and total > limit,
         "points": points,
     }
 

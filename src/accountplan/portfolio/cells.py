@@ -85,7 +85,7 @@ def items(snapshot: Snapshot, family: str = "") -> list[SnapshotItem]:
     return list(qs.order_by("family", "item_name", "item"))
 
 
-def _rates(snapshot: Snapshot, keys: set[str], item_keys: list[str] | None) -> pl.DataFrame:
+def rates_frame(snapshot: Snapshot, keys: set[str], item_keys: list[str] | None) -> pl.DataFrame:
     qs = PeerRate.objects.filter(snapshot=snapshot, peer_key__in=keys)
     if item_keys is not None:
         qs = qs.filter(item__in=item_keys)
@@ -105,7 +105,24 @@ def _rates(snapshot: Snapshot, keys: set[str], item_keys: list[str] | None) -> p
     return pl.DataFrame(rows, schema=RATES_SCHEMA, orient="row")
 
 
-def _stored(snapshot: Snapshot, ids: list[int], item_keys: list[str] | None) -> pl.DataFrame:
+def rates_without_peers(snapshot: Snapshot) -> pl.DataFrame:
+    """The snapshot's whole peer table without the peers' names and texts (what a cell's state
+    and shade need), read once per finished snapshot and kept in the cache."""
+    from accountplan.portfolio.grid_data import cached
+
+    def compute() -> pl.DataFrame:
+        rows: list[tuple[Any, ...]] = [
+            (key or None, item, n, seg, Decimal(rate) if rate else None, peer_seg or None, [], None)
+            for key, item, n, seg, rate, peer_seg in PeerRate.objects.filter(snapshot=snapshot)
+            .order_by()
+            .values_list("peer_key", "item", "peer_count", "segment_count", "rate", "peer_segment")
+        ]
+        return pl.DataFrame(rows, schema=RATES_SCHEMA, orient="row")
+
+    return cached(snapshot, "rates-without-peers", compute)
+
+
+def stored_frame(snapshot: Snapshot, ids: list[int], item_keys: list[str] | None) -> pl.DataFrame:
     qs = CellScore.objects.filter(snapshot=snapshot, account_id__in=ids)
     if item_keys is not None:
         qs = qs.filter(item__in=item_keys)
@@ -189,8 +206,8 @@ def derive_cells(
         orient="row",
     )
     config = snapshot_config(snapshot)
-    rates = _rates(snapshot, {s.peer_key for s in scores}, subset)
-    stored = _stored(snapshot, ids, subset)
+    rates = rates_frame(snapshot, {s.peer_key for s in scores}, subset)
+    stored = stored_frame(snapshot, ids, subset)
     frame = expand(keys, item_frame, rates, stored, config, snapshot.window_months is not None)
     by_item = {c.item: c for c in cols}
     base = {c.item: c.base_rate for c in cols}
@@ -229,7 +246,13 @@ def derive_cells(
 
 
 def account_cells(snapshot: Snapshot, score: AccountScore) -> list[Cell]:
-    """Every cell of one account, by family then name."""
-    cols = items(snapshot)
-    cells = derive_cells(snapshot, [score], cols).get(score.account_id, {})
-    return [cells[c.item] for c in cols if c.item in cells]
+    """Every cell of one account, by family then name: derived once per finished snapshot and
+    account (the account page, its plan and the API read the same row), then from the cache."""
+    from accountplan.portfolio.grid_data import SCOPED_SECONDS, cached
+
+    def compute() -> list[Cell]:
+        cols = items(snapshot)
+        cells = derive_cells(snapshot, [score], cols).get(score.account_id, {})
+        return [cells[c.item] for c in cols if c.item in cells]
+
+    return cached(snapshot, f"account-cells:{score.account_id}", compute, SCOPED_SECONDS)

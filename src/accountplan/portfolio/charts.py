@@ -34,7 +34,6 @@ class Point(TypedDict):
     score: float
     tier: int | None
     play: str
-    url: str
 
 
 def revenue_floor(points: list[Point], revenue_threshold: float | None) -> float:

@@ -13,7 +13,7 @@ from accountplan.portfolio.models import AccountScore
 
 def explain_score(score: AccountScore) -> str:
     """The reasoning behind one stored account score, as text."""
-    from accountplan.portfolio.selectors import thresholds
+    from accountplan.portfolio.grid_data import thresholds
 
     snapshot = score.snapshot
     stored = snapshot.config or {}

@@ -101,6 +101,16 @@ class Snapshot(models.Model):
         window = "all" if self.window_months is None else f"{self.window_months} months"
         return f"Snapshot {self.pk} ({self.level}, {window}, as of {self.as_of}): {self.status}"
 
+    @property
+    def cache_key(self) -> str | None:
+        """A key for what pages derive from this snapshot (a done snapshot never changes), or
+        None while it is not done. It names the run's finish and counts besides its id, so a
+        database rebuilt with the same ids never serves another run's figures."""
+        if self.status != SnapshotStatus.DONE or self.finished_at is None:
+            return None
+        stamp = self.finished_at.isoformat()
+        return f"snapshot:{self.pk}:{stamp}:{self.account_count}:{self.cell_count}"
+
 
 def _money(**kwargs: Any) -> models.DecimalField:
     """Money as stored in a snapshot: exact to the cent (figures are computed exactly and

@@ -137,6 +137,10 @@ class GridOut(Schema):
     score_threshold: float | None
     counts: dict[str, int]
     unscored: int
+    points_total: int = Field(..., description="Scored accounts the caller may see.")
+    limit: int
+    offset: int
+    sampled: bool = Field(..., description="Points are an even sample (sample=true).")
     points: list[GridPoint]
 
 

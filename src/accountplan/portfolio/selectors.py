@@ -6,7 +6,6 @@ of rows (one query for a page's cells).
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -197,51 +196,6 @@ def cell_title(account_name: str, cell: Cell, peer_limit: int = 12) -> str:
 
 
 # --- grid ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Thresholds:
-    """The grid's thresholds, computed over the WHOLE book of the snapshot."""
-
-    revenue: float | None
-    score: float | None
-
-
-def thresholds(snapshot: Snapshot) -> Thresholds:
-    """Median current revenue of all accounts, median score of the scored ones (one query)."""
-    rows = list(
-        AccountScore.objects.filter(snapshot=snapshot)
-        .order_by()
-        .values_list("current_revenue", "potential_score")
-    )
-    revenue = [r for r, _ in rows]
-    scores = [s for _, s in rows if s is not None]
-    return Thresholds(
-        revenue=statistics.median(revenue) if revenue else None,
-        score=statistics.median(scores) if scores else None,
-    )
-
-
-@dataclass
-class Quadrant:
-    """A play of the grid with its campaign and how many visible accounts fall in it."""
-
-    play: str
-    campaign: str
-    count: int = 0
-    accounts: list[int] = field(default_factory=list)
-
-
-def quadrants(rows: Iterable[AccountScore]) -> tuple[list[Quadrant], int]:
-    """Counts per play of ``rows`` (in the seed's order) and the number of unscored accounts."""
-    by_play = {play: Quadrant(play, text) for play, text in PLAYS.items()}
-    unscored = 0
-    for row in rows:
-        if row.play in by_play:
-            by_play[row.play].count += 1
-        else:
-            unscored += 1
-    return list(by_play.values()), unscored
 
 
 def primary_contacts(user: User) -> Subquery:

@@ -322,3 +322,24 @@ def _mark_done(
         skipped_won_deals=stats.skipped_won_deals,
         warnings=warnings,
     )
+    refresh_statistics()
+
+
+#: The snapshot tables whose statistics the planners need once a run has written its rows.
+SNAPSHOT_TABLES = (
+    "portfolio_accountscore",
+    "portfolio_cellscore",
+    "portfolio_peerrate",
+    "portfolio_snapshotitem",
+)
+
+
+def refresh_statistics() -> None:
+    """ANALYZE the snapshot tables: a run adds a whole book of rows at once, and until the
+    statistics know it (SQLite never learns by itself; PostgreSQL's autovacuum comes later) the
+    planners take the new snapshot for a few rows and pick plans that scan it all."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in SNAPSHOT_TABLES:
+            cursor.execute(f"ANALYZE {table}")

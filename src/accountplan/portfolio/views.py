@@ -22,10 +22,11 @@ from accountplan.analytics.grid import PLAYS
 from accountplan.book.selectors import account_filter_options
 from accountplan.core.errors import Forbidden
 from accountplan.core.pagination import paginate
-from accountplan.portfolio import selectors
-from accountplan.portfolio.charts import Point, grid_spec
+from accountplan.portfolio import cells, grid_data, selectors
+from accountplan.portfolio.charts import grid_spec
 from accountplan.portfolio.downloads import FORMATS, table_response
 from accountplan.portfolio.forms import ScorecardForm
+from accountplan.portfolio.map_cells import map_rows
 from accountplan.portfolio.models import AccountScore, Snapshot
 from accountplan.portfolio.page_forms import GridFilterForm, MapFilterForm
 from accountplan.portfolio.scorecard import export_toml, get_scorecard, peer_warning, segment_field
@@ -62,7 +63,7 @@ def _map_state(request: HttpRequest) -> tuple[MapFilterForm, Snapshot | None, li
     level = raw_level if raw_level in levels else (levels[0] if levels else None)
     snapshot = selectors.current_snapshot(level) if level else None
     families = selectors.families(snapshot) if snapshot else []
-    form = MapFilterForm(request.GET, account_filter_options(user), levels, families)
+    form = MapFilterForm(request.GET, account_filter_options(user, snapshot), levels, families)
     form.parse()
     return form, snapshot, levels
 
@@ -80,28 +81,32 @@ def whitespace_map(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "levels": levels, **_common(user, snapshot)}
     if snapshot is not None:
         family = form.values["family"]
-        page = paginate(request, _map_scores(request, form, snapshot), per_page=MAP_PAGE_SIZE)
-        scores = list(page.object_list)
+        scores_qs = _map_scores(request, form, snapshot)
+        # The total of a territory is a count over its accounts' scores: once per filter set.
+        key = f"map-count:{grid_data.scope(user)}:{sorted(vars(form.filters()).items())!r}"
+        count = grid_data.cached(snapshot, key, scores_qs.count, grid_data.SCOPED_SECONDS)
+        page = paginate(request, scores_qs, per_page=MAP_PAGE_SIZE, count=count)
+        # Which scores make this page: an ordered pass over the filter's rows (with statistics
+        # SQLite sorts a whole territory for it), so kept per filter set, sort and page.
+        ids = grid_data.cached(
+            snapshot,
+            f"map-page:{key}:{form.values['sort']}:{page.number}:{page.paginator.per_page}",
+            lambda: [s.pk for s in page.object_list],
+            grid_data.SCOPED_SECONDS,
+        )
+        by_pk = {s.pk: s for s in scores_qs.filter(pk__in=ids)}
+        scores = [by_pk[pk] for pk in ids if pk in by_pk]
         cols = selectors.columns(snapshot, family)
-        cells = selectors.cells_by_account(user, snapshot, scores, family)
         full_share = _full_share(snapshot)
-        rows = []
-        for score in scores:
-            mine = cells.get(score.account_id, {})
-            row_cells: list[dict[str, Any] | None] = []
-            for col in cols:
-                cell = mine.get(col.item)
-                if cell is None:
-                    row_cells.append(None)
-                    continue
-                row_cells.append(
-                    {
-                        "cell": cell,
-                        "css": selectors.shade(cell, full_share),
-                        "title": selectors.cell_title(score.account.name, cell),
-                    }
-                )
-            rows.append({"score": score, "cells": row_cells})
+        # A page's cells depend on the snapshot alone: the same page again is a cache hit.
+        accounts = ",".join(str(s.account_id) for s in scores)
+        html = grid_data.cached(
+            snapshot,
+            f"map-rows:{family}:{accounts}",
+            lambda: map_rows(snapshot, scores, cols, full_share),
+            grid_data.SCOPED_SECONDS,
+        )
+        rows = [{"score": s, "cells": html[s.account_id]} for s in scores]
         context |= {
             "page_obj": page,
             "rows": rows,
@@ -111,6 +116,28 @@ def whitespace_map(request: HttpRequest) -> HttpResponse:
             "level": snapshot.level,
         }
     return render(request, "portfolio/pages/whitespace.html", context)
+
+
+@login_required
+def whitespace_cell(request: HttpRequest) -> HttpResponse:
+    """One cell's hover text (``?account=&item=&level=``), loaded on demand by whitespace.js:
+    R, P, W, the state, where P comes from, the peers, the deals and the propensity."""
+    levels = selectors.available_levels()
+    level = request.GET.get("level", "")
+    snapshot = selectors.current_snapshot(level if level in levels else None)
+    account = request.GET.get("account", "")
+    if snapshot is None or not account.isdigit():
+        raise Http404("No such cell.")
+    score = (
+        selectors.account_scores(_user(request), snapshot).filter(account_id=int(account)).first()
+    )
+    cols = [c for c in selectors.columns(snapshot) if c.item == request.GET.get("item", "")]
+    if score is None or not cols:
+        raise Http404("No such cell.")
+    cell = cells.derive_cells(snapshot, [score], cols).get(score.account_id, {}).get(cols[0].item)
+    if cell is None:
+        raise Http404("No such cell.")
+    return HttpResponse(selectors.cell_title(score.account.name, cell), content_type="text/plain")
 
 
 MAP_EXPORT_HEADER = [
@@ -196,7 +223,7 @@ def whitespace_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def _grid_state(request: HttpRequest) -> tuple[GridFilterForm, Snapshot | None]:
     user = _user(request)
     snapshot = selectors.current_snapshot("product") or selectors.current_snapshot()
-    form = GridFilterForm(request.GET, account_filter_options(user))
+    form = GridFilterForm(request.GET, account_filter_options(user, snapshot))
     form.parse()
     return form, snapshot
 
@@ -213,51 +240,60 @@ def _with_play(qs: QuerySet[Any], play: str) -> QuerySet[Any]:
     return qs.filter(play=play) if play else qs
 
 
+def _grid_key(request: HttpRequest, form: GridFilterForm) -> str:
+    """The cache key part of the viewer's scope and the chart's filters."""
+    filters = form.filters()
+    filters.play = ""
+    return f"{grid_data.scope(_user(request))}:{sorted(vars(filters).items())!r}"
+
+
 @login_required
 def grid(request: HttpRequest) -> HttpResponse:
-    """Current revenue against potential score: four plays, their campaigns and their accounts."""
+    """Current revenue against potential score: four plays, their campaigns and their accounts.
+
+    Beyond ``grid_data.SAMPLE_POINTS`` scored accounts the chart draws an even sample and
+    offers ``?points=all``; counts, thresholds and the list are always exact.
+    """
     user = _user(request)
     form, snapshot = _grid_state(request)
     context: dict[str, Any] = {"form": form, **_common(user, snapshot)}
     if snapshot is not None:
         base = _grid_base(request, form, snapshot)
-        everything = list(base.order_by("account__name", "pk"))
-        quads, unscored = selectors.quadrants(everything)
-        limits = selectors.thresholds(snapshot)
-        points: list[Point] = [
-            {
-                "id": s.account_id,
-                "name": s.account.name,
-                "revenue": float(s.current_revenue),  # a position on the chart
-                "score": round(s.potential_score, 2),
-                "tier": s.tier,
-                "play": s.play,
-                "url": reverse("book:account_detail", args=[s.account_id]),
-            }
-            for s in everything
-            if s.potential_score is not None
-        ]
+        key = _grid_key(request, form)
+        everything = request.GET.get("points") == "all"
+        counts = grid_data.counts(snapshot, base, key)
+        limits = grid_data.thresholds(snapshot)
+        plotted = grid_data.points(snapshot, base, key, everything)
         play = form.values["play"]
+        in_tab = {q.play: q.count for q in counts.quadrants} | {
+            "": counts.total,
+            "none": counts.unscored,
+        }
         page = paginate(
             request,
             selectors.order_scores(_with_play(base, play), form.values["sort"]),
             per_page=GRID_PAGE_SIZE,
+            count=in_tab.get(play),
         )
         names = selectors.item_names(snapshot)
         list_rows = list(page.object_list)
         for s in list_rows:
             s.next_best_names = [names.get(i, i) for i in s.next_best or []]
+        spec = grid_spec(
+            plotted.points, None if limits.revenue is None else float(limits.revenue), limits.score
+        )
+        spec["usermeta"]["account_url"] = reverse("book:account_detail", args=[0])
         context |= {
             "list_rows": list_rows,
-            "spec": grid_spec(
-                points, None if limits.revenue is None else float(limits.revenue), limits.score
-            ),
+            "spec": spec,
             "thresholds": limits,
-            "quadrants": quads,
-            "unscored": unscored,
-            "plotted": len(points),
-            "zero_revenue": sum(1 for p in points if p["revenue"] <= 0),
-            "total": len(everything),
+            "quadrants": counts.quadrants,
+            "unscored": counts.unscored,
+            "plotted": len(plotted.points),
+            "scored": plotted.scored,
+            "sampled": plotted.sampled,
+            "zero_revenue": plotted.zero_revenue,
+            "total": counts.total,
             "page_obj": page,
             "play": play,
             "campaign": PLAYS.get(play, ""),

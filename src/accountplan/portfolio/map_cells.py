@@ -1,0 +1,94 @@
+"""The white space map's cells as the page draws them: a state and a shade, the deal markers,
+nothing else. The figures, explanation, peers and propensity behind one cell (its hover) are
+derived on demand, one cell at a time (``views_cell.cell_detail``), not 5,000 per page.
+
+A page of 50 accounts × 100 products is one ``expand`` of the page's accounts (a fixed number
+of queries) and one pass over its rows as tuples; the cells' HTML is joined here, not by a
+template loop, so a page costs milliseconds of Python rather than a template node per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import polars as pl
+from django.utils.safestring import SafeString, mark_safe
+
+from accountplan.analytics.derive import expand
+from accountplan.analytics.frames import MONEY
+from accountplan.portfolio import cells
+from accountplan.portfolio.models import AccountScore, Snapshot, SnapshotItem
+from accountplan.portfolio.selectors import PARTIAL_SHADES
+
+#: A cell's markers: an open opportunity, a deal lost recently.
+OPEN_MARK = '<i class="mk open" aria-label="open opportunity"></i>'
+LOST_MARK = '<i class="mk lost" aria-label="recently lost"></i>'
+
+
+def shade_of(state: str, revenue: Decimal, potential: Decimal | None, full_share: float) -> str:
+    """The CSS class of a cell: as ``selectors.shade`` for a whole cell."""
+    if state in ("none", "full"):
+        return state
+    if not potential or potential <= 0:
+        return "partial pu"
+    ratio = float(revenue) / (float(potential) * (full_share or 0.8))
+    step = min(PARTIAL_SHADES, max(1, int(ratio * PARTIAL_SHADES) + 1))
+    return f"partial p{step}"
+
+
+def map_rows(
+    snapshot: Snapshot,
+    scores: Sequence[AccountScore],
+    columns: Sequence[SnapshotItem],
+    full_share: float,
+) -> dict[int, SafeString]:
+    """account id → the HTML of its row of cells over ``columns`` (a ``missing`` cell where the
+    snapshot holds no cell). ``scores`` come scoped from ``account_scores(user, …)``."""
+    if not scores or not columns:
+        return {s.account_id: SafeString("") for s in scores}
+    ids = [s.account_id for s in scores]
+    item_keys = [c.item for c in columns]
+    subset = item_keys if len(columns) < 500 else None
+    # The peer table's part for these accounts' groups and these items (cached per snapshot).
+    keys = pl.DataFrame(
+        [(s.account_id, s.peer_key or None, s.size) for s in scores],
+        schema={"account_id": pl.Int64, "peer_key": pl.String, "size": MONEY},
+        orient="row",
+    )
+    item_frame = pl.DataFrame(
+        [(c.item, c.item_name, c.family) for c in columns],
+        schema={"item": pl.String, "item_name": pl.String, "family": pl.String},
+        orient="row",
+    )
+    config = cells.snapshot_config(snapshot)
+    wanted = pl.Series([s.peer_key or None for s in scores], dtype=pl.String).unique()
+    rates = cells.rates_without_peers(snapshot).filter(
+        pl.col("peer_key").is_in(wanted.implode(), nulls_equal=True)
+        & pl.col("item").is_in(pl.Series(item_keys, dtype=pl.String).implode())
+    )
+    stored = cells.stored_frame(snapshot, ids, subset)
+    frame = expand(
+        keys, item_frame, rates, stored, config, snapshot.window_months is not None
+    ).select(
+        "account_id",
+        "item",
+        "state",
+        "current_revenue",
+        "potential",
+        "open_opportunities",
+        "recent_lost",
+    )
+    found: dict[int, dict[str, str]] = {}
+    for account_id, item, state, revenue, potential, open_n, lost_n in frame.iter_rows():
+        css = shade_of(state, revenue, potential, full_share)
+        marks = (OPEN_MARK if open_n else "") + (LOST_MARK if lost_n else "")
+        found.setdefault(account_id, {})[item] = f'<td class="cell {css}">{marks}</td>'
+    missing = '<td class="cell missing"></td>'
+    # Only fixed class names and markers go into this HTML: no text from the book.
+    return {
+        account_id: mark_safe(  # noqa: S308
+            "".join(found.get(account_id, {}).get(i, missing) for i in item_keys)
+        )
+        for account_id in ids
+    }

@@ -1,0 +1,73 @@
+/* The white space map: a click on a row opens the account; hovering a cell loads its figures,
+   explanation and peers from /whitespace/cell/ (one small request, kept for the page's life)
+   and shows them in a tooltip, instead of the page carrying 5,000 hover texts. */
+(function () {
+  function setup() {
+    const table = document.getElementById("wsmap");
+    if (!table) return;
+    const url = table.dataset.cellUrl;
+    const level = table.dataset.level || "";
+    const header = table.querySelector("thead tr");
+    const known = new Map();
+    const tip = document.createElement("div");
+    tip.id = "wsmap-tip";
+    tip.className = "wsmap-tip";
+    tip.setAttribute("role", "tooltip");
+    tip.hidden = true;
+    document.body.append(tip);
+    let current = null;
+    let timer = null;
+
+    table.addEventListener("click", function (e) {
+      if (e.target.closest("a")) return;
+      const row = e.target.closest("tr[data-href]");
+      if (row) window.location.href = row.dataset.href;
+    });
+
+    function place(cell) {
+      const box = cell.getBoundingClientRect();
+      const width = Math.min(360, window.innerWidth - 16);
+      tip.style.maxWidth = width + "px";
+      let left = box.right + 8;
+      if (left + width > window.innerWidth) left = Math.max(8, box.left - width - 8);
+      tip.style.left = left + "px";
+      tip.style.top = Math.max(8, Math.min(box.top, window.innerHeight - tip.offsetHeight - 8)) + "px";
+    }
+
+    function show(cell, text) {
+      if (current !== cell) return;
+      tip.textContent = text;
+      tip.hidden = false;
+      cell.setAttribute("aria-describedby", "wsmap-tip");
+      place(cell);
+    }
+
+    table.addEventListener("mouseover", function (e) {
+      const cell = e.target.closest("td.cell");
+      if (!cell || cell === current || cell.classList.contains("missing")) return;
+      current = cell;
+      clearTimeout(timer);
+      const row = cell.closest("tr");
+      const col = header && header.cells[cell.cellIndex];
+      if (!row || !col || !col.dataset.item) return;
+      const key = row.dataset.account + "\u0000" + col.dataset.item;
+      if (known.has(key)) { show(cell, known.get(key)); return; }
+      timer = setTimeout(function () {
+        const q = "?account=" + encodeURIComponent(row.dataset.account) +
+          "&item=" + encodeURIComponent(col.dataset.item) + "&level=" + encodeURIComponent(level);
+        fetch(url + q).then(function (r) { return r.ok ? r.text() : ""; }).then(function (text) {
+          if (!text) return;
+          known.set(key, text);
+          show(cell, text);
+        });
+      }, 120);
+    });
+    table.addEventListener("mouseleave", function () {
+      clearTimeout(timer);
+      current = null;
+      tip.hidden = true;
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+})();
