@@ -320,3 +320,15 @@ def test_progress_bar_goes_to_stderr_when_asked(maven_dir: Path, capsys):
     captured = capsys.readouterr()
     assert "Validate" in captured.err
     assert Account.objects.count() == 85
+
+
+def test_without_a_terminal_the_import_logs_its_phases(maven_dir: Path, capsys):
+    """stderr is not a terminal here: plain timestamped lines, one per phase, then "Done"."""
+    call_command("import", "accounts", str(maven_dir / "accounts.csv"), mapping="maven")
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert lines[0].endswith("] Importing accounts.csv…")
+    assert any(line.split("] ", 1)[1].startswith("Validate: ") for line in lines[1:-1])
+    assert lines[-1].endswith("] Done")
+    assert "\x1b[" not in err  # no terminal codes in a log
+    assert Account.objects.count() == 85

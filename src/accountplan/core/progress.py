@@ -85,6 +85,13 @@ class Progress:
         else:
             self._line(text)
 
+    def note(self, text: str) -> None:
+        """Where the step stands (e.g. rows done), shown by the next "still" line; no line now."""
+        with self._lock:
+            self.text = text
+        if self._status is not None:
+            self._status.update(text)
+
     def tick(self) -> None:
         """The "still" line of the step under way (the log's heartbeat)."""
         with self._lock:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("book", "0003_purchase_line_covering_index"),
+        ("book", "0006_account_city_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -65,9 +65,7 @@ class Command(BaseCommand):
             if show:
                 report = self._with_progress(opts, source, options)
             else:
-                report = run_import(
-                    opts["entity"], source, opts["mapping"], options=options, user=None
-                )
+                report = self._with_log(opts, source, options)
         except ImportFailed as exc:
             raise CommandError(exc.message) from exc
         if opts["report"]:
@@ -79,6 +77,29 @@ class Command(BaseCommand):
         print_summary(report, self.stdout)
         if report.refused:
             raise SystemExit(1)
+
+    def _with_log(
+        self, opts: dict[str, Any], source: ImportSource, options: ImportOptions
+    ) -> ImportReport:
+        """Not on a terminal (a log, CI): a line per phase and a "still under way" line with the
+        rows done every ACCOUNTPLAN_PROGRESS_SECONDS, on stderr."""
+        from rich.console import Console
+
+        from accountplan.core.progress import Progress as LogProgress
+
+        with LogProgress(Console(stderr=True), f"Importing {source.name}…") as log:
+            phases: set[str] = set()
+
+            def progress(phase: str, done: int, total: int) -> None:
+                text = f"{phase.capitalize()}: {done:,} of {total:,} rows"
+                if phase not in phases:
+                    phases.add(phase)
+                    log.update(text)
+                else:
+                    log.note(text)
+
+            options.progress = progress
+            return run_import(opts["entity"], source, opts["mapping"], options=options, user=None)
 
     def _with_progress(
         self, opts: dict[str, Any], source: ImportSource, options: ImportOptions
