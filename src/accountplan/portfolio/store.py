@@ -286,6 +286,7 @@ def store(
             _write_rows(second, pk)
         with transaction.atomic():
             _mark_done(snapshot, config, stats, analysis, accounts, warnings)
+        refresh_statistics()  # after the commit: 8 s at 1M that web writes need not wait for
         return
     parallel = _may_write_apart()
     with transaction.atomic():
@@ -298,6 +299,7 @@ def store(
             _write_rows(first, pk)
             _write_rows(second, pk)
         _mark_done(snapshot, config, stats, analysis, accounts, warnings)
+    refresh_statistics()
 
 
 def _mark_done(
@@ -322,7 +324,6 @@ def _mark_done(
         skipped_won_deals=stats.skipped_won_deals,
         warnings=warnings,
     )
-    refresh_statistics()
 
 
 #: The snapshot tables whose statistics the planners need once a run has written its rows.
