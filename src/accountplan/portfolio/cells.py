@@ -63,6 +63,24 @@ class Cell:
         return self.propensity * float(self.whitespace_value)
 
 
+def key_frames(
+    scores: Sequence[AccountScore], columns: Sequence[SnapshotItem]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(account_id, peer_key, size) of ``scores`` and (item, item_name, family) of ``columns``:
+    what deriving their cells joins on."""
+    keys = pl.DataFrame(
+        [(s.account_id, s.peer_key or None, s.size) for s in scores],
+        schema={"account_id": pl.Int64, "peer_key": pl.String, "size": MONEY},
+        orient="row",
+    )
+    item_frame = pl.DataFrame(
+        [(c.item, c.item_name, c.family) for c in columns],
+        schema={"item": pl.String, "item_name": pl.String, "family": pl.String},
+        orient="row",
+    )
+    return keys, item_frame
+
+
 def snapshot_config(snapshot: Snapshot) -> AnalysisConfig:
     """The settings a snapshot was computed with (what deriving its cells needs)."""
     c = snapshot.config or {}
@@ -195,16 +213,7 @@ def derive_cells(
     ids = [s.account_id for s in scores]
     item_keys = [c.item for c in cols]
     subset = item_keys if len(cols) < 500 else None
-    keys = pl.DataFrame(
-        [(s.account_id, s.peer_key or None, s.size) for s in scores],
-        schema={"account_id": pl.Int64, "peer_key": pl.String, "size": MONEY},
-        orient="row",
-    )
-    item_frame = pl.DataFrame(
-        [(c.item, c.item_name, c.family) for c in cols],
-        schema={"item": pl.String, "item_name": pl.String, "family": pl.String},
-        orient="row",
-    )
+    keys, item_frame = key_frames(scores, cols)
     config = snapshot_config(snapshot)
     rates = rates_frame(snapshot, {s.peer_key for s in scores}, subset)
     stored = stored_frame(snapshot, ids, subset)

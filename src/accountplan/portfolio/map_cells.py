@@ -16,7 +16,6 @@ import polars as pl
 from django.utils.safestring import SafeString, mark_safe
 
 from accountplan.analytics.derive import expand
-from accountplan.analytics.frames import MONEY
 from accountplan.portfolio import cells
 from accountplan.portfolio.models import AccountScore, Snapshot, SnapshotItem
 from accountplan.portfolio.selectors import PARTIAL_SHADES
@@ -51,16 +50,7 @@ def map_rows(
     item_keys = [c.item for c in columns]
     subset = item_keys if len(columns) < 500 else None
     # The peer table's part for these accounts' groups and these items (cached per snapshot).
-    keys = pl.DataFrame(
-        [(s.account_id, s.peer_key or None, s.size) for s in scores],
-        schema={"account_id": pl.Int64, "peer_key": pl.String, "size": MONEY},
-        orient="row",
-    )
-    item_frame = pl.DataFrame(
-        [(c.item, c.item_name, c.family) for c in columns],
-        schema={"item": pl.String, "item_name": pl.String, "family": pl.String},
-        orient="row",
-    )
+    keys, item_frame = cells.key_frames(scores, columns)
     config = cells.snapshot_config(snapshot)
     wanted = pl.Series([s.peer_key or None for s in scores], dtype=pl.String).unique()
     rates = cells.rates_without_peers(snapshot).filter(
