@@ -118,3 +118,52 @@ def test_a_run_leaves_statistics_for_the_planners(maven_book: Path) -> None:
             else:
                 cursor.execute("SELECT COUNT(*) FROM pg_stats WHERE tablename = %s", [table])
                 assert cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_an_account_deletes_its_rows_in_every_snapshot_by_the_index(
+    maven_book: Path,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accountplan.book.models import Account
+
+    first = analyze_now(as_of=AS_OF).snapshot
+    second = analyze_now(as_of=AS_OF).snapshot
+    cell = CellScore.objects.filter(snapshot=second).order_by("account_id", "item").first()
+    assert cell is not None
+    gone = cell.account_id
+    before = {s.pk: rows_of(s) for s in (first, second)}
+    own = {
+        s.pk: (
+            AccountScore.objects.filter(snapshot=s, account_id=gone).count(),
+            CellScore.objects.filter(snapshot=s, account_id=gone).count(),
+        )
+        for s in (first, second)
+    }
+    assert all(scores == 1 and cells > 0 for scores, cells in own.values())
+
+    with CaptureQueriesContext(connection) as queries:
+        Account.objects.filter(pk=gone).delete()
+
+    for snapshot in (first, second):
+        after = rows_of(snapshot)
+        assert after["AccountScore"] == before[snapshot.pk]["AccountScore"] - 1
+        assert after["CellScore"] == before[snapshot.pk]["CellScore"] - own[snapshot.pk][1]
+        assert not CellScore.objects.filter(snapshot=snapshot, account_id=gone).exists()
+    deletes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('DELETE FROM "portfolio_')
+        and ("accountscore" in q["sql"] or "cellscore" in q["sql"])
+    ]
+    assert len(deletes) == 2
+    # Both ask for the snapshots too, so the unique (snapshot, account, …) index answers them.
+    assert all('"snapshot_id" IN' in sql for sql in deletes)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in deletes:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+                assert "SCAN" not in plan and "USING" in plan, plan
