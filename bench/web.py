@@ -4,6 +4,7 @@ Usage (the app's database from the environment, as ``accountplan serve`` reads i
 
     ACCOUNTPLAN_DATA_DIR=... .venv/bin/python bench/web.py --port 8110 [--clients 8]
         [--seconds 10] [--workers 2] [--user bench --password bench] [--only accounts,map]
+        [--during rescore]
 
 It starts ``accountplan serve`` itself (gunicorn, the serve command's own worker and thread
 counts: ``--workers`` processes × 4 threads; no background task worker), signs in as a user
@@ -13,6 +14,14 @@ database (an account, the biggest territory, a plan), warms each URL once, then 
 on loopback), beside the login page as the trivial reference. Prints a table and, on the last
 line, a JSON summary. The figures include this driver's own cost on the same machine: read the
 reference row.
+
+``--during rescore`` measures the pages while the app rescores: the server runs with its own
+background worker (as ``accountplan serve`` does by default), a rescore of the current
+snapshot's date is queued, and the pages are driven in turn, ``--seconds`` each, round after
+round, queueing another rescore whenever one ends, until every page has been driven while a
+rescore was running. Prints each rescore's duration and the pages' figures under it (errors
+count every non-200 answer and every failed connection: on SQLite a long write must never make
+a read fail).
 """
 
 from __future__ import annotations
@@ -203,6 +212,68 @@ def wait_for(port: int, timeout: float = 60) -> None:
     raise SystemExit("the server did not start")
 
 
+def queue_rescore() -> int:
+    """Queue a rescore of the current snapshot's date for the server's worker; its id."""
+    from django.db import connection, transaction
+
+    from accountplan.portfolio.models import Snapshot
+    from accountplan.portfolio.services import enqueue_rescore
+
+    current = Snapshot.objects.current(level="product")
+    with transaction.atomic():
+        snapshot = enqueue_rescore(trigger="bench", as_of=current.as_of if current else None)
+    connection.close()
+    return snapshot.pk
+
+
+def rescore_state(snapshot_id: int) -> tuple[str, float | None]:
+    """The snapshot's status and, once it has finished, how long it ran."""
+    from django.db import connection
+
+    from accountplan.portfolio.models import Snapshot
+
+    snapshot = Snapshot.objects.get(pk=snapshot_id)
+    connection.close()
+    took = None
+    if snapshot.finished_at and snapshot.started_at:
+        took = (snapshot.finished_at - snapshot.started_at).total_seconds()
+    return snapshot.status, took
+
+
+def drive_during_rescore(
+    port: int, urls: dict[str, str], cookie: str, clients: int, seconds: float
+) -> dict[str, Any]:
+    """Each page driven ``seconds`` at a time while a rescore runs, until all have been."""
+    pending = dict(urls)
+    merged: dict[str, dict[str, Any]] = {}
+    rescores: list[dict[str, Any]] = []
+    snapshot_id = queue_rescore()
+    while pending:
+        status = rescore_state(snapshot_id)[0]
+        if status in ("queued", "running"):
+            name, url = next(iter(pending.items()))
+            r = drive(port, url, cookie, clients, seconds)
+            if rescore_state(snapshot_id)[0] == "running":  # still running at the end: it counts
+                merged[name] = r
+                del pending[name]
+                print(
+                    f"{name:<20} median {r['median_ms']} ms  p95 {r['p95_ms']} ms  "
+                    f"{r['rps']} req/s  errors {r['errors']}",
+                    flush=True,
+                )
+            continue
+        took = rescore_state(snapshot_id)[1]
+        rescores.append({"snapshot": snapshot_id, "status": status, "seconds": took})
+        print(f"rescore {snapshot_id}: {status} in {took} s", flush=True)
+        snapshot_id = queue_rescore()
+    while rescore_state(snapshot_id)[0] in ("queued", "running"):
+        time.sleep(1)  # a bench waiting for the worker's run to end, not a test
+    status, took = rescore_state(snapshot_id)
+    rescores.append({"snapshot": snapshot_id, "status": status, "seconds": took})
+    print(f"rescore {snapshot_id}: {status} in {took} s", flush=True)
+    return {"rescores": rescores, **merged}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8110)
@@ -213,6 +284,7 @@ def main() -> None:
     parser.add_argument("--password", default="bench-pass-1")
     parser.add_argument("--only", default="", help="comma-separated substrings of page names")
     parser.add_argument("--no-server", action="store_true", help="use a server already running")
+    parser.add_argument("--during", choices=("rescore",), help="drive the pages while rescoring")
     args = parser.parse_args()
 
     setup_django()
@@ -241,7 +313,7 @@ def main() -> None:
                 f"127.0.0.1:{args.port}",
                 "--workers",
                 str(args.workers),
-                "--no-worker",
+                *([] if args.during else ["--no-worker"]),
                 "--no-migrate",
             ],
             stdout=log,
@@ -251,6 +323,10 @@ def main() -> None:
     try:
         wait_for(args.port)
         cookie = login(args.port, args.user, args.password)
+        if args.during:
+            results = drive_during_rescore(args.port, urls, cookie, args.clients, args.seconds)
+            print(json.dumps({"database": vendor, "during": "rescore", "pages": results}))
+            return
         results: dict[str, Any] = {}
         print(f"{'page':<20} {'median ms':>10} {'p95 ms':>8} {'req/s':>7} {'KB':>8} {'err':>4}")
         for name, url in urls.items():
