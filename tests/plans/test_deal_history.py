@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from accountplan.plans.selectors import MIN_CLOSED_FOR_ACCOUNT_RATE, history
+from accountplan.portfolio.grid_data import forget
 from accountplan.portfolio.models import Snapshot
 from tests.factories import AccountFactory, OpportunityFactory
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    cache.clear()
+    forget()
 
 
 def _deals(account: Any, won: int, lost: int, amount: str = "1000") -> None:

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +21,7 @@ from pytest_django import DjangoAssertNumQueries
 from accountplan.book.models import Account
 from accountplan.core.models import User
 from accountplan.plans.services import create_plan, save_section
+from accountplan.portfolio.grid_data import forget
 from accountplan.portfolio.models import AccountScore, CellScore, PeerRate, Snapshot, SnapshotItem
 from tests.factories import AccountFactory, ProductFactory, UserFactory
 
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    cache.clear()
+    forget()
 
 
 #: The pins: session and user (2), the snapshot, then the page and the count (lists), the
@@ -130,7 +130,7 @@ def test_analytics_lists_do_not_grow_with_rows(
     scored_accounts(snapshot, 12, manager)
     # A finished snapshot never gains rows in the app, so what the lists keep per snapshot is
     # forgotten here by hand, as a new snapshot would.
-    cache.clear()
+    forget()
     many, big = count_queries(client, url)
     assert size(big) > size(small) >= 2
     assert many == few, f"{url}: {few} queries for {size(small)} rows, {many} for {size(big)}"
@@ -147,7 +147,7 @@ def test_an_aes_lists_are_as_flat(
     scored_accounts(snapshot, 4, ae)
     few, small = count_queries(client, url)
     scored_accounts(snapshot, 10, ae)
-    cache.clear()  # as above: a new snapshot would have a cache of its own
+    forget()  # as above: a new snapshot would have a cache of its own
     many, big = count_queries(client, url)
     assert size(big) > size(small) >= 1
     assert many == few

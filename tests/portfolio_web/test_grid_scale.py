@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from accountplan.core.models import User
 from accountplan.portfolio import grid_data
+from accountplan.portfolio.grid_data import forget
 from accountplan.portfolio.models import AccountScore
 from tests.portfolio_web.conftest import ScoredBook, signed_in
 from tests.portfolio_web.test_grid import counts_of, spec_of
@@ -20,7 +20,7 @@ URL = "/grid/"
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    cache.clear()
+    forget()
 
 
 def _points(html: str) -> list[dict[str, Any]]:

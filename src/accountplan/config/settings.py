@@ -90,6 +90,20 @@ else:
         }
     }
 
+# What pages derive from a finished snapshot is cached in two levels (portfolio.grid_data.cached):
+# each process's memory, then files every process on this machine shares, so that one
+# computation (or the worker's warming at the end of a rescore) serves every web worker. Files,
+# not a database table: their writes never wait for the write lock a rescore holds on SQLite,
+# and they add no statement to a request's queries.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("SHARED_CACHE_DIR", str(DATA_DIR / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+
 # Background work (rescoring after imports) through Django's task framework, queued in the
 # database and run by `accountplan worker` (django-tasks-db's db_worker), started by `serve`.
 TASKS = {

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Mod
 
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 SAMPLE_POINTS = 1_000
 #: How long the visible counts and points of one scope and filter set are reused (seconds).
 SCOPED_SECONDS = 300
+#: How long a process keeps its own copy of a cached entry (seconds).
+LOCAL_SECONDS = 120
 #: How long the whole book's figures of a finished snapshot are kept (seconds).
 BOOK_SECONDS = 24 * 3600
 
@@ -38,16 +40,31 @@ BOOK_SECONDS = 24 * 3600
 def cached[T](
     snapshot: Snapshot, name: str, compute: Callable[[], T], seconds: int = BOOK_SECONDS
 ) -> T:
-    """``compute()`` once per finished snapshot and ``name``; every call while it is not done."""
+    """``compute()`` once per finished snapshot and ``name``; every call while it is not done.
+
+    Looked up in this process's memory, then in the cache every process shares (where the
+    worker's warming and other processes put theirs), then computed and put in both. The
+    process keeps its copy ``LOCAL_SECONDS`` at most, so a shared entry's expiry reaches it soon.
+    """
     base = snapshot.cache_key
     if base is None:
         return compute()
     key = f"{base}:{hashlib.sha256(name.encode()).hexdigest()}"
-    found = cache.get(key)
+    local, shared = caches["default"], caches["shared"]
+    found = local.get(key)
     if found is None:
-        found = compute()
-        cache.set(key, found, seconds)
+        found = shared.get(key)
+        if found is None:
+            found = compute()
+            shared.set(key, found, seconds)
+        local.set(key, found, min(seconds, LOCAL_SECONDS))
     return found
+
+
+def forget() -> None:
+    """Empty both levels of the cache (this process's and the shared one)."""
+    caches["default"].clear()
+    caches["shared"].clear()
 
 
 def scope(user: User) -> str:

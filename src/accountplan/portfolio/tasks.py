@@ -12,6 +12,7 @@ from accountplan.portfolio.models import Snapshot, SnapshotStatus
 def rescore(snapshot_id: int) -> str:
     """Compute a queued snapshot; a snapshot already taken by another worker is left alone."""
     from accountplan.portfolio.services import run_snapshot
+    from accountplan.portfolio.warm import warm
 
     # Claim it atomically: only the worker whose UPDATE matched a queued row runs it. The first
     # heartbeat comes with the claim, so a worker killed right after is found stale too.
@@ -22,4 +23,6 @@ def rescore(snapshot_id: int) -> str:
         return "skipped"
     snapshot = Snapshot.objects.get(pk=snapshot_id)
     run_snapshot(snapshot)
+    snapshot.refresh_from_db()
+    warm(snapshot)  # the first visitors after the rescore find its whole-book figures ready
     return "done"

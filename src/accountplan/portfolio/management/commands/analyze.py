@@ -23,6 +23,7 @@ from accountplan.portfolio.exports import (
 )
 from accountplan.portfolio.scorecard import peer_warning
 from accountplan.portfolio.services import analyze_now, enqueue_rescore
+from accountplan.portfolio.warm import warm
 
 
 def _date(raw: str) -> dt.date:
@@ -122,6 +123,8 @@ class Command(BaseCommand):
                 step=lambda s: status.update(labels.get(s, s)),
             )
             snap = result.snapshot
+            status.update("Preparing the pages' whole-book figures…")
+            warm(snap)
             if out is not None:
                 status.update("Writing the tables…")
                 written = [
