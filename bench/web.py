@@ -16,7 +16,8 @@ line, a JSON summary. The figures include this driver's own cost on the same mac
 reference row.
 
 ``--during rescore`` measures the pages while the app rescores: the server runs with its own
-background worker (as ``accountplan serve`` does by default), a rescore of the current
+background worker (as ``accountplan serve`` does by default), each page is visited once, a
+rescore of the current
 snapshot's date is queued, and the pages are driven in turn, ``--seconds`` each, round after
 round, queueing another rescore whenever one ends, until every page has been driven while a
 rescore was running. Prints each rescore's duration and the pages' figures under it (errors
@@ -247,6 +248,10 @@ def drive_during_rescore(
     pending = dict(urls)
     merged: dict[str, dict[str, Any]] = {}
     rescores: list[dict[str, Any]] = []
+    for url in urls.values():  # the steady state before: each page once, as a visitor left it
+        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        fetch(warm, url, cookie)
+        warm.close()
     snapshot_id = queue_rescore()
     while pending:
         status = rescore_state(snapshot_id)[0]
