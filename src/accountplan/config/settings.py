@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -68,6 +69,21 @@ TEMPLATES = [
     },
 ]
 
+#: What every SQLite database gets, however it is configured (the default file or a
+#: ``sqlite:///`` DATABASE_URL): WAL so pages read while an import or a rescore writes, the write
+#: lock taken when a transaction starts (not midway, where SQLite could only fail it), and a
+#: 20 s wait for that lock. Each server thread keeps its connection (and SQLite's page cache)
+#: between requests instead of opening the file and setting the pragmas every time.
+SQLITE_SETTINGS: dict[str, Any] = {
+    "CONN_MAX_AGE": 60,
+    "CONN_HEALTH_CHECKS": True,
+    "OPTIONS": {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    },
+}
+
 _database_url = env("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
@@ -77,18 +93,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "accountplan.sqlite3"),
-            # Each server thread keeps its connection (and SQLite's page cache) between
-            # requests instead of opening the file and setting the pragmas every time.
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-            # WAL lets the web server read while an import writes.
-            "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"] |= SQLITE_SETTINGS
 
 # What pages derive from a finished snapshot is cached in two levels (portfolio.grid_data.cached):
 # each process's memory, then files every process on this machine shares, so that one
