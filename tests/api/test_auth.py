@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -107,3 +108,39 @@ def test_session_reads_need_no_csrf_token(manager: User) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(manager)
     assert client.get("/api/accounts").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_never_fails_on_recording_its_token(ae: User) -> None:
+    """Another connection holds the write lock (SQLite) or the token's row (PostgreSQL): the
+    GET still answers, and the use is recorded by a later request once the lock is free."""
+    import sqlite3
+
+    import psycopg
+    from django.db import connection
+
+    new = create_token(ae, "script")
+    headers = {"Authorization": f"Bearer {new.raw}"}
+    if connection.vendor == "sqlite":
+        name = connection.settings_dict["NAME"]
+        other: Any = sqlite3.connect(name, uri=name.startswith("file:"), timeout=0)
+        other.isolation_level = None
+        other.execute("BEGIN IMMEDIATE")
+    else:
+        params = connection.get_connection_params()
+        other = psycopg.connect(
+            **{k: v for k, v in params.items() if k in ("dbname", "user", "host", "port")}
+        )
+        other.execute("SELECT id FROM core_apitoken WHERE id = %s FOR UPDATE", [new.token.pk])
+    try:
+        response = Client().get("/api/me", headers=headers)
+        assert response.status_code == 200
+        assert response.json()["username"] == "bob"
+        new.token.refresh_from_db()
+        assert new.token.last_used is None
+    finally:
+        other.rollback() if connection.vendor != "sqlite" else other.execute("ROLLBACK")
+        other.close()
+    assert Client().get("/api/me", headers=headers).status_code == 200
+    new.token.refresh_from_db()
+    assert new.token.last_used is not None

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accountplan.core.errors import DomainError, NotFound
 from accountplan.core.models import ApiToken, User
+
+log = logging.getLogger(__name__)
 
 #: Every token starts with this, so a leaked one is easy to recognise (and grep for in logs).
 TOKEN_PREFIX = "ap_"  # noqa: S105 (a marker, not a secret)
@@ -64,11 +69,57 @@ def authenticate_token(raw: str) -> User | None:
     now = timezone.now()
     if token.is_expired(now):
         return None
-    if token.last_used is None or now - token.last_used >= LAST_USED_RESOLUTION:
-        # A single UPDATE, not save(): two requests at once must not overwrite other fields.
-        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+    stale = token.last_used is None or now - token.last_used >= LAST_USED_RESOLUTION
+    if stale and record_use(token.pk, now):
         token.last_used = now
     return token.user
+
+
+#: How long recording a token's use may wait for a lock before it gives up (seconds).
+RECORD_WAIT = 0.1
+
+
+@contextmanager
+def _short_lock_wait() -> Iterator[None]:
+    """On SQLite, wait ``RECORD_WAIT`` at most for the write lock (the configured busy timeout is
+    restored after); PostgreSQL's UPDATE below skips a locked row instead of waiting."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    configured = float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {int(RECORD_WAIT * 1000)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(configured * 1000)}")
+
+
+def record_use(token_pk: int, now: datetime) -> bool:
+    """Write when a token was used, best effort: bookkeeping must never fail or hold up a read.
+
+    Under a long write (an import, a rescore) waiting for the lock made a plain GET wait 20 s and
+    then fail; now the use is recorded the next time the lock is free. A single UPDATE, not
+    save(): two requests at once must not overwrite other fields. Returns whether it was written.
+    """
+    table = ApiToken._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = (
+            f"UPDATE {table} SET last_used = %s WHERE id = "  # noqa: S608 (our table name)
+            f"(SELECT id FROM {table} WHERE id = %s FOR UPDATE SKIP LOCKED)"
+        )
+    else:
+        sql = f"UPDATE {table} SET last_used = %s WHERE id = %s"  # noqa: S608 (our table name)
+    # Inside a caller's transaction (tests, a script), a savepoint keeps a failure to this one.
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        with _short_lock_wait(), guard, connection.cursor() as cursor:
+            cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), token_pk])
+            return cursor.rowcount == 1
+    except DatabaseError:
+        log.info("token %s: its use was not recorded (the database is busy)", token_pk)
+        return False
 
 
 def tokens_of(user: User) -> list[ApiToken]:
