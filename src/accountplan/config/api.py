@@ -64,7 +64,10 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             "CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header, "
             "or use a bearer token instead of the session."
         )
-    return api.create_response(request, {"detail": message}, status=exc.status_code)
+    response = api.create_response(request, {"detail": message}, status=exc.status_code)
+    if exc.status_code == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="accountplan"'
+    return response
 
 
 api.add_router("/", people_router)

@@ -96,7 +96,7 @@ else:
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"] |= SQLITE_SETTINGS
+    DATABASES["default"] |= SQLITE_SETTINGS  # type: ignore[typeddict-item]
 
 # What pages derive from a finished snapshot is cached in two levels (portfolio.grid_data.cached):
 # each process's memory, then files every process on this machine shares, so that one

@@ -14,3 +14,8 @@ urlpatterns = [
     path("", include("accountplan.portfolio.urls")),
     path("", include("accountplan.core.urls")),
 ]
+
+handler400 = "accountplan.core.error_views.bad_request"
+handler403 = "accountplan.core.error_views.permission_denied"
+handler404 = "accountplan.core.error_views.page_not_found"
+handler500 = "accountplan.core.error_views.server_error"

@@ -10,7 +10,7 @@ from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
 from accountplan.book.schemas import UserOut
-from accountplan.core.api_auth import api_user, session_auth
+from accountplan.core.api_auth import api_user, no_token_minting, session_auth
 from accountplan.core.api_common import (
     AUTH_ERRORS,
     DETAIL_ERRORS,
@@ -98,7 +98,7 @@ def list_my_tokens(request: HttpRequest) -> list[ApiToken]:
 @router.post(
     "/tokens",
     response={201: TokenCreatedOut, 400: ErrorOut, 403: ErrorOut, **AUTH_ERRORS},
-    auth=[session_auth],
+    auth=[no_token_minting, session_auth],
     summary="Create an API token",
 )
 def create_my_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:

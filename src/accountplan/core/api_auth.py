@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from accountplan.core.models import User
@@ -28,7 +29,17 @@ class BearerTokenAuth(HttpBearer):
 
 
 class ActiveSessionAuth(SessionAuth):
-    """Django's session (the signed-in browser), with CSRF checked on unsafe methods."""
+    """Django's session (the signed-in browser), with CSRF checked on unsafe methods.
+
+    The CSRF check comes after knowing there is a signed-in user: a request with no session is
+    a 401 that says how to authenticate, not a 403 about a CSRF token it could not have.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         """The signed-in active user, or None (→ 401)."""
@@ -38,7 +49,19 @@ class ActiveSessionAuth(SessionAuth):
         return None
 
 
+class NoTokenMinting(HttpBearer):
+    """Refuses a bearer token where only the signed-in browser may act (creating tokens)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> None:
+        raise HttpError(
+            401,
+            "A token cannot create tokens (a leaked one could outlive its own expiry): sign in "
+            "to the web app and create it there, or run `accountplan token create USERNAME`.",
+        )
+
+
 bearer_auth = BearerTokenAuth()
+no_token_minting = NoTokenMinting()
 session_auth = ActiveSessionAuth(csrf=True)
 #: Token first: a script's request carries no session cookie; the browser's carries no token.
 default_auth = [bearer_auth, session_auth]
