@@ -54,3 +54,30 @@ def test_docs_page_loads_its_assets_from_our_own_static_files(client: Client) ->
         assert served.status_code == 200, asset
         assert b"".join(served.streaming_content if served.streaming else [served.content])
     assert "cdn" not in html.lower()
+
+
+def test_every_api_schema_has_a_name_of_its_own() -> None:
+    """Two schemas with one name made the OpenAPI document describe one shape for both (an
+    owner documented as {id, name} and returned as {id, username, full_name})."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import accountplan
+
+    for module in pkgutil.walk_packages(accountplan.__path__, "accountplan."):
+        if module.name.endswith(("schemas", ".api")):
+            importlib.import_module(module.name)
+
+    def ours(cls: type) -> list[type]:
+        found = [cls] if cls.__module__.startswith("accountplan.") else []
+        for sub in cls.__subclasses__():
+            found += ours(sub)
+        return found
+
+    by_name: dict[str, set[str]] = {}
+    for cls in ours(Schema):
+        by_name.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
+    shared = {name: where for name, where in by_name.items() if len(where) > 1}
+    assert not shared, shared

@@ -12,7 +12,7 @@ from accountplan.core.api_common import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, Fi
 from accountplan.plans.models import PlanStatus
 
 
-class UserRef(Schema):
+class PlanUserRef(Schema):
     """A user by id and display name."""
 
     id: int
@@ -26,15 +26,15 @@ class SectionState(Schema):
     title: str
     version: int
     updated_at: dt.datetime | None
-    updated_by: UserRef | None
+    updated_by: PlanUserRef | None
     state: str = Field(..., description="empty, partial, complete or stale")
     missing: list[str]
 
 
-class TeamMemberOut(Schema):
+class PlanTeamMemberOut(Schema):
     """A member of the plan's team: from the account team or added to this plan."""
 
-    user: UserRef
+    user: PlanUserRef
     function: str
     source: str = Field(..., description="account_team or plan")
 
@@ -47,7 +47,7 @@ class PlanOut(Schema):
     account_name: str
     period: str
     status: PlanStatus
-    owner: UserRef | None
+    owner: PlanUserRef | None
     cloned_from_id: int | None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -58,7 +58,7 @@ class PlanDetailOut(PlanOut):
     """A plan with its team, its sections' states and whether the caller may edit it."""
 
     can_edit: bool
-    team: list[TeamMemberOut]
+    team: list[PlanTeamMemberOut]
     sections: list[SectionState]
 
 
@@ -113,7 +113,7 @@ class SectionOut(Schema):
     version: int
     data: dict[str, Any]
     updated_at: dt.datetime | None
-    updated_by: UserRef | None
+    updated_by: PlanUserRef | None
     can_edit: bool
 
 
@@ -142,7 +142,7 @@ class ConflictBody(Schema):
     base_version: int
     current_version: int
     current_data: dict[str, Any]
-    updated_by: UserRef | None
+    updated_by: PlanUserRef | None
     updated_at: dt.datetime
     changes: list[ChangeOut]
     attempted: Any
@@ -162,7 +162,7 @@ class RevisionOut(Schema):
     key: str
     title: str
     version: int
-    author: UserRef | None
+    author: PlanUserRef | None
     created_at: dt.datetime
     summary: str
     restored_from_id: int | None
