@@ -66,3 +66,26 @@ def test_a_waiting_import_rescore_is_reused(db: None):
     first = rescore_after_import()
     assert rescore_after_import() == first
     assert Snapshot.objects.count() == 1
+
+
+def test_rescores_waiting_in_the_queue_are_merged_whoever_asks(
+    db: None, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from accountplan.core.models import Role, User
+    from accountplan.portfolio.services import request_rescore
+
+    manager = User.objects.create_user("mgr", role=Role.MANAGER)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = request_rescore(manager)
+        assert request_rescore(manager) == first
+        assert rescore_after_import() == first
+        assert enqueue_rescore(trigger="cli") == first
+        other_date = enqueue_rescore(trigger="cli", as_of=dt.date(2017, 12, 31))
+    assert other_date != first
+    assert Snapshot.objects.count() == 2
+    assert DBTaskResult.objects.count() == 2
+    # Once it has started, a new request queues a new rescore: the book may have changed.
+    Snapshot.objects.filter(pk=first.pk).update(status="running")
+    assert request_rescore(manager) != first

@@ -65,11 +65,27 @@ def enqueue_rescore(
 ) -> Snapshot:
     """Queue a rescore of the default view (product level, 12-month window) for the worker.
 
-    The task is sent when the current transaction commits, so a worker never sees a snapshot
-    (or an import) that is then rolled back.
+    A rescore of the same view and date still waiting in the queue is that rescore: it reads
+    the book and the scorecard when it starts, so a second one would compute the same thing
+    again (a fuzzer once queued 118, an hour of the worker's time). The task is sent when the
+    current transaction commits, so a worker never sees a snapshot (or an import) that is then
+    rolled back.
     """
     from accountplan.portfolio.tasks import rescore
 
+    waiting = (
+        Snapshot.objects.filter(
+            status=SnapshotStatus.QUEUED,
+            started_at=None,
+            level="product",
+            window_months=12,
+            as_of=as_of,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if waiting is not None:
+        return waiting
     snapshot = create_snapshot(as_of=as_of, trigger=trigger, user=user)
     transaction.on_commit(lambda: rescore.enqueue(snapshot.pk))
     return snapshot
@@ -81,12 +97,7 @@ def rescore_after_import() -> Snapshot:
     Called once the import's transaction committed. Five files imported in a row give one
     rescore, not five.
     """
-    waiting = (
-        Snapshot.objects.filter(status=SnapshotStatus.QUEUED, trigger="import", started_at=None)
-        .order_by("-pk")
-        .first()
-    )
-    return waiting or enqueue_rescore(trigger="import")
+    return enqueue_rescore(trigger="import")
 
 
 def request_rescore(user: User) -> Snapshot:
