@@ -81,8 +81,9 @@ def test_a_duplicate_id_is_a_problem_in_the_preview_and_the_valid_rows_import(
     assert rows[0]["reason"] == "account: duplicate: line 2 has the same account"
 
 
-UNUSUAL = "Kundennummer;Firma;Branche;Mitarbeiter;Notiz\nK-1;Acme GmbH;Maschinenbau;120;x\nK-2;Beta AG;Chemie;80;\n"
-UNUSUAL_2 = "Kundennummer;Firma;Branche;Mitarbeiter;Notiz\nK-3;Gamma KG;Handel;15;\nK-1;Acme GmbH;Maschinenbau;125;\n"
+HEADER = "Kundennummer;Firma;Branche;Mitarbeiter;Notiz\n"
+UNUSUAL = HEADER + "K-1;Acme GmbH;Maschinenbau;120;x\nK-2;Beta AG;Chemie;80;\n"
+UNUSUAL_2 = HEADER + "K-3;Gamma KG;Handel;15;\nK-1;Acme GmbH;Maschinenbau;125;\n"
 
 
 def test_columns_mapped_in_the_page_are_saved_and_reused_on_the_next_upload(

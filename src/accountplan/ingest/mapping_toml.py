@@ -12,12 +12,12 @@ import re
 from decimal import Decimal
 from typing import Any
 
-BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def toml_key(key: str) -> str:
     """A key as TOML writes it: bare when it can be, else a quoted string."""
-    return key if BARE_KEY.match(key) else toml_string(key)
+    return key if BARE_KEY.fullmatch(key) else toml_string(key)
 
 
 def toml_string(text: str) -> str:
