@@ -297,6 +297,18 @@ class TestThePreviewChecksLikeTheRun:
         assert list(Account.objects.values_list("name", flat=True)) == ["Acme"]
 
 
+@pytest.mark.django_db
+def test_a_refused_run_says_what_to_do_in_the_pages_terms(manager_client: Client):
+    _upload(manager_client, b"Name,Employees\nAcme,10\nBeta,many\n")
+    run = ImportRun.objects.get()
+    manager_client.post(reverse("ingest:import_preview", args=[run.pk]), {"action": "run"})
+    run.refresh_from_db()
+    assert run.status == "refused" and Account.objects.count() == 0
+    page = manager_client.get(reverse("ingest:import_detail", args=[run.pk])).content.decode()
+    assert "import the 1 valid rows and download the rejects" in page
+    assert "--skip-invalid" not in page and "--" not in page.split("<main", 1)[1]
+
+
 class TestWebTerms:
     def test_no_command_line_flag_reaches_the_page(self):
         text = for_web(

@@ -52,7 +52,10 @@ class NewImportForm(forms.Form):
         required=False, max_length=120, help_text="XLSX only: the sheet to read (default: first)."
     )
     skip_invalid = forms.BooleanField(
-        required=False, help_text="Import the valid rows and reject the others (downloadable)."
+        required=False,
+        label="Import the valid rows",
+        help_text="Import the valid rows and reject the others (downloadable). Without it, "
+        "the preview still offers it when some rows have problems.",
     )
     accept_suggestions = forms.BooleanField(
         required=False,

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from accountplan.core.models import User
+from accountplan.ingest.errors import ImportFailed
 from accountplan.ingest.forms import MappingUploadForm
 from accountplan.ingest.mappings import Mapping
 from accountplan.ingest.models import ImportRun, SavedMapping
@@ -46,7 +47,7 @@ def preview_context(
     headers = whole.headers if whole is not None else file_headers(run)
     try:
         data = load_data(base_text(run.mapping_name, run.mapping_toml))
-    except Exception:  # an unparsable mapping: start the columns from a guess
+    except ImportFailed:  # an unparsable mapping: start the columns from a guess
         data = {}
     choices = column_choices(run.entity, headers, data)
     report: dict[str, Any] = dict(whole.report) if whole is not None else {}
