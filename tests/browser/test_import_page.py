@@ -97,6 +97,8 @@ def test_columns_mapped_in_the_page_are_saved_and_reused_on_the_next_upload(
     # No column is named like a field: nothing can be checked until the columns are mapped.
     assert "No column is mapped yet" in page.inner_text("#mapping-error")
     assert page.locator("#run-import").count() == 0
+    # Each column shows an example value from the file to recognise it by.
+    assert "Maschinenbau" in page.inner_text("#column-mapping")
     page.select_option("select[data-header='Kundennummer']", "external_id")
     page.select_option("select[data-header='Firma']", "name")
     page.select_option("select[data-header='Branche']", "industry")

@@ -18,7 +18,7 @@ from accountplan.ingest.page_mapping import (
     has_advanced,
     load_data,
 )
-from accountplan.ingest.page_preview import check_whole_file, file_headers, run_options
+from accountplan.ingest.page_preview import check_whole_file, file_columns, run_options
 from accountplan.ingest.services import ImportSource, preview_import
 
 MAX_PROBLEMS_ON_PAGE = 1_000
@@ -44,12 +44,17 @@ def preview_context(
         for row in first.rows:
             # The whole-file check's verdict, not the first rows' own: it sees duplicates.
             rows.append({**row, "errors": whole.problems.get(row["line"], [])})
-    headers = whole.headers if whole is not None else file_headers(run)
+    if whole is not None:
+        headers, samples = whole.headers, whole.samples
+    else:
+        headers, samples = file_columns(run)
     try:
         data = load_data(base_text(run.mapping_name, run.mapping_toml))
     except ImportFailed:  # an unparsable mapping: start the columns from a guess
         data = {}
     choices = column_choices(run.entity, headers, data)
+    for choice, sample in zip(choices, samples, strict=False):
+        choice.sample = sample
     report: dict[str, Any] = dict(whole.report) if whole is not None else {}
     errors = report.get("errors", [])
     report["errors"] = errors[:MAX_PROBLEMS_ON_PAGE]

@@ -32,6 +32,8 @@ class ColumnChoice:
     value: str  # "" (not imported), "name" or "name,external_id"
     #: Set when the column is used by a key or a combined field, which only TOML can change.
     fixed: str = ""
+    #: A value of the column from the file's first rows, to recognise it by.
+    sample: str = ""
 
     @property
     def fields(self) -> list[str]:
@@ -212,16 +214,29 @@ def choices_from_post(
 
 
 PAGE_NAME = "mapped in the page"
+SAMPLE_ROWS = 20
 
 
 def read_headers(data: bytes, file_name: str, sheet: str | None) -> list[str]:
     """A file's column headers ([] when it cannot be read: the preview says why)."""
+    return read_columns(data, file_name, sheet)[0]
+
+
+def read_columns(data: bytes, file_name: str, sheet: str | None) -> tuple[list[str], list[str]]:
+    """A file's column headers and an example value of each (from its first rows)."""
     from accountplan.ingest.readers import read_table
 
     try:
-        return list(read_table(data, file_name, sheet=sheet).headers)
+        table = read_table(data, file_name, sheet=sheet)
     except ImportFailed:
-        return []
+        return [], []
+    headers = list(table.headers)
+    samples = [""] * len(headers)
+    for _line, raw in table.rows[:SAMPLE_ROWS]:
+        for i, value in enumerate(raw[: len(headers)]):
+            if not samples[i] and value.strip():
+                samples[i] = value.strip()[:60]
+    return headers, samples
 
 
 def start_mapping(entity: str, headers: list[str]) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from accountplan.ingest.mappings import Mapping
 from accountplan.ingest.models import ImportRun
-from accountplan.ingest.page_mapping import read_headers
+from accountplan.ingest.page_mapping import read_columns
 from accountplan.ingest.report import Status
 from accountplan.ingest.services import ImportOptions, ImportSource, run_import
 from accountplan.ingest.webterms import rejects_for_web, report_for_web
@@ -40,6 +40,7 @@ class WholeFile:
     report: dict[str, Any]
     headers: list[str]
     problems: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    samples: list[str] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -106,7 +107,7 @@ def check_whole_file(run: ImportRun, mapping: Mapping, user: User) -> WholeFile:
     report = results[0]
     data = report_for_web(report.to_dict())
     data[PREVIEW_KEY] = key
-    data["file_headers"] = file_headers(run)
+    data["file_headers"], data["file_samples"] = file_columns(run)
     rejects = rejects_for_web(report.rejects_csv)
     ImportRun.objects.filter(pk=run.pk, status=Status.PENDING).update(
         report=data, rejects_csv=rejects
@@ -117,7 +118,12 @@ def check_whole_file(run: ImportRun, mapping: Mapping, user: User) -> WholeFile:
 
 def file_headers(run: ImportRun) -> list[str]:
     """The file's column headers, in order ([] when the file cannot be read)."""
-    return read_headers(bytes(run.file_data or b""), run.file_name, run_options(run).sheet)
+    return file_columns(run)[0]
+
+
+def file_columns(run: ImportRun) -> tuple[list[str], list[str]]:
+    """The file's column headers, in order, and an example value of each."""
+    return read_columns(bytes(run.file_data or b""), run.file_name, run_options(run).sheet)
 
 
 def forget(run: ImportRun) -> None:
@@ -130,4 +136,6 @@ def _whole(data: dict[str, Any]) -> WholeFile:
     problems: dict[int, list[dict[str, Any]]] = {}
     for issue in data.get("errors", []):
         problems.setdefault(int(issue.get("line") or 0), []).append(issue)
-    return WholeFile(data, list(data.get("file_headers", [])), problems)
+    return WholeFile(
+        data, list(data.get("file_headers", [])), problems, list(data.get("file_samples", []))
+    )
