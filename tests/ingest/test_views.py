@@ -44,7 +44,7 @@ class TestTheWholeFlow:
         preview = manager_client.get(response.url)
         html = preview.content.decode()
         assert preview.status_code == 200
-        assert "account → <strong>name, external_id</strong>" in html
+        assert '<option value="name,external_id" selected>name + external_id</option>' in html
         assert "First 10 rows as mapped" in html
         assert "Acme Corporation" in html
         assert Account.objects.count() == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from accountplan.ingest.models import ImportRun
+from accountplan.ingest.models import ImportRun, SavedMapping
 
 
 @admin.register(ImportRun)
@@ -33,3 +33,10 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(SavedMapping)
+class SavedMappingAdmin(admin.ModelAdmin):
+    list_display = ("name", "description", "updated_at", "updated_by")
+    search_fields = ("name", "description")
+    readonly_fields = ("created_at", "updated_at", "created_by", "updated_by")

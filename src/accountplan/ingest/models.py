@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from accountplan.ingest.querysets import ImportRunQuerySet
+from accountplan.ingest.querysets import ImportRunQuerySet, SavedMappingQuerySet
 from accountplan.ingest.report import Status
 
 
@@ -70,3 +70,40 @@ class ImportRun(models.Model):
         """How many problems the report lists."""
         errors: Any = self.report.get("errors", [])
         return len(errors)
+
+
+class SavedMapping(models.Model):
+    """A column mapping saved from the import pages, for the next upload of the same layout.
+
+    Stored as mapping TOML, the same text a mapping file holds, so a saved mapping can be
+    downloaded and used on the command line, and an uploaded TOML file can be saved as one.
+    There is one book per installation: everyone who may import shares its saved mappings.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.CharField(max_length=255, blank=True)
+    toml = models.TextField(help_text="The mapping as TOML (docs/imports.md).")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SavedMappingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -20,3 +20,13 @@ class ImportRunQuerySet(models.QuerySet[Any]):
         if user.can_edit_book or user.sees_whole_book:
             return self.all()
         return self.filter(user=user)
+
+
+class SavedMappingQuerySet(models.QuerySet[Any]):
+    """Saved column mappings, scoped."""
+
+    def for_user(self, user: User) -> SavedMappingQuerySet:
+        """The people who may import (managers, admins) share the book's saved mappings."""
+        if not user.is_authenticated or not user.is_active or not user.can_edit_book:
+            return self.none()
+        return self.all()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,16 +17,20 @@ from django.views.decorators.http import require_http_methods
 from accountplan.core.models import User
 from accountplan.core.pagination import paginate
 from accountplan.ingest.errors import ImportFailed
-from accountplan.ingest.forms import CUSTOM, NewImportForm
+from accountplan.ingest.forms import PAGE, NewImportForm
+from accountplan.ingest.mappings import BUILTIN, Mapping
 from accountplan.ingest.models import ImportRun
+from accountplan.ingest.page_context import preview_context
+from accountplan.ingest.page_mapping import read_headers, start_mapping
+from accountplan.ingest.page_preview import run_options
 from accountplan.ingest.report import Status
 from accountplan.ingest.services import (
     ImportOptions,
     ImportSource,
-    preview_import,
     resolve_mapping,
     run_import,
 )
+from accountplan.ingest.webterms import rejects_for_web, report_for_web
 
 MAX_ERRORS_ON_PAGE = 10_000
 FORBIDDEN = "Only managers and admins can run imports and read their reports."
@@ -70,7 +75,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
     """Upload a file, choose entity, mapping and options; then go to the preview."""
     if not _editor(request):
         return _forbidden(request)
-    form = NewImportForm(request.POST or None, request.FILES or None)
+    form = NewImportForm(request.POST or None, request.FILES or None, user=_user(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
@@ -80,17 +85,22 @@ def import_new(request: HttpRequest) -> HttpResponse:
             accept_suggestions=data["accept_suggestions"],
             sheet=data["sheet"] or None,
         )
-        mapping_name = data["mapping"]
-        if mapping_name == CUSTOM:
-            mapping_name = (data["mapping_file"].name or "custom").rsplit(".", 1)[0]
+        file_data = upload.read()
+        mapping_name, mapping_text = data["mapping"], form.mapping_text
+        if form.mapping_label:  # an uploaded or saved mapping
+            mapping_name = form.mapping_label
+        elif mapping_name == PAGE:
+            mapping_name, mapping_text = start_mapping(
+                data["entity"], read_headers(file_data, upload.name or "", options.sheet)
+            )
         run = ImportRun.objects.create(
             user=_user(request),
             entity=data["entity"],
             mapping_name=mapping_name[:120],
-            mapping_toml=form.mapping_text,
+            mapping_toml=mapping_text,
             file_name=(upload.name or "upload")[:255],
             file_size=upload.size or 0,
-            file_data=upload.read(),
+            file_data=file_data,
             options=options.to_dict(),
             source="web",
             status=Status.PENDING,
@@ -100,49 +110,56 @@ def import_new(request: HttpRequest) -> HttpResponse:
     return render(request, "ingest/pages/import_new.html", {"form": form}, status=status)
 
 
-def _options(run: ImportRun) -> ImportOptions:
-    opts = run.options or {}
-    return ImportOptions(
-        dry_run=bool(opts.get("dry_run")),
-        skip_invalid=bool(opts.get("skip_invalid")),
-        accept_suggestions=bool(opts.get("accept_suggestions")),
-        sheet=opts.get("sheet") or None,
-    )
+def _mapping(run: ImportRun) -> tuple[Mapping | None, str]:
+    """The run's mapping, or None with the reason (none chosen yet, or it does not parse)."""
+    if not run.mapping_toml and run.mapping_name.lower() not in BUILTIN:
+        return None, "No column is mapped yet: choose a field for the columns below."
+    try:
+        return resolve_mapping(run.mapping_name, run.mapping_toml), ""
+    except ImportFailed as exc:
+        return None, exc.message
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """The first rows as mapped; POST runs the import and shows its report."""
+    """Every row checked as the run will check it, the first rows as mapped, the column mapping.
+
+    POST ``action=run`` runs the import as chosen on the upload form (all or nothing unless
+    “skip invalid rows” was ticked); ``action=valid`` imports the valid rows and keeps the
+    others as rejects.
+    """
     if not _editor(request):
         return _forbidden(request)
     run = _run_for(request, pk)
     if run.status != Status.PENDING or run.file_data is None:
         return redirect("ingest:import_detail", pk=run.pk)
-    source = ImportSource(run.file_name, bytes(run.file_data))
-    try:
-        mapping = resolve_mapping(run.mapping_name, run.mapping_toml)
-    except ImportFailed as exc:
-        return render(request, "ingest/pages/forbidden.html", {"message": exc.message}, status=400)
+    mapping, mapping_error = _mapping(run)
     if request.method == "POST":
+        if mapping is None:
+            messages.error(request, mapping_error)
+            return redirect("ingest:import_preview", pk=run.pk)
+        options = run_options(run)
+        if request.POST.get("action") == "valid":
+            options.skip_invalid = True
         # Claim the run so a double-click or a second tab cannot import the file twice.
         claimed = ImportRun.objects.filter(pk=run.pk, status=Status.PENDING).update(
             status=Status.RUNNING
         )
         if claimed:
+            source = ImportSource(run.file_name, bytes(run.file_data))
             try:
                 run_import(
-                    run.entity, source, mapping, options=_options(run), user=_user(request), run=run
+                    run.entity, source, mapping, options=options, user=_user(request), run=run
                 )
             except Exception:
                 ImportRun.objects.filter(pk=run.pk).update(status=Status.REFUSED)
                 raise
         return redirect("ingest:import_detail", pk=run.pk)
-    preview = preview_import(run.entity, source, mapping, options=_options(run))
     return render(
         request,
         "ingest/pages/import_preview.html",
-        {"run": run, "preview": preview, "report": preview.report},
+        preview_context(request, run, mapping, mapping_error),
     )
 
 
@@ -156,7 +173,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("ingest:import_preview", pk=run.pk)
     if run.status == Status.RUNNING:
         return render(request, "ingest/pages/import_running.html", {"run": run})
-    report = dict(run.report)
+    report = report_for_web(run.report)
     errors = report.get("errors", [])
     # Very large reports: the page shows the first rows; the downloads hold every problem.
     report["errors"] = errors[:MAX_ERRORS_ON_PAGE]
@@ -172,7 +189,9 @@ def import_rejects(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
     if not run.rejects_csv:
         raise Http404("This import has no rejected rows.")
-    response = HttpResponse(run.rejects_csv, content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        rejects_for_web(run.rejects_csv), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-rejects.csv"'
     return response
 
