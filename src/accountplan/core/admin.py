@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
-from accountplan.core.models import ApiToken, User
+from accountplan.core.models import ApiToken, LoginFailure, User
 from accountplan.core.tokens import create_token
 
 
@@ -62,3 +62,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
             request,
             f"Token for {obj.user}: {new.raw} — copy it now, it will not be shown again.",
         )
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Failed sign-ins of the last minutes: deleting an account's rows unlocks it."""
+
+    list_display = ("username", "address", "at")
+    search_fields = ("username", "address")
+    readonly_fields = ("username", "address", "at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -84,3 +84,20 @@ class ApiToken(models.Model):
     def is_expired(self, now: datetime | None = None) -> bool:
         """True once the expiry time has passed."""
         return self.expires is not None and self.expires <= (now or timezone.now())
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in: who was tried, from where, when (``core.throttle`` counts them)."""
+
+    username = models.CharField(max_length=150, help_text="As typed, lower-cased.")
+    address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"]),
+            models.Index(fields=["address", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address or 'unknown'} at {self.at:%Y-%m-%d %H:%M}"
