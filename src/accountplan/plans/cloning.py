@@ -20,7 +20,7 @@ import copy
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accountplan.core.errors import Conflict
@@ -89,15 +89,20 @@ def clone_plan(plan: AccountPlan, new_period: str, user: User) -> AccountPlan:
     revenue = Decimal(str(score.current_revenue)).quantize(Decimal("0.01")) if score else None
     now = timezone.now()
     with transaction.atomic():
-        new = AccountPlan.objects.create(
-            account=plan.account,
-            period=period,
-            owner=plan.owner or user,
-            status=PlanStatus.DRAFT,
-            cloned_from=plan,
-            created_at=now,
-            updated_at=now,
-        )
+        try:
+            with transaction.atomic():
+                new = AccountPlan.objects.create(
+                    account=plan.account,
+                    period=period,
+                    owner=plan.owner or user,
+                    status=PlanStatus.DRAFT,
+                    cloned_from=plan,
+                    created_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            # Another request took the period between the check above and this write.
+            raise Conflict(f"{plan.account.name} already has a plan for {period}.") from None
         for membership in plan.memberships.all():
             new.memberships.create(user=membership.user, function=membership.function)
         for key, section in sections_of(plan).items():

@@ -223,7 +223,14 @@ def update_plan(
         if not changes:
             return locked
         locked.updated_at = timezone.now()
-        locked.save()
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError:
+            # Another request took the period between the check above and this write.
+            raise Conflict(
+                f"{locked.account.name} already has a plan for {locked.period}."
+            ) from None
         _record_plan(locked, user, "changed " + ", ".join(changes))
     return locked
 
