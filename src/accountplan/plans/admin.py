@@ -29,7 +29,7 @@ class AccountPlanAdmin(admin.ModelAdmin[AccountPlan]):
     list_filter = ("status", "period")
     search_fields = ("account__name", "period")
     raw_id_fields = ("account", "owner", "cloned_from")
-    readonly_fields = ("account", "cloned_from")
+    readonly_fields = ("account", "cloned_from", "created_at", "updated_at")
     inlines = (PlanMemberInline,)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
