@@ -41,16 +41,16 @@ class AccountPlanAdmin(admin.ModelAdmin[AccountPlan]):
         from accountplan.plans.services import update_plan
 
         stored = AccountPlan.objects.get(pk=obj.pk)
-        wanted = {"period": obj.period, "status": obj.status, "owner": obj.owner}
+        period, status, owner = obj.period, obj.status, obj.owner
         # Put the stored values back: only the service writes them.
         obj.period, obj.status, obj.owner = stored.period, stored.status, stored.owner
         try:
             update_plan(
                 stored,
                 request.user,  # type: ignore[arg-type]
-                period=wanted["period"],
-                status=wanted["status"],
-                owner=wanted["owner"],
+                period=period,
+                status=status,
+                owner=owner,
             )
         except DomainError as exc:
             self.message_user(request, exc.message, level=messages.ERROR)
