@@ -1,5 +1,6 @@
 """The plan page in a real browser: in-place edits, the relationship map, the goal build's gap
-(typed and from white space), a conflicting edit from two sessions, and a restore from history."""
+(typed and from white space), a conflicting edit from two sessions, and a restore from history.
+More on conflicts and dirty forms in test_plan_edit_safety."""
 
 from __future__ import annotations
 
@@ -48,8 +49,9 @@ def test_edit_in_place_saves_and_escapes(book: Any, live_server: Any, login: Any
     assert "<i>Net revenue retention</i>" in section.inner_text()
     assert section.locator(".north-star i").count() == 0
     assert "Open 20 stores" in section.inner_text()
-    # Esc cancels an edit without saving.
+    # Esc cancels an edit without saving (after asking, since something was typed).
     edit(page, "customer_goals").locator("[name=north_star_metric]").fill("thrown away")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.keyboard.press("Escape")
     page.locator("#sec-customer_goals .edit-btn").wait_for()
     assert "thrown away" not in page.locator("#sec-customer_goals").inner_text()
@@ -121,7 +123,7 @@ def test_goal_build_gap_updates_typed_and_from_white_space(
     assert data["components"][-1]["product_id"] == product.pk
 
 
-def test_conflicting_edit_shows_their_changes_and_keeps_mine(
+def test_conflicting_edit_shows_both_values_and_keeps_mine(
     book: Any, live_server: Any, browser: Any
 ) -> None:
     pages = []
@@ -148,16 +150,18 @@ def test_conflicting_edit_shows_their_changes_and_keeps_mine(
         f2.locator("button[type=submit]", has_text="Save").click()
         panel = second.locator("#sec-customer_goals [data-testid=conflict]")
         panel.wait_for()
-        assert "Bob Owner changed this section" in panel.inner_text()
-        assert "Same-store sales" in panel.inner_text()
+        assert "Bob Owner saved this section" in panel.inner_text()
+        assert panel.locator("td.theirs").inner_text() == "Same-store sales"
+        assert panel.locator("td.mine").inner_text() == "Dave's typed metric"
         form = second.locator("#sec-customer_goals form")
         assert form.locator("[name=north_star_metric]").input_value() == "Dave's typed metric"
         assert form.locator("[name=biggest_challenge]").input_value() == "Supply chain"
         second.screenshot(path="/tmp/plan-conflict.png")
-        panel.locator("button", has_text="Keep mine").click()
+        form.locator("button[type=submit]", has_text="Save").click()  # keep mine
         second.locator("#sec-customer_goals .saved-note").wait_for()
         saved = PlanSection.objects.get(plan=book.plan, key="customer_goals")
         assert saved.data["north_star_metric"] == "Dave's typed metric" and saved.version == 3
+        assert saved.data["biggest_challenge"] == "Supply chain"
     finally:
         for pg in pages:
             pg.context.close()

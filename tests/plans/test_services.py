@@ -145,9 +145,13 @@ class TestConflict:
             2,
             book.bob,
         )
+        mine = {"north_star_metric": "B", "efforts_made": "y"}
         with pytest.raises(SectionConflict) as err:
-            save_section(book.plan, "customer_goals", {"north_star_metric": "B"}, 2, book.dave)
+            save_section(book.plan, "customer_goals", mine, 2, book.dave)
         assert [c.path for c in err.value.changes] == ["efforts_made"]
+        assert [(c.path, c.mine, c.theirs) for c in err.value.conflicts] == [
+            ("efforts_made", "y", "x")
+        ]
 
 
 class TestRestore:

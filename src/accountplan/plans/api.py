@@ -2,8 +2,9 @@
 
 Who may see the account reads its plans; its owner and team, the plan's owner and members,
 managers and admins write (others get 403); a plan of an account the caller may not see is a
-404. A section is saved with the version it was loaded at: if someone saved since, the answer is
-409 with their changes and the data you sent, and nothing is saved.
+404; a Viewer only reads. A section is saved with the version it was loaded at: if someone saved
+since, the save merges with theirs, and only when both changed the same value is the answer 409
+listing those values, with nothing saved.
 """
 
 import datetime as dt
@@ -275,7 +276,10 @@ def get_section(request: HttpRequest, plan_id: ObjectId, key: str) -> dict[str, 
     summary="Save a section",
 )
 def put_section(request: HttpRequest, plan_id: ObjectId, key: str, body: SectionIn) -> Any:
-    """Save the section's data on top of ``base_version``: 409 if someone saved since."""
+    """Save the section's data on top of ``base_version``. If someone saved since, the two are
+    merged field by field and item by item (200); only values both changed differently give a
+    409 listing them (``conflict.conflicts``) with the merged data to resend on top of
+    ``conflict.current_version``."""
     user = api_user(request)
     plan = _plan(request, plan_id)
     try:

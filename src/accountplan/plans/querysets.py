@@ -40,11 +40,21 @@ class PlanScopedQuerySet(models.QuerySet[Any]):
         return self.filter(plan__account__in=Account.objects.for_user(user).values("pk"))
 
 
+def may_write_plans(user: User) -> bool:
+    """Whether ``user``'s role writes plans at all: a Viewer reads only, whatever team, plan
+    membership or ownership they hold (a role means the same on every page and endpoint)."""
+    from accountplan.core.models import Role
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or user.role != Role.VIEWER)
+
+
 def can_edit_account_plans(user: User, account: Account) -> bool:
     """Whether ``user`` may write plans of ``account``: managers and admins, its owner, its team."""
     from accountplan.book.models import AccountTeamMember
 
-    if not user.is_authenticated or not user.is_active:
+    if not may_write_plans(user):
         return False
     if user.can_edit_book or account.owner_id == user.pk:
         return True
@@ -55,10 +65,11 @@ def can_edit(user: User, plan: AccountPlan) -> bool:
     """Whether ``user`` may change ``plan``.
 
     Managers and admins edit every plan; the account's owner, its account team, the plan's owner
-    and the plan's own members edit it. Everyone else who may see the account only reads it
-    (and whoever may not see the account gets a 404 before this question is asked).
+    and the plan's own members edit it, unless their role is Viewer. Everyone else who may see
+    the account only reads it (and whoever may not see the account gets a 404 before this
+    question is asked).
     """
-    if not user.is_authenticated or not user.is_active:
+    if not may_write_plans(user):
         return False
     if plan.owner_id == user.pk or can_edit_account_plans(user, plan.account):
         return True

@@ -135,8 +135,20 @@ class ChangeOut(Schema):
     item_id: str
 
 
+class FieldConflictOut(Schema):
+    """A value both you and the other person changed since your base version.
+
+    ``mine`` or ``theirs`` is null for an item that side removed while the other changed it.
+    """
+
+    path: str
+    base: Any
+    mine: Any
+    theirs: Any
+
+
 class ConflictBody(Schema):
-    """What the other person saved, and what you tried to save."""
+    """What the other person saved, what you both changed, and the merge to save next."""
 
     section: str
     base_version: int
@@ -145,11 +157,15 @@ class ConflictBody(Schema):
     updated_by: PlanUserRef | None
     updated_at: dt.datetime
     changes: list[ChangeOut]
+    conflicts: list[FieldConflictOut]
+    merged: Any
+    errors: list[dict[str, Any]]
     attempted: Any
 
 
 class ConflictOut(Schema):
-    """409: someone saved this section after you loaded it; nothing was saved."""
+    """409: someone saved this section after you loaded it and changed some of the same
+    fields (``conflict.conflicts``); nothing was saved. Non-overlapping changes merge (200)."""
 
     detail: str
     conflict: ConflictBody

@@ -17,6 +17,7 @@ from accountplan.plans import page_data
 from accountplan.plans import sections as s
 from accountplan.plans.completeness import Completeness, completeness
 from accountplan.plans.forms import bind
+from accountplan.plans.merge_view import conflict_rows
 from accountplan.plans.models import AccountPlan, PlanSection, PlanStatus
 from accountplan.plans.querysets import can_edit
 
@@ -247,7 +248,10 @@ class SectionsView:
             "general_errors": general,
             "base_version": base_version if base_version is not None else row.version,
             "conflict": conflict,
+            "conflict_rows": conflict_rows(key, conflict, values, fields) if conflict else [],
             "has_errors": bool(errors),
+            # Typed work not yet saved (a refused save): the page guards it from the start.
+            "unsaved": bool(errors) or conflict is not None,
         }
         if key == s.SectionKey.PROSPECTING:
             ctx["defaults"] = page_data.prospecting_view(

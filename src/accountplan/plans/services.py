@@ -4,8 +4,9 @@ restore a revision. Every write runs in one transaction and records a ``PlanRevi
 Versions: a section starts at version 1 with empty data (no revision). Each save that changes
 something bumps the version and records a revision holding the full data of that version; a save
 that changes nothing is a no-op (no new version). The caller sends the version it loaded
-(``base_version``); if someone saved since, ``SectionConflict`` (409) is raised with their changes
-and the caller shows them beside what the user typed, so nothing is lost.
+(``base_version``); if someone saved since, the save is merged with theirs field by field and
+item by item, and only when both changed the same value is ``SectionConflict`` (409) raised with
+both values, so nothing typed is lost and nobody's change is silently reverted.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from accountplan.book.models import Account, BuyingCenter, Contact, Product
 from accountplan.core.errors import Conflict, DomainError, Forbidden, NotFound
 from accountplan.core.models import User
 from accountplan.plans.diffing import Change, diff, summarize
+from accountplan.plans.merging import MergeConflict, merge
 from accountplan.plans.models import (
     AccountPlan,
     PlanRevision,
@@ -29,7 +31,7 @@ from accountplan.plans.models import (
     PlanStatus,
     validate_period,
 )
-from accountplan.plans.querysets import can_edit, can_edit_account_plans
+from accountplan.plans.querysets import can_edit, can_edit_account_plans, may_write_plans
 from accountplan.plans.sections import (
     PLAN_KEY,
     SectionInvalid,
@@ -44,11 +46,15 @@ if TYPE_CHECKING:
 
 
 class SectionConflict(Conflict):
-    """Someone saved the section after the caller loaded it: the save is refused (409).
+    """Someone saved the section after the caller loaded it, and both changed the same values:
+    the save is refused (409).
 
-    Carries what the caller needs to show both sides: the current version and data, who saved
-    it and when, what they changed since the caller's base version (``changes``), and the data
-    the caller tried to save (``attempted``) so nothing typed is lost.
+    A stale save whose changes do not overlap with theirs is merged instead (``save_section``),
+    so this is raised only for true conflicts. It carries what the caller needs to decide: the
+    current version and data, who saved it and when, what they changed since the caller's base
+    version (``changes``), the values both changed (``conflicts``: base, mine, theirs), the
+    merged data (theirs where only they changed, mine where only I did, mine on a conflict) to
+    save again on top of ``current_version``, and the data the caller sent (``attempted``).
     """
 
     def __init__(
@@ -57,6 +63,10 @@ class SectionConflict(Conflict):
         base_version: int,
         base_data: dict[str, Any],
         attempted: Any,
+        *,
+        merged: dict[str, Any] | None = None,
+        conflicts: list[MergeConflict] | None = None,
+        errors: list[dict[str, Any]] | None = None,
     ) -> None:
         self.section = section
         self.key = section.key
@@ -67,13 +77,19 @@ class SectionConflict(Conflict):
         self.updated_at = section.updated_at
         self.changes: list[Change] = diff(base_data, section.data)
         self.attempted = attempted
+        self.merged = merged if merged is not None else attempted
+        self.conflicts: list[MergeConflict] = conflicts or []
+        self.errors: list[dict[str, Any]] = errors or []
         who = str(section.updated_by) if section.updated_by else "someone"
         when = timezone.localtime(section.updated_at).strftime("%Y-%m-%d %H:%M")
+        both = ", ".join(c.path for c in self.conflicts)
         super().__init__(
             f"{who} saved this section ({section.get_key_display()}) at {when} after you "
             f"opened it (version {section.version}; you edited version {base_version}): "
-            f"{summarize(self.changes)}. Your changes were not saved: review theirs, then save "
-            f"again from version {section.version}.",
+            f"{summarize(self.changes)}. "
+            + (f"You both changed {both}. " if both else "")
+            + "Nothing was saved: choose mine or theirs for each of those, then save the merged "
+            f"data on top of version {section.version}.",
             details=self.as_dict(),
         )
 
@@ -91,6 +107,9 @@ class SectionConflict(Conflict):
             ),
             "updated_at": self.updated_at.isoformat(),
             "changes": [c.as_dict() for c in self.changes],
+            "conflicts": [c.as_dict() for c in self.conflicts],
+            "merged": self.merged,
+            "errors": self.errors,
             "attempted": self.attempted,
         }
 
@@ -117,10 +136,13 @@ def _check_account_editor(user: User, account: Account) -> None:
 def _check_owner(owner: User | None, account: Account) -> None:
     if owner is None:
         return
-    if not owner.is_active or not Account.objects.for_user(owner).filter(pk=account.pk).exists():
+    if not may_write_plans(owner) or (
+        not Account.objects.for_user(owner).filter(pk=account.pk).exists()
+    ):
         raise DomainError(
             f"{owner} cannot own this plan: the owner must be an active user who can see "
-            f"{account.name} (its owner, a team member, or a manager)."
+            f"{account.name} (its owner, a team member, or a manager) and whose role writes "
+            "plans (a Viewer only reads)."
         )
 
 
@@ -333,6 +355,50 @@ def check_references(plan: AccountPlan, key: str, data: dict[str, Any]) -> None:
         raise SectionInvalid(key, errors)
 
 
+def _normal(key: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Data in its normal form (every default present), so a merge compares like with like."""
+    try:
+        return validate_section(key, data)
+    except SectionInvalid:
+        return dict(data)
+
+
+def _merge_stale(
+    plan: AccountPlan,
+    section: PlanSection,
+    base_version: int,
+    attempted: Any,
+    mine: dict[str, Any],
+    summary: str | None,
+) -> tuple[dict[str, Any], str]:
+    """A save on top of an old version: merge it with what was saved since (three-way, against
+    the base version). Returns the merged, validated data and the revision's summary; raises
+    ``SectionConflict`` when both changed the same value (or the merge does not validate)."""
+    key = section.key
+    base = data_at(plan, key, base_version) if 1 <= base_version <= section.version else {}
+    theirs = _normal(key, section.data)
+    result = merge(_normal(key, base), mine, theirs)
+    if result.conflicts:
+        raise SectionConflict(
+            section,
+            base_version,
+            base,
+            attempted,
+            merged=result.data,
+            conflicts=result.conflicts,
+        )
+    try:
+        clean = validate_section(key, result.data)
+    except SectionInvalid as exc:
+        # Each change was valid alone, not together (e.g. six needs): let the user fix it.
+        raise SectionConflict(
+            section, base_version, base, attempted, merged=result.data, errors=exc.errors
+        ) from None
+    who = str(section.updated_by) if section.updated_by else "someone"
+    mine_summary = summary or summarize(diff(theirs, clean))
+    return clean, f"{mine_summary} (merged with {who}'s version {section.version})"
+
+
 def save_section(
     plan: AccountPlan,
     key: str,
@@ -345,9 +411,11 @@ def save_section(
 ) -> PlanSection:
     """Save a section's new data on top of ``base_version`` (the version the user loaded).
 
-    Raises ``Forbidden`` (403) if the user may not edit, ``SectionConflict`` (409) if someone
-    saved since ``base_version``, ``SectionInvalid`` (422) if the data does not validate. Else
-    stores the validated data, bumps the version and records a revision with a summary.
+    Raises ``Forbidden`` (403) if the user may not edit, ``SectionInvalid`` (422) if the data
+    does not validate. If someone saved since ``base_version``, the two are merged three-way
+    (``merging.merge``): changes to different fields and items are both kept, and only values
+    both changed differently raise ``SectionConflict`` (409). Else stores the validated data,
+    bumps the version and records a revision with a summary.
     """
     key = section_key(key)
     require_edit(user, plan)
@@ -358,11 +426,9 @@ def save_section(
         section = PlanSection.objects.select_for_update().filter(plan=plan, key=key).first()
         if section is None:
             section = PlanSection(plan=plan, key=key, data=empty_section(key), version=1)
-        if base_version != section.version:
-            raise SectionConflict(
-                section, base_version, data_at(plan, key, base_version), attempted=data
-            )
         clean = validate_section(key, data)
+        if base_version != section.version:
+            clean, summary = _merge_stale(plan, section, base_version, data, clean, summary)
         check_references(plan, key, clean)
         changes = diff(section.data, clean)
         if not changes and restored_from is None:

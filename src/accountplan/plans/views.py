@@ -31,7 +31,7 @@ from accountplan.plans.diffing import diff
 from accountplan.plans.forms import CloneForm, PlanFilterForm, parse_post
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection, PlanStatus
 from accountplan.plans.new_plan_form import NewPlanForm
-from accountplan.plans.querysets import can_edit
+from accountplan.plans.querysets import can_edit, may_write_plans
 from accountplan.plans.sections_view import SectionsView
 
 if TYPE_CHECKING:
@@ -117,6 +117,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "new_form": new_form,
             "any_plans": base.exists(),
+            "can_start": may_write_plans(user),
         },
     )
 
@@ -183,21 +184,31 @@ def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         return render(request, "plans/partials/section.html", view.one(key))
     _editable(request, plan)
     data = parse_post(key, request.POST)
-    raw_base = request.POST.get("overwrite_version") or request.POST.get("base_version", "")
     try:
-        base_version = int(raw_base)
+        base_version = int(request.POST.get("base_version", ""))
     except ValueError:
         return _error(request, "The form lost its version number: reload the page.", 400)
     try:
-        services.save_section(plan, key, data, base_version, _user(request))
+        saved = services.save_section(plan, key, data, base_version, _user(request))
     except services.SectionConflict as exc:
-        ctx = view.form(key, data=data, base_version=base_version, conflict=exc)
+        # Both changed the same fields: the form now holds the merge (theirs where only they
+        # changed, mine elsewhere) on top of their version, and asks about each shared field.
+        ctx = view.form(
+            key,
+            data=exc.merged,
+            base_version=exc.current_version,
+            errors=exc.errors or None,
+            conflict=exc,
+        )
         return render(request, "plans/partials/section_form.html", ctx, status=409)
     except s.SectionInvalid as exc:
         ctx = view.form(key, data=data, base_version=base_version, errors=exc.errors)
         return render(request, "plans/partials/section_form.html", ctx, status=422)
     view = SectionsView(_user(request), plan)
-    response = render(request, "plans/partials/section.html", view.one(key, saved=True))
+    ctx = view.one(key, saved=True)
+    if base_version < saved.version - 1:  # saved on top of someone else's version: merged
+        ctx["merged_with"] = saved.version - 1
+    response = render(request, "plans/partials/section.html", ctx)
     response["HX-Trigger"] = "plan-saved"
     return response
 

@@ -185,7 +185,7 @@ class TestSectionEdit:
         assert r.status_code == 422
         assert b"keep to the top 5 needs" in r.content
 
-    def test_conflict_is_409_with_their_changes_and_my_text(self, book: Any) -> None:
+    def test_conflict_is_409_with_both_values_and_my_text(self, book: Any) -> None:
         services.save_section(
             book.plan, "customer_goals", {"north_star_metric": "Revenue per store"}, 1, book.dave
         )
@@ -197,20 +197,40 @@ class TestSectionEdit:
         )
         assert r.status_code == 409
         body = r.content.decode()
-        assert "Dave Team changed this section" in body
-        assert "Revenue per store" in body  # their change, in the diff
+        assert "Dave Team saved this section" in body
+        assert '<td class="theirs">Revenue per store</td>' in body  # theirs, beside mine
+        assert '<td class="mine">My typed metric</td>' in body
         assert 'value="My typed metric"' in body  # my text, still in the form
-        assert 'name="overwrite_version" value="2"' in body
+        assert 'name="base_version" value="2"' in body  # the form now sits on their version
+        assert "overwrite" not in body
         keep = post_section(
             client_for(book.bob),
             book.plan,
             "customer_goals",
-            {"base_version": "1", "overwrite_version": "2", "north_star_metric": "Mine"},
+            {"base_version": "2", "north_star_metric": "Mine"},
         )
         assert keep.status_code == 200
         assert (
             PlanSection.objects.get(plan=book.plan, key="customer_goals").data["north_star_metric"]
             == "Mine"
+        )
+
+    def test_a_stale_save_of_other_fields_merges_and_says_so(self, book: Any) -> None:
+        services.save_section(
+            book.plan, "customer_goals", {"north_star_metric": "Revenue per store"}, 1, book.dave
+        )
+        r = post_section(
+            client_for(book.bob),
+            book.plan,
+            "customer_goals",
+            {"base_version": "1", "north_star_metric": "", "biggest_challenge": "Churn"},
+        )
+        assert r.status_code == 200
+        assert b"their changes and yours are both kept" in r.content
+        data = PlanSection.objects.get(plan=book.plan, key="customer_goals").data
+        assert (data["north_star_metric"], data["biggest_challenge"]) == (
+            "Revenue per store",
+            "Churn",
         )
 
     def test_delete_a_row(self, book: Any) -> None:

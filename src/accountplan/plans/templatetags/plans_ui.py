@@ -14,6 +14,7 @@ def account_plans_card(context: template.Context, account: Any) -> dict[str, Any
     """The visible plans of ``account`` (two queries: plans, their sections) and a New button."""
     from accountplan.plans.models import AccountPlan
     from accountplan.plans.page_data import plan_rows
+    from accountplan.plans.querysets import can_edit_account_plans
     from accountplan.plans.views import default_period
 
     request = context.get("request")
@@ -26,7 +27,7 @@ def account_plans_card(context: template.Context, account: Any) -> dict[str, Any
     return {
         "rows": plan_rows(user, plans, with_tiers=False),
         "account": account,
-        "can_start": user.can_edit_book or user.pk == account.owner_id,
+        "can_start": can_edit_account_plans(user, account),
         "period": default_period(),
         "csrf_token": context.get("csrf_token"),
     }

@@ -38,13 +38,109 @@
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   window.addEventListener("load", function () { drawCharts(document); });
 
-  // Esc in a section form cancels the edit.
+  // --- Typed work is never thrown away without asking -------------------------------------
+  // A section form is dirty when its fields differ from how it opened, or when it came back
+  // from a refused save (conflict, invalid: data-unsaved). Esc, Cancel, a link, another form's
+  // submit and closing the tab ask first while any form is dirty.
+  function snapshot(form) {
+    var parts = [];
+    form.querySelectorAll("input, select, textarea").forEach(function (el) {
+      if (!el.name || el.name === "csrfmiddlewaretoken" || el.closest("template")) return;
+      if (el.type === "checkbox" || el.type === "radio") parts.push(el.name + "=" + el.checked);
+      else if (el.multiple) {
+        parts.push(el.name + "=" + Array.prototype.filter.call(el.options, function (o) { return o.selected; })
+          .map(function (o) { return o.value; }).join(","));
+      } else parts.push(el.name + "=" + el.value);
+    });
+    return parts.join("\u0001");
+  }
+  function remember(root) {
+    var forms = [];
+    if (root.matches && root.matches("form.section-form")) forms.push(root);
+    if (root.querySelectorAll) root.querySelectorAll("form.section-form").forEach(function (f) { forms.push(f); });
+    forms.forEach(function (form) { form.__initial = snapshot(form); });
+  }
+  function isDirty(form) {
+    if (form.dataset.unsaved === "true") return true;
+    return form.__initial !== undefined && snapshot(form) !== form.__initial;
+  }
+  function dirtyForms() {
+    return Array.prototype.filter.call(document.querySelectorAll("form.section-form"), isDirty);
+  }
+  function askDiscard(forms) {
+    var titles = forms.map(function (f) { return f.dataset.title || "this section"; }).join(", ");
+    return window.confirm("Discard your unsaved changes to " + titles + "?");
+  }
+  // Exposed for tests and other scripts: whether the page holds unsaved typing.
+  window.accountplanDirtyForms = dirtyForms;
+
+  document.addEventListener("htmx:load", function (event) { remember(event.detail.elt); });
+  document.addEventListener("DOMContentLoaded", function () { remember(document); });
+
+  // Esc in a section form cancels the edit, asking first if something was typed.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var form = event.target.closest && event.target.closest("form.section-form");
     if (!form) return;
     var cancel = form.querySelector("button.cancel");
-    if (cancel) { event.preventDefault(); cancel.click(); }
+    if (!cancel) return;
+    event.preventDefault();
+    if (isDirty(form) && !askDiscard([form])) return;
+    form.dataset.unsaved = "";
+    form.__initial = snapshot(form);  // confirmed: the Cancel click below must not ask again
+    cancel.click();
+  });
+
+  // Cancel, links and other forms' buttons: ask before dropping typed work (capture phase, so
+  // htmx and the browser never see a click the user took back).
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest && event.target.closest("button.cancel, a[href], button[type=submit], button:not([type])");
+    if (!target) return;
+    var forms;
+    if (target.matches("button.cancel")) {
+      var own = target.closest("form.section-form");
+      forms = own && isDirty(own) ? [own] : [];
+    } else if (target.matches("a[href]")) {
+      var href = target.getAttribute("href") || "";
+      if (href.charAt(0) === "#" || target.target === "_blank" || target.hasAttribute("download")) return;
+      forms = dirtyForms();
+    } else {
+      // A submit button of a form other than a section form (status, clone) leaves the page.
+      if (target.closest("form.section-form")) return;
+      forms = dirtyForms();
+    }
+    if (!forms.length) return;
+    if (!askDiscard(forms)) {
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
+    forms.forEach(function (f) { f.dataset.unsaved = ""; f.__initial = snapshot(f); });
+  }, true);
+
+  // Closing the tab, reloading, typing another address: the browser's own "leave site?" prompt.
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirtyForms().length) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  // "Use theirs" in a conflict: put the other person's value into that field.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.use-theirs");
+    if (!button) return;
+    var form = button.closest("form.section-form");
+    var value = JSON.parse(button.dataset.value);
+    form.querySelectorAll("[name='" + button.dataset.field + "']").forEach(function (el) {
+      if (el.type === "checkbox") el.checked = !!value;
+      else if (el.multiple) {
+        Array.prototype.forEach.call(el.options, function (o) { o.selected = value.indexOf(o.value) >= 0; });
+      } else el.value = value;
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    button.closest("tr").classList.add("resolved-theirs");
+    button.textContent = "Using theirs";
+    button.disabled = true;
   });
 
   // "+ Add …": clone the list's template row with the next index.
