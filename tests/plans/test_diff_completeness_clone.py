@@ -48,14 +48,19 @@ class TestCompleteness:
             "at least 3 needs",
             "a stakeholder on every need",
             "a product on every need",
+            "a rank on every need",
         ]
         full = {
             "needs": [
-                {"need": f"n{i}", "stakeholder_contact_ids": [1], "product_ids": [2]}
+                {"need": f"n{i}", "rank": i + 1, "stakeholder_contact_ids": [1], "product_ids": [2]}
                 for i in range(3)
             ]
         }
         assert section_completeness("needs", full, FRESH, TODAY).state == "complete"
+        unranked = {"needs": [{**n, "rank": None} for n in full["needs"]]}
+        assert section_completeness("needs", unranked, FRESH, TODAY).missing == [
+            "a rank on every need"
+        ]
         stale = section_completeness("needs", full, OLD, TODAY)
         assert (stale.state, stale.score) == ("stale", 1.0)
 
