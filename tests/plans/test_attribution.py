@@ -226,3 +226,70 @@ def test_link_refuses_a_deal_of_another_account(demo: list[AccountPlan]) -> None
     )
     assert r.status_code == 422
     assert "linked to two components" in r.content.decode()
+
+
+def test_cli_links_and_unlinks_a_deal(book: Any) -> None:
+    from django.core.management import call_command
+
+    product = book.products[0]
+    opp = Opportunity.objects.create(
+        account=book.account,
+        product=product,
+        name="Renewal 2027",
+        type="renewal",
+        stage="Closed Won",
+        status="won",
+        amount=D("1200.50"),
+        close_date=dt.date(2027, 3, 1),
+    )
+    goals = {"components": [{"id": "wb", "kind": "win_back"}, {"id": "rn", "kind": "renewal"}]}
+    save_section(book.plan, "goals", goals, 1, book.bob)
+    ref = book.account.external_id or str(book.account.pk)
+    args = ["plan", "link", ref, "--period", "FY2027", "--deal", str(opp.pk), "--user", "bob"]
+    call_command(*args, "--component", "wb")
+    data = section_of(book.plan, "goals").data
+    assert [c["opportunity_ids"] for c in data["components"]] == [[opp.pk], []]
+    call_command(*args, "--unlink")
+    data = section_of(book.plan, "goals").data
+    assert [c["opportunity_ids"] for c in data["components"]] == [[], []]
+    # Unlinked, the renewal matches the renewal component by the rule.
+    from accountplan.plans import performance as perf
+
+    result = perf.performance(
+        book.bob,
+        book.plan,
+        data["components"],
+        [],
+        (dt.date(2027, 1, 1), dt.date(2027, 12, 31)),
+        dt.date(2027, 6, 1),
+    )
+    assert (result.won.by_id()["rn"].actual, result.won.by_id()["wb"].actual) == (
+        D("1200.50"),
+        D(0),
+    )
+
+
+def test_cli_prospecting_starts_from_an_objective() -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "prospecting",
+        "--objective",
+        "1,500,000",
+        "--expected-upgrades",
+        "500000",
+        "--deal-size",
+        "100000",
+        "--win-rate",
+        "50%",
+        "--prospects-per-opportunity",
+        "5",
+        "--json",
+        stdout=out,
+    )
+    plan = json.loads(out.getvalue())
+    assert (plan["growth_target"], plan["gap"], plan["deals"]) == ("1500000", "1000000", 10)
