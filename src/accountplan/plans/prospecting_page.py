@@ -63,16 +63,31 @@ def goals_data(plan: AccountPlan) -> dict[str, Any]:
     return dict(row.data) if row else {}
 
 
+def goal_build_targets(goals: dict[str, Any]) -> tuple[Decimal | None, Decimal]:
+    """The goal build's objective and what its renewal and upsell components expect."""
+    upgrades = sum(
+        (
+            dec(c.get("amount")) or Decimal(0)
+            for c in goals.get("components", [])
+            if c.get("kind") in UPGRADE_KINDS
+        ),
+        Decimal(0),
+    )
+    return dec(goals.get("objective_amount")), upgrades
+
+
 def _from_goal_build(view: ProspectingView, typed: dict[str, Any], goals: dict[str, Any]) -> None:
     """The goal build sets the growth target (its objective) and the expected upgrades (its
     renewal and upsell components), so the two sections show the same gap."""
-    view.objective = dec(goals.get("objective_amount"))
-    for c in goals.get("components", []):
-        amount = dec(c.get("amount")) or Decimal(0)
-        if c.get("kind") in UPGRADE_KINDS:
-            view.upgrades += amount
-        else:
-            view.new_business_built += amount
+    view.objective, view.upgrades = goal_build_targets(goals)
+    view.new_business_built = sum(
+        (
+            dec(c.get("amount")) or Decimal(0)
+            for c in goals.get("components", [])
+            if c.get("kind") not in UPGRADE_KINDS
+        ),
+        Decimal(0),
+    )
     if view.objective is None:
         return
     for key in ("growth_pct", "expected_upgrades"):
