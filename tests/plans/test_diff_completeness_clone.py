@@ -97,10 +97,15 @@ class TestCarry:
         }
 
     def test_goals_keep_components_but_not_the_objective_amount(self) -> None:
-        goals = {"objective_amount": "100", "strategy": "s", "components": [{"id": "c"}]}
+        goals = {
+            "objective_amount": "100",
+            "strategy": "s",
+            "components": [{"id": "c", "opportunity_ids": [7]}],
+        }
         out = carry("goals", goals, None)
         assert out["objective_amount"] is None
-        assert out["components"] == [{"id": "c", "carried_over": True}]
+        # The old period's deal links stay with the old plan.
+        assert out["components"] == [{"id": "c", "carried_over": True, "opportunity_ids": []}]
         assert goals["components"] == [{"id": "c"}]  # the source is not touched
 
 
