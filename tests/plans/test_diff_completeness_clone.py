@@ -106,7 +106,7 @@ class TestCarry:
         assert out["objective_amount"] is None
         # The old period's deal links stay with the old plan.
         assert out["components"] == [{"id": "c", "carried_over": True, "opportunity_ids": []}]
-        assert goals["components"] == [{"id": "c"}]  # the source is not touched
+        assert goals["components"] == [{"id": "c", "opportunity_ids": [7]}]  # source untouched
 
 
 @pytest.mark.django_db
