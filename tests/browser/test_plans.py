@@ -5,6 +5,7 @@ More on conflicts and dirty forms in test_plan_edit_safety."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -115,12 +116,24 @@ def test_goal_build_gap_updates_typed_and_from_white_space(
     form.locator("button[type=submit]", has_text="Save").click()
     gap = page.locator("#sec-goals [data-testid=goal-gap]")
     gap.filter(has_text="$70,000 short").wait_for()
-    page.locator("#sec-goals .whitespace-picks button", has_text="Add as cross-sell").click()
-    gap.filter(has_text="$45,000 short").wait_for()
-    assert page.locator("#sec-goals [data-testid=goal-total]").inner_text() == "$55,000"
+    # The pick proposes the expected value (propensity × W) and shows the full W beside it.
+    pick = page.locator("#sec-goals .whitespace-picks tbody tr").first
+    cells = pick.locator("td").all_inner_texts()
+    assert cells[1] == "$25,000"  # W
+    expected = Decimal(cells[3].replace("$", "").replace(",", ""))
+    assert 0 < expected < 25_000
+    button = pick.locator("button", has_text="Add as cross-sell")
+    assert cells[3] in button.inner_text()
+    button.click()
+    gap.filter(has_text=f"${70_000 - expected:,.0f} short").wait_for()
+    assert page.locator("#sec-goals [data-testid=goal-total]").inner_text() == (
+        f"${30_000 + expected:,.0f}"
+    )
     data = PlanSection.objects.get(plan=book.plan, key="goals").data
     assert data["components"][-1]["kind"] == "cross_sell"
     assert data["components"][-1]["product_id"] == product.pk
+    assert abs(Decimal(data["components"][-1]["amount"]) - expected) < 1
+    assert "full white space of $25,000" in data["components"][-1]["notes"]
 
 
 def test_conflicting_edit_shows_both_values_and_keeps_mine(

@@ -99,10 +99,13 @@ def test_document_names_ids_and_computes(plan):
     assert any("weak ties" in g for g in doc.relationships.coverage_gaps)
     assert [n.reports_to_id for n in doc.relationships.org if n.name == "Eli Novak"] != [None]
     assert doc.goal_build.total == Decimal("900000") and doc.goal_build.gap == Decimal("100000")
+    # The prospecting plan starts from the goal build, as on the page: $1M objective − the
+    # $300K renewal = $700K of new business in $100K deals at 50 %.
+    assert doc.prospecting.gap == Decimal("700000")
     assert (doc.prospecting.deals, doc.prospecting.opportunities, doc.prospecting.prospects) == (
-        10,
-        20,
-        100,
+        7,
+        14,
+        70,
     )
     assert doc.header.completeness_pct > 0
 

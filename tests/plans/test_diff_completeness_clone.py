@@ -48,14 +48,19 @@ class TestCompleteness:
             "at least 3 needs",
             "a stakeholder on every need",
             "a product on every need",
+            "a rank on every need",
         ]
         full = {
             "needs": [
-                {"need": f"n{i}", "stakeholder_contact_ids": [1], "product_ids": [2]}
+                {"need": f"n{i}", "rank": i + 1, "stakeholder_contact_ids": [1], "product_ids": [2]}
                 for i in range(3)
             ]
         }
         assert section_completeness("needs", full, FRESH, TODAY).state == "complete"
+        unranked = {"needs": [{**n, "rank": None} for n in full["needs"]]}
+        assert section_completeness("needs", unranked, FRESH, TODAY).missing == [
+            "a rank on every need"
+        ]
         stale = section_completeness("needs", full, OLD, TODAY)
         assert (stale.state, stale.score) == ("stale", 1.0)
 
@@ -92,11 +97,16 @@ class TestCarry:
         }
 
     def test_goals_keep_components_but_not_the_objective_amount(self) -> None:
-        goals = {"objective_amount": "100", "strategy": "s", "components": [{"id": "c"}]}
+        goals = {
+            "objective_amount": "100",
+            "strategy": "s",
+            "components": [{"id": "c", "opportunity_ids": [7]}],
+        }
         out = carry("goals", goals, None)
         assert out["objective_amount"] is None
-        assert out["components"] == [{"id": "c", "carried_over": True}]
-        assert goals["components"] == [{"id": "c"}]  # the source is not touched
+        # The old period's deal links stay with the old plan.
+        assert out["components"] == [{"id": "c", "carried_over": True, "opportunity_ids": []}]
+        assert goals["components"] == [{"id": "c", "opportunity_ids": [7]}]  # source untouched
 
 
 @pytest.mark.django_db

@@ -216,14 +216,13 @@ def _sections(
         },
         "prospecting": {
             "inputs": {
-                "growth_pct": "15",
                 "deal_size": str(_round(hist.deal_size or Decimal(25000), 100)),
                 "win_rate_pct": str(hist.win_rate_pct or Decimal(40)),
                 "prospects_per_opportunity": "4",
-                "expected_upgrades": str(upsell),
                 "cycle_months": 6,
             },
-            "notes": "Upsell counts as expected upgrades; the rest needs new opportunities.",
+            "notes": "The goal build sets the target: its upsell counts as expected upgrades; "
+            "the rest needs new opportunities.",
         },
         "actions": {
             "actions": [
@@ -296,7 +295,10 @@ def _sections(
                 },
                 {
                     "title": "Upsell closed",
-                    "target": f"{upsell:,.0f}",
+                    "target": "Upsell won",
+                    "measure": "won_revenue",
+                    "component_id": "demo-comp-1",
+                    "target_amount": str(upsell),
                     "date": day(9, 30),
                     "status": "at_risk",
                 },

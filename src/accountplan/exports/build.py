@@ -21,6 +21,8 @@ from accountplan.exports import document as d
 from accountplan.plans import page_data, prospecting, selectors
 from accountplan.plans import sections as s
 from accountplan.plans.models import AccountPlan
+from accountplan.plans.performance import component_rows, performance
+from accountplan.plans.prospecting_page import goal_build_targets, goals_data
 from accountplan.plans.services import sections_of
 
 
@@ -61,6 +63,14 @@ def _prospecting(plan: AccountPlan, data: dict[str, Any], today: dt.date) -> d.P
         )
     }
     dec = page_data.dec
+    # The prospecting plan starts from the goal build, as on the page (``prospecting_page``).
+    objective, upgrades = goal_build_targets(goals_data(plan))
+    if objective is not None:
+        values["expected_upgrades"] = upgrades
+        revenue = dec(values["current_revenue"])
+        values["growth_pct"] = (
+            (objective * 100 / revenue).quantize(Decimal("0.01")) if revenue else None
+        )
     base = d.Prospecting(
         current_revenue=dec(values["current_revenue"]),
         growth_pct=dec(values["growth_pct"]),
@@ -76,8 +86,7 @@ def _prospecting(plan: AccountPlan, data: dict[str, Any], today: dt.date) -> d.P
         notes=(data["notes"],) if data.get("notes") else (),
     )
     needed = (
-        base.current_revenue,
-        base.growth_pct,
+        *((base.current_revenue, base.growth_pct) if objective is None else ()),
         base.deal_size,
         base.win_rate_pct,
         base.prospects_per_opportunity,
@@ -87,8 +96,9 @@ def _prospecting(plan: AccountPlan, data: dict[str, Any], today: dt.date) -> d.P
     try:
         result = prospecting.plan(
             prospecting.ProspectingInputs(
-                current_revenue=base.current_revenue,  # type: ignore[arg-type]
-                growth_pct=base.growth_pct,  # type: ignore[arg-type]
+                current_revenue=base.current_revenue or Decimal(0),
+                growth_pct=base.growth_pct or Decimal(0),
+                objective=objective,
                 deal_size=base.deal_size,  # type: ignore[arg-type]
                 win_rate_pct=base.win_rate_pct,  # type: ignore[arg-type]
                 prospects_per_opportunity=base.prospects_per_opportunity,  # type: ignore[arg-type]
@@ -272,10 +282,17 @@ def build_document(plan: AccountPlan, today: dt.date | None = None) -> d.PlanDoc
     relationships = _relationships(data.get(s.SectionKey.RELATIONSHIPS, {}), lk, today)
     gd = data.get(s.SectionKey.GOALS, {})
     components = gd.get("components", [])
-    bounds = prospecting.period_bounds(plan.period)
-    won_rows = page_data.won_by_component(
-        user, plan, components, bounds[0] if bounds else today.replace(month=1, day=1)
+    bounds = prospecting.period_bounds(plan.period) or (
+        today.replace(month=1, day=1),
+        today.replace(month=12, day=31),
     )
+    typed = data.get(s.SectionKey.PROSPECTING, {}).get("inputs") or {}
+    start, end = _date(typed.get("period_start")), _date(typed.get("period_end"))
+    if start and end:  # the same period as the page's dashboard (the prospecting plan's)
+        bounds = (start, end)
+    db = data.get(s.SectionKey.DASHBOARD, {})
+    figures = performance(user, plan, components, db.get("milestones", []), bounds, today)
+    won_rows = component_rows(components, figures)
     goal_build = d.GoalBuild(
         objective_amount=page_data.dec(gd.get("objective_amount")),
         objective_text=gd.get("objective_text", ""),
@@ -328,17 +345,19 @@ def build_document(plan: AccountPlan, today: dt.date | None = None) -> d.PlanDoc
             for x in ts.get("dependencies", [])
         ),
     )
-    db = data.get(s.SectionKey.DASHBOARD, {})
     dashboard = d.Dashboard(
         tuple(
             d.Milestone(
                 m.get("title", ""),
-                m.get("target", ""),
+                m.get("target", "")
+                or (f"${Decimal(m['target_amount']):,.0f}" if m.get("target_amount") else ""),
                 _date(m.get("date")),
-                m.get("actual", ""),
+                f"${m['actual_value']:,.0f} (from the data)"
+                if m["measured"]
+                else m.get("actual", ""),
                 _label(s.MilestoneStatus, m.get("status")),
             )
-            for m in db.get("milestones", [])
+            for m in figures.milestones
         ),
         tuple(
             d.Adjustment(_date(a.get("date")), a.get("note", "")) for a in db.get("adjustments", [])

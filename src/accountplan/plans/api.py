@@ -477,6 +477,8 @@ def prospecting_plan(
     plan = _plan(request, plan_id)
     section = section_of(plan, SectionKey.PROSPECTING)
     view = prospecting_view(user, plan, section.data, on or dt.date.today())
+    drawn = sorted(k for k, v in view.sources.items() if v == "from the data")
+    from_goal_build = sorted(k for k, v in view.sources.items() if v == "from the goal build")
     inputs = {
         k: (_money(v) if k in MONEY_INPUTS else v) for k, v in view.inputs.items() if v is not None
     }
@@ -485,7 +487,9 @@ def prospecting_plan(
         "plan_id": plan.pk,
         "section_version": section.version,
         "inputs": inputs,
-        "from_data": sorted(view.sources),
+        "from_data": drawn,
+        "from_goal_build": from_goal_build,
+        "objective": _money(view.objective),
         "period_start": view.period_start,
         "period_end": view.period_end,
         "plan": None
@@ -504,3 +508,7 @@ def prospecting_plan(
         "attainment": None if view.attainment is None else view.attainment.as_dict(),
         "error": view.error,
     }
+
+
+# The performance dashboard's endpoints live in their own module, on this router.
+from accountplan.plans import api_performance  # noqa: E402, F401

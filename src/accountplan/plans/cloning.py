@@ -4,7 +4,8 @@ What is carried (``carry`` is pure; ``clone_plan`` writes):
 
 - company overview, profile and position, customer goals, needs, relationships: as they are;
 - goals: the objective text and strategy, and every goal-build component marked
-  ``carried_over``; the objective amount is left blank (a new period needs a new number);
+  ``carried_over`` with its linked deals cleared (they counted in the old period); the
+  objective amount is left blank (a new period needs a new number);
 - actions: those not done, marked ``carried_over``;
 - team support: the commitments, and the dependencies not resolved;
 - dashboard: the milestones not done (adjustments belong to the old period);
@@ -55,6 +56,8 @@ def carry(key: str, data: dict[str, Any], current_revenue: Decimal | None) -> di
         out["objective_amount"] = None
         for c in out.get("components", []):
             c["carried_over"] = True
+            # Deals linked in the old period counted there; the new period links its own.
+            c["opportunity_ids"] = []
     elif key == SectionKey.ACTIONS:
         out["actions"] = [
             {**a, "carried_over": True} for a in out.get("actions", []) if a["status"] != "done"

@@ -60,6 +60,7 @@ CHECKS: dict[str, list[Check]] = {
             lambda d: _all(d["needs"], lambda n: bool(n["stakeholder_contact_ids"])),
         ),
         ("a product on every need", lambda d: _all(d["needs"], lambda n: bool(n["product_ids"]))),
+        ("a rank on every need", lambda d: _all(d["needs"], lambda n: n.get("rank") is not None)),
     ],
     SectionKey.RELATIONSHIPS: [
         ("at least 3 stakeholders", lambda d: len(d["stakeholders"]) >= 3),

@@ -23,7 +23,7 @@ from accountplan.plans import sections as s
 Choices = list[tuple[str, str]]
 
 #: Kinds whose empty input means "no value" (None) rather than an empty string.
-NULLABLE_KINDS = {"date", "number", "money", "select_id"}
+NULLABLE_KINDS = {"date", "number", "percent", "money", "select", "select_id"}
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,8 @@ class F:
 
     name: str
     label: str
-    kind: str = "text"  # text, textarea, url, date, number, money, select, select_id, multi,
-    # checkbox, lines, hidden
+    kind: str = "text"  # text, textarea, url, date, number, percent, money, select, select_id,
+    # multi, checkbox, lines, hidden
     choices: Choices | str = ()  # type: ignore[assignment]
     help: str = ""
     wide: bool = False
@@ -50,14 +50,21 @@ class L:
     help: str = ""
 
 
+#: The first option of every choice: nothing picked yet (saved as no value, shown as "—").
+UNSET: tuple[str, str] = ("", "—")
+
+
 def _opts(choices: type[Any]) -> Choices:
-    return [(str(v), str(label)) for v, label in choices.choices]
+    return [UNSET, *[(str(v), str(label)) for v, label in choices.choices]]
 
 
-RANKS: Choices = [(str(n), str(n)) for n in range(1, s.MAX_NEEDS + 1)]
+RANKS: Choices = [UNSET, *[(str(n), str(n)) for n in range(1, s.MAX_NEEDS + 1)]]
 STRENGTHS: Choices = [
-    (str(n), f"{n} – {w}")
-    for n, w in enumerate(["none", "weak", "working", "good", "strong"], start=1)
+    UNSET,
+    *[
+        (str(n), f"{n} – {w}")
+        for n, w in enumerate(["none", "weak", "working", "good", "strong"], start=1)
+    ],
 ]
 
 #: Each stored section's form, in display order.
@@ -155,6 +162,14 @@ SPECS: dict[str, tuple[F | L, ...]] = {
                 F("product_id", "Product", "select_id", "products"),
                 F("buying_center_id", "Buying center", "select_id", "buying_centers"),
                 F("amount", "Amount ($)", "money"),
+                F(
+                    "opportunity_ids",
+                    "Linked deals",
+                    "multi",
+                    "deals",
+                    help="Deals that count here and nowhere else; others are matched by type, "
+                    "product and buying center.",
+                ),
                 F("notes", "Notes", "text"),
                 F("source_cell", "", "hidden"),
                 F("carried_over", "", "hidden"),
@@ -164,10 +179,10 @@ SPECS: dict[str, tuple[F | L, ...]] = {
     ),
     s.SectionKey.PROSPECTING: (
         F("inputs.current_revenue", "Current revenue ($)", "money"),
-        F("inputs.growth_pct", "Growth (%)", "number"),
+        F("inputs.growth_pct", "Growth (%)", "percent"),
         F("inputs.expected_upgrades", "Expected upgrades ($)", "money"),
         F("inputs.deal_size", "Average deal size ($)", "money"),
-        F("inputs.win_rate_pct", "Win rate (%)", "number"),
+        F("inputs.win_rate_pct", "Win rate (%)", "percent"),
         F("inputs.prospects_per_opportunity", "Prospects per opportunity", "number"),
         F("inputs.cycle_months", "Sales cycle (months)", "number"),
         F("inputs.period_start", "Period start", "date"),
@@ -222,8 +237,11 @@ SPECS: dict[str, tuple[F | L, ...]] = {
             (
                 F("title", "Milestone", "text"),
                 F("target", "Target", "text"),
+                F("measure", "Measured from the data", "select", _opts(s.MilestoneMeasure)),
+                F("component_id", "Goal-build component", "select_id", "components"),
+                F("target_amount", "Target amount ($)", "money"),
                 F("date", "Date", "date"),
-                F("actual", "Actual", "text"),
+                F("actual", "Actual", "text", help="Measured milestones take it from the data."),
                 F("status", "Status", "select", _opts(s.MilestoneStatus)),
             ),
             singular="milestone",
@@ -261,6 +279,9 @@ def _read(post: QueryDict, name: str, spec: F) -> Any:
         return None
     if spec.kind == "money":
         return raw.replace(",", "").replace("$", "").strip()
+    if spec.kind == "percent":
+        # "15%", "15 %" and "15" all mean 15, as on the command line.
+        return raw.replace("%", "").replace(",", "").strip()
     return raw
 
 
@@ -322,6 +343,7 @@ class BoundField:
     choices: Choices = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     checked: bool = False
+    placeholder: str = ""
 
     @property
     def kind(self) -> str:

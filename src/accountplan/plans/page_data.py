@@ -54,6 +54,7 @@ class Lookups:
     buying_centers: dict[int, str]
     team: list[AccountTeamMember]
     white_cells: list[Any] = field(default_factory=list)
+    deals: list[tuple[str, str]] = field(default_factory=list)
 
     def contact_name(self, cid: Any) -> str:
         """A contact's name, or a note that it is gone."""
@@ -81,6 +82,7 @@ class Lookups:
                 *[(str(k), v) for k, v in self.buying_centers.items()],
             ],
             "components": [("", "—"), *components],
+            "deals": self.deals,
         }
 
 
@@ -115,7 +117,26 @@ def load_lookups(user: User, plan: AccountPlan) -> Lookups:
     team = list(
         AccountTeamMember.objects.for_user(user).filter(account=account).select_related("user")
     )
-    return Lookups(contacts, last, products, users, centers, team)
+    deals = [
+        (str(o.pk), deal_label(o, products))
+        for o in Opportunity.objects.for_user(user)
+        .filter(account=account, status__in=("won", "open"))
+        .order_by("-close_date", "-pk")
+        .only("pk", "name", "type", "status", "product_id", "amount", "close_date")
+    ]
+    return Lookups(contacts, last, products, users, centers, team, deals=deals)
+
+
+def deal_label(o: Opportunity, products: dict[int, str]) -> str:
+    """``Renewal · Widget Pro · $12,000 · won 2026-03-02`` (what a user picks a deal by)."""
+    parts = [
+        o.name or f"Deal {o.pk}",
+        o.get_type_display() if o.type else "no type",
+        products.get(o.product_id or 0, ""),
+        f"${o.amount:,.0f}" if o.amount is not None else "",
+        f"{o.status} {o.close_date.isoformat()}" if o.close_date else o.status,
+    ]
+    return " · ".join(p for p in parts if p)
 
 
 def white_cells(user: User, plan: AccountPlan) -> list[Any]:
@@ -138,6 +159,29 @@ def white_cells(user: User, plan: AccountPlan) -> list[Any]:
     cells = [c for c in account_cells(snapshot, score) if (c.whitespace_value or 0) > 0]
     cells.sort(key=lambda c: (-(c.expected_value or -1.0), -(c.whitespace_value or 0), c.item))
     return cells[:WHITE_SPACE_LIMIT]
+
+
+def _cents(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def cross_sell_from(cell: Any) -> dict[str, Any]:
+    """A cross-sell component for a white cell: amount = the expected value (propensity × W),
+    the white-space value W itself when the propensity is unknown; the notes keep W."""
+    full = _cents(cell.whitespace_value) or Decimal(0)
+    expected = _cents(cell.expected_value)
+    amount = expected if expected is not None else full
+    how = "expected value" if expected is not None else "white space (no propensity yet)"
+    return {
+        "kind": s.ComponentKind.CROSS_SELL.value,
+        "product_id": cell.product_id,
+        "amount": str(amount),
+        "notes": f"From white space: {cell.item_name} — {how} ${amount:,.0f} "
+        f"of a full white space of ${full:,.0f}",
+        "source_cell": cell.item,
+    }
 
 
 def component_label(c: dict[str, Any], lk: Lookups) -> str:
@@ -186,11 +230,11 @@ def relationship_view(data: dict[str, Any], lk: Lookups, today: dt.date) -> Rela
         owner = lk.users.get(st.get("our_owner_id") or 0, "")
         roles[cid] = rel.Role(
             contact_id=cid,
-            buying_role=st.get("buying_role", "influencer"),
-            influence=st.get("influence", "medium"),
-            attitude=st.get("attitude", "neutral"),
-            mobilizer=st.get("mobilizer", "unknown"),
-            strength=int(st.get("strength") or 0),
+            buying_role=st.get("buying_role") or None,
+            influence=st.get("influence") or None,
+            attitude=st.get("attitude") or None,
+            mobilizer=st.get("mobilizer") or None,
+            strength=int(st["strength"]) if st.get("strength") else None,
             owner=owner,
         )
         contact = next((c for c in lk.contacts if c.pk == cid), None)
@@ -202,10 +246,10 @@ def relationship_view(data: dict[str, Any], lk: Lookups, today: dt.date) -> Rela
                 "department": contact.department if contact else "",
                 "owner": owner,
                 "last_contact": lk.last_contact.get(cid),
-                "buying_role_label": dict(s.BuyingRole.choices).get(st.get("buying_role"), ""),
-                "influence_label": dict(s.Influence.choices).get(st.get("influence"), ""),
-                "attitude_label": dict(s.Attitude.choices).get(st.get("attitude"), ""),
-                "mobilizer_label": dict(s.Mobilizer.choices).get(st.get("mobilizer"), ""),
+                "buying_role_label": dict(s.BuyingRole.choices).get(st.get("buying_role"), "—"),
+                "influence_label": dict(s.Influence.choices).get(st.get("influence"), "—"),
+                "attitude_label": dict(s.Attitude.choices).get(st.get("attitude"), "—"),
+                "mobilizer_label": dict(s.Mobilizer.choices).get(st.get("mobilizer"), "—"),
             }
         )
     return RelationshipView(
@@ -317,22 +361,19 @@ def goal_chart_spec(build: GoalBuild) -> dict[str, Any]:
 
 
 def won_by_component(
-    user: User, plan: AccountPlan, components: list[dict[str, Any]], since: dt.date
+    user: User,
+    plan: AccountPlan,
+    components: list[dict[str, Any]],
+    since: dt.date,
+    until: dt.date | None = None,
 ) -> list[dict[str, Any]]:
-    """Won revenue since ``since`` per component (matched by product) against its amount."""
-    won = dict(
-        Opportunity.objects.for_user(user)
-        .filter(account=plan.account, status="won", close_date__gte=since, product__isnull=False)
-        .values("product_id")
-        .annotate(total=Sum("amount"))
-        .values_list("product_id", "total")
-    )
-    rows = []
-    for c in components:
-        target = dec(c.get("amount")) or Decimal(0)
-        actual = Decimal(won.get(c.get("product_id"), 0) or 0) if c.get("product_id") else None
-        rows.append({**c, "target": target, "actual": actual})
-    return rows
+    """Won revenue in ``since``..``until`` per component against its amount: each deal counted
+    once, against the component it is linked to or matched by (``plans.attribution``)."""
+    from accountplan.plans import performance as perf
+
+    end = until or dt.date(since.year, 12, 31)
+    result = perf.performance(user, plan, components, [], (since, end), end)
+    return perf.component_rows(components, result)
 
 
 def dashboard_chart_spec(rows: list[dict[str, Any]], labels: dict[str, str]) -> dict[str, Any]:
@@ -513,122 +554,12 @@ def plan_rows(
     return rows
 
 
-# --- prospecting ---------------------------------------------------------------------------------
+# --- prospecting (in ``prospecting_page``; re-exported for the page, the API and exports) -------
 
+from accountplan.plans.prospecting_page import (  # noqa: E402
+    ProspectingView,
+    pace_chart_spec,
+    prospecting_view,
+)
 
-@dataclass
-class ProspectingView:
-    """The prospecting inputs in effect (typed or drawn from data), the plan and attainment."""
-
-    inputs: dict[str, Any]
-    sources: dict[str, str]
-    period_start: dt.date
-    period_end: dt.date
-    result: Any = None
-    attainment: Any = None
-    actual: dict[str, int] = field(default_factory=dict)
-    error: str = ""
-
-
-def prospecting_view(
-    user: User, plan: AccountPlan, data: dict[str, Any], today: dt.date
-) -> ProspectingView:
-    """The prospecting inputs in effect (typed, else drawn from the data), the plan they give,
-    and attainment against real opportunities and activities at the pace the date implies."""
-    from accountplan.plans import prospecting as pm
-    from accountplan.plans.selectors import prospecting_defaults
-
-    typed = {k: v for k, v in dict(data.get("inputs") or {}).items() if v not in (None, "")}
-    defaults = prospecting_defaults(plan)
-    inputs = dict(typed)
-    sources: dict[str, str] = {}
-    for k, v in defaults.items():
-        if k not in inputs and v is not None:
-            inputs[k] = v
-            sources[k] = "from the data"
-    start = inputs.get("period_start")
-    end = inputs.get("period_end")
-    start_d = dt.date.fromisoformat(start) if isinstance(start, str) else start
-    end_d = dt.date.fromisoformat(end) if isinstance(end, str) else end
-    if start_d is None or end_d is None:
-        start_d, end_d = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
-    view = ProspectingView(inputs, sources, start_d, end_d)
-    opps = Opportunity.objects.for_user(user).filter(account=plan.account)
-    view.actual = {
-        "opportunities": opps.filter(created_date__range=(start_d, end_d)).count(),
-        "won": opps.filter(status="won", close_date__range=(start_d, end_d)).count(),
-        "prospects": Activity.objects.for_user(user)
-        .filter(account=plan.account, date__range=(start_d, end_d), contact__isnull=False)
-        .values("contact_id")
-        .distinct()
-        .count(),
-    }
-    needed = (
-        "current_revenue",
-        "growth_pct",
-        "deal_size",
-        "win_rate_pct",
-        "prospects_per_opportunity",
-    )
-    missing = [k.replace("_pct", " %").replace("_", " ") for k in needed if k not in inputs]
-    if missing:
-        view.error = "To compute the plan, give: " + ", ".join(missing) + "."
-        return view
-    try:
-        result = pm.plan(
-            pm.ProspectingInputs(
-                current_revenue=Decimal(str(inputs["current_revenue"])),
-                growth_pct=Decimal(str(inputs["growth_pct"])),
-                deal_size=Decimal(str(inputs["deal_size"])),
-                win_rate_pct=Decimal(str(inputs["win_rate_pct"])),
-                prospects_per_opportunity=Decimal(str(inputs["prospects_per_opportunity"])),
-                expected_upgrades=Decimal(str(inputs.get("expected_upgrades") or 0)),
-                cycle_months=int(inputs.get("cycle_months") or 0),
-                period_start=start_d,
-                period_end=end_d,
-            )
-        )
-    except (pm.ProspectingError, InvalidOperation, ValueError) as exc:
-        view.error = str(exc)
-        return view
-    view.result = result
-    view.attainment = pm.attainment(
-        result,
-        view.actual["prospects"],
-        view.actual["opportunities"],
-        view.actual["won"],
-        today,
-        (start_d, end_d),
-    )
-    return view
-
-
-def pace_chart_spec(view: ProspectingView) -> dict[str, Any] | None:
-    """Plan, expected by today's pace, and actual for prospects, opportunities and deals."""
-    if view.attainment is None:
-        return None
-    values: list[dict[str, Any]] = []
-    for m in view.attainment.measures:
-        label = m.name.capitalize()
-        values.append({"measure": label, "what": "Plan", "n": m.planned})
-        values.append({"measure": label, "what": "Expected by now", "n": float(m.expected)})
-        values.append({"measure": label, "what": "Actual", "n": m.actual})
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "data": {"values": values},
-        "mark": "bar",
-        "encoding": {
-            "y": {"field": "measure", "type": "nominal", "title": None, "sort": None},
-            "yOffset": {"field": "what", "sort": ["Plan", "Expected by now", "Actual"]},
-            "x": {"field": "n", "type": "quantitative", "title": "Count"},
-            "color": {
-                "field": "what",
-                "type": "nominal",
-                "title": None,
-                "sort": ["Plan", "Expected by now", "Actual"],
-                "scale": {"range": ["#b7bfcc", "#e8730c", "#2f6fdb"]},
-            },
-            "tooltip": [{"field": "measure"}, {"field": "what"}, {"field": "n"}],
-        },
-    }
+__all__ = ["ProspectingView", "pace_chart_spec", "prospecting_view"]

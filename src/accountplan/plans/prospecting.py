@@ -3,7 +3,8 @@ and prospects the growth goal needs, when the pipeline must start, and attainmen
 
 The rules (every division rounds up: a part of a deal is a whole deal to find):
 
-- growth target = current revenue × growth % / 100
+- growth target = the goal build's objective when the plan has one, else
+  current revenue × growth % / 100
 - gap = max(growth target − expected upgrades, 0)
 - deals = ⌈gap / average deal size⌉
 - opportunities = ⌈deals / (win rate % / 100)⌉
@@ -54,10 +55,14 @@ class ProspectingInputs:
     cycle_months: int = 0
     period_start: dt.date | None = None
     period_end: dt.date | None = None
+    #: The goal build's growth objective: when given, it is the growth target.
+    objective: Decimal | None = None
 
     def problems(self) -> list[str]:
         """Each invalid input, said so that it can be fixed (empty when all are fine)."""
         out = []
+        if self.objective is not None and self.objective < 0:
+            out.append("the objective must be 0 or more")
         if self.current_revenue < 0:
             out.append("current revenue must be 0 or more")
         if self.growth_pct < 0:
@@ -135,7 +140,11 @@ def plan(inputs: ProspectingInputs) -> ProspectingPlan:
     problems = inputs.problems()
     if problems:
         raise ProspectingError("; ".join(problems) + ".")
-    target = inputs.current_revenue * inputs.growth_pct / 100
+    target = (
+        inputs.objective
+        if inputs.objective is not None
+        else inputs.current_revenue * inputs.growth_pct / 100
+    )
     gap = max(target - inputs.expected_upgrades, Decimal(0))
     deals = _ceil(gap / inputs.deal_size)
     opportunities = _ceil(Decimal(deals) * 100 / inputs.win_rate_pct)

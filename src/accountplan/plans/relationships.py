@@ -26,6 +26,7 @@ ATTITUDE_COLORS: dict[str, tuple[str, str]] = {
     "detractor": ("#fdeaea", "#c2410c"),
     "": ("#ffffff", "#b7bfcc"),
 }
+NO_COLOR = ("#ffffff", "#b7bfcc")
 ROLE_BADGES: dict[str, str] = {
     "decision_maker": "DM",
     "economic_buyer": "EB",
@@ -53,11 +54,12 @@ class Role:
     """A stakeholder entry of the plan's relationship map."""
 
     contact_id: int
-    buying_role: str = "influencer"
-    influence: str = "medium"
-    attitude: str = "neutral"
-    mobilizer: str = "unknown"
-    strength: int = 3
+    # None: not judged yet (unknown), never a guess.
+    buying_role: str | None = None
+    influence: str | None = None
+    attitude: str | None = None
+    mobilizer: str | None = None
+    strength: int | None = None
     owner: str = ""
 
 
@@ -74,29 +76,29 @@ class Box:
     @property
     def fill(self) -> str:
         """Box fill by attitude."""
-        return ATTITUDE_COLORS[self.role.attitude if self.role else ""][0]
+        return ATTITUDE_COLORS.get((self.role.attitude if self.role else "") or "", NO_COLOR)[0]
 
     @property
     def stroke(self) -> str:
         """Box border by attitude."""
-        return ATTITUDE_COLORS[self.role.attitude if self.role else ""][1]
+        return ATTITUDE_COLORS.get((self.role.attitude if self.role else "") or "", NO_COLOR)[1]
 
     @property
     def badge(self) -> str:
         """Short buying-role badge (DM, EB, CH…)."""
-        return ROLE_BADGES.get(self.role.buying_role, "") if self.role else ""
+        return ROLE_BADGES.get(self.role.buying_role or "", "") if self.role else ""
 
     @property
     def mobilizer_mark(self) -> str:
         """M for a mobilizer, T for a talker."""
         if not self.role:
             return ""
-        return {"mobilizer": "M", "talker": "T"}.get(self.role.mobilizer, "")
+        return {"mobilizer": "M", "talker": "T"}.get(self.role.mobilizer or "", "")
 
     @property
     def bars(self) -> list[tuple[float, bool]]:
         """The five strength bars: x offset and whether filled."""
-        strength = self.role.strength if self.role else 0
+        strength = (self.role.strength if self.role else 0) or 0
         return [(self.x + BOX_W - 12 - (5 - i) * 7, i <= strength) for i in range(1, 6)]
 
     @property
@@ -261,7 +263,9 @@ def coverage_gaps(
 ) -> list[Gap]:
     """The gaps the seeds ask to call out.
 
-    - no stakeholder marked decision maker (or only weak ties, strength 2 or less, to them);
+    - no stakeholder marked decision maker (or only weak ties, strength 2 or less, to them; or
+      the strength of every tie to them unknown);
+    - stakeholders whose buying role is not set (unknown, not assumed);
     - departments with contacts of which none is on the map;
     - contacts on the map not touched (no activity) in ``stale_days``.
     """
@@ -277,7 +281,15 @@ def coverage_gaps(
                 "No contact with a decision maker: no one on the map is marked decision maker.",
             )
         )
-    elif all(r.strength <= 2 for r in deciders):
+    elif all(r.strength is None for r in deciders):
+        gaps.append(
+            Gap(
+                "decision_maker",
+                "Strength of our tie to the decision maker unknown.",
+                sorted(by_id[r.contact_id].name for r in deciders),
+            )
+        )
+    elif all(r.strength is None or r.strength <= 2 for r in deciders):
         gaps.append(
             Gap(
                 "decision_maker",
@@ -285,6 +297,13 @@ def coverage_gaps(
                 sorted(by_id[r.contact_id].name for r in deciders),
             )
         )
+    unknown = sorted(
+        by_id[r.contact_id].name
+        for r in roles.values()
+        if r.buying_role is None and r.contact_id in by_id
+    )
+    if unknown:
+        gaps.append(Gap("unknown_role", "Buying role not set (unknown).", unknown))
     departments: dict[str, list[Person]] = {}
     for p in people:
         if p.department.strip():
@@ -324,18 +343,24 @@ class Separation:
 def separation(people: list[Person], roles: dict[int, Role]) -> Separation | None:
     """Steps along reports-to (either way) from the strongest tie to the nearest decision maker.
 
-    ``None`` when there is no stakeholder or no decision maker on the map. The best contact is the
-    stakeholder with the highest strength (ties: the higher influence, then the name).
+    ``None`` (unknown) when no decision maker is on the map or no stakeholder's strength is known.
+    The best contact is the stakeholder with the highest known strength (ties: the higher
+    influence, then the name).
     """
     by_id = {p.id: p for p in people}
     mapped = [r for r in roles.values() if r.contact_id in by_id]
+    rated = [r for r in mapped if r.strength is not None]
     deciders = {r.contact_id for r in mapped if r.buying_role == "decision_maker"}
-    if not mapped or not deciders:
+    if not rated or not deciders:
         return None
     rank = {"high": 0, "medium": 1, "low": 2}
     best = min(
-        mapped,
-        key=lambda r: (-r.strength, rank.get(r.influence, 3), by_id[r.contact_id].name),
+        rated,
+        key=lambda r: (
+            -(r.strength or 0),
+            rank.get(r.influence or "", 3),
+            by_id[r.contact_id].name,
+        ),
     )
     graph: dict[int, set[int]] = {p.id: set() for p in people}
     for p in people:

@@ -372,6 +372,14 @@ class ProspectingPlanOut(Schema):
     section_version: int
     inputs: ProspectingInputsOut
     from_data: list[str] = Field(..., description="Inputs drawn from the data, not typed.")
+    from_goal_build: list[str] = Field(
+        default_factory=list,
+        description="Inputs the goal build sets (growth % and expected upgrades, when it has an "
+        "objective).",
+    )
+    objective: Decimal | None = Field(
+        None, description="The goal build's objective: the growth target when set."
+    )
     period_start: dt.date
     period_end: dt.date
     plan: ProspectingResultOut | None

@@ -162,6 +162,13 @@ class MilestoneStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
+class MilestoneMeasure(models.TextChoices):
+    """What a measured milestone counts, from the data."""
+
+    WON_REVENUE = "won_revenue", "Won revenue"
+    PIPELINE = "pipeline", "Open pipeline"
+
+
 # --- field types ------------------------------------------------------------------------------
 
 
@@ -234,7 +241,7 @@ type Items[T] = Annotated[list[T], Field(max_length=MAX_ITEMS), AfterValidator(_
 class NewsItem(Item):
     """A dated news signal with its source."""
 
-    kind: NewsKind = NewsKind.OTHER
+    kind: NewsKind | None = None
     date: dt.date | None = None
     title: RequiredLine
     source_url: Url = ""
@@ -256,7 +263,7 @@ class CompanyOverview(_Base):
 class FinancialHealth(_Base):
     """The customer's financial health: a rating and the reasons."""
 
-    rating: HealthRating = HealthRating.UNKNOWN
+    rating: HealthRating | None = None
     text: Text = ""
 
 
@@ -265,7 +272,7 @@ class Competitor(Item):
 
     name: RequiredLine
     supplies: Line = ""
-    our_position: CompetitivePosition = CompetitivePosition.EVEN
+    our_position: CompetitivePosition | None = None
     notes: Text = ""
 
 
@@ -318,7 +325,7 @@ MAX_NEEDS = 5
 class Need(Item):
     """A customer need, ranked, tied to stakeholders (contacts) and our products."""
 
-    rank: int = Field(default=1, ge=1, le=MAX_NEEDS)
+    rank: int | None = Field(default=None, ge=1, le=MAX_NEEDS)
     need: RequiredLine
     stakeholder_contact_ids: list[RowId] = Field(default_factory=list, max_length=50)
     product_ids: list[RowId] = Field(default_factory=list, max_length=50)
@@ -328,6 +335,10 @@ class Need(Item):
 def _top_needs(items: list[Need]) -> list[Need]:
     if len(items) > MAX_NEEDS:
         raise ValueError(f"keep to the top {MAX_NEEDS} needs ({len(items)} given)")
+    ranks = [n.rank for n in items if n.rank is not None]
+    for rank in sorted(set(ranks)):
+        if ranks.count(rank) > 1:
+            raise ValueError(f"rank {rank} is given to {ranks.count(rank)} needs: each rank once")
     return _unique_ids(items)
 
 
@@ -344,12 +355,14 @@ class Stakeholder(Item):
     """A contact on the relationship map with their role, weight and our relationship."""
 
     contact_id: RowId
-    buying_role: BuyingRole = BuyingRole.INFLUENCER
-    influence: Influence = Influence.MEDIUM
-    attitude: Attitude = Attitude.NEUTRAL
-    mobilizer: Mobilizer = Mobilizer.UNKNOWN
-    strength: int = Field(
-        default=3, ge=1, le=5, description="Relationship strength, 1 (none) to 5."
+    # Every judgement starts unknown (None) until someone makes it: a default here would be an
+    # invented fact that then drives the coverage gaps and the degree of separation.
+    buying_role: BuyingRole | None = None
+    influence: Influence | None = None
+    attitude: Attitude | None = None
+    mobilizer: Mobilizer | None = None
+    strength: int | None = Field(
+        default=None, ge=1, le=5, description="Relationship strength, 1 (none) to 5."
     )
     our_owner_id: RowId | None = None
     notes: Text = ""
@@ -382,6 +395,11 @@ class Component(Item):
     product_id: RowId | None = None
     buying_center_id: RowId | None = None
     amount: Money | None = None
+    opportunity_ids: list[RowId] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Deals explicitly linked to this component (they count here and nowhere else).",
+    )
     notes: Text = ""
     source_cell: Line = Field(default="", description="White-space item key it was picked from.")
     carried_over: bool = False
@@ -394,6 +412,16 @@ class Goals(_Base):
     objective_text: Text = ""
     strategy: Text = ""
     components: Items[Component] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _deal_linked_once(self) -> Goals:
+        seen: dict[int, str] = {}
+        for c in self.components:
+            for opp in c.opportunity_ids:
+                if opp in seen and seen[opp] != c.id:
+                    raise ValueError(f"deal {opp} is linked to two components: a deal counts once")
+                seen[opp] = c.id
+        return self
 
 
 # --- prospecting --------------------------------------------------------------------------------
@@ -437,9 +465,9 @@ class Action(Item):
     title: RequiredLine
     component_id: ItemId | None = None
     owner_id: RowId | None = None
-    function: TeamFunction = TeamFunction.SALES
+    function: TeamFunction | None = None
     due_date: dt.date | None = None
-    status: ActionStatus = ActionStatus.TODO
+    status: ActionStatus | None = None
     notes: Text = ""
     carried_over: bool = False
 
@@ -456,7 +484,7 @@ class Actions(_Base):
 class Commitment(Item):
     """An internal commitment a function makes to the plan."""
 
-    function: TeamFunction = TeamFunction.SALES
+    function: TeamFunction | None = None
     commitment: RequiredLine
     owner_id: RowId | None = None
 
@@ -468,7 +496,7 @@ class Dependency(Item):
     description: RequiredLine
     owner: Line = ""
     due_date: dt.date | None = None
-    status: DependencyStatus = DependencyStatus.OPEN
+    status: DependencyStatus | None = None
 
 
 class TeamSupport(_Base):
@@ -482,13 +510,21 @@ class TeamSupport(_Base):
 
 
 class Milestone(Item):
-    """A milestone: what, by when, and how it went."""
+    """A milestone: what, by when, and how it went.
+
+    A milestone with a ``measure`` (won revenue, open pipeline) takes its actual from the data:
+    the deals credited to ``component_id`` (or to the whole plan when blank), compared with
+    ``target_amount`` (see ``plans.attribution``); the typed ``actual`` is then not used.
+    """
 
     title: RequiredLine
     target: Line = ""
+    measure: MilestoneMeasure | None = None
+    component_id: ItemId | None = None
+    target_amount: Money | None = None
     date: dt.date | None = None
     actual: Line = ""
-    status: MilestoneStatus = MilestoneStatus.ON_TRACK
+    status: MilestoneStatus | None = None
 
 
 class Adjustment(Item):

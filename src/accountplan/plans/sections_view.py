@@ -116,7 +116,7 @@ class SectionsView:
     def _read_company_overview(self, data: dict[str, Any]) -> dict[str, Any]:
         kinds = dict(s.NewsKind.choices)
         news = sorted(data.get("news", []), key=lambda n: n.get("date") or "", reverse=True)
-        return {"news": [{**n, "kind_label": kinds.get(n.get("kind"), "")} for n in news]}
+        return {"news": [{**n, "kind_label": kinds.get(n.get("kind") or "", "—")} for n in news]}
 
     def _read_profile_position(self, data: dict[str, Any]) -> dict[str, Any]:
         positions = dict(s.CompetitivePosition.choices)
@@ -125,7 +125,7 @@ class SectionsView:
                 data.get("financial_health", {}).get("rating"), "Unknown"
             ),
             "competitors": [
-                {**c, "position_label": positions.get(c.get("our_position"), "")}
+                {**c, "position_label": positions.get(c.get("our_position") or "", "—")}
                 for c in data.get("competitors", [])
             ],
         }
@@ -154,7 +154,11 @@ class SectionsView:
         }
 
     def _read_prospecting(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {"pros": page_data.prospecting_view(self.user, self.plan, data, self.today)}
+        return {
+            "pros": page_data.prospecting_view(
+                self.user, self.plan, data, self.today, self.data(s.SectionKey.GOALS)
+            )
+        }
 
     def _read_actions(self, data: dict[str, Any]) -> dict[str, Any]:
         lk = self.lookups
@@ -172,8 +176,8 @@ class SectionsView:
                 **a,
                 "component": comps.get(a.get("component_id"), ""),
                 "owner": lk.users.get(a.get("owner_id") or 0, ""),
-                "function_label": functions.get(a.get("function"), ""),
-                "status_label": statuses.get(a.get("status"), ""),
+                "function_label": functions.get(a.get("function") or "", "—"),
+                "status_label": statuses.get(a.get("status") or "", "—"),
                 "overdue": bool(a.get("due_date"))
                 and a["due_date"] < today
                 and a.get("status") != "done",
@@ -192,33 +196,49 @@ class SectionsView:
             "commitments": [
                 {
                     **c,
-                    "function_label": functions.get(c.get("function"), ""),
+                    "function_label": functions.get(c.get("function") or "", "—"),
                     "owner": lk.users.get(c.get("owner_id") or 0, ""),
                 }
                 for c in data.get("commitments", [])
             ],
             "dependencies": [
-                {**d, "status_label": statuses.get(d.get("status"), "")}
+                {**d, "status_label": statuses.get(d.get("status") or "", "—")}
                 for d in data.get("dependencies", [])
             ],
         }
 
     def _read_dashboard(self, data: dict[str, Any]) -> dict[str, Any]:
+        from accountplan.plans import performance as perf
+
         lk = self.lookups
         goals = self.data(s.SectionKey.GOALS)
         pros = page_data.prospecting_view(
-            self.user, self.plan, self.data(s.SectionKey.PROSPECTING), self.today
+            self.user, self.plan, self.data(s.SectionKey.PROSPECTING), self.today, goals
         )
         components = goals.get("components", [])
-        won = page_data.won_by_component(self.user, self.plan, components, pros.period_start)
+        result = perf.performance(
+            self.user,
+            self.plan,
+            components,
+            data.get("milestones", []),
+            (pros.period_start, pros.period_end),
+            self.today,
+        )
+        won = perf.component_rows(components, result)
         labels = {str(c.get("id")): page_data.component_label(c, lk) for c in components}
         statuses = dict(s.MilestoneStatus.choices)
         return {
             "milestones": [
-                {**m, "status_label": statuses.get(m.get("status"), "")}
-                for m in data.get("milestones", [])
+                {
+                    **m,
+                    "status_label": statuses.get(m.get("status") or "", "—"),
+                    "component": labels.get(str(m.get("component_id")), ""),
+                }
+                for m in result.milestones
             ],
             "won_rows": [{**r, "label": labels.get(str(r.get("id")), "")} for r in won],
+            "unattributed": result.won.unattributed,
+            "won_total": result.won_total,
             "won_spec": page_data.dashboard_chart_spec(won, labels) if won else None,
             "pros": pros,
             "pace_spec": page_data.pace_chart_spec(pros),
@@ -254,9 +274,15 @@ class SectionsView:
             "unsaved": bool(errors) or conflict is not None,
         }
         if key == s.SectionKey.PROSPECTING:
-            ctx["defaults"] = page_data.prospecting_view(
-                self.user, self.plan, s.empty_section(key), self.today
-            ).inputs
+            drawn = page_data.prospecting_view(
+                self.user,
+                self.plan,
+                s.empty_section(key),
+                self.today,
+                self.data(s.SectionKey.GOALS),
+            )
+            _placeholders(fields, drawn)
+            ctx["from_goal_build"] = drawn.objective is not None
         return ctx
 
     # --- the page --------------------------------------------------------------------------------
@@ -283,6 +309,24 @@ class SectionsView:
             "next_period": next_period(plan.period),
             "exports": EXPORT_FORMATS if _exports_available() else [],
         }
+
+
+def _placeholders(fields: list[Any], drawn: page_data.ProspectingView) -> None:
+    """Show each value a blank prospecting input takes (from the data or the goal build) as the
+    input's placeholder, so the user sees what a blank means."""
+    for f in fields:
+        name = getattr(f, "name", "").removeprefix("inputs.")
+        value = drawn.inputs.get(name)
+        source = drawn.sources.get(name)
+        if value is None or not source:
+            continue
+        if f.kind == "money":
+            text = f"{page_data.dec(value) or 0:,.2f}"
+        elif f.kind == "percent":
+            text = f"{value}%"
+        else:
+            text = str(value)
+        f.placeholder = f"{text} ({source})"
 
 
 def next_period(period: str) -> str:

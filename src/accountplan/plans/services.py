@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from accountplan.book.models import Account, BuyingCenter, Contact, Product
+from accountplan.book.models import Account, BuyingCenter, Contact, Opportunity, Product
 from accountplan.core.errors import Conflict, DomainError, Forbidden, NotFound
 from accountplan.core.models import User
 from accountplan.plans.diffing import Change, diff, summarize
@@ -300,7 +300,11 @@ REFERENCES: dict[str, tuple[str, list[tuple[str, str, bool]]]] = {
     ),
     SectionKey.GOALS: (
         "components",
-        [("product_id", "product", False), ("buying_center_id", "buying_center", False)],
+        [
+            ("product_id", "product", False),
+            ("buying_center_id", "buying_center", False),
+            ("opportunity_ids", "opportunity", True),
+        ],
     ),
     SectionKey.ACTIONS: ("actions", [("owner_id", "user", False)]),
     SectionKey.TEAM_SUPPORT: ("commitments", [("owner_id", "user", False)]),
@@ -315,6 +319,8 @@ def _known_ids(account: Account, kind: str, ids: set[int]) -> set[int]:
         qs = BuyingCenter.objects.filter(account=account, pk__in=ids)
     elif kind == "product":
         qs = Product.objects.filter(pk__in=ids)
+    elif kind == "opportunity":
+        qs = Opportunity.objects.filter(account=account, pk__in=ids)
     else:
         qs = User.objects.filter(is_active=True, pk__in=ids)
     return _ids(qs.values_list("pk", flat=True))
@@ -340,12 +346,14 @@ def check_references(plan: AccountPlan, key: str, data: dict[str, Any]) -> None:
         "contact": f"is not a contact of {account.name}",
         "buying_center": f"is not a buying center of {account.name}",
         "product": "is not a product",
+        "opportunity": f"is not a deal of {account.name}",
         "user": "is not an active user",
     }
     errors = [
         {
             "loc": [list_name, i, name],
-            "msg": f"{kind.replace('_', ' ')} {value} {what[kind]}",
+            "msg": f"{'deal' if kind == 'opportunity' else kind.replace('_', ' ')} {value} "
+            f"{what[kind]}",
             "type": "reference",
         }
         for i, name, value, kind in wanted
@@ -453,6 +461,37 @@ def save_section(
             restored_from=restored_from,
         )
     return section
+
+
+def link_deal(
+    plan: AccountPlan, opportunity_id: int, component_id: str | None, user: User
+) -> PlanSection:
+    """Link a deal of the plan's account to one goal-build component (it then counts there and
+    nowhere else), or unlink it (``component_id`` None: the matching rule applies again).
+
+    The link is stored in the goals section (``components[].opportunity_ids``), so it is a
+    revision like any save. ``NotFound`` for an unknown component or a deal of another account.
+    """
+    require_edit(user, plan)
+    if not Opportunity.objects.filter(pk=opportunity_id, account=plan.account).exists():
+        raise NotFound(f"Deal {opportunity_id} is not a deal of {plan.account.name}.")
+    section = section_of(plan, SectionKey.GOALS)
+    data = dict(section.data or {})
+    components = [dict(c) for c in data.get("components", [])]
+    if component_id is not None and not any(c.get("id") == component_id for c in components):
+        raise NotFound(f"The goal build has no component {component_id!r}.")
+    for c in components:
+        ids = [i for i in c.get("opportunity_ids", []) if i != opportunity_id]
+        if c.get("id") == component_id:
+            ids.append(opportunity_id)
+        c["opportunity_ids"] = ids
+    data["components"] = components
+    summary = (
+        f"linked deal {opportunity_id} to a component"
+        if component_id
+        else f"unlinked deal {opportunity_id}"
+    )
+    return save_section(plan, SectionKey.GOALS, data, section.version, user, summary=summary)
 
 
 def restore(plan: AccountPlan, revision: PlanRevision, user: User) -> PlanSection:

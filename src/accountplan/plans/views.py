@@ -216,7 +216,8 @@ def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def add_white_space(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add a cross-sell component from a white cell: product and amount = its white-space value."""
+    """Add a cross-sell component from a white cell: its product, and its expected value
+    (propensity × white space) as the amount."""
     plan = _plan(request, pk)
     _editable(request, plan)
     user = _user(request)
@@ -229,17 +230,7 @@ def add_white_space(request: HttpRequest, pk: int) -> HttpResponse:
         return _error(request, "That white-space cell is not on this account's list.", 400)
     current = view.section_row(s.SectionKey.GOALS)
     data = dict(current.data or {})
-    amount = f"{round(cell.whitespace_value or 0, 2):.2f}"
-    data["components"] = [
-        *data.get("components", []),
-        {
-            "kind": s.ComponentKind.CROSS_SELL.value,
-            "product_id": cell.product_id,
-            "amount": amount,
-            "notes": f"From white space: {cell.item_name}",
-            "source_cell": cell.item,
-        },
-    ]
+    data["components"] = [*data.get("components", []), page_data.cross_sell_from(cell)]
     try:
         services.save_section(plan, s.SectionKey.GOALS, data, current.version, user)
     except DomainError as exc:

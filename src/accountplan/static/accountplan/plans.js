@@ -27,7 +27,9 @@
     var form = root.querySelector ? root.querySelector("form.section-form") : null;
     if (!form && root.matches && root.matches(".plan-section.editing")) form = root.querySelector("form");
     if (!form) return;
-    var first = form.querySelector(".conflict button, [aria-invalid=true], input:not([type=hidden]), select, textarea");
+    // The first field to fix, else the conflict's choice, else the first field.
+    var first = form.querySelector("[aria-invalid=true]") || form.querySelector(".conflict button") ||
+      form.querySelector("input:not([type=hidden]), select, textarea");
     if (first) first.focus();
   }
 

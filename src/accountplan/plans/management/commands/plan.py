@@ -3,6 +3,8 @@
     accountplan plan list [--account ID] [--period P] [--status S]
     accountplan plan clone ACCOUNT_ID --period FY2026 --to FY2027 --user USERNAME
     accountplan plan export ACCOUNT_ID --period P --format pdf|pptx|xlsx|md --out FILE
+    accountplan plan link ACCOUNT_ID --period P --deal OPPORTUNITY_ID
+        (--component COMPONENT_ID | --unlink) --user USERNAME
 
 Bad input exits with status 2 and says what to fix.
 """
@@ -60,10 +62,13 @@ def _plan(account_ref: object, period: str) -> AccountPlan:
 
 
 class Command(BaseCommand):
-    help = "Account plans: list, clone into the next period, export (pdf, pptx, xlsx, md)."
+    help = (
+        "Account plans: list, clone into the next period, export (pdf, pptx, xlsx, md), link a "
+        "deal to a goal-build component."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        """Three subcommands: list, clone, export."""
+        """Four subcommands: list, clone, export, link."""
         sub = parser.add_subparsers(dest="action", required=True)
         ls = sub.add_parser("list", help="List plans with their completeness.")
         ls.add_argument("--account", help="Only this account (external id or id).")
@@ -79,6 +84,16 @@ class Command(BaseCommand):
         ex.add_argument("--period", required=True)
         ex.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
         ex.add_argument("--out", required=True, type=Path)
+        ln = sub.add_parser(
+            "link", help="Make a deal count against one goal-build component (or unlink it)."
+        )
+        ln.add_argument("account_id", help="The account's external id (or numeric id).")
+        ln.add_argument("--period", required=True)
+        ln.add_argument("--deal", required=True, type=int, help="The opportunity's id.")
+        which = ln.add_mutually_exclusive_group(required=True)
+        which.add_argument("--component", help="The component's id (see the API or export).")
+        which.add_argument("--unlink", action="store_true", help="Back to the matching rule.")
+        ln.add_argument("--user", required=True, help="Username recorded as the author.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the subcommand."""
@@ -87,6 +102,8 @@ class Command(BaseCommand):
             self._list(options)
         elif action == "clone":
             self._clone(options)
+        elif action == "link":
+            self._link(options)
         else:
             self._export(options)
 
@@ -130,6 +147,25 @@ class Command(BaseCommand):
             raise _fail(exc.message) from None
         self.stdout.write(
             f"Cloned {source.account.name} {source.period} into {new.period} (plan {new.pk})."
+        )
+
+    def _link(self, options: dict[str, Any]) -> None:
+        from accountplan.plans.services import link_deal
+
+        plan = _plan(options["account_id"], options["period"])
+        user = User.objects.filter(username=options["user"], is_active=True).first()
+        if user is None:
+            raise _fail(f"No active user {options['user']!r}.")
+        component = None if options["unlink"] else options["component"]
+        try:
+            section = link_deal(plan, options["deal"], component, user)
+        except DomainError as exc:
+            raise _fail(exc.message) from None
+        what = f"to component {component}" if component else "from every component"
+        self.stdout.write(
+            f"Linked deal {options['deal']} {what} (goals version {section.version})."
+            if component
+            else f"Unlinked deal {options['deal']} {what} (goals version {section.version})."
         )
 
     def _export(self, options: dict[str, Any]) -> None:

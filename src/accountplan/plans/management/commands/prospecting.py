@@ -58,8 +58,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         """The inputs; amounts accept 1,000,000 or $1000000, percents 10 or 10%."""
-        parser.add_argument("--current-revenue", type=_number, required=True, metavar="N")
-        parser.add_argument("--growth", type=_number, required=True, metavar="PCT")
+        parser.add_argument("--current-revenue", type=_number, default=None, metavar="N")
+        parser.add_argument("--growth", type=_number, default=None, metavar="PCT")
+        parser.add_argument(
+            "--objective",
+            type=_number,
+            default=None,
+            metavar="N",
+            help="The goal build's growth objective: the growth target instead of "
+            "current revenue × growth %%.",
+        )
         parser.add_argument("--deal-size", type=_number, required=True, metavar="N")
         parser.add_argument("--win-rate", type=_number, required=True, metavar="PCT")
         parser.add_argument("--prospects-per-opportunity", type=_number, required=True, metavar="N")
@@ -73,9 +81,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Compute and print the plan (a table, or JSON with --json)."""
+        if options["objective"] is None and (
+            options["current_revenue"] is None or options["growth"] is None
+        ):
+            raise CommandError(
+                "Give --current-revenue and --growth, or the goal build's --objective.",
+                returncode=2,
+            )
         inputs = ProspectingInputs(
-            current_revenue=options["current_revenue"],
-            growth_pct=options["growth"],
+            current_revenue=options["current_revenue"] or Decimal(0),
+            growth_pct=options["growth"] or Decimal(0),
+            objective=options["objective"],
             deal_size=options["deal_size"],
             win_rate_pct=options["win_rate"],
             prospects_per_opportunity=options["prospects_per_opportunity"],
@@ -94,7 +110,7 @@ class Command(BaseCommand):
         table = Table(title="Prospecting plan", show_header=False)
         table.add_row("Growth target", _money(result.growth_target))
         table.add_row("Expected upgrades", _money(inputs.expected_upgrades))
-        table.add_row("Gap to fill with new deals", _money(result.gap))
+        table.add_row("New-business gap", _money(result.gap))
         table.add_row("Deals to win", str(result.deals))
         table.add_row("Opportunities to open", str(result.opportunities))
         table.add_row("Prospects to engage", str(result.prospects))
