@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+from typing import Any
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
@@ -261,8 +262,13 @@ def _native_chart(slide: Slide, chart: BarChart, top: float, height: float) -> N
     data.categories = list(reversed(chart.categories))
     for s in chart.series:
         data.add_series(s.name, [0 if v is None else v for v in reversed(s.values)])
-    frame = slide.shapes.add_chart(
-        XL_CHART_TYPE.BAR_CLUSTERED, LEFT, Inches(top), CONTENT_W, Inches(height), data
+    frame: Any = slide.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED,
+        LEFT,
+        Inches(top),
+        CONTENT_W,
+        Inches(height),
+        data,  # type: ignore[arg-type]  # the stubs want the ChartData base class
     )
     c = frame.chart
     c.has_legend = len(chart.series) > 1

@@ -135,6 +135,7 @@ def _overview(doc: PlanDocument) -> Section:
                 "Why deals were lost",
                 [Column("Reason"), Column("Deals", "int"), Column("Amount", "money")],
                 [(r.reason, r.count, r.amount) for r in o.loss_reasons[:5]],
+                sheet="Loss reasons",
             )
         )
     return Section(

@@ -79,6 +79,13 @@ class Command(BaseCommand):
         ex.add_argument("--period", required=True)
         ex.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
         ex.add_argument("--out", required=True, type=Path)
+        ex.add_argument(
+            "--variant",
+            default="internal",
+            choices=["internal", "customer"],
+            help="internal (default): everything; customer: customer-safe, without loss "
+            "reasons, competitors, attitudes, scores and completeness.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the subcommand."""
@@ -145,5 +152,6 @@ class Command(BaseCommand):
                 "missing).",
                 returncode=2,
             ) from None
-        service.export_plan(plan, options["fmt"], out)
-        self.stdout.write(f"Wrote {out} ({options['fmt']}).")
+        variant = options.get("variant") or "internal"
+        service.export_plan(plan, options["fmt"], out, variant)
+        self.stdout.write(f"Wrote {out} ({options['fmt']}, {variant}).")
