@@ -97,9 +97,11 @@ class _Flow:
         self.slide: Slide | None = None
 
     def start_section(self, section: Section) -> None:
-        """Begin ``section``: below the last one if SECTION_MIN inches are left, else anew."""
+        """Begin ``section`` below the last one if its heading and first block fit there (so
+        no heading is left alone at the bottom of a slide), else on a new slide."""
         self.section, self.count = section, 0
-        if self.slide is None or self.y + SECTION_MIN > BOTTOM:
+        first = _estimate(section.blocks[0]) if section.blocks else 0.6
+        if self.slide is None or self.y + 0.95 + max(first, SECTION_MIN - 0.95) > BOTTOM:
             self.new_slide()
             return
         self.y += 0.1
@@ -149,6 +151,19 @@ class _Flow:
         if self.slide is None or self.y + height > BOTTOM:
             return self.new_slide()
         return self.slide
+
+
+def _estimate(block: Block) -> float:
+    """Roughly how many inches ``block`` needs (its first part, for a table that may split)."""
+    if isinstance(block, Figure):
+        return (_chart_height(block.chart) if block.chart else FIGURE_MIN_H) + 0.45
+    if isinstance(block, Table):
+        return 0.4 + ROW_H + 0.35 * min(len(block.rows), 3)
+    if isinstance(block, Fields):
+        return 0.85 if block.compact else min(0.6 * len(block.items), 2.5)
+    if isinstance(block, Bullets):
+        return 0.4 + 0.3 * len(block.items)
+    return 0.65
 
 
 def _fields(flow: _Flow, block: Fields) -> None:
@@ -291,19 +306,24 @@ def _native_chart(slide: Slide, chart: BarChart, top: float, height: float) -> N
     c.value_axis.has_major_gridlines = True
 
 
+def _chart_height(chart: BarChart) -> float:
+    """Inches a native bar chart needs: its legend and axis, and a quarter inch per bar."""
+    bars = sum(1 for s in chart.series for v in s.values if v is not None)
+    return min(max(1.8, 0.8 + 0.24 * bars), BOTTOM - TOP - 0.6)
+
+
 def _picture(flow: _Flow, block: Figure) -> None:
+    needed = _chart_height(block.chart) if block.chart is not None else FIGURE_MIN_H
     room = BOTTOM - flow.y - 0.45
-    if flow.slide is None or room < FIGURE_MIN_H:
+    if flow.slide is None or room < needed:
         flow.new_slide()
         room = BOTTOM - flow.y - 0.45
     slide = flow.room(0)
     _text(slide, LEFT, flow.y, CONTENT_W, 0.35, block.title, size=14, bold=True)
     top = flow.y + 0.4
     if block.chart is not None:
-        groups = len(block.chart.categories)
-        height = min(room, 0.9 + 0.32 * groups * max(1, len(block.chart.series) - 1))
-        _native_chart(slide, block.chart, top, max(height, FIGURE_MIN_H - 0.4))
-        flow.y = top + max(height, FIGURE_MIN_H - 0.4) + 0.2
+        _native_chart(slide, block.chart, top, needed)
+        flow.y = top + needed + 0.2
         return
     png = charts.svg_to_png(orgchart.to_svg(block.org))
     picture = slide.shapes.add_picture(io.BytesIO(png), LEFT, Inches(top))

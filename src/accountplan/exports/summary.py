@@ -5,6 +5,7 @@ decide, the risks and the next milestones. Pure: a PlanDocument in, plain data o
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 
 from accountplan.exports.blocks import date, money
@@ -17,6 +18,8 @@ MOVES = 3
 PEOPLE = 4
 RISKS = 5
 MILESTONES = 3
+#: Characters per line of the summary: long user text is shortened so the summary stays a page.
+LINE = 140
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,8 @@ def _milestones(doc: PlanDocument, today: dt.date) -> tuple[str, ...]:
     for m in chosen:
         target = f" — {m.target}" if m.target else ""
         status = f" · {m.status}" if m.status else ""
-        out.append(f"{date(m.date)}: {m.title}{target}{status}")
+        late = " · overdue" if m.date and m.date < today else ""
+        out.append(f"{date(m.date)}: {m.title}{target}{status}{late}")
     return tuple(out)
 
 
@@ -145,11 +149,15 @@ def executive_summary(doc: PlanDocument) -> ExecutiveSummary:
     if not doc.customer_safe:
         facts.append(("Completeness", f"{h.completeness_pct} %"))
     return ExecutiveSummary(
-        objective=_objective(doc),
+        objective=_short(_objective(doc), 2 * LINE),
         gap=_gap(doc),
-        moves=_moves(doc),
-        people=_people(doc),
-        risks=_risks(doc, today),
-        milestones=_milestones(doc, today),
+        moves=tuple(_short(x) for x in _moves(doc)),
+        people=tuple(_short(x) for x in _people(doc)),
+        risks=tuple(_short(x) for x in _risks(doc, today)),
+        milestones=tuple(_short(x) for x in _milestones(doc, today)),
         facts=tuple(facts),
     )
+
+
+def _short(text: str, width: int = LINE) -> str:
+    return textwrap.shorten(text, width, placeholder=" …")
