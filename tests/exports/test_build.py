@@ -163,3 +163,88 @@ def test_the_plan_export_command_names_an_unknown_account(plan, tmp_path):
             "--out",
             str(tmp_path / "x.md"),
         )
+
+
+@pytest.fixture
+def lost_plan(plan, manager):
+    """The plan's account lost a deal to a named competitor, with a reason."""
+    import datetime as dt
+
+    from tests.factories import OpportunityFactory
+
+    OpportunityFactory(
+        account=plan.account,
+        status="lost",
+        stage="Closed Lost",
+        amount=Decimal("50000"),
+        close_date=dt.date.today() - dt.timedelta(days=30),
+        loss_reason="Zorblax budget freeze",
+        competitor="Quintessa Rivalworks",
+    )
+    save_section(
+        plan,
+        "profile_position",
+        {"competitors": [{"name": "Quintessa Rivalworks", "supplies": "Analytics"}]},
+        1,
+        manager,
+    )
+    return plan
+
+
+@pytest.mark.parametrize("how", ["service", "cli", "page", "api"])
+def test_the_customer_variant_everywhere_leaves_out_loss_reasons_and_competitors(
+    lost_plan, manager, tmp_path, how
+):
+    from django.core.management import call_command
+    from django.test import Client
+
+    def get(variant: str) -> str:
+        if how == "service":
+            return export_bytes(lost_plan, "md", variant)[0].decode()
+        if how == "cli":
+            out = tmp_path / f"{variant}.md"
+            call_command(
+                "plan",
+                "export",
+                lost_plan.account.external_id,
+                "--period",
+                lost_plan.period,
+                "--format",
+                "md",
+                "--out",
+                str(out),
+                "--variant",
+                variant,
+                stdout=io.StringIO(),
+            )
+            return out.read_text()
+        client = Client()
+        client.force_login(manager)
+        url = (
+            f"/plans/{lost_plan.pk}/export/md/"
+            if how == "page"
+            else f"/api/plans/{lost_plan.pk}/export/md"
+        )
+        response = client.get(url, {"variant": variant})
+        assert response.status_code == 200, response.content
+        if variant == "customer":
+            assert "-customer.md" in response["Content-Disposition"]
+        return response.content.decode()
+
+    internal, customer = get("internal"), get("customer")
+    for text in ("Zorblax budget freeze", "Quintessa Rivalworks", "Completeness"):
+        assert text in internal
+        assert text not in customer
+    assert "## Executive summary" in customer and "Customer version" in customer
+
+
+def test_an_unknown_variant_is_refused(plan, manager):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(manager)
+    api = client.get(f"/api/plans/{plan.pk}/export/pdf", {"variant": "partner"})
+    assert api.status_code == 400 and "choose one of internal, customer" in api.json()["detail"]
+    assert client.get(f"/api/plans/{plan.pk}/export/docx").status_code == 400
+    page = client.get(f"/plans/{plan.pk}/export/pdf/", {"variant": "partner"})
+    assert page.status_code == 400

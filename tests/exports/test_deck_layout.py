@@ -8,7 +8,7 @@ import io
 from pptx import Presentation
 
 from accountplan.exports.deck import render_pptx
-from accountplan.exports.document import WonContact
+from accountplan.exports.document import Action
 from tests.exports.sample import full_document
 
 LONG = "Falcon Crest College SAS: Atlas Workspace Seats Cross-sell 2026 with a long deal name"
@@ -26,12 +26,10 @@ def _bottoms_within_slides(content: bytes) -> list[str]:
 
 def test_a_long_table_of_wrapping_rows_is_split_across_slides() -> None:
     doc = full_document()
-    contacts = tuple(
-        WonContact(f"Contact {i}", "Senior Director, IT", "Decision Maker", LONG, "Premium Support")
-        for i in range(30)
+    actions = tuple(
+        Action(f"{LONG} {i}", LONG, "Senior Director, IT", "Sales support") for i in range(30)
     )
-    overview = dataclasses.replace(doc.overview, won_contacts=contacts)
-    content = render_pptx(dataclasses.replace(doc, overview=overview))
+    content = render_pptx(dataclasses.replace(doc, actions=actions))
     assert _bottoms_within_slides(content) == []
     titles = [
         shape.text_frame.text

@@ -62,8 +62,8 @@ def soffice_pdf(tmp_path: Path, name: str, content: bytes) -> bytes:
 class TestPdf:
     def test_full_plan_renders_page_by_page_none_blank(self):
         inked = pdf_pages(render_pdf(full_document()))
-        # A cover and at least one page per section (eleven sections).
-        assert len(inked) >= 12
+        # The summary page, then the sections flowing (no longer a page or more each).
+        assert 3 <= len(inked) <= 10
         assert all(share > 0.002 for share in inked), inked
 
     def test_empty_plan_renders_with_empty_states(self):
@@ -89,6 +89,7 @@ class TestPdf:
     def test_charts_and_org_chart_are_embedded(self):
         html = render_html(full_document())
         assert html.count("data:image/svg+xml;base64,") == 4  # org, goal build, won, pipeline
+        assert html.count('class="fig-chart"') == 3
 
 
 class TestPptx:
@@ -104,7 +105,13 @@ class TestPptx:
         for title in SECTION_TITLES:
             assert title in titles
         pictures = [sh for slide in prs.slides for sh in slide.shapes if sh.shape_type == 13]
-        assert len(pictures) == 4
+        assert len(pictures) == 1  # the org chart; the three charts are native, editable charts
+        charts = [sh.chart for slide in prs.slides for sh in slide.shapes if sh.has_chart]
+        assert [c.plots[0].categories[-1] for c in charts] == [
+            "1. Renewal — GTX Pro",
+            "1. Renewal — GTX Pro",
+            "Prospects engaged",
+        ]
         tables = [sh for slide in prs.slides for sh in slide.shapes if sh.has_table]
         assert any(t.table.cell(0, 0).text == "Component" for t in tables)
         # Every shape stays on the slide.
@@ -126,8 +133,10 @@ class TestPptx:
 
     def test_empty_deck(self):
         prs = Presentation(io.BytesIO(render_pptx(empty_document())))
-        assert len(prs.slides) == 1 + len(SECTION_TITLES)
+        # Empty sections share slides: the summary and a few slides, not one per section.
+        assert len(prs.slides) <= 6
         texts = [sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame]
+        assert all(title in texts for title in SECTION_TITLES)
         assert texts.count(f"{EMPTY}.") >= 9
 
 

@@ -12,6 +12,7 @@ import openpyxl
 from django.test import Client
 
 from accountplan.analytics.grid import PLAYS
+from accountplan.book.models import OpportunityContactRole
 from accountplan.core.models import User
 from accountplan.portfolio.charts import grid_spec, revenue_floor
 from accountplan.portfolio.models import AccountScore
@@ -90,9 +91,9 @@ def test_marketing_export(client: Client, manager: User, scored: ScoredBook) -> 
     response = signed_in(client, manager).get("/grid/export.csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == 8
-    assert set(rows[0]) >= {"account_id", "campaign", "next_best_products", "primary_contact"}
+    assert set(rows[0]) >= {"account_id", "campaign", "next_best_products", "contact_name"}
     shop3 = next(r for r in rows if r["account_name"] == "Shop 03")
-    assert shop3["primary_contact"].startswith("Dana Buyer (CIO)")
+    assert (shop3["contact_name"], shop3["contact_title"]) == ("Dana Buyer", "CIO")
     assert shop3["account_id"] == scored.accounts[3].external_id
     for row in rows:
         assert row["campaign"] == PLAYS.get(row["play"], "")
@@ -148,3 +149,82 @@ def test_spec_places_zero_revenue_at_a_floor_on_a_log_axis() -> None:
     assert sorted(texts) == sorted(PLAYS)
     empty = grid_spec([], None, None)
     assert [layer["mark"]["type"] for layer in empty["layer"]].count("rule") == 0
+
+
+def _rows(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    assert response.status_code == 200, response.content
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_marketing_export_rounds_numbers_for_people(
+    client: Client, manager: User, scored: ScoredBook
+) -> None:
+    rows = _rows(signed_in(client, manager).get("/grid/export.csv"))
+    scores = {s.account.name: s for s in AccountScore.objects.filter(snapshot=scored.snapshot)}
+    assert any(
+        s.potential_score is not None and s.potential_score != round(s.potential_score, 1)
+        for s in scores.values()
+    ), "the book must hold a score with more than one decimal for this test to mean something"
+    for row in rows:
+        s = scores[row["account_name"]]
+        score = row["potential_score"]
+        assert score == ("" if s.potential_score is None else str(round(s.potential_score, 1)))
+        assert re.fullmatch(r"-?\d+", row["current_revenue"]), row["current_revenue"]
+        assert int(row["current_revenue"]) == round(s.current_revenue)
+        assert re.fullmatch(r"-?\d+", row["whitespace_value"]), row["whitespace_value"]
+
+
+def test_marketing_export_lists_every_buying_contact_on_request(
+    client: Client, manager: User, scored: ScoredBook
+) -> None:
+    from tests.factories import ContactFactory, OpportunityFactory
+
+    shop = scored.accounts[3]
+    deal = OpportunityFactory(account=shop)
+    people = [
+        ContactFactory(account=shop, first_name=first, last_name="Roe", email=f"{first}@x.test")
+        for first in ("Ann", "Ben", "Cat")
+    ]
+    OpportunityContactRole.objects.create(
+        opportunity=deal, contact=people[0], role="Decision Maker"
+    )
+    OpportunityContactRole.objects.create(
+        opportunity=deal, contact=people[1], role="=HYPERLINK(1)", is_primary=True
+    )
+    OpportunityContactRole.objects.create(opportunity=deal, contact=people[2], role="")
+    signed_in(client, manager)
+    one = _rows(client.get("/grid/export.csv"))
+    assert [r["account_name"] for r in one].count(shop.name) == 1
+    every = _rows(client.get("/grid/export.csv", {"contacts": "buying"}))
+    shop_rows = [r for r in every if r["account_name"] == shop.name]
+    # Ben (primary) first; Cat has no buying role; Dana has no deal role at all.
+    assert [(r["contact_name"], r["contact_email"]) for r in shop_rows] == [
+        ("Ben Roe", "Ben@x.test"),
+        ("Ann Roe", "Ann@x.test"),
+    ]
+    assert shop_rows[0]["contact_roles"] == "'=HYPERLINK(1)"  # formulas stay text
+    assert shop_rows[1]["contact_roles"] == "Decision Maker"
+    # Accounts without a buying contact keep their row, with blank contact columns.
+    assert len({r["account_name"] for r in every}) == len(one)
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/grid/export.xlsx", {"contacts": "buying"}).content)
+    )
+    header, *data = list(book.active.iter_rows(values_only=True))
+    assert header[-4:] == ("contact_name", "contact_title", "contact_email", "contact_roles")
+    assert len(data) == len(every)
+    assert client.get("/grid/export.csv", {"contacts": "all"}).status_code == 400
+    # The API and the CLI give the same list.
+    api = _rows(client.get("/api/analytics/campaign-list", {"contacts": "buying"}))
+    assert api == every
+    assert client.get("/api/analytics/campaign-list", {"format": "pdf"}).status_code == 400
+
+
+def test_the_campaigns_command_writes_the_list(manager: User, scored: ScoredBook, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    out = tmp_path / "expand.csv"
+    play = AccountScore.objects.filter(snapshot=scored.snapshot).exclude(play="").first().play  # type: ignore[union-attr]
+    call_command("campaigns", "export", "--play", play, "--out", str(out), stdout=io.StringIO())
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    expected = AccountScore.objects.filter(snapshot=scored.snapshot, play=play).count()
+    assert len(rows) == expected and {r["play"] for r in rows} == {play}

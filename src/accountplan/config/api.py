@@ -16,8 +16,10 @@ from accountplan.book.api import router as book_router
 from accountplan.core.api import router as people_router
 from accountplan.core.api_auth import default_auth
 from accountplan.core.errors import DomainError
+from accountplan.exports.api import router as exports_router
 from accountplan.plans.api import router as plans_router
 from accountplan.portfolio.api import router as analytics_router
+from accountplan.portfolio.campaign_api import router as campaign_router
 
 api = NinjaAPI(
     title="accountplan API",
@@ -74,3 +76,5 @@ api.add_router("/", people_router)
 api.add_router("/", book_router)
 api.add_router("/", analytics_router)
 api.add_router("/", plans_router)
+api.add_router("/", exports_router)
+api.add_router("/", campaign_router)

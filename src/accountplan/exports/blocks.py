@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
+from accountplan.exports.bars import BarChart
 from accountplan.exports.document import EMPTY, OrgNode
 
 Value = str | int | float | Decimal | dt.date | None
@@ -36,9 +37,10 @@ class Table:
 
 @dataclass(frozen=True)
 class Fields:
-    """Labelled texts (a question and its answer)."""
+    """Labelled texts (a question and its answer); ``compact``: short figures laid out in a row."""
 
     items: tuple[tuple[str, str], ...]
+    compact: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,10 @@ class Callout:
 
 @dataclass(frozen=True)
 class Figure:
-    """A picture: a Vega-Lite chart (``spec``) or the org chart (``org``)."""
+    """A picture: a bar chart (``chart``) or the org chart (``org``)."""
 
     title: str
-    spec: dict[str, Any] | None = None
+    chart: BarChart | None = None
     org: tuple[OrgNode, ...] = ()
 
 

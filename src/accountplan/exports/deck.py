@@ -10,10 +10,12 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from collections.abc import Sequence
+from typing import Any
 
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
@@ -21,6 +23,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Length, Pt
 
 from accountplan.exports import charts, orgchart
+from accountplan.exports.bars import BarChart
 from accountplan.exports.document import PlanDocument
 from accountplan.exports.outline import (
     Block,
@@ -33,8 +36,8 @@ from accountplan.exports.outline import (
     Table,
     fmt,
     outline,
-    summary_rows,
 )
+from accountplan.exports.summary import executive_summary
 
 WIDTH = Inches(13.333)
 HEIGHT = Inches(7.5)
@@ -43,6 +46,8 @@ TOP = 1.35  # inches: below the title
 BOTTOM = 7.0
 CONTENT_W = Inches(12.333)
 ROWS_PER_SLIDE = 12
+SECTION_MIN = 2.2  # inches left on a slide for the next section to start there
+FIGURE_MIN_H = 2.8  # inches: a chart or org chart needs at least this much room
 ROW_H = 0.3  # the header row
 LINE_H = 0.19  # one line of 11 pt text in a table cell, inches
 CHARS_PER_INCH = 11.5  # average characters per inch at 11 pt
@@ -82,13 +87,38 @@ def _text(
 
 
 class _Flow:
-    """Places blocks down the slides of one section."""
+    """Places blocks down the slides: a section starts on a new slide, or below the previous
+    one when enough room is left (short sections share a slide)."""
 
     def __init__(self, prs: PresentationType, section: Section, footer: str) -> None:
         self.prs, self.section, self.footer = prs, section, footer
         self.count = 0
         self.y = BOTTOM  # forces a first slide
         self.slide: Slide | None = None
+
+    def start_section(self, section: Section) -> None:
+        """Begin ``section`` below the last one if its heading and first block fit there (so
+        no heading is left alone at the bottom of a slide), else on a new slide."""
+        self.section, self.count = section, 0
+        first = _estimate(section.blocks[0]) if section.blocks else 0.6
+        if self.slide is None or self.y + 0.95 + max(first, SECTION_MIN - 0.95) > BOTTOM:
+            self.new_slide()
+            return
+        self.y += 0.1
+        _text(self.slide, LEFT, self.y, CONTENT_W, 0.45, section.title, size=20, bold=True)
+        _text(
+            self.slide,
+            LEFT,
+            self.y + 0.42,
+            CONTENT_W,
+            0.3,
+            section.question,
+            size=12,
+            color=MUTED,
+            italic=True,
+        )
+        self.count = 1
+        self.y += 0.85
 
     def new_slide(self) -> Slide:
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[6])
@@ -123,7 +153,29 @@ class _Flow:
         return self.slide
 
 
+def _estimate(block: Block) -> float:
+    """Roughly how many inches ``block`` needs (its first part, for a table that may split)."""
+    if isinstance(block, Figure):
+        return (_chart_height(block.chart) if block.chart else FIGURE_MIN_H) + 0.45
+    if isinstance(block, Table):
+        return 0.4 + ROW_H + 0.35 * min(len(block.rows), 3)
+    if isinstance(block, Fields):
+        return 0.85 if block.compact else min(0.6 * len(block.items), 2.5)
+    if isinstance(block, Bullets):
+        return 0.4 + 0.3 * len(block.items)
+    return 0.65
+
+
 def _fields(flow: _Flow, block: Fields) -> None:
+    if block.compact:
+        slide = flow.room(0.75)
+        width = CONTENT_W / max(len(block.items), 1)
+        for i, (label, text) in enumerate(block.items):
+            left = Emu(int(LEFT + width * i))
+            _text(slide, left, flow.y, Emu(int(width)), 0.3, label, size=11, color=MUTED)
+            _text(slide, left, flow.y + 0.28, Emu(int(width)), 0.4, text, size=16, bold=True)
+        flow.y += 0.85
+        return
     for label, text in block.items:
         clipped = textwrap.shorten(text, 900, placeholder=" …")
         lines = sum(max(1, len(line) // 150 + 1) for line in clipped.splitlines() or [""])
@@ -218,22 +270,70 @@ def _table(flow: _Flow, block: Table, currency: str) -> None:
         flow.y += height + 0.25
 
 
-def _picture(flow: _Flow, block: Figure) -> None:
-    png = (
-        charts.svg_to_png(orgchart.to_svg(block.org))
-        if block.org
-        else charts.to_png(block.spec or {})
+def _native_chart(slide: Slide, chart: BarChart, top: float, height: float) -> None:
+    """A bar chart PowerPoint draws itself (editable, no picture to render)."""
+    data = CategoryChartData()
+    # PowerPoint lists bar categories bottom-up: reverse them so they read top-down.
+    data.categories = list(reversed(chart.categories))
+    for s in chart.series:
+        data.add_series(s.name, [0 if v is None else v for v in reversed(s.values)])
+    frame: Any = slide.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED,
+        LEFT,
+        Inches(top),
+        CONTENT_W,
+        Inches(height),
+        data,  # type: ignore[arg-type]  # the stubs want the ChartData base class
     )
-    slide = flow.new_slide() if flow.slide is None or flow.y > TOP + 0.2 else flow.slide
-    picture = slide.shapes.add_picture(io.BytesIO(png), LEFT, Inches(TOP + 0.45))
-    # Fit inside the content area, keeping the aspect ratio.
-    max_w, max_h = CONTENT_W, Inches(BOTTOM - TOP - 0.6)
-    scale = min(max_w / picture.width, max_h / picture.height)
+    c = frame.chart
+    c.has_legend = len(chart.series) > 1
+    if c.has_legend:
+        c.legend.position = XL_LEGEND_POSITION.BOTTOM
+        c.legend.include_in_layout = False
+        c.legend.font.size = Pt(11)
+    c.font.size = Pt(11)
+    plot = c.plots[0]
+    plot.gap_width = 60
+    if len(chart.series) > 1 and any(v is None for s in chart.series for v in s.values):
+        plot.overlap = 100  # one bar per category (the others are empty): no gaps beside it
+    for s, series in zip(chart.series, plot.series, strict=True):
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = RGBColor.from_string(s.color.lstrip("#").upper())
+    c.value_axis.tick_labels.number_format = (
+        '"' + chart.unit + '"' if chart.unit else ""
+    ) + "#,##0"
+    c.value_axis.tick_labels.number_format_is_linked = False
+    c.value_axis.has_major_gridlines = True
+
+
+def _chart_height(chart: BarChart) -> float:
+    """Inches a native bar chart needs: its legend and axis, and a quarter inch per bar."""
+    bars = sum(1 for s in chart.series for v in s.values if v is not None)
+    return min(max(1.8, 0.8 + 0.24 * bars), BOTTOM - TOP - 0.6)
+
+
+def _picture(flow: _Flow, block: Figure) -> None:
+    needed = _chart_height(block.chart) if block.chart is not None else FIGURE_MIN_H
+    room = BOTTOM - flow.y - 0.45
+    if flow.slide is None or room < needed:
+        flow.new_slide()
+        room = BOTTOM - flow.y - 0.45
+    slide = flow.room(0)
+    _text(slide, LEFT, flow.y, CONTENT_W, 0.35, block.title, size=14, bold=True)
+    top = flow.y + 0.4
+    if block.chart is not None:
+        _native_chart(slide, block.chart, top, needed)
+        flow.y = top + needed + 0.2
+        return
+    png = charts.svg_to_png(orgchart.to_svg(block.org))
+    picture = slide.shapes.add_picture(io.BytesIO(png), LEFT, Inches(top))
+    # Fit inside the room left, keeping the aspect ratio.
+    max_w, max_h = CONTENT_W, Inches(room)
+    scale = min(max_w / picture.width, max_h / picture.height, 1.0 if room < 3 else 10.0)
     picture.width = Emu(int(picture.width * scale))
     picture.height = Emu(int(picture.height * scale))
     picture.left = Emu(int(LEFT + (max_w - picture.width) / 2))
-    _text(slide, LEFT, TOP, CONTENT_W, 0.35, block.title, size=14, bold=True)
-    flow.y = BOTTOM  # the picture has the slide
+    flow.y = top + picture.height / Inches(1) + 0.2
 
 
 def _block(flow: _Flow, block: Block, currency: str) -> None:
@@ -280,37 +380,67 @@ def _block(flow: _Flow, block: Block, currency: str) -> None:
         flow.y += 0.6
 
 
-def _title_slide(
-    prs: PresentationType, doc: PlanDocument, facts: Sequence[tuple[str, str]]
-) -> None:
+def _summary_slide(prs: PresentationType, doc: PlanDocument, footer: str) -> None:
+    """The first slide: the executive summary (objective, gap, moves, people, risks, dates)."""
+    summary = executive_summary(doc)
     slide = prs.slides.add_slide(prs.slide_layouts[6])
-    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(0), Emu(0), WIDTH, Inches(0.25))
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(0), Emu(0), WIDTH, Inches(0.2))
     band.fill.solid()
     band.fill.fore_color.rgb = ACCENT
     band.line.fill.background()
-    _text(slide, LEFT, 1.0, CONTENT_W, 0.4, "ACCOUNT PLAN", size=14, bold=True, color=ACCENT)
-    _text(slide, LEFT, 1.45, CONTENT_W, 1.0, doc.header.account_name, size=40, bold=True)
-    _text(slide, LEFT, 2.45, CONTENT_W, 0.6, doc.header.period, size=24, color=MUTED)
-    y = 3.4
-    for label, value in facts:
-        _text(slide, LEFT, y, Inches(2.6), 0.3, label, size=13, color=MUTED)
-        _text(slide, Emu(LEFT + Inches(2.6)), y, Inches(9.5), 0.3, value, size=13, bold=True)
-        y += 0.3
+    kicker = "ACCOUNT PLAN · EXECUTIVE SUMMARY" + (
+        " · CUSTOMER VERSION" if doc.customer_safe else ""
+    )
+    _text(slide, LEFT, 0.35, CONTENT_W, 0.35, kicker, size=12, bold=True, color=ACCENT)
+    title = f"{doc.header.account_name} · {doc.header.period}"
+    _text(slide, LEFT, 0.65, CONTENT_W, 0.6, title, size=28, bold=True)
+    facts = "    ".join(f"{label}: {value}" for label, value in summary.facts)
+    _text(slide, LEFT, 1.25, CONTENT_W, 0.3, facts, size=12, color=MUTED)
+    half = Emu(int((CONTENT_W - Inches(0.3)) / 2))
+    for i, (label, text, color) in enumerate(
+        (
+            ("OBJECTIVE", summary.objective, CALLOUT_COLORS["ok"]),
+            ("GAP", summary.gap, CALLOUT_COLORS["warn"]),
+        )
+    ):
+        left = Emu(int(LEFT + (half + Inches(0.3)) * i))
+        box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, Inches(1.7), half, Inches(1.0))
+        box.fill.solid()
+        box.fill.fore_color.rgb = color
+        box.line.fill.background()
+        _text(slide, left, 1.72, half, 0.3, label, size=11, bold=True, color=MUTED)
+        _text(
+            slide,
+            left,
+            2.0,
+            half,
+            0.6,
+            textwrap.shorten(text, 110, placeholder=" …"),
+            size=15,
+            bold=True,
+        )
+    for i, (heading, items) in enumerate(summary.lists):
+        left = Emu(int(LEFT + (half + Inches(0.3)) * (i % 2)))
+        top = 2.95 + (i // 2) * 2.0
+        _text(slide, left, top, half, 0.35, heading, size=15, bold=True, color=ACCENT)
+        lines = [f"•  {textwrap.shorten(x, 95, placeholder=' …')}" for x in items]
+        _text(slide, left, top + 0.38, half, 1.5, "\n".join(lines) or "None recorded.", size=12)
+    _text(slide, LEFT, 7.05, CONTENT_W, 0.3, footer, size=9, color=MUTED)
 
 
 def render_pptx(doc: PlanDocument) -> bytes:
-    """The plan as a .pptx deck: title slide, then every section (continued where needed)."""
+    """The plan as a .pptx deck: the executive summary, then the sections (short ones sharing a
+    slide, long tables continued)."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
-    facts = [row for row in summary_rows(doc) if row[0] not in ("Industry", "Territory")]
-    _title_slide(prs, doc, facts)
     footer = f"{doc.title} · {doc.generated_at:%d %b %Y}"
-    for section in outline(doc):
-        flow = _Flow(prs, section, footer)
+    _summary_slide(prs, doc, footer)
+    sections = outline(doc)
+    flow = _Flow(prs, sections[0], footer)
+    for section in sections:
+        flow.start_section(section)
         for block in section.blocks:
             _block(flow, block, doc.currency)
-        if flow.slide is None:
-            flow.new_slide()
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()

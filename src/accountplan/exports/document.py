@@ -383,6 +383,9 @@ class PlanDocument:
     dashboard: Dashboard = field(default_factory=Dashboard)
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     currency: str = "$"
+    #: True for the variant shared with the customer (see ``variants.customer_safe``): internal
+    #: fields are already left out of the data, and renderers drop their columns and labels.
+    customer_safe: bool = False
 
     @property
     def title(self) -> str:
@@ -393,5 +396,7 @@ class PlanDocument:
     def filename_stem(self) -> str:
         """A safe file name stem: 'account-plan-acme-fy2027'."""
         raw = f"account-plan-{self.header.account_name}-{self.header.period}".lower()
+        if self.customer_safe:
+            raw += "-customer"
         cleaned = "".join(ch if ch.isalnum() else "-" for ch in raw)
         return "-".join(part for part in cleaned.split("-") if part)[:80]

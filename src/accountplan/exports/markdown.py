@@ -15,6 +15,7 @@ from accountplan.exports.outline import (
     outline,
     summary_rows,
 )
+from accountplan.exports.summary import executive_summary
 
 CALLOUT_MARK = {"ok": "✓", "warn": "⚠", "bad": "✗"}
 
@@ -76,6 +77,17 @@ def _block(block: Block, currency: str) -> list[str]:
 def render_markdown(doc: PlanDocument) -> bytes:
     """The whole plan as a UTF-8 Markdown document."""
     lines = [f"# {inline(doc.title)}", ""]
+    if doc.customer_safe:
+        lines += ["*Customer version: internal assessments are left out.*", ""]
+    summary = executive_summary(doc)
+    lines += ["## Executive summary", ""]
+    lines += [f"**Objective:** {inline(summary.objective)}", ""]
+    lines += [f"**Gap:** {inline(summary.gap)}", ""]
+    for heading, items in summary.lists:
+        lines += [f"**{heading}**", ""]
+        lines += [f"- {inline(item)}" for item in items] or ["*None recorded.*"]
+        lines.append("")
+    lines += ["## Plan facts", ""]
     lines += ["| | |", "|---|---|"]
     lines += [f"| {label} | {cell(value)} |" for label, value in summary_rows(doc)]
     lines.append("")

@@ -7,6 +7,9 @@ figures (a Vega-Lite spec or the org chart). Pure: a PlanDocument in, sections o
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from accountplan.exports import outline_growth
 from accountplan.exports.blocks import (
     Block,
@@ -44,46 +47,72 @@ __all__ = [
 ]
 
 
+#: Rows of a condensed overview table; the rest are summed into one "N more" row.
+OVERVIEW_ROWS = 8
+
+
+def _history_rows(doc: PlanDocument) -> list[tuple[Value, ...]]:
+    """Won, open and lost per product (deal types joined), biggest first, the tail summed."""
+    by_product: dict[str, list[Any]] = {}
+    for h in doc.overview.history:
+        row = by_product.setdefault(h.product, [[], 0, Decimal(0), 0, Decimal(0), 0, Decimal(0)])
+        if h.deal_type and h.deal_type not in row[0]:
+            row[0].append(h.deal_type)
+        for i, v in enumerate(
+            (h.won, h.won_amount, h.open, h.open_amount, h.lost, h.lost_amount), start=1
+        ):
+            row[i] += v
+    ranked = sorted(by_product.items(), key=lambda kv: (-(kv[1][2] + kv[1][4]), kv[0]))
+    rows: list[tuple[Value, ...]] = [
+        (name, ", ".join(r[0]), *r[1:]) for name, r in ranked[:OVERVIEW_ROWS]
+    ]
+    rest = [r for _, r in ranked[OVERVIEW_ROWS:]]
+    if rest:
+        sums = [sum(r[i] for r in rest) for i in range(1, 7)]
+        rows.append((f"{len(rest)} more products", "", *sums))
+    safe = doc.customer_safe
+    return [row[:6] if safe else row for row in rows]
+
+
+def _contact_rows(doc: PlanDocument) -> list[tuple[Value, ...]]:
+    """One row per contact on won deals: their roles and the products they bought."""
+    people: dict[tuple[str, str], tuple[list[str], list[str], list[str]]] = {}
+    for w in doc.overview.won_contacts:
+        roles, deals, products = people.setdefault((w.name, w.title), ([], [], []))
+        for items, value in ((roles, w.role), (deals, w.deal), (products, w.product)):
+            if value and value not in items:
+                items.append(value)
+    ranked = sorted(people.items(), key=lambda kv: (-len(kv[1][1]), kv[0][0]))
+    return [
+        (name, title, ", ".join(roles), len(deals), ", ".join(products))
+        for (name, title), (roles, deals, products) in ranked[:OVERVIEW_ROWS]
+    ]
+
+
 def _overview(doc: PlanDocument) -> Section:
     o, c = doc.overview, doc.currency
-    figures = [
-        ("Current revenue (12 months)", money(o.current_revenue, c)),
-        ("White-space value", money(o.white_space_value, c)),
-        ("Play", o.play or "—"),
-        ("Tier", str(o.tier) if o.tier else "—"),
-        ("Potential score", f"{o.score:.0f}" if o.score is not None else "—"),
-    ]
-    blocks: list[Block] = [Fields(tuple(figures))]
+    figures = [("Current revenue (12 months)", money(o.current_revenue, c))]
+    if not doc.customer_safe:
+        figures += [
+            ("White-space value", money(o.white_space_value, c)),
+            ("Play", o.play or "—"),
+            ("Tier", str(o.tier) if o.tier else "—"),
+            ("Potential score", f"{o.score:.0f}" if o.score is not None else "—"),
+        ]
+    blocks: list[Block] = [Fields(tuple(figures), compact=True)]
     if o.history:
-        blocks.append(
-            make_table(
-                "Won, open and lost by product and type",
-                [
-                    Column("Product"),
-                    Column("Type"),
-                    Column("Won", "int"),
-                    Column("Won amount", "money"),
-                    Column("Open", "int"),
-                    Column("Open amount", "money"),
-                    Column("Lost", "int"),
-                    Column("Lost amount", "money"),
-                ],
-                [
-                    (
-                        h.product,
-                        h.deal_type,
-                        h.won,
-                        h.won_amount,
-                        h.open,
-                        h.open_amount,
-                        h.lost,
-                        h.lost_amount,
-                    )
-                    for h in o.history
-                ],
-                sheet="History",
-            )
-        )
+        columns = [
+            Column("Product"),
+            Column("Deal types"),
+            Column("Won", "int"),
+            Column("Won amount", "money"),
+            Column("Open", "int"),
+            Column("Open amount", "money"),
+        ]
+        if not doc.customer_safe:
+            columns += [Column("Lost", "int"), Column("Lost amount", "money")]
+        title = "Won and open by product" if doc.customer_safe else "Won, open and lost by product"
+        blocks.append(make_table(title, columns, _history_rows(doc), sheet="History"))
     else:
         blocks.append(Callout("warn", "No deals recorded at this account yet."))
     if o.won_contacts:
@@ -93,11 +122,11 @@ def _overview(doc: PlanDocument) -> Section:
                 [
                     Column("Contact"),
                     Column("Title"),
-                    Column("Role"),
-                    Column("Deal"),
-                    Column("Product"),
+                    Column("Roles"),
+                    Column("Won deals", "int"),
+                    Column("Products"),
                 ],
-                [(w.name, w.title, w.role, w.deal, w.product) for w in o.won_contacts],
+                _contact_rows(doc),
             )
         )
     if o.loss_reasons:
@@ -105,7 +134,8 @@ def _overview(doc: PlanDocument) -> Section:
             make_table(
                 "Why deals were lost",
                 [Column("Reason"), Column("Deals", "int"), Column("Amount", "money")],
-                [(r.reason, r.count, r.amount) for r in o.loss_reasons],
+                [(r.reason, r.count, r.amount) for r in o.loss_reasons[:5]],
+                sheet="Loss reasons",
             )
         )
     return Section(
@@ -227,39 +257,26 @@ def _relationships(doc: PlanDocument) -> Section:
     r = doc.relationships
     blocks: list[Block] = []
     if r.org:
-        blocks.append(Figure("Org chart (from reports-to; colour = attitude)", org=r.org))
-    if r.stakeholders:
-        blocks.append(
-            make_table(
-                "Stakeholders",
-                [
-                    Column("Name"),
-                    Column("Title"),
-                    Column("Buying role"),
-                    Column("Influence"),
-                    Column("Attitude"),
-                    Column("Mobilizer"),
-                    Column("Strength", "int"),
-                    Column("Our owner"),
-                    Column("Last contact", "date"),
-                ],
-                [
-                    (
-                        s.name,
-                        s.title,
-                        s.buying_role,
-                        s.influence,
-                        s.attitude,
-                        s.mobilizer,
-                        s.strength,
-                        s.our_owner,
-                        s.last_contact,
-                    )
-                    for s in r.stakeholders
-                ],
-                sheet="Stakeholders",
-            )
+        caption = "Org chart (from reports-to" + (
+            ")" if doc.customer_safe else "; colour = attitude)"
         )
+        blocks.append(Figure(caption, org=r.org))
+    if r.stakeholders:
+        safe = doc.customer_safe
+        columns = [Column("Name"), Column("Title"), Column("Buying role")]
+        if not safe:
+            columns += [
+                Column("Influence"),
+                Column("Attitude"),
+                Column("Mobilizer"),
+                Column("Strength", "int"),
+            ]
+        columns += [Column("Our owner"), Column("Last contact", "date")]
+        rows: list[tuple[Value, ...]] = []
+        for s in r.stakeholders:
+            assessed = () if safe else (s.influence, s.attitude, s.mobilizer, s.strength)
+            rows.append((s.name, s.title, s.buying_role, *assessed, s.our_owner, s.last_contact))
+        blocks.append(make_table("Stakeholders", columns, rows, sheet="Stakeholders"))
     if r.separation:
         sep = r.separation
         if sep.degrees is None:
@@ -277,7 +294,7 @@ def _relationships(doc: PlanDocument) -> Section:
         )
     if r.coverage_gaps:
         blocks.append(Bullets("Coverage gaps", r.coverage_gaps))
-    elif r.stakeholders:
+    elif r.stakeholders and not doc.customer_safe:
         blocks.append(Callout("ok", "No coverage gaps found."))
     return Section(
         "relationships",
@@ -315,12 +332,13 @@ def summary_rows(doc: PlanDocument) -> tuple[tuple[str, str], ...]:
         ("Industry", h.industry or "—"),
         ("Territory", h.territory or "—"),
         ("Location", h.location or "—"),
-        ("Completeness", f"{h.completeness_pct} %"),
         ("Objective", money(gb.objective_amount, c)),
         ("Goal build", money(gb.total, c) if gb.components else "—"),
         ("Gap", money(gb.gap, c) if gb.gap is not None and gb.components else "—"),
         ("Current revenue", money(doc.overview.current_revenue, c)),
     ]
+    if not doc.customer_safe:
+        rows.insert(7, ("Completeness", f"{h.completeness_pct} %"))
     if h.cloned_from:
         rows.append(("Cloned from", h.cloned_from))
     rows.append(("Generated", doc.generated_at.strftime("%d %b %Y %H:%M UTC")))

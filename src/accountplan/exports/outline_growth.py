@@ -60,7 +60,7 @@ def goal_build_section(doc: PlanDocument) -> Section:
         blocks.append(
             Figure(
                 "Goal build against the objective",
-                spec=charts.goal_build_spec(gb.components, gb.objective_amount, c),
+                chart=charts.goal_build_chart(gb.components, gb.objective_amount, c),
             )
         )
     gap = gb.gap
@@ -288,14 +288,14 @@ def dashboard_section(doc: PlanDocument) -> Section:
         blocks.append(
             Figure(
                 "Won per component against its target",
-                spec=charts.won_vs_target_spec(gb.components, c),
+                chart=charts.won_vs_target_chart(gb.components, c),
             )
         )
     if doc.prospecting.attainment:
         blocks.append(
             Figure(
                 "Pipeline against the prospecting plan",
-                spec=charts.pipeline_vs_plan_spec(doc.prospecting.attainment),
+                chart=charts.pipeline_vs_plan_chart(doc.prospecting.attainment),
             )
         )
         if doc.prospecting.pace:

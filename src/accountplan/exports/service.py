@@ -7,6 +7,7 @@ from pathlib import Path
 
 from accountplan.core.errors import DomainError
 from accountplan.exports.document import PlanDocument
+from accountplan.exports.variants import INTERNAL, VARIANTS, apply_variant, check_variant
 from accountplan.plans.models import AccountPlan
 
 CONTENT_TYPES = {
@@ -16,6 +17,7 @@ CONTENT_TYPES = {
     "md": "text/markdown; charset=utf-8",
 }
 FORMATS = tuple(CONTENT_TYPES)
+__all__ = ["CONTENT_TYPES", "FORMATS", "VARIANTS", "UnknownFormat", "export_bytes", "export_plan"]
 
 
 class UnknownFormat(DomainError):
@@ -45,18 +47,20 @@ def renderer(fmt: str) -> Callable[[PlanDocument], bytes]:
     raise UnknownFormat(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
 
 
-def export_bytes(plan: AccountPlan, fmt: str) -> tuple[bytes, str, str]:
-    """The plan rendered as ``fmt``: (content, content type, file name)."""
+def export_bytes(plan: AccountPlan, fmt: str, variant: str = INTERNAL) -> tuple[bytes, str, str]:
+    """The plan rendered as ``fmt``: (content, content type, file name). ``variant`` is
+    ``internal`` (everything) or ``customer`` (customer-safe: internal fields left out)."""
     from accountplan.exports.build import build_document
 
     render = renderer(fmt)
-    doc = build_document(plan)
+    check_variant(variant)
+    doc = apply_variant(build_document(plan), variant)
     return render(doc), CONTENT_TYPES[fmt], f"{doc.filename_stem}.{fmt}"
 
 
-def export_plan(plan: AccountPlan, fmt: str, path: Path | str) -> Path:
+def export_plan(plan: AccountPlan, fmt: str, path: Path | str, variant: str = INTERNAL) -> Path:
     """Write the plan as ``fmt`` to ``path`` (parent folders made) and return the path."""
-    content, _, _ = export_bytes(plan, fmt)
+    content, _, _ = export_bytes(plan, fmt, variant)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(content)

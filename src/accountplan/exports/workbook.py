@@ -20,7 +20,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from accountplan.exports.document import EMPTY, PlanDocument
-from accountplan.exports.outline import Column, Table, Value, outline, summary_rows
+from accountplan.exports.outline import Column, Fields, Table, Value, outline, summary_rows
+from accountplan.exports.summary import executive_summary
 
 SHEETS = (
     "News",
@@ -36,7 +37,10 @@ SHEETS = (
     "Milestones",
     "Adjustments",
     "History",
+    "Loss reasons",
 )
+#: Sheets of internal assessments: not in the customer-safe workbook at all.
+INTERNAL_SHEETS = ("Competitors", "Loss reasons")
 HEADER_FILL = PatternFill("solid", fgColor="1D2330")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 FORMATS = {
@@ -105,7 +109,21 @@ def render_xlsx(doc: PlanDocument) -> bytes:
     summary.title = "Summary"
     _header(summary, ["Plan", doc.title])
     for label, value in summary_rows(doc):
-        summary.append([label, value])
+        summary.append([label, _value(value, Column(label))])
+    for section in outline(doc)[:1]:  # the account overview's figures
+        for block in section.blocks:
+            if isinstance(block, Fields):
+                for label, value in block.items:
+                    summary.append([label, _value(value, Column(label))])
+    brief = executive_summary(doc)
+    summary.append([])
+    summary.append(["Executive summary", ""])
+    summary.cell(summary.max_row, 1).font = Font(bold=True)
+    summary.append(["Objective", _value(brief.objective, Column("Objective"))])
+    summary.append(["Gap", _value(brief.gap, Column("Gap"))])
+    for heading, items in brief.lists:
+        for i, item in enumerate(items or ("None recorded.",)):
+            summary.append([heading if i == 0 else "", _value(item, Column(heading))])
     if doc.header.sections:
         summary.append([])
         summary.append(["Section", "State"])
@@ -121,7 +139,8 @@ def render_xlsx(doc: PlanDocument) -> bytes:
         if isinstance(b, Table) and b.sheet
     }
     for name in SHEETS:
-        _sheet(wb, name, tables.get(name))
+        if not (doc.customer_safe and name in INTERNAL_SHEETS):
+            _sheet(wb, name, tables.get(name))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -374,13 +374,17 @@ def restore(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """Download the plan as PDF, PowerPoint, Excel or Markdown (anyone who may read it)."""
-    from accountplan.exports.service import CONTENT_TYPES, export_bytes
+    """Download the plan as PDF, PowerPoint, Excel or Markdown (anyone who may read it);
+    ``?variant=customer`` for the customer-safe version."""
+    from accountplan.exports.service import CONTENT_TYPES, VARIANTS, export_bytes
 
     plan = _plan(request, pk)
     if fmt not in CONTENT_TYPES:
         return _error(request, f"Unknown format {fmt!r}: choose pdf, pptx, xlsx or md.", 404)
-    content, content_type, filename = export_bytes(plan, fmt)
+    variant = request.GET.get("variant") or "internal"
+    if variant not in VARIANTS:
+        return _error(request, f"Unknown variant {variant!r}: choose internal or customer.", 400)
+    content, content_type, filename = export_bytes(plan, fmt, variant)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

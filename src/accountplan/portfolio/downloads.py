@@ -21,25 +21,35 @@ def _safe_text(value: Any) -> Any:
     return value
 
 
-def table_response(
-    header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, filename: str
-) -> HttpResponse:
-    """A download of ``rows`` under ``header`` as ``filename.csv`` or ``filename.xlsx``."""
+def table_bytes(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, sheet_name: str = "Sheet"
+) -> bytes:
+    """``rows`` under ``header`` as CSV (UTF-8) or XLSX bytes, formula-looking text escaped."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(header)
         for row in rows:
             writer.writerow(["" if v is None else _safe_text(v) for v in row])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        return buffer.getvalue().encode()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name[:31])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([_safe_text(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def table_response(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, filename: str
+) -> HttpResponse:
+    """A download of ``rows`` under ``header`` as ``filename.csv`` or ``filename.xlsx``."""
+    content = table_bytes(header, rows, fmt, filename)
+    if fmt == "csv":
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     else:
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(filename[:31])
-        sheet.append(list(header))
-        for row in rows:
-            sheet.append([_safe_text(v) for v in row])
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+        response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

@@ -22,12 +22,12 @@ from accountplan.analytics.grid import PLAYS
 from accountplan.book.selectors import account_filter_options
 from accountplan.core.errors import Forbidden
 from accountplan.core.pagination import paginate
-from accountplan.portfolio import cells, grid_data, selectors
+from accountplan.portfolio import campaign_list, cells, grid_data, selectors
 from accountplan.portfolio.charts import grid_spec
 from accountplan.portfolio.downloads import FORMATS, table_response
 from accountplan.portfolio.forms import ScorecardForm
 from accountplan.portfolio.map_cells import map_rows
-from accountplan.portfolio.models import AccountScore, Snapshot
+from accountplan.portfolio.models import Snapshot
 from accountplan.portfolio.page_forms import GridFilterForm, MapFilterForm
 from accountplan.portfolio.scorecard import export_toml, get_scorecard, peer_warning, segment_field
 from accountplan.portfolio.services import enqueue_rescore, request_rescore
@@ -203,15 +203,15 @@ def whitespace_export(request: HttpRequest, fmt: str) -> HttpResponse:
                     c.item_name,
                     c.family,
                     c.state,
-                    c.current_revenue,
-                    c.potential,
-                    c.whitespace_value,
+                    campaign_list.money(c.current_revenue),
+                    campaign_list.money(c.potential),
+                    campaign_list.money(c.whitespace_value),
                     c.potential_source,
                     c.peer_count,
                     c.explanation,
                     c.open_opportunities,
                     c.recent_lost,
-                    c.propensity,
+                    campaign_list.share(c.propensity),
                 ]
 
     return table_response(MAP_EXPORT_HEADER, rows(), fmt, f"whitespace-{snapshot.as_of}")
@@ -302,29 +302,17 @@ def grid(request: HttpRequest) -> HttpResponse:
     return render(request, "portfolio/pages/grid.html", context)
 
 
-GRID_EXPORT_HEADER = [
-    "account_id",
-    "account_name",
-    "owner",
-    "territory",
-    "segment",
-    "industry",
-    "current_revenue",
-    "potential_score",
-    "play",
-    "campaign",
-    "tier",
-    "whitespace_value",
-    "next_best_products",
-    "primary_contact",
-]
-
-
 @login_required
 def grid_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The grid's list (filters and play tab applied, every page) for marketing, CSV or XLSX."""
+    """The grid's list (filters and play tab applied, every page) for marketing, CSV or XLSX;
+    ``contacts=buying`` lists every contact with a buying role instead of one per account."""
     if fmt not in FORMATS:
         raise Http404("Unknown format: use csv or xlsx.")
+    contacts = request.GET.get("contacts") or "primary"
+    if contacts not in campaign_list.CONTACT_MODES:
+        return HttpResponse(
+            "Unknown contacts choice: use primary or buying.", status=400, content_type="text/plain"
+        )
     user = _user(request)
     form, snapshot = _grid_state(request)
     if snapshot is None:
@@ -335,31 +323,10 @@ def grid_export(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     qs = selectors.order_scores(
         _with_play(_grid_base(request, form, snapshot), form.values["play"]), form.values["sort"]
-    ).annotate(primary_contact_id=selectors.primary_contacts(user))
-    scores: list[AccountScore] = list(qs)
-    names = selectors.item_names(snapshot)
-    contacts = selectors.contact_labels(user, (s.primary_contact_id for s in scores))  # type: ignore[attr-defined]
-    rows = [
-        [
-            s.account.external_id or s.account.pk,
-            s.account.name,
-            str(s.account.owner or ""),
-            s.account.territory,
-            s.account.segment,
-            s.account.industry,
-            s.current_revenue,
-            s.potential_score,
-            s.play,
-            PLAYS.get(s.play, ""),
-            s.tier,
-            s.whitespace_value,
-            "; ".join(names.get(i, i) for i in s.next_best or []),
-            contacts.get(s.primary_contact_id or 0, ""),  # type: ignore[attr-defined]
-        ]
-        for s in scores
-    ]
-    suffix = f"-{form.values['play'].lower()}" if form.values["play"] else ""
-    return table_response(GRID_EXPORT_HEADER, rows, fmt, f"grid{suffix}-{snapshot.as_of}")
+    )
+    rows = campaign_list.campaign_rows(user, snapshot, qs, contacts)
+    name = campaign_list.list_name(form.values["play"], contacts, snapshot.as_of)
+    return table_response(campaign_list.HEADER, rows, fmt, name)
 
 
 # --- scorecard and rescore ----------------------------------------------------------------------

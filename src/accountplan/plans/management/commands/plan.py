@@ -84,6 +84,13 @@ class Command(BaseCommand):
         ex.add_argument("--period", required=True)
         ex.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
         ex.add_argument("--out", required=True, type=Path)
+        ex.add_argument(
+            "--variant",
+            default="internal",
+            choices=["internal", "customer"],
+            help="internal (default): everything; customer: customer-safe, without loss "
+            "reasons, competitors, attitudes, scores and completeness.",
+        )
         ln = sub.add_parser(
             "link", help="Make a deal count against one goal-build component (or unlink it)."
         )
@@ -181,5 +188,6 @@ class Command(BaseCommand):
                 "missing).",
                 returncode=2,
             ) from None
-        service.export_plan(plan, options["fmt"], out)
-        self.stdout.write(f"Wrote {out} ({options['fmt']}).")
+        variant = options.get("variant") or "internal"
+        service.export_plan(plan, options["fmt"], out, variant)
+        self.stdout.write(f"Wrote {out} ({options['fmt']}, {variant}).")
