@@ -8,4 +8,6 @@ urlpatterns = [
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
     path("accounts/choices/", views.account_choices, name="account_choices"),
     path("products/", views.product_list, name="product_list"),
+    path("products/<int:pk>/", views.product_detail, name="product_detail"),
+    path("opportunities/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
 ]
