@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from accountplan.book import detail_selectors, selectors
+from accountplan.book import detail_selectors, search, selectors
 from accountplan.book.forms import AccountFilterForm, ProductFilterForm
 from accountplan.book.models import Account, Product
 from accountplan.core.pagination import paginate
@@ -109,18 +109,25 @@ CHOICES_LIMIT = 20
 
 @login_required
 def account_choices(request: HttpRequest) -> JsonResponse:
-    """Visible accounts whose name or external id holds ``?q=``, by name, for a FastSelect
+    """Visible accounts matching ``?q=`` as the global search matches them (prefix of the name,
+    case, accents and small typos forgiven, or the exact external id), for a FastSelect
     (``core.widgets``): ``{"results": [{"id": 1, "label": "Acme (A-1)"}]}``, at most 20."""
     q = request.GET.get("q", "").strip()[:100]
     if not q:
         return JsonResponse({"results": []})
-    rows = (
-        selectors.filter_accounts(Account.objects.for_user(_user(request)), q=q)
-        .order_by("name", "pk")
-        .values_list("pk", "name", "external_id")[:CHOICES_LIMIT]
-    )
+    hits = search.search(_user(request), q, limit=CHOICES_LIMIT, kinds=["account"])["account"]
+    ids = {h.id: h for h in hits}
+    external = dict(Account.objects.filter(pk__in=list(ids)).values_list("pk", "external_id"))
     return JsonResponse(
-        {"results": [{"id": pk, "label": f"{n} ({x})" if x else n} for pk, n, x in rows]}
+        {
+            "results": [
+                {
+                    "id": h.id,
+                    "label": f"{h.label} ({external[h.id]})" if external.get(h.id) else h.label,
+                }
+                for h in hits
+            ]
+        }
     )
 
 
