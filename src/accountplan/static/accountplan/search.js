@@ -81,7 +81,7 @@
     });
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown") { e.preventDefault(); if (list.hidden && options().length) { list.hidden = false; input.setAttribute("aria-expanded", "true"); } highlight(active + 1); }
-      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(active - 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(active < 0 ? -1 : active - 1); }
       else if (e.key === "Escape") { if (!list.hidden) { e.preventDefault(); close(); } }
       else if (e.key === "Enter" && active >= 0 && !list.hidden) {
         e.preventDefault();
