@@ -61,16 +61,20 @@ def create_snapshot(
 
 
 def enqueue_rescore(
-    *, trigger: str = "import", user: User | None = None, as_of: dt.date | None = None
+    *,
+    trigger: str = "import",
+    user: User | None = None,
+    as_of: dt.date | None = None,
+    level: Literal["product", "family"] = "product",
 ) -> Snapshot:
-    """Queue a rescore of the default view (product level, 12-month window) for the worker.
+    """Queue a rescore (product level unless asked, 12-month window) for the worker.
 
     The task is sent when the current transaction commits, so a worker never sees a snapshot
     (or an import) that is then rolled back.
     """
     from accountplan.portfolio.tasks import rescore
 
-    snapshot = create_snapshot(as_of=as_of, trigger=trigger, user=user)
+    snapshot = create_snapshot(as_of=as_of, trigger=trigger, user=user, level=level)
     transaction.on_commit(lambda: rescore.enqueue(snapshot.pk))
     return snapshot
 
@@ -89,11 +93,12 @@ def rescore_after_import() -> Snapshot:
     return waiting or enqueue_rescore(trigger="import")
 
 
-def request_rescore(user: User) -> Snapshot:
-    """A rescore asked for by someone (web UI, API): managers and admins only."""
+def request_rescore(user: User, level: Literal["product", "family"] = "product") -> Snapshot:
+    """A rescore asked for by someone (web UI, API): managers and admins only. ``family``
+    computes the white space map's family columns (its own snapshot, beside the product one)."""
     if not user.can_edit_book:
         raise Forbidden("Only managers and admins may start a rescore.")
-    return enqueue_rescore(trigger="web", user=user)
+    return enqueue_rescore(trigger="web", user=user, level=level)
 
 
 def run_snapshot(snapshot: Snapshot, step: Step | None = None) -> Result:

@@ -6,6 +6,7 @@ queries, ``services`` queue rescores. Every page reads the current (newest finis
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from accountplan.analytics.grid import PLAYS
 from accountplan.book.selectors import account_filter_options
 from accountplan.core.errors import Forbidden
 from accountplan.core.pagination import paginate
-from accountplan.portfolio import cells, grid_data, selectors
+from accountplan.portfolio import cells, filtered_rank, grid_data, selectors
 from accountplan.portfolio.charts import grid_spec
 from accountplan.portfolio.downloads import FORMATS, table_response
 from accountplan.portfolio.forms import ScorecardForm
@@ -57,20 +58,71 @@ def _full_share(snapshot: Snapshot) -> float:
 
 
 def _map_state(request: HttpRequest) -> tuple[MapFilterForm, Snapshot | None, list[str]]:
+    """The map's form and snapshot. A level asked for but not computed yet (family columns
+    before their first run) falls back to the other, and ``form.missing_level`` names it."""
     user = _user(request)
     levels = selectors.available_levels()
     raw_level = request.GET.get("level", "")
     level = raw_level if raw_level in levels else (levels[0] if levels else None)
     snapshot = selectors.current_snapshot(level) if level else None
     families = selectors.families(snapshot) if snapshot else []
-    form = MapFilterForm(request.GET, account_filter_options(user, snapshot), levels, families)
+    # The product choice's options: the snapshot's items, read once per snapshot.
+    items = (
+        grid_data.cached(
+            snapshot,
+            "map-item-choices",
+            lambda: [
+                (c.item, f"{c.name} ({c.family})" if c.family else c.name)
+                for c in selectors.columns(snapshot)
+            ],
+        )
+        if snapshot
+        else []
+    )
+    form = MapFilterForm(
+        request.GET, account_filter_options(user, snapshot), levels, families, items
+    )
     form.parse()
+    if level:
+        form.values["level"] = level
+    form.missing_level = (  # type: ignore[attr-defined]
+        raw_level if raw_level in ("product", "family") and raw_level not in levels else ""
+    )
     return form, snapshot, levels
 
 
 def _map_scores(request: HttpRequest, form: MapFilterForm, snapshot: Snapshot) -> QuerySet[Any]:
     qs = selectors.filter_scores(selectors.account_scores(_user(request), snapshot), form.filters())
     return selectors.order_scores(qs, form.values["sort"])
+
+
+def _map_columns(form: MapFilterForm, snapshot: Snapshot) -> list[Any]:
+    cols = selectors.columns(snapshot, form.values["family"])
+    item = form.values["item"]
+    return [c for c in cols if c.item == item] if item else cols
+
+
+def _narrowed_page(
+    request: HttpRequest, form: MapFilterForm, snapshot: Snapshot, cols: list[Any], key: str
+) -> tuple[Any, list[dict[str, Any]], Decimal]:
+    """The page of a map whose columns are narrowed: rows ranked and totalled by the white
+    space of those columns (``filtered_rank``), the ranking kept per filter set and sort."""
+    scores_qs = _map_scores(request, form, snapshot)
+    items = ",".join(c.item for c in cols)
+    ranking = grid_data.cached(
+        snapshot,
+        f"map-rank:{key}:{items}:{form.values['sort']}",
+        lambda: filtered_rank.rank(snapshot, scores_qs, cols, form.values["sort"]),
+        grid_data.SCOPED_SECONDS,
+    )
+    page = paginate(request, ranking, per_page=MAP_PAGE_SIZE)  # type: ignore[arg-type]
+    by_pk = {s.pk: s for s in scores_qs.filter(pk__in=[r.score_id for r in page.object_list])}
+    rows = [
+        {"score": by_pk[r.score_id], "whitespace": r.whitespace, "revenue": r.revenue}
+        for r in page.object_list
+        if r.score_id in by_pk
+    ]
+    return page, rows, sum((r.whitespace for r in ranking), Decimal("0"))
 
 
 @login_required
@@ -81,32 +133,43 @@ def whitespace_map(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "levels": levels, **_common(user, snapshot)}
     if snapshot is not None:
         family = form.values["family"]
-        scores_qs = _map_scores(request, form, snapshot)
+        cols = _map_columns(form, snapshot)
         # The total of a territory is a count over its accounts' scores: once per filter set.
         key = f"map-count:{grid_data.scope(user)}:{sorted(vars(form.filters()).items())!r}"
-        count = grid_data.cached(snapshot, key, scores_qs.count, grid_data.SCOPED_SECONDS)
-        page = paginate(request, scores_qs, per_page=MAP_PAGE_SIZE, count=count)
-        # Which scores make this page: an ordered pass over the filter's rows (with statistics
-        # SQLite sorts a whole territory for it), so kept per filter set, sort and page.
-        ids = grid_data.cached(
-            snapshot,
-            f"map-page:{key}:{form.values['sort']}:{page.number}:{page.paginator.per_page}",
-            lambda: [s.pk for s in page.object_list],
-            grid_data.SCOPED_SECONDS,
-        )
-        by_pk = {s.pk: s for s in scores_qs.filter(pk__in=ids)}
-        scores = [by_pk[pk] for pk in ids if pk in by_pk]
-        cols = selectors.columns(snapshot, family)
+        if form.narrowed:
+            page, rows, narrowed_total = _narrowed_page(request, form, snapshot, cols, key)
+            scores = [row["score"] for row in rows]
+            context["narrowed_total"] = narrowed_total
+        else:
+            scores_qs = _map_scores(request, form, snapshot)
+            count = grid_data.cached(snapshot, key, scores_qs.count, grid_data.SCOPED_SECONDS)
+            page = paginate(request, scores_qs, per_page=MAP_PAGE_SIZE, count=count)
+            # Which scores make this page: an ordered pass over the filter's rows (with
+            # statistics SQLite sorts a whole territory for it), so kept per filter set, sort
+            # and page.
+            ids = grid_data.cached(
+                snapshot,
+                f"map-page:{key}:{form.values['sort']}:{page.number}:{page.paginator.per_page}",
+                lambda: [s.pk for s in page.object_list],
+                grid_data.SCOPED_SECONDS,
+            )
+            by_pk = {s.pk: s for s in scores_qs.filter(pk__in=ids)}
+            scores = [by_pk[pk] for pk in ids if pk in by_pk]
+            rows = [
+                {"score": s, "whitespace": s.whitespace_value, "revenue": s.current_revenue}
+                for s in scores
+            ]
         full_share = _full_share(snapshot)
         # A page's cells depend on the snapshot alone: the same page again is a cache hit.
         accounts = ",".join(str(s.account_id) for s in scores)
         html = grid_data.cached(
             snapshot,
-            f"map-rows:{family}:{accounts}",
+            f"map-rows:{family}:{form.values['item']}:{accounts}",
             lambda: map_rows(snapshot, scores, cols, full_share),
             grid_data.SCOPED_SECONDS,
         )
-        rows = [{"score": s, "cells": html[s.account_id]} for s in scores]
+        for row in rows:
+            row["cells"] = html[row["score"].account_id]
         context |= {
             "page_obj": page,
             "rows": rows,
@@ -114,6 +177,7 @@ def whitespace_map(request: HttpRequest) -> HttpResponse:
             "full_share": full_share,
             "sort": form.values["sort"],
             "level": snapshot.level,
+            "narrowed": form.narrowed,
         }
     return render(request, "portfolio/pages/whitespace.html", context)
 
@@ -180,7 +244,7 @@ def whitespace_export(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     scores = list(_map_scores(request, form, snapshot))
     family = form.values["family"]
-    cols = selectors.columns(snapshot, family)
+    cols = _map_columns(form, snapshot)
     cells = selectors.cells_by_account(user, snapshot, scores, family)
 
     def rows() -> Any:
@@ -442,7 +506,9 @@ def scorecard_toml(request: HttpRequest) -> HttpResponse:
 def rescore(request: HttpRequest) -> HttpResponse:
     """Queue a rescore of the book (managers and admins) and go back to the page."""
     try:
-        snapshot = request_rescore(_user(request))
+        snapshot = request_rescore(
+            _user(request), "family" if request.POST.get("level") == "family" else "product"
+        )
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
     messages.success(
