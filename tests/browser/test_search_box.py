@@ -25,9 +25,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_misspelt_name_then_arrows_and_enter_open_the_account(
-    live_server: Any, login: Any
-) -> None:
+def test_misspelt_name_then_arrows_and_enter_open_the_account(live_server: Any, login: Any) -> None:
     user = UserFactory(username="mara", role=Role.MANAGER)
     AccountFactory(name="Société Génerique")  # a near neighbour, listed first
     target = AccountFactory(name="Société Générale Énergie")
