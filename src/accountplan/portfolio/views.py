@@ -6,7 +6,6 @@ queries, ``services`` queue rescores. Every page reads the current (newest finis
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -23,20 +22,19 @@ from accountplan.analytics.grid import PLAYS
 from accountplan.book.selectors import account_filter_options
 from accountplan.core.errors import Forbidden
 from accountplan.core.pagination import paginate
-from accountplan.portfolio import cells, filtered_rank, grid_data, selectors
+from accountplan.portfolio import cells, grid_data, map_page, selectors
 from accountplan.portfolio.charts import grid_spec
 from accountplan.portfolio.downloads import FORMATS, table_response
 from accountplan.portfolio.forms import ScorecardForm
 from accountplan.portfolio.map_cells import map_rows
 from accountplan.portfolio.models import AccountScore, Snapshot
-from accountplan.portfolio.page_forms import GridFilterForm, MapFilterForm
+from accountplan.portfolio.page_forms import GridFilterForm
 from accountplan.portfolio.scorecard import export_toml, get_scorecard, peer_warning, segment_field
 from accountplan.portfolio.services import enqueue_rescore, request_rescore
 
 if TYPE_CHECKING:
     from accountplan.core.models import User
 
-MAP_PAGE_SIZE = 50
 GRID_PAGE_SIZE = 25
 
 
@@ -57,93 +55,25 @@ def _full_share(snapshot: Snapshot) -> float:
     return float((snapshot.config or {}).get("full_share") or 0.8)
 
 
-def _map_state(request: HttpRequest) -> tuple[MapFilterForm, Snapshot | None, list[str]]:
-    """The map's form and snapshot. A level asked for but not computed yet (family columns
-    before their first run) falls back to the other, and ``form.missing_level`` names it."""
-    user = _user(request)
-    levels = selectors.available_levels()
-    raw_level = request.GET.get("level", "")
-    level = raw_level if raw_level in levels else (levels[0] if levels else None)
-    snapshot = selectors.current_snapshot(level) if level else None
-    families = selectors.families(snapshot) if snapshot else []
-    # The product choice's options: the snapshot's items, read once per snapshot.
-    items = (
-        grid_data.cached(
-            snapshot,
-            "map-item-choices",
-            lambda: [
-                (c.item, f"{c.name} ({c.family})" if c.family else c.name)
-                for c in selectors.columns(snapshot)
-            ],
-        )
-        if snapshot
-        else []
-    )
-    form = MapFilterForm(
-        request.GET, account_filter_options(user, snapshot), levels, families, items
-    )
-    form.parse()
-    if level:
-        form.values["level"] = level
-    form.missing_level = (  # type: ignore[attr-defined]
-        raw_level if raw_level in ("product", "family") and raw_level not in levels else ""
-    )
-    return form, snapshot, levels
-
-
-def _map_scores(request: HttpRequest, form: MapFilterForm, snapshot: Snapshot) -> QuerySet[Any]:
-    qs = selectors.filter_scores(selectors.account_scores(_user(request), snapshot), form.filters())
-    return selectors.order_scores(qs, form.values["sort"])
-
-
-def _map_columns(form: MapFilterForm, snapshot: Snapshot) -> list[Any]:
-    cols = selectors.columns(snapshot, form.values["family"])
-    item = form.values["item"]
-    return [c for c in cols if c.item == item] if item else cols
-
-
-def _narrowed_page(
-    request: HttpRequest, form: MapFilterForm, snapshot: Snapshot, cols: list[Any], key: str
-) -> tuple[Any, list[dict[str, Any]], Decimal]:
-    """The page of a map whose columns are narrowed: rows ranked and totalled by the white
-    space of those columns (``filtered_rank``), the ranking kept per filter set and sort."""
-    scores_qs = _map_scores(request, form, snapshot)
-    items = ",".join(c.item for c in cols)
-    ranking = grid_data.cached(
-        snapshot,
-        f"map-rank:{key}:{items}:{form.values['sort']}",
-        lambda: filtered_rank.rank(snapshot, scores_qs, cols, form.values["sort"]),
-        grid_data.SCOPED_SECONDS,
-    )
-    page = paginate(request, ranking, per_page=MAP_PAGE_SIZE)  # type: ignore[arg-type]
-    by_pk = {s.pk: s for s in scores_qs.filter(pk__in=[r.score_id for r in page.object_list])}
-    rows = [
-        {"score": by_pk[r.score_id], "whitespace": r.whitespace, "revenue": r.revenue}
-        for r in page.object_list
-        if r.score_id in by_pk
-    ]
-    return page, rows, sum((r.whitespace for r in ranking), Decimal("0"))
-
-
 @login_required
 def whitespace_map(request: HttpRequest) -> HttpResponse:
     """Accounts × products (or families): what each account buys, and the white space left."""
     user = _user(request)
-    form, snapshot, levels = _map_state(request)
+    form, snapshot, levels = map_page.map_state(request)
     context: dict[str, Any] = {"form": form, "levels": levels, **_common(user, snapshot)}
     if snapshot is not None:
         family = form.values["family"]
-        cols = _map_columns(form, snapshot)
+        cols = map_page.map_columns(form, snapshot)
         # The total of a territory is a count over its accounts' scores: once per filter set.
         key = f"map-count:{grid_data.scope(user)}:{sorted(vars(form.filters()).items())!r}"
         if form.narrowed:
-            page, rows, narrowed_total = _narrowed_page(request, form, snapshot, cols, key)
+            page, rows, narrowed_total = map_page.narrowed_page(request, form, snapshot, cols, key)
             scores = [row["score"] for row in rows]
             context["narrowed_total"] = narrowed_total
         else:
-            scores_qs = _map_scores(request, form, snapshot)
+            scores_qs = map_page.map_scores(request, form, snapshot)
             count = grid_data.cached(snapshot, key, scores_qs.count, grid_data.SCOPED_SECONDS)
-            page = paginate(request, scores_qs, per_page=MAP_PAGE_SIZE, count=count)
+            page = paginate(request, scores_qs, per_page=map_page.MAP_PAGE_SIZE, count=count)
             # Which scores make this page: an ordered pass over the filter's rows (with
             # statistics SQLite sorts a whole territory for it), so kept per filter set, sort
             # and page.
@@ -235,16 +165,16 @@ def whitespace_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("Unknown format: use csv or xlsx.")
     user = _user(request)
-    form, snapshot, _levels = _map_state(request)
+    form, snapshot, _levels = map_page.map_state(request)
     if snapshot is None:
         return HttpResponse(
             "No scores yet: run accountplan analyze or click Rescore.",
             status=404,
             content_type="text/plain",
         )
-    scores = list(_map_scores(request, form, snapshot))
+    scores = list(map_page.map_scores(request, form, snapshot))
     family = form.values["family"]
-    cols = _map_columns(form, snapshot)
+    cols = map_page.map_columns(form, snapshot)
     cells = selectors.cells_by_account(user, snapshot, scores, family)
 
     def rows() -> Any:
