@@ -64,7 +64,7 @@ def test_enter_without_a_highlight_opens_the_results_page(live_server: Any, logi
     box.press("Escape")
     assert box.get_attribute("aria-expanded") == "false"
     box.press("Enter")
-    page.wait_for_url("**/search/?q=zepelin")
+    page.wait_for_url("**/search/?find=zepelin")
     assert "Zeppelin Works" in page.locator("[data-testid=search-results]").inner_text()
 
 

@@ -20,7 +20,8 @@ PAGE_LIMIT = 25
 
 
 def _query(request: HttpRequest) -> str:
-    return request.GET.get("q", "").strip()[:100]
+    """``?q=``, or ``?find=`` (the top bar's box: a page's own filters keep the name ``q``)."""
+    return (request.GET.get("q") or request.GET.get("find") or "").strip()[:100]
 
 
 @login_required
