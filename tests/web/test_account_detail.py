@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.test import Client
 
 from accountplan.book.choices import OpportunityStatus
+from accountplan.book.models import Activity
 from accountplan.core.models import User
 from tests.factories import (
     AccountFactory,
@@ -143,12 +144,17 @@ def test_query_count_does_not_grow_with_rows(
         PurchaseLineFactory.create_batch(5, account=account)
         TeamMemberFactory(account=account)
         AccountFactory(parent=account)
+        Activity.objects.bulk_create(
+            Activity(account=account, contact=boss, subject="Call", date=dt.date.today())
+            for _ in range(5)
+        )
 
     grow()
     # session, user, account, stages, won 12m, purchases, contacts (+count), team, children,
     # buying centers, opportunity count and page, the current analytics snapshot (none here),
-    # and the account plans card (its plans, with completeness when there are any).
-    with django_assert_max_num_queries(16) as small:
+    # the account plans card (its plans, with completeness when there are any) and the activity
+    # timeline (count and page).
+    with django_assert_max_num_queries(18) as small:
         client.get(url(account))
     grow()
     grow()

@@ -3,13 +3,15 @@
 An object the caller may not see answers 404, exactly like one that does not exist.
 """
 
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import BigIntegerField, Case, F, QuerySet, Subquery, When
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from accountplan.book import search as book_search
 from accountplan.book.filters import (
     AccountFilter,
     AccountSort,
@@ -40,6 +42,7 @@ from accountplan.book.schemas import (
     OpportunityOut,
     ProductOut,
     PurchaseLineOut,
+    SearchOut,
     TeamMemberOut,
 )
 from accountplan.core.api_auth import api_user
@@ -52,6 +55,8 @@ from accountplan.core.api_common import (
 )
 
 router = Router(tags=["book"])
+#: The most results per kind a search may ask for.
+SEARCH_MAX_LIMIT = 50
 
 
 def _list(out: Any) -> dict[int, Any]:
@@ -258,3 +263,28 @@ def list_account_teams(
     """Who sits on the teams of the accounts the caller may see, in which function."""
     members = AccountTeamMember.objects.for_user(api_user(request)).select_related("user")
     return filters.filter(members).order_by("account__name", "function", "user__username", "pk")
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+class SearchKind(StrEnum):
+    ACCOUNT = "account"
+    CONTACT = "contact"
+    PLAN = "plan"
+    PRODUCT = "product"
+
+
+class SearchParams(Schema):
+    q: str = Field(..., min_length=1, max_length=100, description="What to find")
+    kind: list[SearchKind] | None = Field(None, description="Kinds to search (default: all)")
+    limit: int = Field(10, ge=1, le=SEARCH_MAX_LIMIT, description="Results per kind")
+
+
+@router.get("/search", response={200: SearchOut, **AUTH_ERRORS}, summary="Search the book")
+def search_book(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
+    """Accounts, contacts, plans and products whose name matches ``q`` — case, accents and
+    small typos forgiven — among those the caller may see, at most ``limit`` per kind."""
+    kinds = [k.value for k in params.kind] if params.kind else list(book_search.KINDS)
+    found = book_search.search(api_user(request), params.q, limit=params.limit, kinds=kinds)
+    return {"query": params.q, **{k: [vars(h) for h in hits] for k, hits in found.items()}}

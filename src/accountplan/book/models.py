@@ -21,6 +21,7 @@ from accountplan.book.querysets import (
     AccountScopedQuerySet,
     ProductQuerySet,
 )
+from accountplan.book.search_keys import SearchKeyField
 
 
 def money(**kwargs: Any) -> models.DecimalField:
@@ -33,6 +34,8 @@ class Account(models.Model):
 
     external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
     name = models.CharField(max_length=255, db_index=True)
+    #: The name casefolded and accent-stripped, for the global search (``book.search``).
+    search_key = SearchKeyField(sources=("name",))
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -126,6 +129,7 @@ class Product(models.Model):
     #: Catalogues repeat a name across versions (each with its own external id): the external
     #: id is the key. Only products without one must have a name of their own.
     name = models.CharField(max_length=255, db_index=True)
+    search_key = SearchKeyField(sources=("name",))
     family = models.CharField(max_length=120, blank=True, db_index=True)
     list_price = money(null=True, blank=True)
     active = models.BooleanField(default=True)
@@ -184,6 +188,10 @@ class Contact(models.Model):
     external_id = models.CharField(max_length=120, unique=True, null=True, blank=True)
     first_name = models.CharField(max_length=120, blank=True)
     last_name = models.CharField(max_length=120)
+    #: "last first", normalised: a surname (or "surname first name") is an index range.
+    search_key = SearchKeyField(sources=("last_name", "first_name"))
+    #: "first last", normalised: a first name, or the name as people say it.
+    first_key = SearchKeyField(sources=("first_name", "last_name"))
     title = models.CharField(max_length=200, blank=True)
     department = models.CharField(max_length=120, blank=True)
     reports_to = models.ForeignKey(

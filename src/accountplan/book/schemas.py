@@ -203,3 +203,23 @@ class ActivityOut(Schema):
     date: date
     owner: UserRef | None
     notes: str
+
+
+class SearchHitOut(Schema):
+    """One search result: its kind, id, label, a detail line and the page that opens it."""
+
+    kind: str = Field(description="account, contact, plan or product")
+    id: int
+    label: str
+    detail: str
+    url: str
+
+
+class SearchOut(Schema):
+    """Search results by kind (each at most ``limit``), best first."""
+
+    query: str
+    account: list[SearchHitOut] = []
+    contact: list[SearchHitOut] = []
+    plan: list[SearchHitOut] = []
+    product: list[SearchHitOut] = []

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from accountplan.book import selectors
+from accountplan.book import detail_selectors, search, selectors
 from accountplan.book.forms import AccountFilterForm, ProductFilterForm
 from accountplan.book.models import Account, Product
 from accountplan.core.pagination import paginate
@@ -87,6 +87,9 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunities = Paginator(
         selectors.account_opportunities(user, account), OPPORTUNITY_PAGE_SIZE
     ).get_page(request.GET.get("opp_page"))
+    timeline = Paginator(
+        detail_selectors.account_timeline(user, account), detail_selectors.TIMELINE_PAGE_SIZE
+    ).get_page(request.GET.get("act_page"))
     return render(
         request,
         "book/pages/account_detail.html",
@@ -94,6 +97,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "account": account,
             "overview": overview,
             "opportunities": opportunities,
+            "timeline": timeline,
             "portfolio": account_portfolio(user, account),
         },
     )
@@ -105,18 +109,65 @@ CHOICES_LIMIT = 20
 
 @login_required
 def account_choices(request: HttpRequest) -> JsonResponse:
-    """Visible accounts whose name or external id holds ``?q=``, by name, for a FastSelect
+    """Visible accounts matching ``?q=`` as the global search matches them (prefix of the name,
+    case, accents and small typos forgiven, or the exact external id), for a FastSelect
     (``core.widgets``): ``{"results": [{"id": 1, "label": "Acme (A-1)"}]}``, at most 20."""
     q = request.GET.get("q", "").strip()[:100]
     if not q:
         return JsonResponse({"results": []})
-    rows = (
-        selectors.filter_accounts(Account.objects.for_user(_user(request)), q=q)
-        .order_by("name", "pk")
-        .values_list("pk", "name", "external_id")[:CHOICES_LIMIT]
-    )
+    hits = search.search(_user(request), q, limit=CHOICES_LIMIT, kinds=["account"])["account"]
+    ids = {h.id: h for h in hits}
+    external = dict(Account.objects.filter(pk__in=list(ids)).values_list("pk", "external_id"))
     return JsonResponse(
-        {"results": [{"id": pk, "label": f"{n} ({x})" if x else n} for pk, n, x in rows]}
+        {
+            "results": [
+                {
+                    "id": h.id,
+                    "label": f"{h.label} ({external[h.id]})" if external.get(h.id) else h.label,
+                }
+                for h in hits
+            ]
+        }
+    )
+
+
+@login_required
+def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One visible deal: stage, amounts, product lines, contacts, its activity history and the
+    plans of its account."""
+    user = _user(request)
+    opportunity = detail_selectors.visible_opportunity(user, pk)
+    if opportunity is None:
+        raise Http404("No such opportunity.")
+    return render(
+        request,
+        "book/pages/opportunity_detail.html",
+        {"opp": opportunity, "detail": detail_selectors.opportunity_detail(user, opportunity)},
+    )
+
+
+@login_required
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One product: the visible accounts that bought it (paginated, biggest spend first), its
+    open pipeline, and a link to the white space map filtered to it."""
+    from accountplan.portfolio.selectors import product_map_link
+
+    user = _user(request)
+    product = get_object_or_404(Product.objects.for_user(user), pk=pk)
+    buyers = paginate(
+        request,
+        detail_selectors.product_buyers(user, product),
+        count=lambda: detail_selectors.product_buyer_count(user, product),
+    )
+    return render(
+        request,
+        "book/pages/product_detail.html",
+        {
+            "product": product,
+            "page_obj": buyers,
+            "pipeline": detail_selectors.product_open_pipeline(user, product),
+            "map_link": product_map_link(product),
+        },
     )
 
 

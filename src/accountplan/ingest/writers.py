@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import models
 
+from accountplan.book.search_keys import refresh_search_keys
 from accountplan.core.models import Role, User
 from accountplan.ingest import convert as cv
 from accountplan.ingest.report import Issue
@@ -215,6 +216,8 @@ def write(
         groups.setdefault(frozenset(changed_attrs), []).append(obj)
     for attr_set, group in groups.items():
         model._default_manager.bulk_update(group, sorted(attr_set), batch_size=BATCH)
+        # bulk_update skips pre_save: a renamed account, contact or product gets its search key.
+        refresh_search_keys(model, [obj.pk for obj in group], attr_set)
     # Self-references of created rows (parent, reports-to, manager) once every pk is known.
     late = []
     for row in the_plan.creates:

@@ -130,7 +130,7 @@ SPECS: dict[str, tuple[F | L, ...]] = {
                 F("notes", "Notes", "text"),
             ),
             singular="need",
-            help="Keep to the top five. Ctrl/⌘-click to pick several stakeholders or products.",
+            help="Keep to the top five. Tick as many stakeholders and products as apply.",
         ),
     ),
     s.SectionKey.RELATIONSHIPS: (

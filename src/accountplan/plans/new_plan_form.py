@@ -9,8 +9,12 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from accountplan.book.models import Account
-from accountplan.core.widgets import FASTSELECT_LIMIT, FastSelect
+from accountplan.core.widgets import FastSelect
 from accountplan.plans.forms import PeriodField
+
+#: Up to a dozen accounts the select lists them; past that the account is typed (type-ahead on
+#: the global search's matching: case, accents and small typos forgiven), never a long dropdown.
+FASTSELECT_LIMIT = 12
 
 
 class AccountField(forms.TypedChoiceField):

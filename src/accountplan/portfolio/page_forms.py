@@ -81,23 +81,48 @@ class ScoreFilterForm(LenientGetForm):
 
 
 class MapFilterForm(ScoreFilterForm):
-    """The white space map's filters: those of the grid plus the level and a family of columns."""
+    """The white space map's filters: those of the grid plus the columns (products or families),
+    a family and one product. Narrowing the columns also ranks and totals the rows by them."""
 
     level = forms.ChoiceField(required=False, label="Columns")
     family = forms.ChoiceField(required=False, label="Family")
+    item = forms.ChoiceField(required=False, label="Product")
 
     def __init__(
-        self, data: Any, options: AccountFilterOptions, levels: list[str], families: list[str]
+        self,
+        data: Any,
+        options: AccountFilterOptions,
+        levels: list[str],
+        families: list[str],
+        items: list[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__(data, options)
-        self.defaults = {**self.defaults, "level": levels[0] if levels else "", "family": ""}
+        self.defaults = {
+            **self.defaults,
+            "level": levels[0] if levels else "",
+            "family": "",
+            "item": "",
+        }
         self.values = dict(self.defaults)
         level = self.fields["level"]
         assert isinstance(level, forms.ChoiceField)
-        level.choices = [(lv, "Products" if lv == "product" else "Families") for lv in levels]
+        # Both levels are offered: family columns not computed yet are one click away.
+        level.choices = [("product", "Products"), ("family", "Families")]
         fam = self.fields["family"]
         assert isinstance(fam, forms.ChoiceField)
         fam.choices = [("", "All families")] + [(f, f or "(none)") for f in families if f]
+        item = self.fields["item"]
+        assert isinstance(item, forms.ChoiceField)
+        item.choices = [("", "All"), *(items or [])]
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether the columns are narrowed (a family or one product)."""
+        return bool(self.values.get("family") or self.values.get("item"))
+
+    @property
+    def is_filtered(self) -> bool:
+        return super().is_filtered or self.narrowed
 
 
 class GridFilterForm(ScoreFilterForm):

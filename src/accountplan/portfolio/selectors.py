@@ -10,11 +10,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 
 from accountplan.analytics.grid import PLAYS
-from accountplan.book.models import Account, Contact
+from accountplan.book.models import Account, Contact, Product
 from accountplan.portfolio import cells
 from accountplan.portfolio.cells import Cell
 from accountplan.portfolio.models import AccountScore, Snapshot, SnapshotItem, SnapshotStatus
@@ -227,6 +229,22 @@ def contact_labels(user: User, contact_ids: Iterable[int | None]) -> dict[int, s
 def item_names(snapshot: Snapshot) -> dict[str, str]:
     """item → its display name in a snapshot (one query)."""
     return dict(SnapshotItem.objects.filter(snapshot=snapshot).values_list("item", "item_name"))
+
+
+def product_map_link(product: Product) -> str | None:
+    """The white space map filtered to ``product`` (its column, rows ranked by its white space)
+    in the current product-level snapshot; None when no snapshot holds it (one query)."""
+    snapshot = current_snapshot("product")
+    if snapshot is None:
+        return None
+    item = (
+        SnapshotItem.objects.filter(snapshot=snapshot, product=product)
+        .values_list("item", flat=True)
+        .first()
+    )
+    if item is None:
+        return None
+    return f"{reverse('portfolio:whitespace')}?{urlencode({'level': 'product', 'item': item})}"
 
 
 # --- account card --------------------------------------------------------------------------------

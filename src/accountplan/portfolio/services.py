@@ -61,9 +61,13 @@ def create_snapshot(
 
 
 def enqueue_rescore(
-    *, trigger: str = "import", user: User | None = None, as_of: dt.date | None = None
+    *,
+    trigger: str = "import",
+    user: User | None = None,
+    as_of: dt.date | None = None,
+    level: Literal["product", "family"] = "product",
 ) -> Snapshot:
-    """Queue a rescore of the default view (product level, 12-month window) for the worker.
+    """Queue a rescore (product level unless asked, 12-month window) for the worker.
 
     A rescore of the same view and date still waiting in the queue is that rescore: it reads
     the book and the scorecard when it starts, so a second one would compute the same thing
@@ -77,7 +81,7 @@ def enqueue_rescore(
         Snapshot.objects.filter(
             status=SnapshotStatus.QUEUED,
             started_at=None,
-            level="product",
+            level=level,
             window_months=12,
             as_of=as_of,
         )
@@ -86,7 +90,7 @@ def enqueue_rescore(
     )
     if waiting is not None:
         return waiting
-    snapshot = create_snapshot(as_of=as_of, trigger=trigger, user=user)
+    snapshot = create_snapshot(as_of=as_of, trigger=trigger, user=user, level=level)
     transaction.on_commit(lambda: rescore.enqueue(snapshot.pk))
     return snapshot
 
@@ -100,11 +104,12 @@ def rescore_after_import() -> Snapshot:
     return enqueue_rescore(trigger="import")
 
 
-def request_rescore(user: User) -> Snapshot:
-    """A rescore asked for by someone (web UI, API): managers and admins only."""
+def request_rescore(user: User, level: Literal["product", "family"] = "product") -> Snapshot:
+    """A rescore asked for by someone (web UI, API): managers and admins only. ``family``
+    computes the white space map's family columns (its own snapshot, beside the product one)."""
     if not user.can_edit_book:
         raise Forbidden("Only managers and admins may start a rescore.")
-    return enqueue_rescore(trigger="web", user=user)
+    return enqueue_rescore(trigger="web", user=user, level=level)
 
 
 def run_snapshot(snapshot: Snapshot, step: Step | None = None) -> Result:

@@ -22,20 +22,19 @@ from accountplan.analytics.grid import PLAYS
 from accountplan.book.selectors import account_filter_options
 from accountplan.core.errors import Forbidden
 from accountplan.core.pagination import paginate
-from accountplan.portfolio import campaign_list, cells, grid_data, selectors
+from accountplan.portfolio import campaign_list, cells, grid_data, map_page, selectors
 from accountplan.portfolio.charts import grid_spec
 from accountplan.portfolio.downloads import FORMATS, table_response
 from accountplan.portfolio.forms import ScorecardForm
 from accountplan.portfolio.map_cells import map_rows
 from accountplan.portfolio.models import Snapshot
-from accountplan.portfolio.page_forms import GridFilterForm, MapFilterForm
+from accountplan.portfolio.page_forms import GridFilterForm
 from accountplan.portfolio.scorecard import export_toml, get_scorecard, peer_warning, segment_field
 from accountplan.portfolio.services import enqueue_rescore, request_rescore
 
 if TYPE_CHECKING:
     from accountplan.core.models import User
 
-MAP_PAGE_SIZE = 50
 GRID_PAGE_SIZE = 25
 
 
@@ -56,57 +55,51 @@ def _full_share(snapshot: Snapshot) -> float:
     return float((snapshot.config or {}).get("full_share") or 0.8)
 
 
-def _map_state(request: HttpRequest) -> tuple[MapFilterForm, Snapshot | None, list[str]]:
-    user = _user(request)
-    levels = selectors.available_levels()
-    raw_level = request.GET.get("level", "")
-    level = raw_level if raw_level in levels else (levels[0] if levels else None)
-    snapshot = selectors.current_snapshot(level) if level else None
-    families = selectors.families(snapshot) if snapshot else []
-    form = MapFilterForm(request.GET, account_filter_options(user, snapshot), levels, families)
-    form.parse()
-    return form, snapshot, levels
-
-
-def _map_scores(request: HttpRequest, form: MapFilterForm, snapshot: Snapshot) -> QuerySet[Any]:
-    qs = selectors.filter_scores(selectors.account_scores(_user(request), snapshot), form.filters())
-    return selectors.order_scores(qs, form.values["sort"])
-
-
 @login_required
 def whitespace_map(request: HttpRequest) -> HttpResponse:
     """Accounts × products (or families): what each account buys, and the white space left."""
     user = _user(request)
-    form, snapshot, levels = _map_state(request)
+    form, snapshot, levels = map_page.map_state(request)
     context: dict[str, Any] = {"form": form, "levels": levels, **_common(user, snapshot)}
     if snapshot is not None:
         family = form.values["family"]
-        scores_qs = _map_scores(request, form, snapshot)
+        cols = map_page.map_columns(form, snapshot)
         # The total of a territory is a count over its accounts' scores: once per filter set.
         key = f"map-count:{grid_data.scope(user)}:{sorted(vars(form.filters()).items())!r}"
-        count = grid_data.cached(snapshot, key, scores_qs.count, grid_data.SCOPED_SECONDS)
-        page = paginate(request, scores_qs, per_page=MAP_PAGE_SIZE, count=count)
-        # Which scores make this page: an ordered pass over the filter's rows (with statistics
-        # SQLite sorts a whole territory for it), so kept per filter set, sort and page.
-        ids = grid_data.cached(
-            snapshot,
-            f"map-page:{key}:{form.values['sort']}:{page.number}:{page.paginator.per_page}",
-            lambda: [s.pk for s in page.object_list],
-            grid_data.SCOPED_SECONDS,
-        )
-        by_pk = {s.pk: s for s in scores_qs.filter(pk__in=ids)}
-        scores = [by_pk[pk] for pk in ids if pk in by_pk]
-        cols = selectors.columns(snapshot, family)
+        if form.narrowed:
+            page, rows, narrowed_total = map_page.narrowed_page(request, form, snapshot, cols, key)
+            scores = [row["score"] for row in rows]
+            context["narrowed_total"] = narrowed_total
+        else:
+            scores_qs = map_page.map_scores(request, form, snapshot)
+            count = grid_data.cached(snapshot, key, scores_qs.count, grid_data.SCOPED_SECONDS)
+            page = paginate(request, scores_qs, per_page=map_page.MAP_PAGE_SIZE, count=count)
+            # Which scores make this page: an ordered pass over the filter's rows (with
+            # statistics SQLite sorts a whole territory for it), so kept per filter set, sort
+            # and page.
+            ids = grid_data.cached(
+                snapshot,
+                f"map-page:{key}:{form.values['sort']}:{page.number}:{page.paginator.per_page}",
+                lambda: [s.pk for s in page.object_list],
+                grid_data.SCOPED_SECONDS,
+            )
+            by_pk = {s.pk: s for s in scores_qs.filter(pk__in=ids)}
+            scores = [by_pk[pk] for pk in ids if pk in by_pk]
+            rows = [
+                {"score": s, "whitespace": s.whitespace_value, "revenue": s.current_revenue}
+                for s in scores
+            ]
         full_share = _full_share(snapshot)
         # A page's cells depend on the snapshot alone: the same page again is a cache hit.
         accounts = ",".join(str(s.account_id) for s in scores)
         html = grid_data.cached(
             snapshot,
-            f"map-rows:{family}:{accounts}",
+            f"map-rows:{family}:{form.values['item']}:{accounts}",
             lambda: map_rows(snapshot, scores, cols, full_share),
             grid_data.SCOPED_SECONDS,
         )
-        rows = [{"score": s, "cells": html[s.account_id]} for s in scores]
+        for row in rows:
+            row["cells"] = html[row["score"].account_id]
         context |= {
             "page_obj": page,
             "rows": rows,
@@ -114,6 +107,7 @@ def whitespace_map(request: HttpRequest) -> HttpResponse:
             "full_share": full_share,
             "sort": form.values["sort"],
             "level": snapshot.level,
+            "narrowed": form.narrowed,
         }
     return render(request, "portfolio/pages/whitespace.html", context)
 
@@ -171,16 +165,16 @@ def whitespace_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("Unknown format: use csv or xlsx.")
     user = _user(request)
-    form, snapshot, _levels = _map_state(request)
+    form, snapshot, _levels = map_page.map_state(request)
     if snapshot is None:
         return HttpResponse(
             "No scores yet: run accountplan analyze or click Rescore.",
             status=404,
             content_type="text/plain",
         )
-    scores = list(_map_scores(request, form, snapshot))
+    scores = list(map_page.map_scores(request, form, snapshot))
     family = form.values["family"]
-    cols = selectors.columns(snapshot, family)
+    cols = map_page.map_columns(form, snapshot)
     cells = selectors.cells_by_account(user, snapshot, scores, family)
 
     def rows() -> Any:
@@ -409,7 +403,9 @@ def scorecard_toml(request: HttpRequest) -> HttpResponse:
 def rescore(request: HttpRequest) -> HttpResponse:
     """Queue a rescore of the book (managers and admins) and go back to the page."""
     try:
-        snapshot = request_rescore(_user(request))
+        snapshot = request_rescore(
+            _user(request), "family" if request.POST.get("level") == "family" else "product"
+        )
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
     messages.success(

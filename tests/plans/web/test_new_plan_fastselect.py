@@ -47,8 +47,13 @@ def test_choices_are_scoped_searched_and_capped(book: Any) -> None:
     bob = client_for(book.bob).get("/accounts/choices/", {"q": "acme"}).json()["results"]
     assert len(bob) == 20
     assert bob[0]["label"].startswith("Acme Branch 00")
-    charlie = client_for(book.charlie).get("/accounts/choices/", {"q": "o"}).json()["results"]
-    assert [r["id"] for r in charlie] == [book.other.pk]  # Globex only, never bob's accounts
+    # Matched as the global search matches (name prefix, typos forgiven), scoped: charlie
+    # finds Globex, misspelt, and none of bob's Acme accounts.
+    charlie = client_for(book.charlie).get("/accounts/choices/", {"q": "globx"}).json()["results"]
+    assert [r["id"] for r in charlie] == [book.other.pk]
+    assert client_for(book.charlie).get("/accounts/choices/", {"q": "acme"}).json() == {
+        "results": []
+    }
     assert client_for(book.bob).get("/accounts/choices/").json() == {"results": []}
     assert Client().get("/accounts/choices/", {"q": "acme"}).status_code == 302
 
