@@ -20,6 +20,7 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Length, Pt
 
+from accountplan.core import fmt as fmt_
 from accountplan.exports import charts, orgchart
 from accountplan.exports.document import PlanDocument
 from accountplan.exports.outline import (
@@ -304,7 +305,7 @@ def render_pptx(doc: PlanDocument) -> bytes:
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     facts = [row for row in summary_rows(doc) if row[0] not in ("Industry", "Territory")]
     _title_slide(prs, doc, facts)
-    footer = f"{doc.title} · {doc.generated_at:%d %b %Y}"
+    footer = f"{doc.title} · {fmt_.date(doc.generated_at)}"
     for section in outline(doc):
         flow = _Flow(prs, section, footer)
         for block in section.blocks:

@@ -7,6 +7,7 @@ figures (a Vega-Lite spec or the org chart). Pure: a PlanDocument in, sections o
 
 from __future__ import annotations
 
+from accountplan.core import fmt as fmt_
 from accountplan.exports import outline_growth
 from accountplan.exports.blocks import (
     Block,
@@ -323,5 +324,5 @@ def summary_rows(doc: PlanDocument) -> tuple[tuple[str, str], ...]:
     ]
     if h.cloned_from:
         rows.append(("Cloned from", h.cloned_from))
-    rows.append(("Generated", doc.generated_at.strftime("%d %b %Y %H:%M UTC")))
+    rows.append(("Generated", fmt_.datetime(doc.generated_at)))
     return tuple(rows)

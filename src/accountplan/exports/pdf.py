@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.template import Context, Engine
 
+from accountplan.core import fmt as fmt_
 from accountplan.exports import charts, orgchart
 from accountplan.exports.document import PlanDocument
 from accountplan.exports.outline import (
@@ -94,7 +95,7 @@ def render_html(doc: PlanDocument) -> str:
         "facts": summary_rows(doc),
         "states": doc.header.sections,
         "sections": sections,
-        "footer": f"{doc.title} · generated {doc.generated_at:%d %b %Y}",
+        "footer": f"{doc.title} · generated {fmt_.date(doc.generated_at)}",
     }
     template = _engine.get_template("exports/plan.html")
     return template.render(Context(context))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from accountplan.plans import page_data
+from accountplan.plans import page_data, track_changes
 from accountplan.plans import sections as s
 from accountplan.plans.completeness import Completeness, completeness
 from accountplan.plans.forms import bind
@@ -250,9 +250,12 @@ class SectionsView:
             "has_errors": bool(errors),
         }
         if key == s.SectionKey.PROSPECTING:
-            ctx["defaults"] = page_data.prospecting_view(
+            drawn = page_data.prospecting_view(
                 self.user, self.plan, s.empty_section(key), self.today
             ).inputs
+            ctx["defaults"] = track_changes.labelled(
+                key, {f"inputs.{k}": v for k, v in drawn.items()}
+            )
         return ctx
 
     # --- the page --------------------------------------------------------------------------------

@@ -214,7 +214,8 @@ def update_plan(
                 raise DomainError(
                     f"Unknown status {status!r}; use one of {', '.join(PlanStatus.values)}."
                 )
-            changes.append(f"status {locked.status} → {status}")
+            before, after = PlanStatus(locked.status).label, PlanStatus(status).label
+            changes.append(f"status {before.lower()} → {after.lower()}")
             locked.status = status
         if owner is not None and owner.pk != locked.owner_id:
             _check_owner(owner, locked.account)
