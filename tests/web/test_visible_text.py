@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,6 +81,14 @@ def client(demo: list[AccountPlan]) -> Client:
     return client
 
 
+def _dump(url: str, text: str) -> None:
+    """With VISIBLE_TEXT_DUMP=folder, keep each page's visible text there (to read it)."""
+    folder = os.environ.get("VISIBLE_TEXT_DUMP")
+    if folder:
+        name = url.strip("/").replace("/", "_").replace("?", "_") or "home"
+        (Path(folder) / f"{name}.txt").write_text(f"{url}\n\n{text}")
+
+
 def _page_urls(plans: list[AccountPlan]) -> list[str]:
     from accountplan.book.models import Account
 
@@ -92,6 +102,15 @@ def _page_urls(plans: list[AccountPlan]) -> list[str]:
         reverse("ingest:import_new"),
         reverse("plans:list"),
     ]
+    from accountplan.portfolio import selectors
+
+    snapshot = selectors.current_snapshot(None)
+    assert snapshot is not None
+    for column in selectors.columns(snapshot)[:6]:  # white space hover texts
+        urls.append(
+            reverse("portfolio:whitespace_cell")
+            + f"?account={plans[0].account_id}&item={column.item}"
+        )
     others = Account.objects.exclude(pk__in=[p.account_id for p in plans]).order_by("pk")[:2]
     urls += [reverse("book:account_detail", args=[a.pk]) for a in others]
     for plan in plans:
@@ -122,9 +141,9 @@ def test_no_page_shows_a_code_a_repr_or_a_raw_number(
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        problems += [
-            f"{url}: {leak}" for leak in leaks(html_text(response.content.decode()), CODES)
-        ]
+        text = html_text(response.content.decode())
+        _dump(url, text)
+        problems += [f"{url}: {leak}" for leak in leaks(text, CODES)]
     assert len(urls) >= 60
     assert not problems, "\n".join(problems)
 
@@ -141,6 +160,7 @@ def test_no_export_shows_a_code_a_repr_or_a_raw_number(
         response = client.get(url)
         assert response.status_code == 200, url
         text = read(response.content)
+        _dump(url, text)
         assert plan.account.name in text
         problems += [f"{url}: {leak}" for leak in leaks(text, CODES)]
     assert not problems, "\n".join(problems)
@@ -167,3 +187,25 @@ def test_compare_mistakes_are_explained_in_the_history_page(
         assert message in text, (query, text[:500])
         assert "History" in text and "Compare selected" in text  # the page, not a bare error
         assert not leaks(text, CODES), leaks(text, CODES)
+
+
+def test_scorecard_mistakes_name_the_settings_as_the_page_does(
+    client: Client, demo: list[AccountPlan]
+) -> None:
+    from accountplan.portfolio.scorecard import ATTRIBUTE_KEYS
+
+    post = {f"weight_{k}": "0" for k in ATTRIBUTE_KEYS}
+    post |= {
+        "icp_min_employees": "5000",
+        "icp_max_employees": "100",
+        "tier1_min_percentile": "90",
+        "full_share": "0.8",
+        "min_peers": "5",
+        "peer_field": "industry",
+    }
+    response = client.post(reverse("portfolio:scorecard"), post)
+    text = html_text(response.content.decode())
+    assert response.status_code == 400
+    assert "Minimum employees (5,000) must not exceed maximum employees (100)." in text
+    assert "At least one weight must be above 0" in text
+    assert not leaks(text, CODES), leaks(text, CODES)

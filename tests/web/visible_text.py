@@ -143,7 +143,10 @@ REPR = re.compile(
 )
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 DOTTED = re.compile(r"\b[a-z_]{3,}\.[a-z_]{3,}\b")
-LONG_DECIMALS = re.compile(r"(?<![\d.])\d+\.\d{3,}\b")
+#: More than two decimals. The one exception is a peer median rate ("$24.6695161166 per
+#: employee"): it keeps every digit so that rate × size gives the potential exactly (the
+#: methodology's promise that every figure can be recomputed), see docs/architecture.md.
+LONG_DECIMALS = re.compile(r"(?<![\d.])\d+\.\d{3,}\b(?! per \w)")
 BARE_AMOUNT = re.compile(r"(?<![\d,.])\d{5,}\.\d{1,2}\b")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 

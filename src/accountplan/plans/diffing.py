@@ -78,6 +78,11 @@ def diff(old: Any, new: Any, prefix: str = "") -> list[Change]:
     """Every change from ``old`` to ``new`` (section data, or any JSON-like values)."""
     if old == new:
         return []
+    # A group of fields that was not there yet (None) is an empty group: its fields changed.
+    if isinstance(new, dict) and old is None:
+        old = {}
+    if isinstance(old, dict) and new is None:
+        new = {}
     if isinstance(old, dict) and isinstance(new, dict):
         changes: list[Change] = []
         for key in [*old, *(k for k in new if k not in old)]:

@@ -327,6 +327,13 @@ def check_references(plan: AccountPlan, key: str, data: dict[str, Any]) -> None:
         raise SectionInvalid(key, errors)
 
 
+def _summary(key: str, changes: list[Change]) -> str:
+    """The revision's summary in the section form's words ("changed growth, added 1 need")."""
+    from accountplan.plans.track_changes import summary
+
+    return summary(key, changes)
+
+
 def save_section(
     plan: AccountPlan,
     key: str,
@@ -377,7 +384,7 @@ def save_section(
             data=clean,
             author=user,
             created_at=now,
-            summary=(summary or summarize(changes))[:500],
+            summary=(summary or _summary(key, changes))[:500],
             restored_from=restored_from,
         )
     return section
@@ -404,6 +411,6 @@ def restore(plan: AccountPlan, revision: PlanRevision, user: User) -> PlanSectio
         revision.data,
         current.version,
         user,
-        summary=f"restored version {revision.version}: {summarize(changes)}",
+        summary=f"restored version {revision.version}: {_summary(revision.key, changes)}",
         restored_from=revision,
     )

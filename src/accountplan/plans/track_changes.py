@@ -44,7 +44,11 @@ def _lists(key: str) -> dict[str, L]:
 
 
 def _clean_label(text: str) -> str:
-    return text.replace(" ($)", "").replace(" (%)", " %") if text else text
+    return text.replace(" ($)", "").replace(" (%)", "") if text else text
+
+
+def _is_pct(spec: F | None) -> bool:
+    return spec is not None and spec.label.endswith("(%)")
 
 
 def field_label(key: str, path: str) -> str:
@@ -195,7 +199,7 @@ def value_text(spec: F | None, value: Any, names: Names) -> str:
     if kind == "date":
         return fmt.date(value)
     if kind == "number":
-        return fmt.number(value, None)
+        return fmt.pct(value, 2) if _is_pct(spec) else fmt.number(value, None)
     if kind == "select" and spec is not None:
         static = dict(spec.choices) if not isinstance(spec.choices, str) else {}
         return static.get(str(value)) or fmt.label(value)
@@ -265,11 +269,10 @@ def describe(
             item = change.after if change.kind == "added" else change.before
             whole = change.path.endswith(f"[{change.item_id}]")
             if whole and change.kind != "changed" and isinstance(item, Mapping):
+                name, details = _named(lst, item, names)
                 lines.append(
                     Line(
-                        change.kind,
-                        f"{lst.singular.capitalize()} {_quoted(item_name(lst, item, names))}",
-                        details=tuple(item_details(lst, item, names)),
+                        change.kind, f"{lst.singular.capitalize()} {_quoted(name)}", details=details
                     )
                 )
                 continue
@@ -285,14 +288,7 @@ def describe(
                 + (_clean_label(inner.label) if inner else fmt.words(inner_name)).lower()
             )
             if change.kind == "changed":
-                lines.append(
-                    Line(
-                        "changed",
-                        what,
-                        value_text(inner, change.before, names),
-                        value_text(inner, change.after, names),
-                    )
-                )
+                lines.append(_changed(what, inner, change.before, change.after, names))
             else:
                 value = change.after if change.kind == "added" else change.before
                 lines.append(Line(change.kind, what, after=value_text(inner, value, names)))
@@ -303,15 +299,18 @@ def describe(
             value = change.after if change.kind == "added" else change.before
             lines.append(Line(change.kind, label, after=value_text(spec, value, names)))
             continue
-        lines.append(
-            Line(
-                "changed",
-                label,
-                value_text(spec, change.before, names),
-                value_text(spec, change.after, names),
-            )
-        )
+        lines.append(_changed(label, spec, change.before, change.after, names))
     return lines
+
+
+def _changed(what: str, spec: F | None, before: Any, after: Any, names: Names) -> Line:
+    """A field's change; filled in from blank reads as added, emptied as removed."""
+    old, new = value_text(spec, before, names), value_text(spec, after, names)
+    if old == fmt.DASH:
+        return Line("added", what, after=new)
+    if new == fmt.DASH:
+        return Line("removed", what, after=old)
+    return Line("changed", what, old, new)
 
 
 # --- a whole version --------------------------------------------------------------------------
@@ -326,6 +325,17 @@ class Block:
     text: str = ""
     items: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     is_list: bool = False
+
+
+def _named(
+    lst: L, item: Mapping[str, Any], names: Names
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """An item's name and its other filled fields."""
+    name = item_name(lst, item, names)
+    details = item_details(lst, item, names)
+    if details and details[0][1] == name:
+        details = details[1:]
+    return name, tuple(details)
 
 
 def readable(key: str, data: Mapping[str, Any], names: Names) -> list[Block]:
@@ -347,10 +357,7 @@ def readable(key: str, data: Mapping[str, Any], names: Names) -> list[Block]:
             blocks.append(
                 Block(
                     _clean_label(spec.label),
-                    items=tuple(
-                        (item_name(spec, i, names), tuple(item_details(spec, i, names)))
-                        for i in items
-                    ),
+                    items=tuple(_named(spec, i, names) for i in items),
                     is_list=True,
                 )
             )
@@ -379,13 +386,12 @@ def summaries(plan: Any, revisions: list[Any]) -> dict[int, str]:
     names: Names | None = None
     out: dict[int, str] = {}
     for r in revisions:
+        # No revision before it: the section started empty (plans are created with empty
+        # sections and no revision for them).
         before = previous.get((r.key, r.version - 1))
-        if r.version > 1 and before is None:
-            out[r.pk] = r.summary
-            continue
         stored = str(r.summary or "")
         if r.key == s.PLAN_KEY:
-            if before is None:
+            if before is None or r.version == 1:
                 out[r.pk] = stored
                 continue
             if names is None:
@@ -409,9 +415,5 @@ def labelled(key: str, values: Mapping[str, Any]) -> list[tuple[str, str]]:
     names = Names()
     pairs: list[tuple[str, str]] = []
     for path, value in values.items():
-        label = field_label(key, path)
-        if label.endswith(" %"):
-            pairs.append((label[:-2], fmt.pct(value, 2)))
-        else:
-            pairs.append((label, value_text(fields.get(path), value, names)))
+        pairs.append((field_label(key, path), value_text(fields.get(path), value, names)))
     return pairs
