@@ -15,6 +15,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from accountplan.analytics.grid import PLAYS
 from accountplan.book.models import Account, Contact
+from accountplan.core import fmt
 from accountplan.portfolio import cells
 from accountplan.portfolio.cells import Cell
 from accountplan.portfolio.models import AccountScore, Snapshot, SnapshotItem, SnapshotStatus
@@ -164,7 +165,7 @@ def shade(cell: Cell, full_share: float) -> str:
 
 
 def _money(value: float | Decimal | None) -> str:
-    return "unknown" if value is None else f"${value:,.0f}"
+    return "unknown" if value is None else fmt.money(value)
 
 
 def cell_title(account_name: str, cell: Cell, peer_limit: int = 12) -> str:
