@@ -2,6 +2,11 @@
 no field code, Python repr, unformatted float or ISO date may show in the visible text.
 
 The demo book (scale 0.1, its tier-1 plans with their history) is written once for the module.
+Pages are read through Django's test client and an HTML-to-text pass (scripts, styles, templates
+and ``hidden`` elements left out): every word is rendered on the server (the browser only draws
+the charts), so this reads the same text as Chromium's inner_text, faster and without timing.
+SVG tooltips (<title>) count: a user reads them on hover. Set VISIBLE_TEXT_DUMP=folder to keep
+each page's text for reading.
 """
 
 from __future__ import annotations
