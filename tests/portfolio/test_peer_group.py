@@ -94,7 +94,7 @@ def test_a_bad_peer_group_is_refused_naming_the_valid_values(toml: str, message:
 def test_the_cli_import_error_names_the_valid_values(tmp_path: Path) -> None:
     source = tmp_path / "bad.toml"
     source.write_text('[peers]\ngroup = "sector"\n', encoding="utf-8")
-    with pytest.raises(CommandError, match=r"peers\.group must be one of industry, segment"):
+    with pytest.raises(CommandError, match=r"Peer group must be one of industry, segment"):
         call_command("scorecard", "import", str(source), stdout=io.StringIO())
 
 

@@ -247,6 +247,15 @@ class SectionsView:
             "general_errors": general,
             "base_version": base_version if base_version is not None else row.version,
             "conflict": conflict,
+            "conflict_lines": track_changes.describe(
+                key,
+                {},
+                conflict.current_data,
+                track_changes.names_for(self.plan, [(key, conflict.current_data)]),
+                conflict.changes,
+            )
+            if conflict is not None
+            else [],
             "has_errors": bool(errors),
         }
         if key == s.SectionKey.PROSPECTING:

@@ -255,15 +255,20 @@ def _items(data: Mapping[str, Any] | None, list_name: str) -> dict[str, Mapping[
 
 
 def describe(
-    key: str, old: Mapping[str, Any] | None, new: Mapping[str, Any], names: Names
+    key: str,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any],
+    names: Names,
+    changes: list[Change] | None = None,
 ) -> list[Line]:
-    """What changed from ``old`` to ``new`` (versions of section ``key``), as track changes."""
+    """What changed from ``old`` to ``new`` (versions of section ``key``), as track changes;
+    ``changes`` when already known (a conflict carries them)."""
     from accountplan.plans.diffing import diff
 
     fields = _fields(key)
     lists = _lists(key)
     lines: list[Line] = []
-    for change in diff(old or {}, new):
+    for change in diff(old or {}, new) if changes is None else changes:
         lst = lists.get(change.list_name)
         if lst is not None and change.item_id:
             item = change.after if change.kind == "added" else change.before
