@@ -35,7 +35,9 @@ def test_tier_and_play_filters_and_score_sort(
     by_name = scored_book(manager, ae)
     page = login(manager)
     page.goto(f"{live_server.url}/accounts/")
-    assert f"Scores as of {AS_OF.isoformat()}" in page.inner_text("#account-results")
+    assert f"Scores as of {AS_OF:%b} {AS_OF.day}, {AS_OF.year}" in page.inner_text(
+        "#account-results"
+    )
     assert len(table_names(page)) == 8
     page.evaluate("window.__noReload = true")
 

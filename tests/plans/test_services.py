@@ -54,7 +54,7 @@ class TestSave:
         assert len(section.data["priorities_12m"][0]["id"]) == 32
         rev = PlanRevision.objects.get(plan=book.plan, key="customer_goals")
         assert (rev.version, rev.author, rev.data) == (2, book.bob, section.data)
-        assert rev.summary == "changed north_star_metric, added 1 priority"
+        assert rev.summary == "changed north-star metric, added 1 priority"
 
     def test_a_save_that_changes_nothing_makes_no_version(self, book: Book) -> None:
         s = save_section(book.plan, "customer_goals", {"north_star_metric": "NRR"}, 1, book.bob)
@@ -163,7 +163,7 @@ class TestRestore:
         assert (s.version, s.data["north_star_metric"]) == (4, "A")
         rev = PlanRevision.objects.get(key="customer_goals", version=4)
         assert rev.restored_from == old
-        assert rev.summary.startswith("restored version 2: changed north_star_metric")
+        assert rev.summary.startswith("restored version 2: changed north-star metric")
 
     def test_a_plan_level_revision_is_not_restored(self, book: Book) -> None:
         rev = PlanRevision.objects.get(plan=book.plan, key="plan")

@@ -78,7 +78,7 @@ def test_a_file_without_peers_uses_industry() -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[peers]\ngroup = "sector"', f"peers.group must be one of {VALID}"),
+        ('[peers]\ngroup = "sector"', f"Peer group must be one of {VALID}"),
         ("[peers]\ngroup = 3", "got 3"),
         ('[peers]\nfield = "segment"', "Unknown key 'peers.field': expected group."),
         ('peers = "segment"', "[peers] must be a table"),
@@ -94,7 +94,7 @@ def test_a_bad_peer_group_is_refused_naming_the_valid_values(toml: str, message:
 def test_the_cli_import_error_names_the_valid_values(tmp_path: Path) -> None:
     source = tmp_path / "bad.toml"
     source.write_text('[peers]\ngroup = "sector"\n', encoding="utf-8")
-    with pytest.raises(CommandError, match=r"peers\.group must be one of industry, segment"):
+    with pytest.raises(CommandError, match=r"Peer group must be one of industry, segment"):
         call_command("scorecard", "import", str(source), stdout=io.StringIO())
 
 
@@ -254,7 +254,7 @@ def test_scorecard_rules_are_a_422_too(manager: User) -> None:
     assert response.status_code == 422
     problems = {tuple(p["loc"]): p["msg"] for p in response.json()["detail"]}
     assert "between 80 and 90" in problems["body", "tier1_min_percentile"]
-    assert f"peers.group must be one of {VALID}" in problems["body", "peer_field"]
+    assert f"Peer group must be one of {VALID}" in problems["body", "peer_field"]
     assert not Snapshot.objects.exists()
 
 

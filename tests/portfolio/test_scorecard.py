@@ -64,17 +64,17 @@ def test_defaults_export_the_methodology(db: None):
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ("[weights]\ngrowth = -1", "weights.growth must be ≥ 0"),
+        ("[weights]\ngrowth = -1", "Growth weight must be ≥ 0"),
         (
             "[weights]\nwhitespace_value = 0\nicp_fit = 0\ngrowth = 0\nsatisfaction = 0\n"
             "share_of_wallet_gap = 0",
             "At least one weight must be above 0",
         ),
         ("[thresholds]\ntier1_min_percentile = 95", "between 80 and 90"),
-        ("[thresholds]\nfull_share = 1.5", "full_share must be above 0 and at most 1"),
+        ("[thresholds]\nfull_share = 1.5", "Full share must be above 0 and at most 1"),
         ("[weights]\nloyalty = 3", "Unknown weight 'loyalty'"),
         ("[icp]\nmin_employees = 500\nmax_employees = 100", "must not exceed"),
-        ('[weights]\ngrowth = "high"', "weights.growth must be a number"),
+        ('[weights]\ngrowth = "high"', "Growth weight must be a number"),
         ("weights = [", "not valid TOML"),
     ],
 )

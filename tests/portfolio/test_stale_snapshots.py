@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from accountplan.core import fmt
 from accountplan.core.models import User
 from accountplan.portfolio import selectors, services
 from accountplan.portfolio.models import Snapshot, SnapshotStatus
@@ -62,7 +63,7 @@ class TestStaleRuns:
 
         dead.refresh_from_db()
         assert dead.status == SnapshotStatus.FAILED
-        since = timezone.localtime(dead.heartbeat_at).strftime("%Y-%m-%d %H:%M:%S")
+        since = fmt.datetime(dead.heartbeat_at)
         assert dead.error.startswith(f"Stopped without finishing (no sign of life since {since}")
         assert dead.error.endswith("; the last finished snapshot is still shown.")
         assert dead.finished_at is not None
@@ -76,7 +77,7 @@ class TestStaleRuns:
         client.force_login(manager)
         html = client.get("/scorecard/").content.decode()
         assert "Rescore running" not in html
-        assert "Scores as of <strong>30 Jun 2024</strong>" in html
+        assert "Scores as of <strong>Jun 30, 2024</strong>" in html
         assert Snapshot.objects.get(pk=dead.pk).status == SnapshotStatus.FAILED
 
     def test_a_run_with_a_fresh_heartbeat_is_left_alone(

@@ -36,7 +36,7 @@ def test_manager_sees_every_row_with_the_snapshot_date(
 ) -> None:
     html = signed_in(client, manager).get(URL).content.decode()
     assert sorted(row_names(html)) == sorted(a.name for a in scored.accounts)
-    assert "30 Jun 2024" in html
+    assert "Jun 30, 2024" in html
     assert html.count('<th scope="col" class="item"') == 3
 
 

@@ -82,7 +82,7 @@ def test_columns_show_the_snapshot_figures(client: Client, manager: User, scored
         for column, field in COLUMNS.items():
             assert getattr(account, column) == getattr(score, field), (account.name, column)
     html = response.content.decode()
-    assert f"Scores as of {AS_OF.isoformat()}" in html
+    assert f"Scores as of {AS_OF:%b} {AS_OF.day}, {AS_OF.year}" in html
     # A row renders its tier badge, play pill and score as the account card does.
     top = max(by_name.values(), key=lambda s: s.potential_score or -1)
     row = re.search(rf">{re.escape(top.account.name)}</a>.*?</tr>", html, re.S)
@@ -306,7 +306,7 @@ def test_htmx_fragment_carries_the_scores(client: Client, manager: User, scored:
     )
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="account-results"')
-    assert f"Scores as of {AS_OF.isoformat()}" in html
+    assert f"Scores as of {AS_OF:%b} {AS_OF.day}, {AS_OF.year}" in html
     expected = sorted(n for n, s in scores(scored).items() if s.play == "Expand")
     assert expected and all(name in html for name in expected)
 

@@ -151,6 +151,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates read "Jun 25, 2026" in English; every date goes through accountplan.core.fmt.
+FORMAT_MODULE_PATH = ["accountplan.config.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from accountplan.core import fmt as fmt_
 from accountplan.exports.bars import BarChart
 from accountplan.exports.document import EMPTY, OrgNode
 
@@ -90,19 +91,16 @@ class Section:
 
 def money(value: Decimal | float | int | None, currency: str = "$") -> str:
     """'$1,234,567' (no cents: plans speak in round figures); '—' when unknown."""
-    if value is None:
-        return "—"
-    sign = "-" if value < 0 else ""
-    return f"{sign}{currency}{abs(Decimal(value)):,.0f}"
+    return fmt_.money(value, currency=currency)
 
 
 def date(value: dt.date | None) -> str:
-    """'31 Mar 2027'; '—' when unknown."""
-    return value.strftime("%d %b %Y") if value else "—"
+    """'Mar 31, 2027' (the app's one date format, see ``core.fmt``); '—' when unknown."""
+    return fmt_.date(value)
 
 
 def fmt(value: Value, kind: Kind, currency: str = "$") -> str:
-    """A cell's value as text for the text-based formats."""
+    """A cell's value as text for the text-based formats (through ``core.fmt``)."""
     if value is None or value == "":
         return "—"
     if kind == "money" and isinstance(value, (Decimal, int, float)):
@@ -110,9 +108,9 @@ def fmt(value: Value, kind: Kind, currency: str = "$") -> str:
     if kind == "date" and isinstance(value, dt.date):
         return date(value)
     if kind == "pct" and isinstance(value, (Decimal, int, float)):
-        return f"{Decimal(value):,.1f} %".replace(".0 %", " %")
+        return fmt_.pct(value, 1)
     if kind in ("int", "num") and isinstance(value, (Decimal, int, float)):
-        return f"{Decimal(value):,.0f}" if kind == "int" else f"{Decimal(value):,.2f}"
+        return fmt_.number(value, 0 if kind == "int" else 2)
     return str(value)
 
 

@@ -22,6 +22,7 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Length, Pt
 
+from accountplan.core import fmt as fmt_
 from accountplan.exports import charts, orgchart
 from accountplan.exports.bars import BarChart
 from accountplan.exports.document import PlanDocument
@@ -433,7 +434,7 @@ def render_pptx(doc: PlanDocument) -> bytes:
     slide, long tables continued)."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
-    footer = f"{doc.title} · {doc.generated_at:%d %b %Y}"
+    footer = f"{doc.title} · {fmt_.date(doc.generated_at)}"
     _summary_slide(prs, doc, footer)
     sections = outline(doc)
     flow = _Flow(prs, sections[0], footer)

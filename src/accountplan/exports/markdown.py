@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from accountplan.exports.document import PlanDocument
 from accountplan.exports.outline import (
     Block,
@@ -17,6 +19,8 @@ from accountplan.exports.outline import (
 )
 from accountplan.exports.summary import executive_summary
 
+#: A line that Markdown would read as an item of a numbered list ("1. ", "12) ").
+NUMBERED = re.compile(r"^(\d+)[.)](?:\s|$)")
 CALLOUT_MARK = {"ok": "✓", "warn": "⚠", "bad": "✗"}
 
 
@@ -32,7 +36,10 @@ def inline(text: str) -> str:
     lines = []
     for line in text.replace("\r", "").split("\n"):
         stripped = line.lstrip()
-        if stripped[:1] in {"#", ">", "-", "*", "+", "|"} or stripped[:2].rstrip(".").isdigit():
+        numbered = NUMBERED.match(stripped)
+        if numbered:  # "1. " would start a numbered list: escape its dot, not the number
+            line = f"{numbered.group(1)}\\{stripped[len(numbered.group(1)) :]}"
+        elif stripped[:1] in {"#", ">", "-", "*", "+", "|"}:
             line = "\\" + stripped
         lines.append(line.replace("<", "&lt;"))
     return "  \n".join(lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from accountplan.core import fmt as fmt_
 from accountplan.exports import outline_growth
 from accountplan.exports.blocks import (
     Block,
@@ -341,5 +342,5 @@ def summary_rows(doc: PlanDocument) -> tuple[tuple[str, str], ...]:
         rows.insert(7, ("Completeness", f"{h.completeness_pct} %"))
     if h.cloned_from:
         rows.append(("Cloned from", h.cloned_from))
-    rows.append(("Generated", doc.generated_at.strftime("%d %b %Y %H:%M UTC")))
+    rows.append(("Generated", fmt_.datetime(doc.generated_at)))
     return tuple(rows)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.template import Context, Engine
 
+from accountplan.core import fmt as fmt_
 from accountplan.exports import bars, orgchart
 from accountplan.exports.document import PlanDocument
 from accountplan.exports.outline import (
@@ -120,7 +121,7 @@ def render_html(doc: PlanDocument) -> str:
         "states": doc.header.sections,
         "completeness_pct": str(doc.header.completeness_pct),
         "sections": sections,
-        "footer": f"{doc.title} · generated {doc.generated_at:%d %b %Y}",
+        "footer": f"{doc.title} · generated {fmt_.date(doc.generated_at)}",
     }
     template = _engine.get_template("exports/plan.html")
     return template.render(Context(context))

@@ -14,6 +14,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accountplan.book.models import Opportunity
+from accountplan.core import fmt
 from accountplan.ingest import writers
 from accountplan.ingest.entities import get_entity
 from accountplan.ingest.errors import ImportFailed
@@ -186,8 +187,8 @@ def _run(
     if the_plan.scope is not None:
         accounts, first, last = the_plan.scope
         report.observations.append(
-            f"Replace mode: the file covers {accounts:,} account(s) from {first.isoformat()} to "
-            f"{last.isoformat()}; {report.unchanged:,} line(s) already in the book stay, "
+            f"Replace mode: the file covers {accounts:,} account(s) from {fmt.date(first)} to "
+            f"{fmt.date(last)}; {report.unchanged:,} line(s) already in the book stay, "
             f"{report.deleted:,} are deleted and {report.created:,} created."
         )
     if options.dry_run:
@@ -280,7 +281,7 @@ def _observe(
             ),
             Decimal(0),
         )
-        obs.append(f"Won amount in the valid rows: {won:,.2f}.")
+        obs.append(f"Won amount in the valid rows: {fmt.money(won, 2)}.")
         no_account = sum(
             1
             for r in rows

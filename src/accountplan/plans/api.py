@@ -27,9 +27,10 @@ from accountplan.core.api_common import (
 )
 from accountplan.core.errors import DomainError, NotFound
 from accountplan.core.models import User
+from accountplan.plans import track_changes
 from accountplan.plans.cloning import clone_plan
 from accountplan.plans.completeness import completeness
-from accountplan.plans.diffing import diff, summarize
+from accountplan.plans.diffing import diff
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection
 from accountplan.plans.page_data import prospecting_view
 from accountplan.plans.querysets import can_edit
@@ -361,8 +362,9 @@ def compare(
         new = _revision(plan, to_revision)
         if new.key != old.key:
             raise DomainError(
-                f"Revisions {old.pk} ({old.key}) and {new.pk} ({new.key}) are of different "
-                "sections; compare revisions of the same section."
+                f"Revisions {old.pk} ({title_of(old.key)}) and {new.pk} "
+                f"({title_of(new.key)}) are of different sections; compare revisions of the "
+                "same section."
             )
         new_data, new_version = new.data, new.version
     changes = diff(old.data, new_data)
@@ -370,7 +372,7 @@ def compare(
         "key": old.key,
         "from_version": old.version,
         "to_version": new_version,
-        "summary": summarize(changes),
+        "summary": track_changes.summary(old.key, changes),
         "changes": [c.as_dict() for c in changes],
     }
 

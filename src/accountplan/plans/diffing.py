@@ -8,8 +8,11 @@ ids) read as values added and removed.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
+
+from accountplan.core.fmt import words
 
 ChangeKind = Literal["added", "removed", "changed"]
 
@@ -75,6 +78,11 @@ def diff(old: Any, new: Any, prefix: str = "") -> list[Change]:
     """Every change from ``old`` to ``new`` (section data, or any JSON-like values)."""
     if old == new:
         return []
+    # A group of fields that was not there yet (None) is an empty group: its fields changed.
+    if isinstance(new, dict) and old is None:
+        old = {}
+    if isinstance(old, dict) and new is None:
+        new = {}
     if isinstance(old, dict) and isinstance(new, dict):
         changes: list[Change] = []
         for key in [*old, *(k for k in new if k not in old)]:
@@ -122,12 +130,22 @@ def _diff_lists(old: list[Any], new: list[Any], prefix: str) -> list[Change]:
 
 
 def _noun(name: str, count: int) -> str:
-    singular, plural = NOUNS.get(name, (name, name))
+    fallback = words(name).lower()
+    singular, plural = NOUNS.get(name, (fallback, fallback))
     return f"{count} {singular if count == 1 else plural}"
 
 
-def summarize(changes: list[Change]) -> str:
-    """A short human summary: "changed north_star_metric, added 1 need, removed 2 threats"."""
+def field_words(path: str) -> str:
+    """A field's path in words, when no label is known: ``inputs.growth_pct`` → ``growth %``."""
+    text = words(path)
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
+def summarize(changes: list[Change], label: Callable[[str], str] = field_words) -> str:
+    """A short human summary: "changed north-star metric, added 1 need, removed 2 threats".
+
+    ``label`` names a changed field from its path (the section form's label when the caller
+    knows the section; the path in words otherwise) — never a field code."""
     if not changes:
         return "no changes"
     parts: list[str] = []
@@ -145,7 +163,7 @@ def summarize(changes: list[Change]) -> str:
         elif change.path not in fields:
             fields.append(change.path)
     if fields:
-        parts.append("changed " + ", ".join(fields))
+        parts.append("changed " + ", ".join(dict.fromkeys(label(f) for f in fields)))
     parts.extend(f"changed {_noun(name, len(ids))}" for name, ids in changed_items.items())
     parts.extend(f"{kind} {_noun(name, n)}" for (kind, name), n in counted.items())
     text = ", ".join(parts)

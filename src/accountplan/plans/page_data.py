@@ -22,6 +22,7 @@ from accountplan.book.models import (
     Opportunity,
     Product,
 )
+from accountplan.core import fmt
 from accountplan.plans import relationships as rel
 from accountplan.plans import sections as s
 
@@ -193,7 +194,7 @@ def component_label(c: dict[str, Any], lk: Lookups) -> str:
         parts.append(lk.buying_centers.get(c["buying_center_id"], ""))
     amount = dec(c.get("amount"))
     if amount is not None:
-        parts.append(f"${amount:,.0f}")
+        parts.append(fmt.money(amount))
     return " · ".join(p for p in parts if p)
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from accountplan.plans import page_data
+from accountplan.plans import page_data, track_changes
 from accountplan.plans import sections as s
 from accountplan.plans.completeness import Completeness, completeness
 from accountplan.plans.forms import bind
@@ -269,6 +269,15 @@ class SectionsView:
             "base_version": base_version if base_version is not None else row.version,
             "conflict": conflict,
             "conflict_rows": conflict_rows(key, conflict, values, fields) if conflict else [],
+            "conflict_lines": track_changes.describe(
+                key,
+                {},
+                conflict.current_data,
+                track_changes.names_for(self.plan, [(key, conflict.current_data)]),
+                conflict.changes,
+            )
+            if conflict is not None
+            else [],
             "has_errors": bool(errors),
             # Typed work not yet saved (a refused save): the page guards it from the start.
             "unsaved": bool(errors) or conflict is not None,

@@ -236,7 +236,8 @@ def update_plan(
                 raise DomainError(
                     f"Unknown status {status!r}; use one of {', '.join(PlanStatus.values)}."
                 )
-            changes.append(f"status {locked.status} → {status}")
+            before, after = PlanStatus(locked.status).label, PlanStatus(status).label
+            changes.append(f"status {before.lower()} → {after.lower()}")
             locked.status = status
         if owner is not None and owner.pk != locked.owner_id:
             _check_owner(owner, locked.account)
@@ -403,8 +404,15 @@ def _merge_stale(
             section, base_version, base, attempted, merged=result.data, errors=exc.errors
         ) from None
     who = str(section.updated_by) if section.updated_by else "someone"
-    mine_summary = summary or summarize(diff(theirs, clean))
+    mine_summary = summary or _summary(key, diff(theirs, clean))
     return clean, f"{mine_summary} (merged with {who}'s version {section.version})"
+
+
+def _summary(key: str, changes: list[Change]) -> str:
+    """The revision's summary in the section form's words ("changed growth, added 1 need")."""
+    from accountplan.plans.track_changes import summary
+
+    return summary(key, changes)
 
 
 def save_section(
@@ -457,7 +465,7 @@ def save_section(
             data=clean,
             author=user,
             created_at=now,
-            summary=(summary or summarize(changes))[:500],
+            summary=(summary or _summary(key, changes))[:500],
             restored_from=restored_from,
         )
     return section
@@ -515,6 +523,6 @@ def restore(plan: AccountPlan, revision: PlanRevision, user: User) -> PlanSectio
         revision.data,
         current.version,
         user,
-        summary=f"restored version {revision.version}: {summarize(changes)}",
+        summary=f"restored version {revision.version}: {_summary(revision.key, changes)}",
         restored_from=revision,
     )

@@ -24,10 +24,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accountplan.book.models import Account
 from accountplan.core.errors import DomainError
-from accountplan.plans import page_data, services
+from accountplan.plans import page_data, services, track_changes
 from accountplan.plans import sections as s
 from accountplan.plans.cloning import clone_plan
-from accountplan.plans.diffing import diff
 from accountplan.plans.forms import CloneForm, PlanFilterForm, parse_post
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection, PlanStatus
 from accountplan.plans.new_plan_form import NewPlanForm
@@ -278,17 +277,38 @@ def clone(request: HttpRequest, pk: int) -> HttpResponse:
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every revision, newest first; pick two to compare."""
     plan = _plan(request, pk)
-    revisions = (
+    return _history_page(request, plan, _revisions(request, plan))
+
+
+def _revisions(request: HttpRequest, plan: AccountPlan) -> Any:
+    """The plan's revisions the user may see, newest first."""
+    return (
         PlanRevision.objects.for_user(_user(request))
         .filter(plan=plan)
         .select_related("author", "restored_from")
         .order_by("-created_at", "-pk")
     )
+
+
+def _history_page(
+    request: HttpRequest, plan: AccountPlan, revisions: Any, problem: str = ""
+) -> HttpResponse:
+    """The history list; ``problem`` says in the page why a comparison could not be made."""
     page = Paginator(revisions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    said = track_changes.summaries(plan, rows)
     return render(
         request,
         "plans/pages/history.html",
-        {"plan": plan, "page_obj": page, "can_edit": can_edit(_user(request), plan)},
+        {
+            "plan": plan,
+            "page_obj": page,
+            "rows": [(r, said.get(r.pk, r.summary)) for r in rows],
+            "can_edit": can_edit(_user(request), plan),
+            "problem": problem,
+            "picked": (request.GET.get("a", ""), request.GET.get("b", "")),
+        },
+        status=400 if problem else 200,
     )
 
 
@@ -319,7 +339,9 @@ def revision_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     plan = _plan(request, pk)
     revision = _revision(request, plan, rid)
     before = _previous(revision)
-    changes = diff(before.data if before else {}, revision.data)
+    names = track_changes.names_for(
+        plan, [(revision.key, revision.data), *([(before.key, before.data)] if before else [])]
+    )
     current = PlanSection.objects.filter(plan=plan, key=revision.key).first()
     return render(
         request,
@@ -328,7 +350,10 @@ def revision_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
             "plan": plan,
             "revision": revision,
             "before": before,
-            "changes": changes,
+            "lines": track_changes.describe(
+                revision.key, before.data if before else {}, revision.data, names
+            ),
+            "blocks": track_changes.readable(revision.key, revision.data, names),
             "is_current": current is not None and current.version == revision.version,
             "can_restore": revision.key != s.PLAN_KEY and can_edit(_user(request), plan),
         },
@@ -337,22 +362,46 @@ def revision_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 
 @login_required
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
-    """The field-level difference between two revisions of the same section."""
+    """The field-level difference between two revisions of the same section; a mistake (fewer
+    than two versions ticked, two sections) is explained on the history page itself."""
     plan = _plan(request, pk)
-    a = _revision(request, plan, request.GET.get("a"))
-    b = _revision(request, plan, request.GET.get("b"))
-    if a.key != b.key:
-        return _error(
+    revisions = _revisions(request, plan)
+    picked = [request.GET.get("a", ""), request.GET.get("b", "")]
+    if not all(v.strip().isdigit() for v in picked):
+        return _history_page(
             request,
-            f"Compare two versions of the same section ({s.title_of(a.key)} vs"
-            f" {s.title_of(b.key)}).",
-            400,
+            plan,
+            revisions,
+            "Tick two versions to compare: one in column A and one in column B.",
+        )
+    a = _revision(request, plan, picked[0])
+    b = _revision(request, plan, picked[1])
+    if a.key != b.key:
+        return _history_page(
+            request,
+            plan,
+            revisions,
+            f"These are versions of two different sections ({s.title_of(a.key)} and"
+            f" {s.title_of(b.key)}): tick two versions of the same section to compare them.",
+        )
+    if a.pk == b.pk:
+        return _history_page(
+            request,
+            plan,
+            revisions,
+            "That is the same version twice: tick two different versions of one section.",
         )
     old, new = (a, b) if (a.version, a.pk) <= (b.version, b.pk) else (b, a)
+    names = track_changes.names_for(plan, [(old.key, old.data), (new.key, new.data)])
     return render(
         request,
         "plans/pages/compare.html",
-        {"plan": plan, "old": old, "new": new, "changes": diff(old.data, new.data)},
+        {
+            "plan": plan,
+            "old": old,
+            "new": new,
+            "lines": track_changes.describe(old.key, old.data, new.data, names),
+        },
     )
 
 

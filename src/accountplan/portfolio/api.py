@@ -47,6 +47,7 @@ from accountplan.portfolio.schemas import (
     StateChoice,
 )
 from accountplan.portfolio.scorecard import (
+    ATTRIBUTE_KEYS,
     FLAT_FIELDS,
     ScorecardError,
     get_scorecard,
@@ -55,6 +56,7 @@ from accountplan.portfolio.scorecard import (
     update_scorecard,
     weights,
 )
+from accountplan.portfolio.scorecard import NAMES as SETTING_NAMES
 from accountplan.portfolio.services import enqueue_rescore, request_rescore
 
 router = Router(tags=["analytics"])
@@ -344,13 +346,15 @@ def _scorecard_out(card: Scorecard, user: User) -> dict[str, Any]:
 
 
 def _problem_loc(message: str) -> list[str | int]:
-    """Where a scorecard problem is, in the API's field names ("weights.growth ..." → weights,
-    growth; "thresholds.min_peers ..." → min_peers); the body itself when it names no field."""
+    """Where a scorecard problem is, in the API's field names: a message starts with the
+    setting's name ("Growth weight ..." → weights, growth; "Minimum peers ..." → min_peers);
+    the body itself when it names no field."""
     for flat, (section, key) in FLAT_FIELDS.items():
-        if message.startswith(f"{section}.{key} "):
+        if message.startswith(f"{SETTING_NAMES.get(f'{section}.{key}', f'{section}.{key}')} "):
             return ["body", flat]
-    if message.startswith("weights."):
-        return ["body", "weights", message.removeprefix("weights.").split(" ")[0]]
+    for key in ATTRIBUTE_KEYS:
+        if message.startswith(f"{SETTING_NAMES[f'weights.{key}']} "):
+            return ["body", "weights", key]
     return ["body"]
 
 

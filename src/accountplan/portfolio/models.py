@@ -341,7 +341,9 @@ class SnapshotItem(models.Model):
 
 
 def _weight(default: float, label: str) -> models.FloatField:
-    return models.FloatField(default=default, validators=[MinValueValidator(0)], help_text=label)
+    return models.FloatField(
+        label, default=default, validators=[MinValueValidator(0)], help_text=label
+    )
 
 
 class Scorecard(models.Model):
@@ -354,11 +356,13 @@ class Scorecard(models.Model):
     weight_satisfaction = _weight(15, "Satisfaction weight")
     weight_share_of_wallet_gap = _weight(15, "Share-of-wallet gap weight")
     icp_industries = models.JSONField(default=list, blank=True)
-    icp_min_employees = models.PositiveIntegerField(null=True, blank=True)
-    icp_max_employees = models.PositiveIntegerField(null=True, blank=True)
+    icp_min_employees = models.PositiveIntegerField("Minimum employees", null=True, blank=True)
+    icp_max_employees = models.PositiveIntegerField("Maximum employees", null=True, blank=True)
     icp_regions = models.JSONField(default=list, blank=True)
     tier1_min_percentile = models.FloatField(
-        default=90, validators=[MinValueValidator(80), MaxValueValidator(90)]
+        "Tier 1 from percentile",
+        default=90,
+        validators=[MinValueValidator(80), MaxValueValidator(90)],
     )
     full_share = models.FloatField(
         default=0.8, validators=[MinValueValidator(0.01), MaxValueValidator(1)]

@@ -147,14 +147,14 @@ class ScorecardData:
 
 def _number(raw: Any, name: str, errors: list[str]) -> float | None:
     if isinstance(raw, bool) or not isinstance(raw, int | float):
-        errors.append(f"{name} must be a number, got {raw!r}.")
+        errors.append(f"{_name(name)} must be a number, got {raw!r}.")
         return None
     return float(raw)
 
 
 def _strings(raw: Any, name: str, errors: list[str]) -> list[str]:
     if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
-        errors.append(f'{name} must be a list of strings, e.g. ["Retail", "Software"].')
+        errors.append(f'{_name(name)} must be a list of names, e.g. ["Retail", "Software"].')
         return []
     return [x.strip() for x in raw if x.strip()]
 
@@ -163,9 +163,31 @@ def _count(raw: Any, name: str, errors: list[str]) -> int | None:
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-        errors.append(f"{name} must be a whole number ≥ 0, got {raw!r}.")
+        errors.append(f"{_name(name)} must be a whole number ≥ 0, got {raw!r}.")
         return None
     return raw
+
+
+#: What a person calls each setting, in messages (the page and the CLI alike): never its key.
+NAMES: dict[str, str] = {
+    "weights.whitespace_value": "White-space value weight",
+    "weights.icp_fit": "Ideal-customer-profile fit weight",
+    "weights.growth": "Growth weight",
+    "weights.satisfaction": "Satisfaction weight",
+    "weights.share_of_wallet_gap": "Share-of-wallet gap weight",
+    "icp.industries": "Target industries",
+    "icp.regions": "Target regions",
+    "icp.min_employees": "Minimum employees",
+    "icp.max_employees": "Maximum employees",
+    "thresholds.tier1_min_percentile": "Tier 1 from percentile",
+    "thresholds.full_share": "Full share",
+    "thresholds.min_peers": "Minimum peers",
+    "peers.group": "Peer group",
+}
+
+
+def _name(key: str) -> str:
+    return NAMES.get(key, key)
 
 
 #: The sections of the TOML layout (and of ``validate``'s dict).
@@ -184,7 +206,7 @@ def _peer_group(peers: Any, errors: list[str]) -> str:
     value = raw.strip().lower() if isinstance(raw, str) else raw
     if value not in PEER_GROUPS:
         errors.append(
-            f"peers.group must be one of {', '.join(PEER_GROUPS)} (none: every buyer is a peer), "
+            f"Peer group must be one of {', '.join(PEER_GROUPS)} (none: every buyer is a peer), "
             f"got {raw!r}."
         )
         return PeerField.INDUSTRY.value
@@ -211,7 +233,7 @@ def validate(data: dict[str, Any]) -> ScorecardData:
     for key, attr in zip(ATTRIBUTE_KEYS, DEFAULT_ATTRIBUTES, strict=True):
         value = _number(raw_weights.get(key, attr.weight), f"weights.{key}", errors)
         if value is not None and value < 0:
-            errors.append(f"weights.{key} must be ≥ 0, got {value:g}.")
+            errors.append(f"{_name(f'weights.{key}')} must be ≥ 0, got {value:g}.")
         w[key] = value if value is not None else 0.0
     if all(v == 0 for v in w.values()):
         errors.append("At least one weight must be above 0, or no account can be scored.")
@@ -221,20 +243,20 @@ def validate(data: dict[str, Any]) -> ScorecardData:
     lo = _count(icp.get("min_employees"), "icp.min_employees", errors)
     hi = _count(icp.get("max_employees"), "icp.max_employees", errors)
     if lo is not None and hi is not None and lo > hi:
-        errors.append(f"icp.min_employees ({lo}) must not exceed icp.max_employees ({hi}).")
+        errors.append(f"Minimum employees ({lo:,}) must not exceed maximum employees ({hi:,}).")
     th = data.get("thresholds", {})
     tier1 = _number(th.get("tier1_min_percentile", 90), "thresholds.tier1_min_percentile", errors)
     if tier1 is not None and not 80 <= tier1 <= 90:
         errors.append(
-            f"thresholds.tier1_min_percentile must be between 80 and 90 (top 20 % to top 10 %), "
+            f"Tier 1 from percentile must be between 80 and 90 (top 20 % to top 10 %), "
             f"got {tier1:g}."
         )
     full = _number(th.get("full_share", 0.8), "thresholds.full_share", errors)
     if full is not None and not 0 < full <= 1:
-        errors.append(f"thresholds.full_share must be above 0 and at most 1, got {full:g}.")
+        errors.append(f"Full share must be above 0 and at most 1, got {full:g}.")
     peers = _count(th.get("min_peers", 5), "thresholds.min_peers", errors)
     if peers is not None and peers < 1:
-        errors.append("thresholds.min_peers must be at least 1.")
+        errors.append("Minimum peers must be at least 1.")
     group = _peer_group(data.get("peers", {}), errors)
     if errors:
         raise ScorecardError("The scorecard is not valid: " + " ".join(errors), details=errors)

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from accountplan.analytics.grid import PLAYS
 from accountplan.book.models import Account, Contact, Product
+from accountplan.core import fmt
 from accountplan.portfolio import cells
 from accountplan.portfolio.cells import Cell
 from accountplan.portfolio.models import AccountScore, Snapshot, SnapshotItem, SnapshotStatus
@@ -166,7 +167,7 @@ def shade(cell: Cell, full_share: float) -> str:
 
 
 def _money(value: float | Decimal | None) -> str:
-    return "unknown" if value is None else f"${value:,.0f}"
+    return "unknown" if value is None else fmt.money(value)
 
 
 def cell_title(account_name: str, cell: Cell, peer_limit: int = 12) -> str:

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accountplan.analytics.peers import peer_field_warning
+from accountplan.core import fmt
 from accountplan.core.errors import Forbidden
 from accountplan.portfolio.compute import compute, product_ids
 from accountplan.portfolio.loader import load_book_with_stats
@@ -225,7 +226,7 @@ def fail_stale_snapshots() -> int:
     for pk, beat, started, created in running.values_list(
         "pk", "heartbeat_at", "started_at", "created_at"
     ):
-        since = timezone.localtime(beat or started or created).strftime("%Y-%m-%d %H:%M:%S %Z")
+        since = fmt.datetime(beat or started or created)
         # The same conditions again: a run that beat in the meantime is left alone.
         failed += running.filter(pk=pk).update(
             status=SnapshotStatus.FAILED,

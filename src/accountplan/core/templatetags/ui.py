@@ -3,7 +3,6 @@ column headers. Output is built with ``format_html`` so user text is always esca
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -11,63 +10,68 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from accountplan.core import fmt
+
 register = template.Library()
 
-DASH = "—"
+DASH = fmt.DASH
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
+# Every figure, date and code goes through accountplan.core.fmt: these filters only delegate.
 
 
 @register.filter
 def money(value: Any, places: int = 0) -> str:
     """``1234567.8`` → ``$1,234,568`` (``money:2`` keeps cents); blank → an em dash."""
-    number = _decimal(value)
-    if number is None:
-        return DASH
-    quantum = Decimal(1).scaleb(-int(places))
-    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    return f"{sign}${abs(rounded):,.{int(places)}f}"
+    return fmt.money(value, int(places))
 
 
 @register.filter
 def money_short(value: Any) -> str:
     """Compact money for figure cards: ``$12.3M``, ``$450K``, ``$900``."""
-    number = _decimal(value)
-    if number is None:
-        return DASH
-    sign = "-" if number < 0 else ""
-    number = abs(number)
-    for threshold, suffix in ((Decimal("1e9"), "B"), (Decimal("1e6"), "M"), (Decimal("1e3"), "K")):
-        if number >= threshold:
-            scaled = number / threshold
-            return f"{sign}${scaled:,.1f}{suffix}"
-    return f"{sign}${number:,.0f}"
+    return fmt.money_short(value)
 
 
 @register.filter
 def number(value: Any, places: int = 0) -> str:
     """Thousands separators: ``12500`` → ``12,500``; blank → an em dash."""
-    num = _decimal(value)
-    if num is None:
-        return DASH
-    return f"{num:,.{int(places)}f}"
+    return fmt.number(value, int(places))
 
 
 @register.filter
 def percent(value: Any, places: int = 0) -> str:
     """A ratio as a percentage: ``0.425`` → ``43%``; blank → an em dash."""
-    num = _decimal(value)
-    if num is None:
-        return DASH
-    return f"{num * 100:,.{int(places)}f}%"
+    return fmt.percent(value, int(places))
+
+
+@register.filter
+def pct(value: Any, places: int = 1) -> str:
+    """A figure already in percent: ``12.5`` → ``12.5%``; blank → an em dash."""
+    return fmt.pct(value, int(places))
+
+
+@register.filter
+def day(value: Any) -> str:
+    """A date (or ISO date text) as "Jun 25, 2026" in the user's language; blank → a dash."""
+    return fmt.date(value)
+
+
+@register.filter
+def when(value: Any) -> str:
+    """A moment as "Jun 25, 2026 14:05" in local time; blank → a dash."""
+    return fmt.datetime(value)
+
+
+@register.filter
+def label(value: Any) -> str:
+    """A stored code as its label: ``decision_maker`` → ``Decision maker``."""
+    return fmt.label(value)
+
+
+@register.filter
+def lower_label(value: Any) -> str:
+    """A stored code as its label inside a sentence: ``decision_maker`` → ``decision maker``."""
+    return fmt.lower_label(value)
 
 
 @register.simple_tag(takes_context=True)
@@ -229,11 +233,4 @@ def sort_th_pair(
 def signed_percent(value: Any, places: int = 0) -> str:
     """A change as a signed percentage: ``0.125`` → ``+13%``, ``-0.05`` → ``−5%``; blank → a
     dash."""
-    num = _decimal(value)
-    if num is None:
-        return DASH
-    scaled = (abs(num) * 100).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
-    text = f"{scaled:,.{int(places)}f}%"
-    if text.strip("0.,%") == "":  # rounds to zero: no sign
-        return text
-    return f"+{text}" if num > 0 else f"−{text}"
+    return fmt.signed_percent(value, int(places))
