@@ -1,7 +1,7 @@
 """Importing purchase lines beside the database's own bulk load of the same CSV.
 
 Usage: .venv/bin/python bench/imports.py [--scales 10000,100000] [--repeat 3,1]
-       [--db sqlite|postgres|both] [--out /tmp/accountplan-imports] [--before PATH/TO/accountplan]
+       [--db sqlite|postgres|both] [--out ~/accountplan-imports] [--before PATH/TO/accountplan]
 
 For each scale: a synthetic book (``bookgen.py``, cached under ``--out``) is turned into the
 purchase-lines file a user would import (``Account,Product,Date,Quantity,Amount``: account and
@@ -220,7 +220,7 @@ def main() -> None:
     parser.add_argument("--scales", default="10000,100000")
     parser.add_argument("--repeat", default="3,1", help="repeats per scale (comma-separated)")
     parser.add_argument("--db", default="both", choices=["sqlite", "postgres", "both"])
-    parser.add_argument("--out", default="/tmp/accountplan-imports")
+    parser.add_argument("--out", default=str(Path.home() / "accountplan-imports"))
     parser.add_argument("--before", help="another accountplan executable to time once per scale")
     args = parser.parse_args()
     Path(args.out).mkdir(parents=True, exist_ok=True)

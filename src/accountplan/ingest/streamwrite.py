@@ -66,7 +66,7 @@ def _key_expr(p1: Pass1, replace: bool) -> pl.Expr | None:
         else:
             parts.append(c.cast(pl.String).fill_null(""))
     nk_key = pl.lit("n:") + pl.concat_str(parts, separator="|")
-    if ext_key is None:
+    if ext is None or ext_key is None:
         return nk_key
     return pl.when(ext.is_not_null()).then(ext_key).otherwise(nk_key)
 
@@ -214,7 +214,7 @@ def _existing(p1: Pass1, first: dt.date, last: dt.date) -> pl.DataFrame:
         else:
             select.append(q)
             schema[attr] = pl.Int64
-    sql = f"SELECT {', '.join(select)} FROM {connection.ops.quote_name(table)} WHERE "
+    sql = f"SELECT {', '.join(select)} FROM {connection.ops.quote_name(table)} WHERE "  # noqa: S608 (quoted names)
     where = f"{connection.ops.quote_name(cols['date'])} BETWEEN %s AND %s"
     params: list[Any] = [first.isoformat(), last.isoformat()]
     if "external_id" in cols:
@@ -281,7 +281,7 @@ def _drop_indexes(table: str, creates: int) -> list[str]:
     if connection.vendor != "sqlite" or creates == 0:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")
+        cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
         (count,) = cursor.fetchone()
         if creates < count:
             return []
