@@ -53,10 +53,12 @@ def eligible(spec: EntitySpec, em: EntityMapping, data: bytes, sheet: str | None
         return False
     if data.startswith((b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04")) or b"\x00" in data[:65536]:
         return False
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if not body.strip() or body[:1] in (b"\n", b"\r") or not body.endswith(b"\n"):
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if not data[start : start + 65536].strip() or data[start : start + 1] in (b"\n", b"\r"):
         return False
-    return b"\n\n" not in body and b"\n\r\n" not in body
+    if not data.endswith(b"\n"):
+        return False
+    return data.find(b"\n\n") < 0 and data.find(b"\n\r\n") < 0
 
 
 @dataclass
@@ -84,40 +86,34 @@ class Pass1:
     columns: dict[str, str] = field(default_factory=dict)
 
 
-def header_of(data: bytes) -> tuple[Table, bytes]:
-    """The table (header only) and the body bytes after the header line."""
-    encoding, note = "utf-8", ""
+def header_of(data: bytes) -> tuple[Table, int]:
+    """The table (header only) and where the rows start in ``data``."""
+    encoding, note, begin = "utf-8", "", 0
     if data.startswith(b"\xef\xbb\xbf"):
-        data, encoding, note = data[3:], "utf-8-sig", "UTF-8 with byte order mark"
-    end = data.index(b"\n") + 1
-    try:
-        sample = data[:65536].decode("utf-8", errors="strict")
-    except UnicodeDecodeError:
-        sample = ""
-    head = data[:end].decode("utf-8", errors="replace")
-    if not sample and len(data) > 65536:
-        sample = data[:65532].decode("utf-8", errors="ignore")
+        encoding, note, begin = "utf-8-sig", "UTF-8 with byte order mark", 3
+    end = data.index(b"\n", begin) + 1
+    head = data[begin:end].decode("utf-8", errors="replace")
+    sample = data[begin : begin + 65532].decode("utf-8", errors="ignore")
     delimiter = sniff_delimiter(sample or head)
     record = next(csv.reader([head], delimiter=delimiter))
     headers = [h.strip() for h in record]
     table = Table(headers, [], "csv", encoding, note, delimiter)
-    return table, data[end:]
+    return table, end
 
 
-def pieces(body: bytes, size: int) -> Iterator[tuple[bytes, int]]:
-    """Slices of ``body`` ending at a line end, with their count of lines."""
-    start = 0
-    while start < len(body):
-        end = body.find(b"\n", min(start + size, len(body)) - 1)
-        end = len(body) if end < 0 else end + 1
-        piece = body[start:end]
+def pieces(data: bytes, start: int, size: int) -> Iterator[tuple[bytes, int]]:
+    """Slices of ``data`` from ``start``, each ending at a line end, with their count of lines."""
+    while start < len(data):
+        end = data.find(b"\n", min(start + size, len(data)) - 1)
+        end = len(data) if end < 0 else end + 1
+        piece = data[start:end]
         if piece.count(b'"') % 2:
             raise NotPlain("a quoted value runs over several lines")
         yield piece, piece.count(b"\n")
         start = end
 
 
-def read_stream(v: Validator, body: bytes, total: int, progress: Any = None) -> Pass1:
+def read_stream(v: Validator, data: bytes, start: int, progress: Any = None) -> Pass1:
     """Pass 1: validate every row, chunk by chunk; valid rows to Parquet files."""
     folder = tempfile.TemporaryDirectory(prefix="accountplan-import-")
     result = Pass1(v.table, v, folder)
@@ -130,7 +126,7 @@ def read_stream(v: Validator, body: bytes, total: int, progress: Any = None) -> 
     resolved: dict[str, dict[str, int | None]] = {}
     line = 2
     try:
-        for number, (piece, count) in enumerate(pieces(body, CHUNK_BYTES)):
+        for number, (piece, count) in enumerate(pieces(data, start, CHUNK_BYTES)):
             frame = pl.read_csv(
                 piece,
                 has_header=False,

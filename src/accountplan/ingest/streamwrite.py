@@ -156,7 +156,7 @@ def _rows_at(p1: Pass1, lines: list[int]) -> list[Row]:
 def plan_replace(p1: Pass1, plan: StreamPlan) -> None:
     """``replace.plan_replace`` by columns: the file's lines against the book's in its scope."""
     cols = p1.columns
-    kept = _kept(p1, plan).collect()
+    kept = _kept(p1, plan).select("line", *cols.values()).collect()
     if kept.height == 0:
         return
     first, last = kept.get_column(cols["date"]).min(), kept.get_column(cols["date"]).max()
@@ -171,6 +171,8 @@ def plan_replace(p1: Pass1, plan: StreamPlan) -> None:
         exts = kept.get_column(cols["external_id"]).drop_nulls().unique()
         in_scope = in_scope | pl.col(cols["external_id"]).is_in(exts.implode())
     existing = existing.filter(in_scope)
+    if existing.height == 0:
+        return  # nothing of the book in the file's scope: every line is new
     sig = list(cols.values())
     mine = kept.select("line", *[_sig(cols, a) for a in sig]).with_columns(
         pl.int_range(pl.len()).over(sig).alias("_occ")
@@ -262,7 +264,7 @@ def write(p1: Pass1, plan: StreamPlan, progress: Callable[[int], None] | None) -
     unchecked = _lock_references(p1, plan)
     written = 0
     for part in p1.parts:
-        frame = pl.read_parquet(part)
+        frame = pl.read_parquet(part, columns=["line", *attrs])
         if gone:
             frame = frame.filter(~pl.col("line").is_in(list(gone)))
         if drop is not None and drop.height:
