@@ -1,7 +1,7 @@
 """Importing purchase lines beside the database's own bulk load of the same CSV.
 
 Usage: .venv/bin/python bench/imports.py [--scales 10000,100000] [--repeat 3,1]
-       [--db sqlite|postgres|both] [--out ~/accountplan-imports] [--before PATH/TO/accountplan]
+       [--db sqlite|postgres|both] [--out ~/accountplan-imports] [--before PATH/TO/accountplan [--before-max 10000]]
 
 For each scale: a synthetic book (``bookgen.py``, cached under ``--out``) is turned into the
 purchase-lines file a user would import (``Account,Product,Date,Quantity,Amount``: account and
@@ -186,7 +186,7 @@ def bench(scale: int, repeat: int, dbs: list[str], args: argparse.Namespace) -> 
             "load_average": round(os.getloadavg()[0], 1),
         }
         entry["ratio"] = round(entry["import_s"] / entry["reference_s"], 2)
-        if args.before:
+        if args.before and scale <= args.before_max:
             before = run_import(Path(args.before), csv, mapping, env)
             entry["before_s"], entry["before_peak_mb"] = before["seconds"], before["peak_mb"]
             clear(db, env)
@@ -222,6 +222,9 @@ def main() -> None:
     parser.add_argument("--db", default="both", choices=["sqlite", "postgres", "both"])
     parser.add_argument("--out", default=str(Path.home() / "accountplan-imports"))
     parser.add_argument("--before", help="another accountplan executable to time once per scale")
+    parser.add_argument(
+        "--before-max", type=int, default=10_000, help="largest scale --before is timed at"
+    )
     args = parser.parse_args()
     Path(args.out).mkdir(parents=True, exist_ok=True)
     scales = [int(s) for s in args.scales.split(",")]
