@@ -1,7 +1,8 @@
 """Importing purchase lines beside the database's own bulk load of the same CSV.
 
 Usage: .venv/bin/python bench/imports.py [--scales 10000,100000] [--repeat 3,1]
-       [--db sqlite|postgres|both] [--out ~/accountplan-imports] [--before PATH/TO/accountplan [--before-max 10000]]
+       [--db sqlite|postgres|both] [--out ~/accountplan-imports]
+       [--before PATH/TO/accountplan [--before-max 10000]]
 
 For each scale: a synthetic book (``bookgen.py``, cached under ``--out``) is turned into the
 purchase-lines file a user would import (``Account,Product,Date,Quantity,Amount``: account and
