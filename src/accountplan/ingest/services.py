@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accountplan.book.models import Opportunity
 from accountplan.core import fmt
-from accountplan.ingest import writers
+from accountplan.ingest import stream, writers
 from accountplan.ingest.entities import get_entity
 from accountplan.ingest.errors import ImportFailed
 from accountplan.ingest.filechecks import cascade_by_account
@@ -25,6 +25,7 @@ from accountplan.ingest.readers import Table, read_table
 from accountplan.ingest.reconcile import reconcile
 from accountplan.ingest.replace import plan_replace
 from accountplan.ingest.report import ImportReport, Issue, Status
+from accountplan.ingest.streamed import run_streamed
 from accountplan.ingest.validation import Row, Validator
 from accountplan.portfolio.services import rescore_after_import
 
@@ -124,6 +125,10 @@ def _run(
     the_mapping = resolve_mapping(mapping)
     report.mapping = the_mapping.name
     em = the_mapping.for_entity(spec.name)
+    if stream.eligible(spec, em, source.data, options.sheet) and run_streamed(
+        report, spec, em, source, options
+    ):
+        return
     table = read_table(source.data, source.name, sheet=options.sheet)
     _describe_table(report, table)
     report.rows_read = len(table.rows)

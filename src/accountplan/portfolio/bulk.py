@@ -62,10 +62,16 @@ def _executemany(table: str, columns: str, frame: pl.DataFrame) -> None:
     # Decimals go as floats, which is what SQLite would store anyway, and are far cheaper.
     # (cast a chunk at a time: a float copy of every money column of millions of rows is
     # hundreds of MB)
+    # Dates go as their ISO text, which is what Django's sqlite3 adapter would make of them one
+    # Python call per value.
     floats = [
         pl.col(name).cast(pl.Float64)
         for name, dtype in frame.schema.items()
         if isinstance(dtype, pl.Decimal)
+    ] + [
+        pl.col(name).dt.strftime("%Y-%m-%d")
+        for name, dtype in frame.schema.items()
+        if dtype == pl.Date
     ]
     marks = ", ".join("?" for _ in frame.columns)
     sql = f"INSERT INTO {_quote(table)} ({columns}) VALUES ({marks})"

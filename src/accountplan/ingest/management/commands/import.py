@@ -18,6 +18,8 @@ from accountplan.ingest.services import ImportOptions, ImportSource, run_import
 
 
 class Command(BaseCommand):
+    #: Django's system checks cost seconds at start-up and say nothing about a data file.
+    requires_system_checks: list[str] = []
     help = (
         "Import a CSV or XLSX file into the book of business, all or nothing. "
         f"Entities: {', '.join(ENTITIES)}."

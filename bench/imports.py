@@ -1,0 +1,241 @@
+"""Importing purchase lines beside the database's own bulk load of the same CSV.
+
+Usage: .venv/bin/python bench/imports.py [--scales 10000,100000] [--repeat 3,1]
+       [--db sqlite|postgres|both] [--out ~/accountplan-imports]
+       [--before PATH/TO/accountplan [--before-max 10000]]
+
+For each scale: a synthetic book (``bookgen.py``, cached under ``--out``) is turned into the
+purchase-lines file a user would import (``Account,Product,Date,Quantity,Amount``: account and
+product by external id), then per database:
+
+- the book without its purchase lines is bulk-loaded (``bulkload.py``, then the lines deleted);
+- ``accountplan import purchases FILE --mapping purchases.toml`` (``mode = "replace"``) runs in its
+  own process under ``/usr/bin/time -v``: wall seconds and peak RSS; the lines are deleted between
+  repeats;
+- the reference: ``sqlite3 .import`` of the same CSV into a bare table of a fresh database file,
+  and PostgreSQL ``\\copy`` (COPY FROM STDIN) into a bare typed table.
+
+Medians of the repeats (``--repeat`` per scale), the ratio import / reference, and the load average
+(the machine's 2 cores may be shared). ``--before`` times another build of ``accountplan`` (e.g.
+the main branch's venv) once per scale, for a before/after. Hold ``flock /work/bench.lock``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+HERE = Path(__file__).resolve().parent
+VENV = Path(sys.executable).parent
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PG_DB = "importer_bench"
+PG_REF = "importer_ref"
+MAPPING = """name = "bench purchases"
+[purchases]
+mode = "replace"
+[purchases.columns]
+Account = "account"
+Product = "product"
+Date = "date"
+Quantity = "quantity"
+Amount = "amount"
+"""
+
+
+def purchases_csv(book: Path) -> Path:
+    """The book's purchase lines as an import file (external ids, not database ids)."""
+    out = book / "purchases_import.csv"
+    if out.exists():
+        return out
+    accounts = pl.read_parquet(book / "accounts.parquet", columns=["id", "external_id"])
+    products = pl.read_parquet(book / "products.parquet", columns=["id", "external_id"])
+    lines = pl.read_parquet(book / "purchase_lines.parquet")
+    frame = (
+        lines.join(accounts.rename({"id": "account_id", "external_id": "Account"}), on="account_id")
+        .join(products.rename({"id": "product_id", "external_id": "Product"}), on="product_id")
+        .sort("id")
+        .select("Account", "Product", pl.col("date").alias("Date"),
+                pl.col("quantity").alias("Quantity"), pl.col("amount").alias("Amount"))
+    )  # fmt: skip
+    frame.write_csv(out.with_suffix(".tmp"))
+    out.with_suffix(".tmp").rename(out)
+    return out
+
+
+def book_for(scale: int, out: Path) -> Path:
+    book = out / f"book{scale}"
+    if not (book / "meta.json").exists():
+        subprocess.run(
+            [sys.executable, HERE / "bookgen.py", str(scale), "--out", str(book)], check=True
+        )
+    return book
+
+
+def env_for(db: str, out: Path, scale: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env["ACCOUNTPLAN_DATA_DIR"] = str(out / f"db-{db}-{scale}")
+    if db == "postgres":
+        env["DATABASE_URL"] = f"{PG}/{PG_DB}"
+    return env
+
+
+def psql(db: str, *commands: str) -> None:
+    for command in commands:
+        subprocess.run(
+            ["psql", f"{PG}/{db}", "-q", "-v", "ON_ERROR_STOP=1", "-c", command],
+            check=True,
+            capture_output=True,
+        )
+
+
+def fresh(db: str, env: dict[str, str], book: Path) -> None:
+    """The book without purchase lines in a fresh database."""
+    if db == "postgres":
+        psql(
+            "postgres", f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)", f"CREATE DATABASE {PG_DB}"
+        )
+    else:
+        shutil.rmtree(env["ACCOUNTPLAN_DATA_DIR"], ignore_errors=True)
+    subprocess.run(
+        [VENV / "python", HERE / "bulkload.py", str(book)], env=env, check=True, capture_output=True
+    )
+    clear(db, env)
+
+
+def clear(db: str, env: dict[str, str]) -> None:
+    """Delete every purchase line (between repeats)."""
+    sql = "DELETE FROM book_purchaseline"
+    if db == "postgres":
+        psql(PG_DB, sql, "VACUUM ANALYZE book_purchaseline")
+    else:
+        path = Path(env["ACCOUNTPLAN_DATA_DIR"]) / "accountplan.sqlite3"
+        subprocess.run(["sqlite3", str(path), sql + "; VACUUM;"], check=True)
+
+
+def timed(cmd: list[Any], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Wall seconds and peak RSS (MB) of one command, via /usr/bin/time -v."""
+    started = time.monotonic()
+    proc = subprocess.run(
+        ["/usr/bin/time", "-v", *map(str, cmd)], env=env, capture_output=True, text=True
+    )
+    seconds = time.monotonic() - started
+    if proc.returncode:
+        raise RuntimeError(f"{cmd} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    rss = next(
+        int(line.split(":")[1]) for line in proc.stderr.splitlines() if "Maximum resident" in line
+    )
+    return {"seconds": round(seconds, 2), "peak_mb": round(rss / 1024), "out": proc.stdout[-600:]}
+
+
+def reference(db: str, csv: Path, out: Path) -> dict[str, Any]:
+    """The database's own bulk load of the same CSV into a bare table."""
+    if db == "sqlite":
+        path = out / "ref.sqlite3"
+        path.unlink(missing_ok=True)
+        script = out / "ref.sql"
+        script.write_text(f".mode csv\n.import {csv} bare\n")
+        return timed(["sqlite3", path, f".read {script}"])
+    psql("postgres", f"DROP DATABASE IF EXISTS {PG_REF} WITH (FORCE)", f"CREATE DATABASE {PG_REF}")
+    psql(
+        PG_REF,
+        "CREATE TABLE bare (account text, product text, date date, quantity numeric(14,2), "
+        "amount numeric(16,2))",
+    )
+    return timed(["psql", f"{PG}/{PG_REF}", "-c", f"\\copy bare FROM '{csv}' CSV HEADER"])
+
+
+def run_import(accountplan: Path, csv: Path, mapping: Path, env: dict[str, str]) -> dict[str, Any]:
+    result = timed([accountplan, "import", "purchases", csv, "--mapping", mapping], env)
+    if "Imported" not in result["out"]:
+        raise RuntimeError(f"the import did not import: {result['out']}")
+    return result
+
+
+def bench(scale: int, repeat: int, dbs: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    out = Path(args.out)
+    book = book_for(scale, out)
+    csv = purchases_csv(book)
+    mapping = out / "purchases.toml"
+    mapping.write_text(MAPPING)
+    lines = sum(1 for _ in csv.open("rb")) - 1
+    found: dict[str, Any] = {"scale": scale, "lines": lines}
+    for db in dbs:
+        env = env_for(db, out, scale)
+        fresh(db, env, book)
+        runs, refs = [], []
+        for _ in range(repeat):
+            refs.append(reference(db, csv, out))
+            runs.append(run_import(VENV / "accountplan", csv, mapping, env))
+            clear(db, env)
+        entry: dict[str, Any] = {
+            "import_s": statistics.median(r["seconds"] for r in runs),
+            "import_peak_mb": max(r["peak_mb"] for r in runs),
+            "reference_s": statistics.median(r["seconds"] for r in refs),
+            "runs": [r["seconds"] for r in runs],
+            "reference_runs": [r["seconds"] for r in refs],
+            "load_average": round(os.getloadavg()[0], 1),
+        }
+        entry["ratio"] = round(entry["import_s"] / entry["reference_s"], 2)
+        if args.before and scale <= args.before_max:
+            before = run_import(Path(args.before), csv, mapping, env)
+            entry["before_s"], entry["before_peak_mb"] = before["seconds"], before["peak_mb"]
+            clear(db, env)
+        found[db] = entry
+        print(json.dumps({db: entry, "scale": scale}), flush=True)
+    return found
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    rows = [
+        "| accounts | lines | database | import (median) | bulk load of the CSV | ratio | "
+        "peak memory | before | load avg |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for found in results:
+        for db in ("sqlite", "postgres"):
+            e = found.get(db)
+            if not e:
+                continue
+            before = f"{e['before_s']} s, {e['before_peak_mb']} MB" if "before_s" in e else "—"
+            rows.append(
+                f"| {found['scale']:,} | {found['lines']:,} | {db} | {e['import_s']} s | "
+                f"{e['reference_s']} s | {e['ratio']}× | {e['import_peak_mb']} MB | {before} | "
+                f"{e['load_average']} |"
+            )
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="10000,100000")
+    parser.add_argument("--repeat", default="3,1", help="repeats per scale (comma-separated)")
+    parser.add_argument("--db", default="both", choices=["sqlite", "postgres", "both"])
+    parser.add_argument("--out", default=str(Path.home() / "accountplan-imports"))
+    parser.add_argument("--before", help="another accountplan executable to time once per scale")
+    parser.add_argument(
+        "--before-max", type=int, default=10_000, help="largest scale --before is timed at"
+    )
+    args = parser.parse_args()
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    scales = [int(s) for s in args.scales.split(",")]
+    repeats = [int(r) for r in args.repeat.split(",")]
+    repeats += [repeats[-1]] * (len(scales) - len(repeats))
+    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    results = [bench(s, r, dbs, args) for s, r in zip(scales, repeats, strict=True)]
+    print(table(results))
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
