@@ -5,7 +5,6 @@ opens from its button and reaches every link, by touch and by keyboard."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +199,8 @@ def test_the_phone_menu_opens_and_reaches_every_link(
     _sign_in(wide, live_server.url, user)
     assert not wide.get_by_role("button", name="Menu").is_visible()
     for name in NAV:
-        assert wide.get_by_role("navigation", name="Main").get_by_role("link", name=name).is_visible()
+        assert (
+            wide.get_by_role("navigation", name="Main").get_by_role("link", name=name).is_visible()
+        )
     wide.context.close()
     page.context.close()
