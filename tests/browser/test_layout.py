@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 
+from accountplan.analytics.grid import PLAYS
 from accountplan.book.models import Account, Product
 from accountplan.core.models import Role, User
 from accountplan.plans.models import AccountPlan
@@ -131,6 +132,11 @@ def test_no_page_of_the_demo_book_is_wider_than_a_phone_or_a_laptop(
             page.wait_for_load_state("load")
             width, window = page.evaluate(OVERFLOW)
             assert width <= window, f"{path} is {width} px wide at {window} px"
+        if viewport is LAPTOP:
+            _header_sticks_under_the_top_bar(page, base)
+        else:
+            _first_column_stays_while_the_table_scrolls(page, base)
+            _grid_captions_do_not_overlap(page, base)
         # The plan's Edit buttons are on the screen, not past its right edge.
         page.goto(f"{base}/plans/{plan.pk}/")
         assert page.locator(".plan-section .edit-btn").count() > 0
@@ -144,6 +150,55 @@ def test_no_page_of_the_demo_book_is_wider_than_a_phone_or_a_laptop(
         width, window = page.evaluate(OVERFLOW)
         assert width <= window, f"the new plan page is {width} px wide at {window} px"
         page.context.close()
+
+
+def _header_sticks_under_the_top_bar(page: Any, base: str) -> None:
+    """A list that fits is no scroll box of its own: its header sticks while the page scrolls."""
+    page.goto(f"{base}/accounts/")
+    wrap = page.locator(".table-wrap").first
+    page.wait_for_function("document.querySelector('.table-wrap').classList.contains('fits')")
+    assert wrap.evaluate("w => w.scrollHeight <= w.clientHeight")  # no inner vertical scroll
+    page.evaluate(
+        "() => { const t = document.querySelector('.table-wrap table');"
+        " window.scrollTo(0, t.getBoundingClientRect().top + window.scrollY + 200); }"
+    )
+    header = page.evaluate(
+        "document.querySelector('.table-wrap thead th').getBoundingClientRect().top"
+    )
+    bar = page.evaluate("document.querySelector('.topbar').getBoundingClientRect().bottom")
+    assert abs(header - bar) <= 1, (header, bar)
+
+
+def _first_column_stays_while_the_table_scrolls(page: Any, base: str) -> None:
+    """On a phone a wide list scrolls sideways in its card, its first column (the name) kept."""
+    page.goto(f"{base}/accounts/")
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")  # wider than the phone
+    before = page.locator(".table-wrap tbody td").first.bounding_box()
+    wrap.evaluate("w => { w.scrollLeft = 200; }")
+    page.wait_for_function("document.querySelector('.table-wrap').scrollLeft > 0")
+    after = page.locator(".table-wrap tbody td").first.bounding_box()
+    assert before is not None and after is not None
+    assert abs(after["x"] - before["x"]) <= 1
+
+
+def _grid_captions_do_not_overlap(page: Any, base: str) -> None:
+    """On a phone the grid's corner captions are the plays' names, clear of each other."""
+    page.goto(f"{base}/grid/")
+    page.wait_for_selector("#grid-chart[data-ready=true] svg")
+    captions = page.locator("#grid-chart svg g.mark-text.role-mark text")
+    assert sorted(captions.evaluate_all("ts => ts.map(t => t.textContent)")) == sorted(PLAYS)
+    boxes = [captions.nth(i).bounding_box() for i in range(captions.count())]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a is not None and b is not None
+            apart = (
+                a["x"] + a["width"] <= b["x"]
+                or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"]
+                or b["y"] + b["height"] <= a["y"]
+            )
+            assert apart, (a, b)
 
 
 def _on_screen(page: Any, link: Any) -> bool:
