@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -20,13 +21,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _get(url: str) -> tuple[int, dict[str, str], bytes]:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+def _get(url: str, encoding: str = "identity") -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback only)
         return response.status, dict(response.headers), response.read()
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server for the module: starting it collects and compresses the static files."""
+    tmp_path = tmp_path_factory.mktemp("serve")
     env = {**os.environ, "ACCOUNTPLAN_DATA_DIR": str(tmp_path), "WEB_CONCURRENCY": "1"}
     env.pop("DATABASE_URL", None)  # the embedded SQLite default, in a throwaway folder
     port = _free_port()
@@ -78,3 +82,36 @@ def test_debug_pages_are_not_shown(server: str) -> None:
     assert excinfo.value.code == 404
     assert b"Traceback" not in excinfo.value.read()
     assert b"URLconf" not in excinfo.value.read()
+
+
+def test_pages_are_gzip_compressed_when_asked(server: str) -> None:
+    _, plain_headers, plain = _get(f"{server}/login/")
+    assert "Content-Encoding" not in plain_headers
+    status, headers, body = _get(f"{server}/login/", "gzip, deflate")
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in headers["Vary"]
+    page = gzip.decompress(body)
+    assert b"Sign in" in page
+    # Smaller, despite the up to 100 random bytes Django adds against BREACH.
+    assert len(body) < len(plain)
+
+
+def test_hashed_static_files_are_compressed_and_cached_for_a_year(server: str) -> None:
+    _, _, page = _get(f"{server}/login/")
+    links = re.findall(r'href="(/static/accountplan/app\.[0-9a-f]{12}\.css)"', page.decode())
+    assert len(links) == 1, "the page links the content-hashed stylesheet"
+    status, headers, body = _get(f"{server}{links[0]}", "gzip")
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    assert "immutable" in headers["Cache-Control"]
+    max_age = int(re.findall(r"max-age=(\d+)", headers["Cache-Control"])[0])
+    assert max_age >= 365 * 24 * 3600
+    assert b".topbar" in gzip.decompress(body)
+    # Brotli when the browser offers it: the smaller copy made at collectstatic.
+    _, br_headers, br_body = _get(f"{server}{links[0]}", "br, gzip")
+    assert br_headers["Content-Encoding"] == "br"
+    assert len(br_body) <= len(body)
+    # The plain name still answers (old links, tools), with a short cache life only.
+    _, plain_headers, _ = _get(f"{server}/static/accountplan/app.css")
+    assert "immutable" not in plain_headers["Cache-Control"]

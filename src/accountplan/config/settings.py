@@ -45,6 +45,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "accountplan.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers go out gzip-compressed when the browser asks (static files come
+    # compressed already, from WhiteNoise above). BREACH: see docs/performance.md, "Compression".
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -164,12 +167,16 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedStaticFilesStorage"
+            # hashed names cached for a year, gzip and Brotli copies (core/staticfiles.py)
+            else "accountplan.core.staticfiles.HashedStaticFilesStorage"
         )
     },
 }
 # Serve straight from the apps' static folders when collectstatic has not run (tests, dev).
 WHITENOISE_USE_FINDERS = True
+# collectstatic keeps (and compresses) only the hashed copies: the plain names come from the
+# apps' folders through the finders above; half the compression work at each deploy.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 MEDIA_ROOT = DATA_DIR / "media"
 # Uploaded import files up to 50 MB are handled; bigger ones belong on the command line.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

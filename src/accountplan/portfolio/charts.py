@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from typing import Any, TypedDict
 
@@ -44,22 +45,29 @@ def revenue_floor(points: list[Point], revenue_threshold: float | None) -> float
     return min(positive) / 2 if positive else 1.0
 
 
+#: Below this plot width (a phone) a corner caption is the play's name alone: the campaign lines
+#: of two corners would run into each other and over the points. The cards above name them.
+NARROW_PLOT = 520
+
+
 def _quadrant_label(play: str, right: bool, top: bool) -> dict[str, Any]:
     lines = [play, *textwrap.wrap(PLAYS[play], 38)]
+    narrow = f"width < {NARROW_PLOT}"
+    # Extra lines flow downwards: lift a bottom label by their height (none when narrow).
+    lift = (len(lines) - 1) * 14
     return {
         "mark": {
             "type": "text",
             "align": "right" if right else "left",
             "baseline": "top" if top else "bottom",
             "x": {"expr": "width - 6"} if right else 6,
-            # Extra lines flow downwards: lift a bottom label by their height.
-            "y": 6 if top else {"expr": f"height - {6 + (len(lines) - 1) * 14}"},
+            "y": 6 if top else {"expr": f"height - 6 - ({narrow} ? 0 : {lift})"},
+            "text": {"expr": f"{narrow} ? {json.dumps(play)} : {json.dumps(lines)}"},
             "fontSize": 11,
             "lineHeight": 14,
             "color": PLAY_COLORS[play],
             "opacity": 0.85,
         },
-        "encoding": {"text": {"value": lines}},
     }
 
 

@@ -11,8 +11,32 @@
     }
   });
 
+  // The chart bundle (Vega, ~900 KB) is fetched only once a chart comes near the screen: most
+  // visits to a plan read or edit its sections and never scroll to a chart. Its address is in
+  // <meta name="vega-bundle"> (plan_detail.html), hashed and cached for a year.
+  var bundle = null;
+  var watcher = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
+    if (entries.some(function (e) { return e.isIntersecting; })) { watcher.disconnect(); loadBundle(); }
+  }, { rootMargin: "800px 0px" }) : null;
+
+  function loadBundle() {
+    if (bundle || window.vegaEmbed) return;
+    var meta = document.querySelector('meta[name="vega-bundle"]');
+    if (!meta) return;
+    bundle = document.createElement("script");
+    bundle.src = meta.content;
+    bundle.addEventListener("load", function () { drawCharts(document); });
+    document.head.appendChild(bundle);
+  }
+
   function drawCharts(root) {
-    if (!window.vegaEmbed) return;
+    if (!window.vegaEmbed) {
+      if (!root.querySelectorAll) return;
+      root.querySelectorAll(".vl-chart[data-spec]").forEach(function (holder) {
+        if (watcher) watcher.observe(holder); else loadBundle();
+      });
+      return;
+    }
     root.querySelectorAll(".vl-chart[data-spec]").forEach(function (holder) {
       if (holder.dataset.ready) return;
       var node = document.getElementById(holder.dataset.spec);

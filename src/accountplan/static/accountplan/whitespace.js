@@ -18,8 +18,14 @@
     let current = null;
     let timer = null;
 
+    // A touch screen has no hover: there a tap on a cell shows its figures (a tap on the
+    // account's name still opens it); a mouse click anywhere on the row opens the account.
+    let touched = false;
+    table.addEventListener("pointerdown", function (e) { touched = e.pointerType === "touch"; });
     table.addEventListener("click", function (e) {
       if (e.target.closest("a")) return;
+      const cell = e.target.closest("td.cell");
+      if (touched && cell) { current = null; load(cell, 0); return; }
       const row = e.target.closest("tr[data-href]");
       if (row) window.location.href = row.dataset.href;
     });
@@ -44,7 +50,12 @@
 
     table.addEventListener("mouseover", function (e) {
       const cell = e.target.closest("td.cell");
-      if (!cell || cell === current || cell.classList.contains("missing")) return;
+      if (!cell || cell === current) return;
+      load(cell, 120);
+    });
+
+    function load(cell, delay) {
+      if (cell.classList.contains("missing")) return;
       current = cell;
       clearTimeout(timer);
       const row = cell.closest("tr");
@@ -60,13 +71,17 @@
           known.set(key, text);
           show(cell, text);
         });
-      }, 120);
-    });
-    table.addEventListener("mouseleave", function () {
+      }, delay);
+    }
+    function hide() {
       clearTimeout(timer);
       current = null;
       tip.hidden = true;
-    });
+    }
+    table.addEventListener("mouseleave", hide);
+    // The tip is placed on the screen: it goes when the map or the page scrolls under it.
+    if (table.parentElement) table.parentElement.addEventListener("scroll", hide, { passive: true });
+    window.addEventListener("scroll", hide, { passive: true });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
   else setup();

@@ -1,4 +1,7 @@
-"""``accountplan serve``: the app behind gunicorn, static files by WhiteNoise. Not runserver."""
+"""``accountplan serve``: the app behind gunicorn, static files by WhiteNoise. Not runserver.
+
+Before serving it applies the migrations and collects the static files (hashed, compressed).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from accountplan.core.staticfiles import collected_files_are_current
 
 
 class Command(BaseCommand):
@@ -28,6 +33,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-migrate", action="store_true", help="Skip applying migrations.")
         parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="Skip collecting the static files (hashed, compressed copies in STATIC_ROOT).",
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="Do not start the background worker (run `accountplan worker` elsewhere).",
@@ -36,6 +46,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
+        if not options["no_collectstatic"] and not collected_files_are_current():
+            # Hashed names let browsers cache the files for a year, and the compressed copies
+            # are made once here rather than on every request (core/staticfiles.py). Compressing
+            # takes a while: it is skipped when no static file changed since the last time.
+            call_command("collectstatic", interactive=False, verbosity=0)
         run_gunicorn(options["bind"], options["workers"], with_worker=not options["no_worker"])
 
 
