@@ -111,7 +111,8 @@ class TestStaleSave:
         assert (s.data["north_star_metric"], s.data["biggest_challenge"]) == ("NRR", "Churn")
         rev = PlanRevision.objects.get(plan=book.plan, key="customer_goals", version=3)
         assert rev.author == book.dave
-        assert rev.summary == "changed biggest_challenge (merged with Bob Owner's version 2)"
+        # In the form's words (core.fmt), like every revision summary.
+        assert rev.summary == "changed biggest challenge (merged with Bob Owner's version 2)"
 
     def test_a_stale_save_never_reverts_a_field_it_did_not_touch(self, book: Book) -> None:
         needs = {"needs": [{"need": "Speed", "rank": 1}, {"need": "Cost", "rank": 2}]}
