@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, transaction
 
+from accountplan.core import fmt
 from accountplan.ingest import stream, streamwrite
 from accountplan.ingest.entities import EntitySpec
 from accountplan.ingest.errors import ImportFailed
@@ -106,8 +107,8 @@ def _finish(
     if plan.scope is not None:
         accounts, first, last = plan.scope
         report.observations.append(
-            f"Replace mode: the file covers {accounts:,} account(s) from {first.isoformat()} to "
-            f"{last.isoformat()}; {report.unchanged:,} line(s) already in the book stay, "
+            f"Replace mode: the file covers {accounts:,} account(s) from {fmt.date(first)} to "
+            f"{fmt.date(last)}; {report.unchanged:,} line(s) already in the book stay, "
             f"{report.deleted:,} are deleted and {report.created:,} created."
         )
     if options.dry_run:

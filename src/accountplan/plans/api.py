@@ -71,7 +71,8 @@ from accountplan.plans.services import (
 
 router = Router(tags=["plans"])
 
-WRITE_ERRORS: dict[int, Any] = {**DETAIL_ERRORS, 403: ErrorOut}
+# 400: a body that is not JSON at all (a body that is JSON but wrong is a 422).
+WRITE_ERRORS: dict[int, Any] = {**DETAIL_ERRORS, 400: ErrorOut, 403: ErrorOut}
 
 
 def _ref(user: User | None) -> dict[str, Any] | None:

@@ -135,7 +135,7 @@ def deal_label(o: Opportunity, products: dict[int, str]) -> str:
         o.get_type_display() if o.type else "no type",
         products.get(o.product_id or 0, ""),
         f"${o.amount:,.0f}" if o.amount is not None else "",
-        f"{o.status} {o.close_date.isoformat()}" if o.close_date else o.status,
+        f"{o.status} {fmt.date(o.close_date)}" if o.close_date else o.status,
     ]
     return " · ".join(p for p in parts if p)
 

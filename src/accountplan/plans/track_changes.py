@@ -198,6 +198,8 @@ def value_text(spec: F | None, value: Any, names: Names) -> str:
         return fmt.money(value)
     if kind == "date":
         return fmt.date(value)
+    if kind == "percent":
+        return fmt.pct(value, 2)
     if kind == "number":
         return fmt.pct(value, 2) if _is_pct(spec) else fmt.number(value, None)
     if kind == "select" and spec is not None:

@@ -370,7 +370,7 @@ def get_scorecard_settings(request: HttpRequest) -> dict[str, Any]:
 
 @router.patch(
     "/analytics/scorecard",
-    response={200: ScorecardOut, 403: ErrorOut, **AUTH_ERRORS},
+    response={200: ScorecardOut, 400: ErrorOut, 403: ErrorOut, **AUTH_ERRORS},
     summary="Change the scorecard",
 )
 def patch_scorecard(request: HttpRequest, body: ScorecardIn) -> Any:
