@@ -293,3 +293,36 @@ def test_cli_prospecting_starts_from_an_objective() -> None:
     )
     plan = json.loads(out.getvalue())
     assert (plan["growth_target"], plan["gap"], plan["deals"]) == ("1500000", "1000000", 10)
+
+
+def test_the_opportunity_page_names_the_component_the_dashboard_credits(
+    demo: list[AccountPlan],
+) -> None:
+    """Issue 10 point 9: a deal's page shows the plan component it serves, the same one (and
+    the same how) as the plan's dashboard; a deal in no component says so."""
+    manager = UserFactory.create(username="mgr2", role=Role.MANAGER)
+    client = Client()
+    assert client.login(username="mgr2", password=PASSWORD)
+    checked = 0
+    for plan in demo:
+        _crowd_the_goal_build(plan, manager)
+        body = client.get(f"/api/plans/{plan.pk}/performance?on={AS_OF}").json()
+        credited = [(c, d) for c in body["components"] for d in c["deals"]][:3]
+        for component, d in credited:
+            page = client.get(f"/opportunities/{d['id']}/").content.decode()
+            item = re.search(
+                rf'href="/plans/{plan.pk}/".*?data-testid="served-component">(.*?)</span>\s*</li>',
+                page,
+                re.S,
+            )
+            assert item is not None, d
+            assert "Counts toward:" in item.group(1) and f">{d['how']}<" in item.group(1)
+            assert money(D(component["target"])) in item.group(1)
+            checked += 1
+        for d in body["not_in_goal_build"][:2]:
+            page = client.get(f"/opportunities/{d['id']}/").content.decode()
+            assert (
+                "Not in this plan&#x27;s goal build" in page
+                or "Not in this plan's goal build" in page
+            )
+    assert checked > 0

@@ -139,10 +139,14 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = detail_selectors.visible_opportunity(user, pk)
     if opportunity is None:
         raise Http404("No such opportunity.")
+    from accountplan.plans.performance import components_served
+
+    detail = detail_selectors.opportunity_detail(user, opportunity)
+    served = components_served(detail.plans, opportunity)
     return render(
         request,
         "book/pages/opportunity_detail.html",
-        {"opp": opportunity, "detail": detail_selectors.opportunity_detail(user, opportunity)},
+        {"opp": opportunity, "detail": detail, "served": served},
     )
 
 

@@ -155,3 +155,52 @@ def as_dict(components: list[dict[str, Any]], perf: Performance) -> dict[str, An
             for r in perf.milestones
         ],
     }
+
+
+def components_served(plans: list[AccountPlan], opportunity: Opportunity) -> list[dict[str, Any]]:
+    """For each plan of the deal's account: the goal-build component the deal counts toward
+    (linked to it, else matched by the dashboard's rule), how, or None. Three queries."""
+    from accountplan.book.models import BuyingCenter, Product
+    from accountplan.plans.models import PlanSection
+    from accountplan.plans.page_data import Lookups, component_label
+
+    deal = attr.Deal(
+        opportunity.pk,
+        opportunity.name or f"Deal {opportunity.pk}",
+        opportunity.type or "",
+        opportunity.status,
+        opportunity.product_id,
+        opportunity.buying_center_id,
+        opportunity.amount or Decimal(0),
+        opportunity.close_date,
+    )
+    goals = {
+        s.plan_id: s.data.get("components") or []
+        for s in PlanSection.objects.filter(plan__in=plans, key="goals").only("plan_id", "data")
+    }
+    lookups = Lookups(
+        contacts=[],
+        last_contact={},
+        products=dict(
+            Product.objects.filter(
+                pk__in={c.get("product_id") for cs in goals.values() for c in cs} - {None}
+            ).values_list("pk", "name")
+        ),
+        users={},
+        buying_centers=dict(
+            BuyingCenter.objects.filter(account_id=opportunity.account_id).values_list("pk", "name")
+        ),
+        team=[],
+    )
+    rows = []
+    for plan in plans:
+        components = goals.get(plan.pk, [])
+        result = attr.attribute(components, [deal])
+        served = result.component_of(deal.id)
+        row: dict[str, Any] = {"plan": plan, "component": None, "how": None}
+        for i, c in enumerate(components):
+            if str(c.get("id") or i) == served:
+                row["component"] = component_label(c, lookups)
+                row["how"] = result.by_id()[served].credits[0].how
+        rows.append(row)
+    return rows
