@@ -311,7 +311,7 @@ def test_the_opportunity_page_names_the_component_the_dashboard_credits(
         for component, d in credited:
             page = client.get(f"/opportunities/{d['id']}/").content.decode()
             item = re.search(
-                rf'href="/plans/{plan.pk}/".*?data-testid="served-component">(.*?)</span>\s*</li>',
+                rf'href="/plans/{plan.pk}/".*?data-testid="served-component">(.*?)</span>\s*(?:<form|</li>)',
                 page,
                 re.S,
             )
@@ -326,3 +326,35 @@ def test_the_opportunity_page_names_the_component_the_dashboard_credits(
                 or "Not in this plan's goal build" in page
             )
     assert checked > 0
+
+
+def test_a_deal_is_linked_from_its_own_page_and_a_viewer_cannot(demo: list[AccountPlan]) -> None:
+    manager = UserFactory.create(username="mgr3", role=Role.MANAGER)
+    UserFactory.create(username="viewer3", role=Role.VIEWER)
+    client, reader = Client(), Client()
+    assert client.login(username="mgr3", password=PASSWORD)
+    assert reader.login(username="viewer3", password=PASSWORD)
+    plan = demo[0]
+    goals = _crowd_the_goal_build(plan, manager)
+    deal = Opportunity.objects.filter(account=plan.account, status="won").order_by("-pk").first()
+    assert deal is not None
+    url = f"/plans/{plan.pk}/deals/{deal.pk}/link/"
+
+    assert (
+        'data-testid="link-deal"' not in reader.get(f"/opportunities/{deal.pk}/").content.decode()
+    )
+    assert reader.post(url, {"component": "t-renewal"}).status_code == 403
+
+    response = client.post(url, {"component": "t-renewal"})
+    assert response.status_code == 302 and response["Location"] == f"/opportunities/{deal.pk}/"
+    assert deal.pk in section_of(plan, "goals").data["components"][-2]["opportunity_ids"]
+    page = client.get(f"/opportunities/{deal.pk}/").content.decode()
+    assert 'data-testid="link-deal"' in page and ">linked<" in page
+    assert re.search(r'<option value="t-renewal" selected>', page)
+
+    client.post(url, {"component": ""})  # back to the matching rule
+    assert all(
+        deal.pk not in c.get("opportunity_ids", [])
+        for c in section_of(plan, "goals").data["components"]
+    )
+    assert len(goals["components"]) == len(section_of(plan, "goals").data["components"])

@@ -140,9 +140,12 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if opportunity is None:
         raise Http404("No such opportunity.")
     from accountplan.plans.performance import components_served
+    from accountplan.plans.querysets import can_edit
 
     detail = detail_selectors.opportunity_detail(user, opportunity)
     served = components_served(detail.plans, opportunity)
+    for row in served:
+        row["editable"] = can_edit(user, row["plan"])
     return render(
         request,
         "book/pages/opportunity_detail.html",

@@ -197,10 +197,19 @@ def components_served(plans: list[AccountPlan], opportunity: Opportunity) -> lis
         components = goals.get(plan.pk, [])
         result = attr.attribute(components, [deal])
         served = result.component_of(deal.id)
-        row: dict[str, Any] = {"plan": plan, "component": None, "how": None}
+        row: dict[str, Any] = {
+            "plan": plan,
+            "component": None,
+            "component_id": None,
+            "how": None,
+            "choices": [
+                (str(c["id"]), component_label(c, lookups)) for c in components if c.get("id")
+            ],
+        }
         for i, c in enumerate(components):
             if str(c.get("id") or i) == served:
                 row["component"] = component_label(c, lookups)
+                row["component_id"] = served
                 row["how"] = result.by_id()[served].credits[0].how
         rows.append(row)
     return rows

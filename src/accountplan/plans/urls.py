@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/goals/white-space/", views.add_white_space, name="add_white_space"),
     path("<int:pk>/status/", views.change_status, name="status"),
     path("<int:pk>/clone/", views.clone, name="clone"),
+    path("<int:pk>/deals/<int:opportunity_id>/link/", views.link_deal, name="link_deal"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/history/compare/", views.compare, name="compare"),
     path("<int:pk>/history/<int:rid>/", views.revision_detail, name="revision"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -252,6 +253,30 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _error(request, exc.message, exc.status)
     return redirect("plans:detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def link_deal(request: HttpRequest, pk: int, opportunity_id: int) -> HttpResponse:
+    """From a deal's page: make it count against one goal-build component of this plan, or
+    (an empty choice) back to the matching rule."""
+    plan = _plan(request, pk)
+    _editable(request, plan)
+    component = request.POST.get("component", "").strip() or None
+    try:
+        services.link_deal(plan, opportunity_id, component, _user(request))
+    except DomainError as exc:
+        return _error(request, exc.message, exc.status)
+    messages.success(
+        request,
+        f"Saved in the {plan.period} plan: "
+        + (
+            "the deal now counts against the component you chose."
+            if component
+            else "the deal counts where the matching rule puts it."
+        ),
+    )
+    return redirect("book:opportunity_detail", pk=opportunity_id)
 
 
 @login_required
