@@ -68,15 +68,22 @@
   // A section form is dirty when its fields differ from how it opened, or when it came back
   // from a refused save (conflict, invalid: data-unsaved). Esc, Cancel, a link, another form's
   // submit and closing the tab ask first while any form is dirty.
-  function snapshot(form) {
+  // ``served``: the values the form was served with (the elements' defaults), whenever it is
+  // taken; otherwise what the fields hold now. The first snapshot of a form uses the defaults,
+  // so typing that begins before the form's load event is still typing.
+  function snapshot(form, served) {
     var parts = [];
     form.querySelectorAll("input, select, textarea").forEach(function (el) {
       if (!el.name || el.name === "csrfmiddlewaretoken" || el.closest("template")) return;
-      if (el.type === "checkbox" || el.type === "radio") parts.push(el.name + "=" + el.checked);
-      else if (el.multiple) {
-        parts.push(el.name + "=" + Array.prototype.filter.call(el.options, function (o) { return o.selected; })
-          .map(function (o) { return o.value; }).join(","));
-      } else parts.push(el.name + "=" + el.value);
+      if (el.type === "checkbox" || el.type === "radio") {
+        parts.push(el.name + "=" + (served ? el.defaultChecked : el.checked));
+      } else if (el.tagName === "SELECT") {
+        var chosen = Array.prototype.filter.call(el.options, function (o) {
+          return served ? o.defaultSelected : o.selected;
+        });
+        if (served && !el.multiple && !chosen.length && el.options.length) chosen = [el.options[0]];
+        parts.push(el.name + "=" + chosen.map(function (o) { return o.value; }).join(","));
+      } else parts.push(el.name + "=" + (served ? el.defaultValue : el.value));
     });
     return parts.join("\u0001");
   }
@@ -84,11 +91,12 @@
     var forms = [];
     if (root.matches && root.matches("form.section-form")) forms.push(root);
     if (root.querySelectorAll) root.querySelectorAll("form.section-form").forEach(function (f) { forms.push(f); });
-    forms.forEach(function (form) { form.__initial = snapshot(form); });
+    forms.forEach(function (form) { if (form.__initial === undefined) form.__initial = snapshot(form, true); });
   }
   function isDirty(form) {
     if (form.dataset.unsaved === "true") return true;
-    return form.__initial !== undefined && snapshot(form) !== form.__initial;
+    var initial = form.__initial !== undefined ? form.__initial : snapshot(form, true);
+    return snapshot(form) !== initial;
   }
   function dirtyForms() {
     return Array.prototype.filter.call(document.querySelectorAll("form.section-form"), isDirty);
