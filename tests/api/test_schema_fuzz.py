@@ -4,10 +4,13 @@ its OpenAPI document says: a documented status, JSON, a body of the documented s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -30,6 +33,20 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+
+
+@pytest.fixture(autouse=True)
+def keep_the_tests_connection() -> Iterator[None]:
+    """Requests go through the WSGI handler, whose end-of-request signal closes a connection
+    that is inside a transaction (the test's): PostgreSQL then fails the next query. Django's
+    own test client detaches that signal for the same reason; so does this test."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
