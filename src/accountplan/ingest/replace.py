@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from accountplan.core import fmt
 from accountplan.ingest.validation import Row, Validator
 from accountplan.ingest.writers import Plan
 
@@ -60,3 +61,15 @@ def _norm(attr: str, value: Any) -> Any:
     if attr == "external_id":
         return value or None
     return value
+
+
+def scope_observation(
+    scope: tuple[int, Any, Any], unchanged: int, deleted: int, created: int
+) -> str:
+    """What a replace-mode import covers and does, for the report (both import paths)."""
+    accounts, first, last = scope
+    return (
+        f"Replace mode: the file covers {accounts:,} account(s) from {fmt.date(first)} to "
+        f"{fmt.date(last)}; {unchanged:,} line(s) already in the book stay, "
+        f"{deleted:,} are deleted and {created:,} created."
+    )

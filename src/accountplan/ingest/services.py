@@ -23,7 +23,7 @@ from accountplan.ingest.mappings import Mapping, load_mapping, parse_mapping
 from accountplan.ingest.models import ImportRun
 from accountplan.ingest.readers import Table, read_table
 from accountplan.ingest.reconcile import reconcile
-from accountplan.ingest.replace import plan_replace
+from accountplan.ingest.replace import plan_replace, scope_observation
 from accountplan.ingest.report import ImportReport, Issue, Status
 from accountplan.ingest.streamed import run_streamed
 from accountplan.ingest.validation import Row, Validator
@@ -190,11 +190,8 @@ def _run(
     report.unchanged = len(the_plan.unchanged)
     report.deleted = len(the_plan.deletes)
     if the_plan.scope is not None:
-        accounts, first, last = the_plan.scope
         report.observations.append(
-            f"Replace mode: the file covers {accounts:,} account(s) from {fmt.date(first)} to "
-            f"{fmt.date(last)}; {report.unchanged:,} line(s) already in the book stay, "
-            f"{report.deleted:,} are deleted and {report.created:,} created."
+            scope_observation(the_plan.scope, report.unchanged, report.deleted, report.created)
         )
     if options.dry_run:
         report.status = Status.DRY_RUN

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, transaction
 
-from accountplan.core import fmt
 from accountplan.ingest import stream, streamwrite
 from accountplan.ingest.entities import EntitySpec
 from accountplan.ingest.errors import ImportFailed
 from accountplan.ingest.mappings import EntityMapping
+from accountplan.ingest.replace import scope_observation
 from accountplan.ingest.report import ImportReport, Status
 from accountplan.ingest.validation import Row, Validator
 from accountplan.portfolio.services import rescore_after_import
@@ -105,11 +105,8 @@ def _finish(
     report.unchanged = plan.unchanged
     report.deleted = len(plan.deletes)
     if plan.scope is not None:
-        accounts, first, last = plan.scope
         report.observations.append(
-            f"Replace mode: the file covers {accounts:,} account(s) from {fmt.date(first)} to "
-            f"{fmt.date(last)}; {report.unchanged:,} line(s) already in the book stay, "
-            f"{report.deleted:,} are deleted and {report.created:,} created."
+            scope_observation(plan.scope, report.unchanged, report.deleted, report.created)
         )
     if options.dry_run:
         report.status = Status.DRY_RUN
