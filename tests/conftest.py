@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from accountplan.core.models import Role, User
+from tests import attack_report
+from tests.attack_report import attack_figures  # noqa: F401  (a fixture every test may ask for)
 from tests.factories import PASSWORD, UserFactory
 
 REPO = Path(__file__).resolve().parent.parent
@@ -87,3 +89,11 @@ def login(live_server: Any, page: Any) -> Callable[[User], Any]:
         return page
 
     return _login
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    attack_report.collect(report)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    attack_report.summary(terminalreporter)
