@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated, Any
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from accountplan.core.errors import NotFound
 
@@ -26,6 +28,21 @@ def _printable(value: str) -> str:
         raise ValueError("must not contain the NUL character (\\x00)")
     return value
 
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Only ``YYYY-MM-DD`` is a date: ``0`` or ``1700000000`` is not the epoch (issue 14)."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value.strip()):
+        raise ValueError("not a date: write it as YYYY-MM-DD, e.g. 2026-03-31")
+    return value.strip()
+
+
+#: A date in a query or a body: ISO only (pydantic would read a number as a Unix timestamp).
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 #: A row id in a path or a filter: a bigger number is a 422, not a database overflow.
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accountplan.ingest.entities import EntitySpec
-from accountplan.ingest.mappings import EntityMapping, norm
+from accountplan.ingest.mappings import EntityMapping, Mapping, norm
 from accountplan.ingest.readers import Table
 from accountplan.ingest.report import Issue
 
@@ -74,6 +74,41 @@ class ColumnBinder:
                         f"(expected one of: {', '.join(names) or 'none in this mapping'})",
                     )
                 )
+
+    def check_shape(self, mapping: Mapping) -> None:
+        """Refuse a file that is another entity's file (opportunities imported as accounts).
+
+        Its required columns may be there by chance (an opportunities file has an account
+        column, which names accounts): when another section of the mapping reads more than
+        twice as many of the file's columns, the file is refused, naming the columns missing.
+        """
+        if self.file_issues:
+            return
+        headers = {norm(h): h for h in self.table.headers if h}
+        mine = [h for k, h in headers.items() if k in self.em.columns]
+        best, theirs = "", []
+        for name, em in mapping.entities.items():
+            other = [h for k, h in headers.items() if k in em.columns]
+            if name != self.spec.name and len(other) > len(theirs):
+                best, theirs = name, other
+        if len(theirs) <= 2 * len(mine):
+            return
+        missing = [h for k, h in self.em.headers.items() if norm(h) not in headers]
+        self.file_issues.append(
+            Issue(
+                1,
+                "",
+                ", ".join(self.table.headers)[:200],
+                f"required columns missing: this looks like a file of {best}, not "
+                f"{self.spec.name}: {len(theirs)} of its columns ({', '.join(theirs[:6])}"
+                f"{', …' if len(theirs) > 6 else ''}) are {best} columns in the mapping "
+                f"{mapping.name!r}, only {len(mine)} ({', '.join(mine) or 'none'}) "
+                f"{'is a' if len(mine) == 1 else 'are'} {self.spec.name} "
+                f"column{'' if len(mine) == 1 else 's'}. Missing: "
+                f"{', '.join(missing[:12]) or 'none'}. Import it as {best}, or choose the "
+                f"{self.spec.name} file.",
+            )
+        )
 
     def _bind_virtual(self, positions: dict[str, int]) -> set[str]:
         """Bind the key and combined fields; returns the normalised headers they use."""

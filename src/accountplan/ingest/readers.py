@@ -5,14 +5,29 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from accountplan.ingest.encodings import decode
 from accountplan.ingest.errors import ImportFailed
 
 DELIMITERS = [",", ";", "\t", "|"]
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 XLSX_MAGIC = b"PK\x03\x04"
+
+# Limits (docs/imports.md, "Limits"): what a reader accepts, counted on what is really in the
+# file, never on what the file claims (an XLSX's <dimension> may say A1:XFD1048576).
+#: Data rows of one file: a worksheet's own limit.
+MAX_ROWS = 1_048_576
+#: Columns holding a value: far above any CRM export, far below a forged sheet's 16,384.
+MAX_COLUMNS = 2_000
+#: Characters in one cell: Excel's own limit for a cell.
+MAX_CELL_CHARS = 32_767
+#: Bytes an XLSX may unpack to (its XML): bounds a "zip bomb" long before the row limit.
+MAX_XLSX_UNPACKED = 2 * 1024**3
+
+__all__ = ["MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "Table", "decode", "read_table"]
 
 
 @dataclass
@@ -50,43 +65,6 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> Table
     return _read_csv(text, encoding, note)
 
 
-def decode(data: bytes) -> tuple[str, str, str]:
-    """Decode bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16", "UTF-16 with byte order mark"
-        except UnicodeDecodeError as exc:
-            raise ImportFailed("The file claims to be UTF-16 but is not valid UTF-16.") from exc
-    if b"\x00" in data[:65536]:
-        raise ImportFailed(
-            "The file is not a text (CSV) file: it contains binary data. "
-            "Upload a CSV (UTF-8 or Windows-1252) or an XLSX workbook."
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", "UTF-8 with byte order mark"
-    try:
-        return data.decode("utf-8"), "utf-8", ""
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-        encoding = "cp1252"
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        encoding = "latin-1"
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls > max(3, len(text) // 100):
-        raise ImportFailed(
-            "The file could not be decoded as text (not UTF-8, and as Windows-1252 it is full of "
-            "control characters). Save it as CSV UTF-8 and upload it again."
-        )
-    return (
-        text,
-        encoding,
-        f"not valid UTF-8: decoded as {'Windows-1252' if encoding == 'cp1252' else 'Latin-1'}",
-    )
-
-
 def sniff_delimiter(text: str) -> str:
     """Pick the delimiter that splits the header into most columns, consistently with the rows."""
     sample = text[:65536]
@@ -116,6 +94,7 @@ def _read_csv(text: str, encoding: str, note: str) -> Table:
     delimiter = sniff_delimiter(text)
     lines = io.StringIO(text, newline="").readlines()
     reader = csv.reader(lines, delimiter=delimiter)
+    nul = "\x00" in text
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     blank = 0
@@ -125,6 +104,7 @@ def _read_csv(text: str, encoding: str, note: str) -> Table:
         for record in reader:
             start = last_line + 1
             last_line = reader.line_num
+            check_record(start, record, headers, nul=nul)
             if headers is None:
                 if not any(v.strip() for v in record):
                     continue
@@ -137,11 +117,62 @@ def _read_csv(text: str, encoding: str, note: str) -> Table:
                 raise ImportFailed(_swallowed(start, last_line, record, len(headers)))
             rows.append((start, record))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ImportFailed(_too_long(last_line + 1, "", "more than 131,072")) from exc
         raise ImportFailed(f"Line {reader.line_num}: the CSV is malformed ({exc}).") from exc
     if headers is None:
         raise ImportFailed("The file is empty: export it again with a header row and data rows.")
     _check_end(lines, start, delimiter, rows, len(headers))
     return Table(headers, rows, "csv", encoding, note, delimiter, blank_lines=blank)
+
+
+def check_record(
+    line: int, record: list[str], headers: list[str] | None, *, nul: bool = True
+) -> None:
+    """Refuse a row past the limits, or holding a NUL character (the same on every database).
+
+    ``line`` is the row's file line (XLSX: its row number); ``headers`` is None for the header.
+    """
+    if line > MAX_ROWS + 1:
+        raise ImportFailed(
+            f"The file has more than {MAX_ROWS:,} data rows (row {line:,} holds values): that is "
+            "past the importer's limit. Nothing was imported; split the file and import the "
+            "parts one after the other."
+        )
+    width = len(record)
+    while width and not record[width - 1]:
+        width -= 1
+    if width > MAX_COLUMNS:
+        raise ImportFailed(
+            f"Line {line:,}: a value in column {width:,}, past the limit of {MAX_COLUMNS:,} "
+            "columns. Nothing was imported; remove the columns the import does not need (or the "
+            "stray value) and import the file again."
+        )
+    for i, value in enumerate(record[:width]):
+        if len(value) > MAX_CELL_CHARS:
+            raise ImportFailed(_too_long(line, _column(headers, i), f"{len(value):,}"))
+        if nul and "\x00" in value:
+            raise ImportFailed(
+                f"Line {line:,}, column {_column(headers, i)}: the value holds a NUL character "
+                "(byte 0), which is not text and which the database cannot store. Nothing was "
+                "imported; remove it (or export the file again) and import the file again."
+            )
+
+
+def _column(headers: list[str] | None, i: int) -> str:
+    """A column for a message: its header, else its position."""
+    if headers is not None and i < len(headers) and headers[i]:
+        return f"“{headers[i]}”"
+    return f"{i + 1}" if headers is not None else f"{i + 1} of the header"
+
+
+def _too_long(line: int, column: str, size: str) -> str:
+    where = f"Line {line:,}" + (f", column {column}" if column else "")
+    return (
+        f"{where}: a value of {size} characters, past the limit of {MAX_CELL_CHARS:,} per "
+        "value (or a quote that is never closed). Nothing was imported; shorten the value (or "
+        "close the quote) and import the file again."
+    )
 
 
 def _swallows_rows(record: list[str], delimiter: str, width: int) -> bool:
@@ -223,9 +254,30 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def _unpacked_size(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack past :data:`MAX_XLSX_UNPACKED` (a zip bomb).
+
+    The sizes come from the zip's directory; a part is never read past its stated size.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFailed(
+            "The file is not a readable XLSX workbook (it is not a complete zip archive: cut "
+            "off or damaged). Save it again from Excel as .xlsx, or export a CSV."
+        ) from exc
+    if size > MAX_XLSX_UNPACKED:
+        raise ImportFailed(
+            f"The workbook unpacks to {size / 1024**3:,.1f} GB, past the limit of "
+            f"{MAX_XLSX_UNPACKED / 1024**3:,.0f} GB. Nothing was imported; export a CSV instead."
+        )
+
+
 def _read_xlsx(data: bytes, sheet: str | None) -> Table:
     from openpyxl import load_workbook
 
+    _unpacked_size(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken zip/xml
@@ -244,11 +296,18 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
         else:
             chosen = names[0]
         ws = wb[chosen]
+        # The sheet's <dimension> is what the file claims (a forged one says 16,384 columns by
+        # 1,048,576 rows): forget it, so only the cells really in the file are read.
+        ws.reset_dimensions()  # type: ignore[union-attr]
         headers: list[str] | None = None
         rows: list[tuple[int, list[str]]] = []
         blank = 0
         for idx, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            if not values:  # a row missing from the file: openpyxl fills the gap
+                blank += headers is not None
+                continue
             record = [cell_text(v) for v in values]
+            check_record(idx, record, headers)
             if not any(v.strip() for v in record):
                 if headers is not None:
                     blank += 1

@@ -143,6 +143,7 @@ def _run(
         spec, em, table, accept_suggestions=options.accept_suggestions, progress=tick("validate")
     )
     validator.bind()
+    validator.check_shape(the_mapping)
     report.columns = validator.column_map()
     report.unmapped_columns = validator.unmapped
     if validator.file_issues:
@@ -401,6 +402,7 @@ def preview_import(
             accept_suggestions=options.accept_suggestions,
         )
         validator.bind()
+        validator.check_shape(the_mapping)
         report.columns = validator.column_map()
         report.unmapped_columns = validator.unmapped
         report.errors = list(validator.file_issues)
