@@ -29,10 +29,8 @@ def forge(
     *,
     dimension: str = "A1:XFD1048576",
     extra_row: bytes = b"",
-    strings: tuple[bytes, bytes] = (b"", b""),
 ) -> bytes:
-    """The workbook with its first sheet's <dimension> rewritten and ``extra_row`` appended;
-    ``strings`` replaces a text in the shared strings (``_x0000_`` there is a NUL)."""
+    """The workbook with its first sheet's <dimension> rewritten and ``extra_row`` appended."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -42,7 +40,5 @@ def forge(
                 ref = f'<dimension ref="{dimension}"/>'.encode()
                 part = re.sub(rb'<dimension ref="[^"]*"/>', ref, part)
                 part = part.replace(b"</sheetData>", extra_row + b"</sheetData>")
-            if info.filename == "xl/sharedStrings.xml" and strings[0]:
-                part = part.replace(*strings)
             z.writestr(info, part)
     return out.getvalue()

@@ -141,11 +141,6 @@ class TestNulBytes:
         reason = refused(do_import, data, "nul.csv")
         assert reason.startswith("Line 3,002, column “account”: the value holds a NUL character")
 
-    def test_in_an_xlsx_cell(self, do_import: ImportFn):
-        nul = (b"<t>Acme</t>", b"<t>Ac_x0000_me</t>")
-        reason = refused(do_import, forge(xlsx(ACCOUNTS), dimension="A1:C2", strings=nul), "f.xlsx")
-        assert reason.startswith("Line 2, column “account”: the value holds a NUL character")
-
 
 class TestWrongFile:
     """Point 15: an opportunities file imported as accounts makes no junk accounts."""

@@ -86,7 +86,7 @@ class ColumnBinder:
             return
         headers = {norm(h): h for h in self.table.headers if h}
         mine = [h for k, h in headers.items() if k in self.em.columns]
-        best, theirs = "", []
+        best, theirs = "", list[str]()
         for name, em in mapping.entities.items():
             other = [h for k, h in headers.items() if k in em.columns]
             if name != self.spec.name and len(other) > len(theirs):

@@ -100,8 +100,8 @@ def cascade_rejections(v: Validator) -> None:
             pointing.setdefault(target, []).append((row.index, f))
     todo = [row.index for row in v.rows if not row.ok]
     while todo:
-        target = v.rows[todo.pop()]
-        for index, f in pointing.get(target.index, ()):
+        rejected = v.rows[todo.pop()]
+        for index, f in pointing.get(rejected.index, ()):
             row = v.rows[index]
             if not row.ok:
                 continue
@@ -111,7 +111,7 @@ def cascade_rejections(v: Validator) -> None:
                     row.line,
                     column,
                     v.cell(row.raw, f),
-                    f"refers to line {target.line}, which is rejected",
+                    f"refers to line {rejected.line}, which is rejected",
                     kind="refers to a rejected row",
                 )
             )

@@ -298,7 +298,7 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
         ws = wb[chosen]
         # The sheet's <dimension> is what the file claims (a forged one says 16,384 columns by
         # 1,048,576 rows): forget it, so only the cells really in the file are read.
-        ws.reset_dimensions()  # type: ignore[union-attr]
+        ws.reset_dimensions()
         headers: list[str] | None = None
         rows: list[tuple[int, list[str]]] = []
         blank = 0
