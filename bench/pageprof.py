@@ -42,6 +42,8 @@ def main() -> None:
     parser.add_argument("--sql-chars", type=int, default=300)
     parser.add_argument("--user", default="bench")
     parser.add_argument("--profile", action="store_true", help="cProfile the last run")
+    parser.add_argument("--sort", default="cumulative", help="profile order (e.g. tottime)")
+    parser.add_argument("--lines", type=int, default=35, help="profile lines printed")
     args = parser.parse_args()
     setup_django()
     from django.conf import settings
@@ -80,7 +82,7 @@ def main() -> None:
             flush=True,
         )
         if profiler is not None:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
         if args.sql:
             for t, sql in sorted(statements, reverse=True)[:5]:
                 print(f"    {t * 1000:7.1f} ms  {sql[: args.sql_chars]}")

@@ -156,6 +156,8 @@ USE_I18N = True
 USE_TZ = True
 # Dates read "Jun 25, 2026" in English; every date goes through accountplan.core.fmt.
 FORMAT_MODULE_PATH = ["accountplan.config.formats"]
+#: Selects, checkbox lists and inputs written in Python, the same HTML as Django's templates.
+FORM_RENDERER = "accountplan.core.form_renderer.FastRenderer"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
