@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from accountplan.book import detail_selectors, search, selectors
+from accountplan.book import detail_selectors, rows, search, selectors
 from accountplan.book.forms import AccountFilterForm, ProductFilterForm
 from accountplan.book.models import Account, Product
 from accountplan.core.pagination import paginate
@@ -62,6 +62,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "page_obj": page,
+        "rows": rows.account_rows(list(page.object_list)),
         "sort": values["sort"],
         "is_filtered": form.is_filtered,
         "snapshot": snapshot,

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A read request asks some questions several times (the current snapshot): answered once.
+    "accountplan.core.request_memo.RequestMemoMiddleware",
 ]
 
 ROOT_URLCONF = "accountplan.config.urls"

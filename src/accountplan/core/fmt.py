@@ -23,16 +23,25 @@ DASH = "—"
 
 def to_decimal(value: Any) -> Decimal | None:
     """``value`` as a Decimal, or None when blank or not a number."""
+    if isinstance(value, Decimal):  # the common case (figures from the database): no parsing
+        return value
     if value is None or value == "" or isinstance(value, bool):
         return None
+    if isinstance(value, int):
+        return Decimal(value)
     try:
         return Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
         return None
 
 
+@cache
+def _quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
 def _round(number: Decimal, places: int) -> Decimal:
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number.quantize(_quantum(places), rounding=ROUND_HALF_UP)
 
 
 def money(value: Any, places: int = 0, currency: str = "$") -> str:
