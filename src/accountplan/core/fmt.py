@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 DASH = "—"
@@ -124,7 +124,7 @@ def _as_date(value: Any) -> dt.date | dt.datetime | None:
 def date(value: Any) -> str:
     """A day in the active language's date format ("Jun 25, 2026"); ISO text is read too;
     blank → an em dash (text that is not a date is returned as it is)."""
-    from django.utils import formats, timezone
+    from django.utils import timezone, translation
 
     day = _as_date(value)
     if day is None:
@@ -133,6 +133,15 @@ def date(value: Any) -> str:
         if timezone.is_aware(day):
             day = timezone.localtime(day)
         day = day.date()
+    return _day_text(day, translation.get_language() or "")
+
+
+@lru_cache(maxsize=8192)
+def _day_text(day: dt.date, language: str) -> str:
+    """A day in ``language``'s format (the active one: the key keeps languages apart). Django
+    parses the format anew for each date; a page of a hundred rows repeats few distinct days."""
+    from django.utils import formats
+
     return formats.date_format(day, "DATE_FORMAT")
 
 
