@@ -48,51 +48,80 @@ def _duplicate(v: Validator, row: Row, key: tuple[Any, ...], first: int) -> Issu
     return Issue(row.line, columns, value, reason, kind="duplicate key")
 
 
+#: A loop longer than this is named by its first lines and its length, not line by line.
+LOOP_LINES_SHOWN = 12
+
+
 def check_cycles(v: Validator) -> None:
-    """Parent / reports-to / manager chains that loop back within the file."""
+    """Parent / reports-to / manager chains that loop back within the file.
+
+    Each row points at one other row at most, so the rows and their pointers are a functional
+    graph: one walk from each row not seen yet, every row visited once (linear in the rows,
+    whatever the depth of the chains; a check that walked every chain from every row took
+    115 s for a 3,000-deep chain). Every row on a loop is refused, with the loop's lines."""
+    n = len(v.rows)
     for fs in v.spec.self_refs:
-        for row in v.rows:
-            chain = [row.index]
-            nxt = row.pending.get(fs.name)
-            while nxt is not None and nxt not in chain and len(chain) < 10_000:
-                chain.append(nxt)
-                nxt = v.rows[nxt].pending.get(fs.name) if nxt < len(v.rows) else None
-            if nxt == row.index:
-                lines = " → ".join(str(v.rows[i].line) for i in [*chain, row.index])
-                column = v.bound.get(fs.name, (0, fs.name))[1]
-                row.errors.append(
-                    Issue(
-                        row.line,
-                        column,
-                        v.cell(row.raw, fs.name),
-                        f"loop: lines {lines}",
-                        kind="loop",
-                    )
-                )
+        column = v.bound.get(fs.name, (0, fs.name))[1]
+        state = [0] * n  # 0: not seen, 1: on the current walk, 2: done
+        for first in range(n):
+            if state[first]:
+                continue
+            walk: list[int] = []
+            at: int | None = first
+            while at is not None and 0 <= at < n and state[at] == 0:
+                state[at] = 1
+                walk.append(at)
+                at = v.rows[at].pending.get(fs.name)
+            if at is not None and 0 <= at < n and state[at] == 1:
+                loop = walk[walk.index(at) :]
+                _refuse_loop(v, loop, fs.name, column)
+            for i in walk:
+                state[i] = 2
+
+
+def _refuse_loop(v: Validator, loop: list[int], field: str, column: str) -> None:
+    """Refuse every row of ``loop`` (rows in pointer order), naming the loop from each row."""
+    size = len(loop)
+    for k, index in enumerate(loop):
+        order = loop[k:] + loop[:k]
+        if size <= LOOP_LINES_SHOWN:
+            lines = " → ".join(str(v.rows[i].line) for i in [*order, index])
+        else:
+            shown = " → ".join(str(v.rows[i].line) for i in order[: LOOP_LINES_SHOWN - 2])
+            last, back = v.rows[order[-1]].line, v.rows[index].line
+            lines = f"{shown} → … → {last} → {back} ({size:,} lines)"
+        row = v.rows[index]
+        row.errors.append(
+            Issue(row.line, column, v.cell(row.raw, field), f"loop: lines {lines}", kind="loop")
+        )
 
 
 def cascade_rejections(v: Validator) -> None:
-    """A row that points at a rejected row of the same file is rejected too."""
-    changed = True
-    while changed:
-        changed = False
-        for row in v.rows:
+    """A row that points at a rejected row of the same file is rejected too (and so on down
+    the chain): one pass over the rows pointing at each rejected row, linear in the rows."""
+    pointing: dict[int, list[int]] = {}
+    for index, row in enumerate(v.rows):
+        for target in row.pending.values():
+            pointing.setdefault(target, []).append(index)
+    queue = [i for i, row in enumerate(v.rows) if not row.ok]
+    while queue:
+        target = queue.pop()
+        for index in pointing.get(target, ()):
+            row = v.rows[index]
             if not row.ok:
                 continue
-            for f, target in row.pending.items():
-                if not v.rows[target].ok:
-                    column = v.bound.get(f, (0, f))[1]
-                    row.errors.append(
-                        Issue(
-                            row.line,
-                            column,
-                            v.cell(row.raw, f),
-                            f"refers to line {v.rows[target].line}, which is rejected",
-                            kind="refers to a rejected row",
-                        )
-                    )
-                    changed = True
-                    break
+            f, to = next((f, t) for f, t in row.pending.items() if not v.rows[t].ok)
+            column = v.bound.get(f, (0, f))[1]
+            row.errors.append(
+                Issue(
+                    row.line,
+                    column,
+                    v.cell(row.raw, f),
+                    f"refers to line {v.rows[to].line}, which is rejected",
+                    kind="refers to a rejected row",
+                )
+            )
+            queue.append(index)
 
 
 def cascade_by_account(v: Validator) -> None:
