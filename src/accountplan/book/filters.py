@@ -6,7 +6,6 @@ ignoring case; ``q`` searches parts of names. Date ranges include both ends.
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -21,7 +20,7 @@ from accountplan.book.choices import (
     OpportunityType,
     TeamFunction,
 )
-from accountplan.core.api_common import FilterText, ObjectId
+from accountplan.core.api_common import FilterText, IsoDate, ObjectId
 
 
 class AccountSort(StrEnum):
@@ -102,12 +101,12 @@ class OpportunityFilter(FilterSchema):
     product: Annotated[ObjectId | None, FilterLookup("product_id")] = None
     owner: Annotated[ObjectId | None, FilterLookup("owner_id")] = None
     close_date_from: Annotated[
-        date | None,
+        IsoDate | None,
         FilterLookup("close_date__gte"),
         Field(description="Closing on or after this date (YYYY-MM-DD)."),
     ] = None
     close_date_to: Annotated[
-        date | None,
+        IsoDate | None,
         FilterLookup("close_date__lte"),
         Field(description="Closing on or before this date (YYYY-MM-DD)."),
     ] = None
@@ -118,8 +117,8 @@ class PurchaseLineFilter(FilterSchema):
 
     account: Annotated[ObjectId | None, FilterLookup("account_id")] = None
     product: Annotated[ObjectId | None, FilterLookup("product_id")] = None
-    date_from: Annotated[date | None, FilterLookup("date__gte")] = None
-    date_to: Annotated[date | None, FilterLookup("date__lte")] = None
+    date_from: Annotated[IsoDate | None, FilterLookup("date__gte")] = None
+    date_to: Annotated[IsoDate | None, FilterLookup("date__lte")] = None
 
 
 class ContactFilter(FilterSchema):
@@ -145,8 +144,8 @@ class ActivityFilter(FilterSchema):
 
     account: Annotated[ObjectId | None, FilterLookup("account_id")] = None
     kind: Annotated[ActivityKind | None, FilterLookup("kind")] = None
-    date_from: Annotated[date | None, FilterLookup("date__gte")] = None
-    date_to: Annotated[date | None, FilterLookup("date__lte")] = None
+    date_from: Annotated[IsoDate | None, FilterLookup("date__gte")] = None
+    date_to: Annotated[IsoDate | None, FilterLookup("date__lte")] = None
 
 
 class TeamMemberFilter(FilterSchema):

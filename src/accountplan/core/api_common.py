@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated, Any
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from accountplan.core.errors import NotFound
 
@@ -26,6 +28,22 @@ def _printable(value: str) -> str:
         raise ValueError("must not contain the NUL character (\\x00)")
     return value
 
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """A day as the API documents it, YYYY-MM-DD: not a number (pydantic would read ``0`` as
+    1970-01-01, a Unix time), not a datetime, not free text."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value.strip()):
+        raise ValueError("a date is written YYYY-MM-DD, e.g. 2026-12-04")
+    return value.strip()
+
+
+#: A day in a query or a body: YYYY-MM-DD only (an invalid day, 2026-02-30, is a 422 too).
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_day)]
 
 #: A row id in a path or a filter: a bigger number is a 422, not a database overflow.
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from accountplan.ingest.entities import EntitySpec
 from accountplan.ingest.mappings import EntityMapping, norm
 from accountplan.ingest.readers import Table
@@ -62,6 +64,10 @@ class ColumnBinder:
                 )
             )
             return
+        other = self._other_entity()
+        if other is not None:
+            self.file_issues.append(other)
+            return
         for f in self.required_fields():
             if f not in self.bound and f not in self.em.defaults and not self._derivable(f):
                 names = [h for k, h in self.em.headers.items() if f in self.em.columns[k]]
@@ -74,6 +80,35 @@ class ColumnBinder:
                         f"(expected one of: {', '.join(names) or 'none in this mapping'})",
                     )
                 )
+
+    def _other_entity(self) -> Issue | None:
+        """The file is another entity's export (opportunities imported as accounts): most of
+        its columns are that entity's in a built-in mapping, few are this entity's. Refused,
+        rather than turned into rows of this entity from the one column they share (a deal's
+        name would become an account)."""
+        headers = [h for h in self.table.headers if h]
+        mine = sum(1 for h in headers if norm(h) in self.em.columns)
+        best: tuple[str, list[str]] | None = None
+        for entity, columns in _builtin_columns().items():
+            if entity == self.spec.name:
+                continue
+            theirs = [h for h in headers if norm(h) in columns]
+            enough = len(theirs) >= 3 and len(theirs) > 2 * mine
+            if enough and (best is None or len(theirs) > len(best[1])):
+                best = (entity, theirs)
+        if best is None:
+            return None
+        entity, theirs = best
+        return Issue(
+            1,
+            ", ".join(theirs)[:200],
+            "",
+            f"this looks like a file of {entity}, not {self.spec.name}: {len(theirs)} of its "
+            f"columns ({', '.join(theirs[:6])}) are {entity} columns and {mine} are "
+            f"{self.spec.name} columns; import it as {entity}, or use a mapping that names "
+            "its columns",
+            kind="wrong file",
+        )
 
     def _bind_virtual(self, positions: dict[str, int]) -> set[str]:
         """Bind the key and combined fields; returns the normalised headers they use."""
@@ -156,3 +191,15 @@ class ColumnBinder:
             return sep.join(p for p in parts if p)
         idx = self.bound[f][0]
         return raw[idx].strip() if idx < len(raw) else ""
+
+
+@cache
+def _builtin_columns() -> dict[str, frozenset[str]]:
+    """Per entity, the normalised column names the built-in mappings know."""
+    from accountplan.ingest.mappings import BUILTIN, load_mapping
+
+    out: dict[str, set[str]] = {}
+    for name in BUILTIN:
+        for entity, em in load_mapping(name).entities.items():
+            out.setdefault(entity, set()).update(em.columns)
+    return {entity: frozenset(cols) for entity, cols in out.items()}

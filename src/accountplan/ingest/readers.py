@@ -57,13 +57,28 @@ def decode(data: bytes) -> tuple[str, str, str]:
             return data.decode("utf-16"), "utf-16", "UTF-16 with byte order mark"
         except UnicodeDecodeError as exc:
             raise ImportFailed("The file claims to be UTF-16 but is not valid UTF-16.") from exc
-    if b"\x00" in data[:65536]:
+    nul = data.find(b"\x00")
+    if 0 <= nul < 65536:
         raise ImportFailed(
             "The file is not a text (CSV) file: it contains binary data. "
             "Upload a CSV (UTF-8 or Windows-1252) or an XLSX workbook."
         )
+    if nul >= 0:  # a NUL further on: one database stores it, the other refuses; both refuse here
+        raise ImportFailed(
+            f"Line {_line_at(data, nul)} contains a NUL character (byte 0), which is not text "
+            "and which the database cannot store. Nothing was imported: remove it (or export "
+            "the file again) and upload it again."
+        )
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", "UTF-8 with byte order mark"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig", "UTF-8 with byte order mark"
+        except UnicodeDecodeError as exc:
+            raise ImportFailed(
+                f"The file starts with a UTF-8 byte order mark, but line "
+                f"{_line_at(data, 3 + exc.start)} has a byte that is not UTF-8 "
+                f"(0x{data[3 + exc.start]:02X}): the file mixes encodings. Nothing was "
+                "imported: save it again as CSV UTF-8 and upload it again."
+            ) from exc
     try:
         return data.decode("utf-8"), "utf-8", ""
     except UnicodeDecodeError:
@@ -80,11 +95,53 @@ def decode(data: bytes) -> tuple[str, str, str]:
             "The file could not be decoded as text (not UTF-8, and as Windows-1252 it is full of "
             "control characters). Save it as CSV UTF-8 and upload it again."
         )
+    garbled = mojibake(text)
+    if garbled:
+        raise ImportFailed(
+            "The file is not UTF-8, and read as Windows-1252 its text is garbled (e.g. "
+            f"“{garbled}”): it looks like another encoding (Shift-JIS, GBK, Big5, KOI8…). "
+            "Nothing was imported: save it as CSV UTF-8 and upload it again."
+        )
     return (
         text,
         encoding,
         f"not valid UTF-8: decoded as {'Windows-1252' if encoding == 'cp1252' else 'Latin-1'}",
     )
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    """The 1-based line of the byte at ``offset``."""
+    return data.count(b"\n", 0, offset) + 1
+
+
+#: Share of a non-UTF-8 text's non-ASCII characters standing in runs of three or more beyond
+#: which it is not Western text read as Windows-1252 (accented letters stand alone or in
+#: pairs among ASCII ones: "Café", "Grüße") but a multi-byte encoding read byte by byte.
+GARBLED_SHARE = 0.5
+#: Fewer non-ASCII characters than this: too little to judge.
+GARBLED_MIN = 12
+
+
+def mojibake(text: str) -> str:
+    """A sample of ``text`` when it reads as a multi-byte encoding decoded one byte at a time
+    (Shift-JIS, GBK… read as Windows-1252: runs of symbols and accented capitals), else ""."""
+    sample = text[:262_144]
+    high = in_runs = run = 0
+    first = -1
+    for i, ch in enumerate(sample):
+        if ord(ch) > 127:
+            high += 1
+            run += 1
+            first = i if first < 0 else first
+            if run == 3:
+                in_runs += 3
+            elif run > 3:
+                in_runs += 1
+        else:
+            run = 0
+    if high < GARBLED_MIN or in_runs / high <= GARBLED_SHARE:
+        return ""
+    return sample[first : first + 12].replace("\n", " ")
 
 
 def sniff_delimiter(text: str) -> str:

@@ -51,7 +51,7 @@ def eligible(spec: EntitySpec, em: EntityMapping, data: bytes, sheet: str | None
         return False
     if set(em.aliases) - {f.name for f in spec.fields if f.kind == "ref"}:
         return False
-    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04")) or b"\x00" in data[:65536]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04")) or b"\x00" in data:
         return False
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     if not data[start : start + 65536].strip() or data[start : start + 1] in (b"\n", b"\r"):

@@ -21,6 +21,7 @@ from accountplan.core.api_common import (
     AUTH_ERRORS,
     DETAIL_ERRORS,
     ErrorOut,
+    IsoDate,
     ObjectId,
     ValidationErrorOut,
     get_visible,
@@ -470,7 +471,7 @@ def overview(request: HttpRequest, plan_id: ObjectId) -> dict[str, Any]:
     summary="Get the prospecting plan (computed)",
 )
 def prospecting_plan(
-    request: HttpRequest, plan_id: ObjectId, on: dt.date | None = None
+    request: HttpRequest, plan_id: ObjectId, on: IsoDate | None = None
 ) -> dict[str, Any]:
     """The prospecting section's inputs (blanks drawn from the data), the plan they give —
     growth target, gap, deals, opportunities, prospects, pipeline start — the actuals in the

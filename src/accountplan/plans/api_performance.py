@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 
 from accountplan.core.api_auth import api_user
-from accountplan.core.api_common import DETAIL_ERRORS, ErrorOut, ObjectId
+from accountplan.core.api_common import DETAIL_ERRORS, ErrorOut, IsoDate, ObjectId
 from accountplan.plans import performance as perf
 from accountplan.plans.api import WRITE_ERRORS, _plan, router
 from accountplan.plans.page_data import prospecting_view
@@ -106,7 +106,7 @@ def _performance(request: HttpRequest, plan_id: int, on: dt.date | None) -> dict
     response={200: PerformanceOut, **DETAIL_ERRORS},
     summary="Get the performance dashboard (computed)",
 )
-def performance(request: HttpRequest, plan_id: ObjectId, on: dt.date | None = None) -> Any:
+def performance(request: HttpRequest, plan_id: ObjectId, on: IsoDate | None = None) -> Any:
     """Won revenue per goal-build component in the plan's period: each won deal counts once,
     against the component it is linked to, else the one it matches by type, product and buying
     center; the rest are ``not_in_goal_build``. Measured milestones take their actual here."""
