@@ -116,7 +116,7 @@ def test_portfolio_downloads_escape_headers_and_cells(tmp_path: Path, attack_fig
     assert not _live_formulas([v for row in as_csv for v in row])
     assert as_csv[1][1] == "-1200.50"
     wb = load_workbook(io.BytesIO(table_bytes(header, rows, "xlsx")))
-    values = [c.value for row in wb.active.iter_rows() for c in row]  # type: ignore[union-attr]
+    values = [c.value for row in wb.active.iter_rows() for c in row]
     assert not _live_formulas(values)
     assert -1200.5 in values
     frame = pl.DataFrame({"account_name": list(FORMULAS), "wallet": [1.5] * len(FORMULAS)})
@@ -127,7 +127,7 @@ def test_portfolio_downloads_escape_headers_and_cells(tmp_path: Path, attack_fig
             read = [v for row in csv.reader(path.open()) for v in row]
         else:
             sheet = load_workbook(path).active
-            read = [c.value for row in sheet.iter_rows() for c in row]  # type: ignore[union-attr]
+            read = [c.value for row in sheet.iter_rows() for c in row]
         assert not _live_formulas(read)
         assert any(v in ("1.5", 1.5) for v in read)
         checked += len(read)
