@@ -8,7 +8,8 @@ database connection, started together by a barrier):
 1. every writer, ``ROUNDS`` times, reads the customer-goals section and saves it with one field
    changed (writers share fields, so some saves meet others' changes);
 2. every writer clones the plan into the same new period at once, ``ROUNDS`` times;
-3. every writer renames its own plan into the same period at once, ``ROUNDS`` times.
+3. every writer changes the plan's status at once, ``ROUNDS`` times;
+4. every writer renames its own plan into the same period at once, ``ROUNDS`` times.
 
 It prints one JSON line: the answers by status, and the lost updates found (a save answered
 2xx whose value is not in the revision it was given, or that overwrote a change to the same
@@ -101,6 +102,13 @@ def main(writers: int, rounds: int) -> dict[str, Any]:
                 note("clone", cloned.status_code, cloned.content)
             for r in range(rounds):
                 barrier.wait()
+                status = json.dumps({"status": ("active", "draft")[(i + r) % 2]})
+                patched = client.patch(
+                    f"/api/plans/{plan.pk}", status, content_type="application/json"
+                )
+                note("status", patched.status_code, patched.content)
+            for r in range(rounds):
+                barrier.wait()
                 period = json.dumps({"period": f"FY{2300 + r}"})
                 mine = own_plans[i]
                 renamed = client.patch(
@@ -141,6 +149,11 @@ def main(writers: int, rounds: int) -> dict[str, Any]:
             before, after = revisions.get(v - 1, {}), revisions.get(v, {})
             if before.get(s["field"]) != after.get(s["field"]):
                 lost.append(f"{s['value']} (base v{s['base']}) overwrote v{v}'s {s['field']}")
+    plan_versions = list(
+        PlanRevision.objects.filter(plan=plan, key="plan").values_list("version", flat=True)
+    )
+    if len(set(plan_versions)) != len(plan_versions):
+        lost.append(f"plan revisions share a version: {sorted(plan_versions)}")
     periods = Counter(AccountPlan.objects.values_list("period", flat=True))
     return {
         "database": connections["default"].vendor,

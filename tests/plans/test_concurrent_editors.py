@@ -80,6 +80,7 @@ def test_concurrent_editors_lose_nothing_and_never_fail(
         "save 409",
         "clone 201",
         "clone 409",
+        "status 200",
         "rename 200",
         "rename 409",
     }, statuses
@@ -88,6 +89,7 @@ def test_concurrent_editors_lose_nothing_and_never_fail(
     # Exactly one clone and one rename per round won the period.
     assert statuses.get("clone 201", 0) == ROUNDS == out["clones"]
     assert statuses.get("rename 200", 0) == ROUNDS
+    assert statuses.get("status 200", 0) == WRITERS * ROUNDS  # plan fields: last write wins
     assert out["renamed_now"] == 0  # each winner gave its period back
     if out["database"] == "sqlite":
         assert out["journal"] == "wal"
@@ -95,7 +97,8 @@ def test_concurrent_editors_lose_nothing_and_never_fail(
         f"concurrent editors ({out['database']}, {request_config(database_env)}): "
         f"{WRITERS} writers x {ROUNDS} rounds, {sum(statuses.values())} requests, "
         f"saves {statuses.get('save 200', 0)} landed / {statuses.get('save 409', 0)} 409, "
-        f"clones {ROUNDS} won / {statuses.get('clone 409', 0)} 409, renames {ROUNDS} won / "
+        f"clones {ROUNDS} won / {statuses.get('clone 409', 0)} 409, "
+        f"{statuses.get('status 200', 0)} status changes, renames {ROUNDS} won / "
         f"{statuses.get('rename 409', 0)} 409, 0 5xx, 0 lost updates"
     )
 
