@@ -341,4 +341,8 @@ def test_rejects_file_escapes_formulas_in_cells_and_headers(do_import: ImportFn,
     assert rows[0][2] == '\'=HYPERLINK("http://x")'
     assert rows[1][0] == '\'=HYPERLINK("http://evil")'
     assert rows[2][2] == "-12"  # a plain number stays as it came
+    from accountplan.ingest.webterms import rejects_for_web
+
+    web = list(csv.reader(rejects_for_web(report.rejects_csv).splitlines()))
+    assert not [v for row in web for v in row if is_formula(v)]  # the page's download too
     attack_figures(f"formula injection: import rejects, {len(cells)} cells, 0 live")
