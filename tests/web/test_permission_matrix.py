@@ -8,10 +8,10 @@ the plans of accounts they own or are on the team of (and sees only those accoun
 are managers' and admins'). Signing in is needed for everything but the login page and the API's
 schema; anonymous pages redirect to the login, anonymous API calls answer 401.
 
-``PAGES`` maps every URL name to its rule and ``OPERATIONS`` every API operation (``METHOD
-/path``); the URL conf and the OpenAPI schema are walked, and a view or operation without an
-entry fails the test. Writes use harmless data on the test book, each call rolled back, so every
-role meets the same state.
+``PAGES`` (tests/web/permission_table.py) maps every URL name to its rule and ``OPERATIONS``
+every API operation (``METHOD /path``); the URL conf and the OpenAPI schema are walked, and a
+view or operation without an entry fails the test. Writes use harmless data on the test book,
+each call rolled back, so every role meets the same state.
 """
 
 from __future__ import annotations
