@@ -31,7 +31,7 @@ from accountplan.plans.cloning import clone_plan
 from accountplan.plans.forms import CloneForm, PlanFilterForm, parse_post
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection, PlanStatus
 from accountplan.plans.new_plan_form import NewPlanForm
-from accountplan.plans.querysets import can_edit, may_write_plans
+from accountplan.plans.querysets import can_edit, can_edit_account_plans, may_write_plans
 from accountplan.plans.sections_view import SectionsView
 
 if TYPE_CHECKING:
@@ -136,8 +136,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "plans/pages/plan_new.html", {"new_form": form}, status=400)
     account = get_object_or_404(Account.objects.for_user(user), pk=form.cleaned_data["account"])
-    probe = AccountPlan(account=account, owner=user)
-    if not (user.can_edit_book or can_edit(user, probe)):
+    if not can_edit_account_plans(user, account):
         raise PermissionDenied("Only the account's team and managers start plans.")
     try:
         plan = services.create_plan(account, form.cleaned_data["period"], user)
