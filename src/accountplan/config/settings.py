@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "accountplan.portfolio",
     "accountplan.plans",
+    "accountplan.governance",
 ]
 
 MIDDLEWARE = [
