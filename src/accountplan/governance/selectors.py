@@ -25,30 +25,43 @@ if TYPE_CHECKING:
 UPCOMING_DAYS = 14
 
 
-def people(user: User, team: bool) -> list[int]:
-    """The user, plus (``team``) everyone who reports to them."""
-    ids = [user.pk]
-    if team:
-        from accountplan.core.models import User as U
+def people(user: User, team: bool) -> list[int] | None:
+    """The user, plus (``team``) everyone who reports to them, directly or not. A manager or
+    admin without reports who sees the whole book gets the whole book (None)."""
+    from accountplan.core.models import Role
+    from accountplan.core.models import User as U
 
-        ids += list(U.objects.filter(manager=user, is_active=True).values_list("pk", flat=True))
+    ids = [user.pk]
+    if not team:
+        return ids
+    frontier = [user.pk]
+    while frontier:
+        frontier = [
+            pk
+            for pk in U.objects.filter(manager_id__in=frontier, is_active=True).values_list(
+                "pk", flat=True
+            )
+            if pk not in ids
+        ]
+        ids += frontier
+    if len(ids) == 1 and user.sees_whole_book and (user.is_superuser or user.role in (Role.ADMIN, Role.MANAGER)):
+        return None
     return ids
 
 
-def _mine(ids: list[int], prefix: str = "") -> Q:
-    return Q(**{f"{prefix}owner_id__in": ids}) | Q(**{f"{prefix}team__user_id__in": ids})
+def has_team(user: User) -> bool:
+    """Whether the home page offers the team view (reports, or a leader without reports)."""
+    return people(user, True) != [user.pk]
 
 
 def attention(user: User, team: bool = False, today: dt.date | None = None) -> QuerySet[Finding]:
     """Open, awake findings on my accounts (and my team's), best ranked first."""
     ids = people(user, team)
-    accounts = _account_ids(ids)
-    plans = AccountPlan.objects.filter(Q(owner_id__in=ids) | Q(memberships__user_id__in=ids))
-    qs = (
-        Finding.objects.for_user(user)
-        .awake(today)
-        .filter(Q(account_id__in=accounts) | Q(plan_id__in=plans.values("pk")))
-    )
+    qs = Finding.objects.for_user(user).awake(today)
+    if ids is not None:
+        accounts = _account_ids(ids)
+        plans = AccountPlan.objects.filter(Q(owner_id__in=ids) | Q(memberships__user_id__in=ids))
+        qs = qs.filter(Q(account_id__in=accounts) | Q(plan_id__in=plans.values("pk")))
     return qs.select_related("account", "account__owner", "plan").order_by("-rank", "-pk")
 
 
@@ -84,16 +97,12 @@ def actions(user: User, team: bool = False, today: dt.date | None = None) -> lis
     """My (and my team's) overdue actions and those due in the next ``UPCOMING_DAYS`` days, on
     the active plans I may see; soonest first."""
     day = today or timezone.localdate()
-    ids = set(people(user, team))
-    plans = (
-        AccountPlan.objects.for_user(user)
-        .filter(status=PlanStatus.ACTIVE)
-        .filter(
-            Q(owner_id__in=ids)
-            | Q(memberships__user_id__in=ids)
-            | Q(account__in=_account_ids(list(ids)))
+    who = people(user, team)
+    plans = AccountPlan.objects.for_user(user).filter(status=PlanStatus.ACTIVE)
+    if who is not None:
+        plans = plans.filter(
+            Q(owner_id__in=who) | Q(memberships__user_id__in=who) | Q(account__in=_account_ids(who))
         )
-    )
     rows = PlanSection.objects.filter(key="actions", plan__in=plans.values("pk")).values_list(
         "plan_id", "plan__account__name", "plan__period", "data"
     )
@@ -101,7 +110,8 @@ def actions(user: User, team: bool = False, today: dt.date | None = None) -> lis
     out = []
     for pid, account, period, data in rows:
         for a in (data or {}).get("actions", []):
-            if a.get("owner_id") not in ids or a.get("status") == "done" or not a.get("due_date"):
+            mine = who is None or a.get("owner_id") in who
+            if not mine or a.get("status") == "done" or not a.get("due_date"):
                 continue
             due = dt.date.fromisoformat(a["due_date"])
             if due <= horizon:
