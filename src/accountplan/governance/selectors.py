@@ -65,6 +65,10 @@ def attention(user: User, team: bool = False, today: dt.date | None = None) -> Q
     return qs.select_related("account", "account__owner", "plan").order_by("-rank", "-pk")
 
 
+def _mine(ids: list[int], prefix: str = "") -> Q:
+    return Q(**{f"{prefix}owner_id__in": ids}) | Q(**{f"{prefix}team__user_id__in": ids})
+
+
 def _account_ids(ids: list[int]) -> QuerySet[Any]:
     from accountplan.book.models import Account
 
