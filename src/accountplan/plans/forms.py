@@ -543,6 +543,22 @@ class PlanFilterForm(forms.Form):
         label="Completeness",
         choices=[("", "Any")] + [(str(n), f"below {n}%") for n in (25, 50, 75, 100)],
     )
+    # Plan health (governance): as of the last rules run.
+    health = forms.ChoiceField(
+        required=False,
+        label="Health",
+        choices=[("", "Any"), ("red", "Red"), ("amber", "Amber"), ("green", "Green")],
+    )
+    stale = forms.ChoiceField(
+        required=False,
+        label="Last change",
+        choices=[("", "Any time"), ("30", "over 30 days ago"), ("90", "over 90 days ago")],
+    )
+    findings = forms.ChoiceField(
+        required=False,
+        label="Open findings",
+        choices=[("", "Any"), ("yes", "Some"), ("no", "None")],
+    )
 
     def __init__(
         self, *args: Any, owners: Choices, periods: list[str], statuses: Choices, **kwargs: Any
@@ -558,5 +574,6 @@ class PlanFilterForm(forms.Form):
         cleaned = getattr(self, "cleaned_data", {})
         return {
             name: cleaned.get(name) if name not in self.errors else None
-            for name in ("q", "owner", "period", "status", "tier", "below")
+            for name in ("q", "owner", "period", "status", "tier", "below", "health", "stale")
+            + ("findings",)
         }

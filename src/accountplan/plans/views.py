@@ -31,6 +31,7 @@ from accountplan.plans.cloning import clone_plan
 from accountplan.plans.forms import CloneForm, PlanFilterForm, parse_post
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection, PlanStatus
 from accountplan.plans.new_plan_form import NewPlanForm
+from accountplan.governance.filters import health_filters
 from accountplan.plans.querysets import can_edit, may_write_plans
 from accountplan.plans.sections_view import SectionsView
 
@@ -83,7 +84,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         request.GET, owners=owners, periods=periods, statuses=list(PlanStatus.choices)
     )
     f = form.values()
-    plans = base.select_related("account", "owner")
+    plans = base.select_related("account", "owner", "health")
     if f["q"]:
         plans = plans.filter(Q(account__name__icontains=f["q"]) | Q(period__icontains=f["q"]))
     if f["owner"]:
@@ -92,6 +93,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         plans = plans.filter(period=f["period"])
     if f["status"]:
         plans = plans.filter(status=f["status"])
+    plans = health_filters(plans, f)  # governance: health, staleness, open findings
     sort = request.GET.get("sort", "account")
     order = {
         "account": ["account__name", "-period"],
