@@ -91,7 +91,12 @@ def _write(snapshot: Snapshot | None, as_of: dt.date | None) -> int:
             },
             "actions": {
                 "actions": [
-                    {"title": "Book the QBR", "owner_id": ae.pk, "due_date": d(-45), "status": "todo"},
+                    {
+                        "title": "Book the QBR",
+                        "owner_id": ae.pk,
+                        "due_date": d(-45),
+                        "status": "todo",
+                    },
                     {"title": "Send the pilot proposal", "owner_id": ae.pk, "due_date": d(-5)},
                     {"title": "Prepare the renewal", "owner_id": ae.pk, "due_date": d(7)},
                 ]
@@ -106,7 +111,9 @@ def _write(snapshot: Snapshot | None, as_of: dt.date | None) -> int:
             },
         },
     )
-    AccountPlan.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - dt.timedelta(days=61))
+    AccountPlan.objects.filter(pk=stale.pk).update(
+        updated_at=timezone.now() - dt.timedelta(days=61)
+    )
     written += 1
     # 2. A decision maker who is a detractor; nobody judged a mobilizer.
     b = pick()
@@ -117,7 +124,11 @@ def _write(snapshot: Snapshot | None, as_of: dt.date | None) -> int:
         {
             "relationships": {
                 "stakeholders": _stakeholders(
-                    b, [{"buying_role": "decision_maker", "attitude": "detractor"}, {"buying_role": "champion"}]
+                    b,
+                    [
+                        {"buying_role": "decision_maker", "attitude": "detractor"},
+                        {"buying_role": "champion"},
+                    ],
                 )
             }
         },

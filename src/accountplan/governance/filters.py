@@ -25,3 +25,14 @@ def health_filters(plans: QuerySet[Any], f: dict[str, Any]) -> QuerySet[Any]:
     return plans
 
 
+def with_active_plan(accounts: QuerySet[Any], planned: str = "") -> QuerySet[Any]:
+    """Accounts annotated ``has_active_plan``; ``planned`` "yes"/"no" keeps those with/without."""
+    from accountplan.plans.models import AccountPlan, PlanStatus
+
+    has = Exists(AccountPlan.objects.filter(account_id=OuterRef("pk"), status=PlanStatus.ACTIVE))
+    accounts = accounts.annotate(has_active_plan=has)
+    if planned == "yes":
+        return accounts.filter(has_active_plan=True)
+    if planned == "no":
+        return accounts.filter(has_active_plan=False)
+    return accounts

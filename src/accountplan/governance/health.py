@@ -60,7 +60,8 @@ def plan_health(completeness_pct: int, days_since_change: int, red: int, amber: 
             "label": "Completeness",
             "value": round(values["completeness"], 1),
             "weight": WEIGHTS["completeness"],
-            "explain": f"{completeness_pct} % of the sections' checks pass (stale sections count half)",
+            "explain": f"{completeness_pct} % of the sections' checks pass "
+            "(stale sections count half)",
         },
         {
             "key": "freshness",

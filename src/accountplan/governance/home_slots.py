@@ -41,6 +41,12 @@ def render_slots(user: Any, team: bool, today: dt.date) -> list[dict[str, Any]]:
     """Every slot to show, registered ones with their data, reserved unfilled ones empty."""
     out = []
     for key, slot in sorted(_SLOTS.items()):
-        out.append({"key": key, "title": slot.title, "template": slot.template,
-                    **slot.context(user, team, today)})
+        out.append(
+            {
+                "key": key,
+                "title": slot.title,
+                "template": slot.template,
+                **slot.context(user, team, today),
+            }
+        )
     return out

@@ -44,7 +44,11 @@ def people(user: User, team: bool) -> list[int] | None:
             if pk not in ids
         ]
         ids += frontier
-    if len(ids) == 1 and user.sees_whole_book and (user.is_superuser or user.role in (Role.ADMIN, Role.MANAGER)):
+    if (
+        len(ids) == 1
+        and user.sees_whole_book
+        and (user.is_superuser or user.role in (Role.ADMIN, Role.MANAGER))
+    ):
         return None
     return ids
 
@@ -57,7 +61,7 @@ def has_team(user: User) -> bool:
 def attention(user: User, team: bool = False, today: dt.date | None = None) -> QuerySet[Finding]:
     """Open, awake findings on my accounts (and my team's), best ranked first."""
     ids = people(user, team)
-    qs = Finding.objects.for_user(user).awake(today)
+    qs = Finding.objects.awake(today).filter(pk__in=Finding.objects.for_user(user).values("pk"))
     if ids is not None:
         accounts = _account_ids(ids)
         plans = AccountPlan.objects.filter(Q(owner_id__in=ids) | Q(memberships__user_id__in=ids))

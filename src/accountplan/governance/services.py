@@ -26,6 +26,7 @@ from accountplan.governance.models import (
     FindingSnooze,
     PlanHealth,
     RuleRun,
+    Severity,
 )
 from accountplan.governance.rules.context import RuleContext, chunks
 from accountplan.governance.rules.registry import Hit, get, rules
@@ -93,7 +94,7 @@ def store(ctx: RuleContext, found: dict[str, list[Hit]], now: dt.datetime) -> tu
                 summary=h.summary[:500],
                 evidence=[e.as_dict() for e in h.evidence],
                 fix_url=h.fix_url,
-                rank=values.get(h.account_id, Decimal(0)) * SEVERITY_WEIGHT[severity],
+                rank=values.get(h.account_id, Decimal(0)) * SEVERITY_WEIGHT[Severity(severity)],
                 last_seen_at=now,
             )
             if key in open_rows:

@@ -88,9 +88,8 @@ def import_toml(text: str) -> list[str]:
         clean = {}
         for key, value in values.items():
             if key not in rule.defaults:
-                raise DomainError(
-                    f"Rule {code} has no threshold {key!r} (it has: {', '.join(rule.defaults) or 'none'})."
-                )
+                known = ", ".join(rule.defaults) or "none"
+                raise DomainError(f"Rule {code} has no threshold {key!r} (it has: {known}).")
             clean[key] = _check_value(code, key, rule.defaults[key], value)
         RuleSetting.objects.update_or_create(
             code=code, defaults={"enabled": bool(enabled), "thresholds": clean}

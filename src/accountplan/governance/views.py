@@ -41,7 +41,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if rule:
         findings = findings.filter(rule=rule)
     if team:
-        findings = findings.order_by("account__owner__last_name", "account__owner_id", "-rank", "-pk")
+        findings = findings.order_by(
+            "account__owner__last_name", "account__owner_id", "-rank", "-pk"
+        )
     page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
     acts = selectors.actions(user, team, today)
     return render(

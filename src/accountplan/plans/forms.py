@@ -522,6 +522,10 @@ class CloneForm(forms.Form):
     period = PeriodField(label="New period")
 
 
+#: The plans list's filters (health, stale and findings: governance, as of the last rules run).
+FILTER_NAMES = ("q", "owner", "period", "status", "tier", "below", "health", "stale", "findings")
+
+
 class PlanFilterForm(forms.Form):
     """Filters of the plans list (every field optional; junk values are ignored)."""
 
@@ -573,7 +577,5 @@ class PlanFilterForm(forms.Form):
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
         return {
-            name: cleaned.get(name) if name not in self.errors else None
-            for name in ("q", "owner", "period", "status", "tier", "below", "health", "stale")
-            + ("findings",)
+            name: cleaned.get(name) if name not in self.errors else None for name in FILTER_NAMES
         }

@@ -46,7 +46,7 @@ def _hit(plan: Any, what: str, ev: list[Evidence], severity: str | None = None) 
 
 
 def _contacts(ctx: RuleContext, ids: set[int]) -> dict[int, dict[str, Any]]:
-    out: dict[int, dict[str, Any]] = {}
+    out: dict[int, Any] = {}
     for batch in chunks(sorted(ids)):
         for row in Contact.objects.filter(pk__in=batch).values(
             "id", "first_name", "last_name", "department", "account_id"
@@ -214,10 +214,10 @@ def silent_accounts(ctx: RuleContext, t: dict[str, Any]) -> list[Hit]:
         .values("date")[:1]
     )
     cond = Q(pk__in=[])
-    for tier, days in limits.items():
-        if days > 0:
-            cutoff = ctx.today - dt.timedelta(days=days)
-            cond |= Q(tier=tier) & (Q(last__lt=cutoff) | Q(last__isnull=True))
+    for level, limit in limits.items():
+        if limit > 0:
+            cutoff = ctx.today - dt.timedelta(days=limit)
+            cond |= Q(tier=level) & (Q(last__lt=cutoff) | Q(last__isnull=True))
     rows = (
         AccountScore.objects.filter(snapshot=ctx.snapshot)
         .annotate(last=Subquery(last))
@@ -226,7 +226,7 @@ def silent_accounts(ctx: RuleContext, t: dict[str, Any]) -> list[Hit]:
     )
     hits = []
     for aid, name, tier, when in rows.order_by("account_id"):
-        days = limits[tier]
+        days = limits[int(tier)]
         hits.append(
             Hit(
                 account_id=aid,

@@ -1,4 +1,4 @@
-"""Rules about the plans themselves: stale, period ended with no successor, key account unplanned."""
+"""Rules about the plans: stale, period ended with no successor, key account with no plan."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ class Evidence:
     url: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in (("label", self.label), ("date", self.date), ("url", self.url))}
+        return {"label": self.label, "date": self.date, "url": self.url}
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,6 @@ def health_badge(plan: Any) -> dict[str, Any]:
     """The stored health (as of the last rules run) as a badge with its parts in the title."""
     try:
         stored = plan.health
-    except Exception:  # noqa: BLE001 - no row yet: the rules have not run since the plan was made
+    except Exception:
         stored = None
     return {"h": stored}

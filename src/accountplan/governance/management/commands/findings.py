@@ -1,8 +1,10 @@
-"""``accountplan findings [--user USERNAME] [--json]``: the open findings (rule, severity, account
-external id, plan, evidence, link). With ``--user`` only what that user may see (as on the pages)."""
+"""``accountplan findings [--user USERNAME] [--json]``: the open findings (rule, severity,
+account external id, plan, evidence, link). With ``--user`` only what that user may see, as on
+the pages."""
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -30,7 +32,7 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"No user named {options['user']!r}.", returncode=2)
-            qs = qs.for_user(user)
+            qs = qs.filter(pk__in=Finding.objects.for_user(user).values("pk"))
         if options["limit"]:
             qs = qs[: options["limit"]]
         base = getattr(settings, "ACCOUNTPLAN_BASE_URL", "")
@@ -50,5 +52,6 @@ class Command(BaseCommand):
                 row["summary"],
                 row["link"],
             )
-        console = Console(file=self.stdout, width=200)
-        console.print(table)
+        buffer = io.StringIO()
+        Console(file=buffer, width=200).print(table)
+        self.stdout.write(buffer.getvalue())
