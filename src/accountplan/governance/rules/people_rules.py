@@ -226,7 +226,7 @@ def silent_accounts(ctx: RuleContext, t: dict[str, Any]) -> list[Hit]:
     )
     hits = []
     for aid, name, tier, when in rows.order_by("account_id"):
-        days = limits[int(tier)]
+        days = limits[tier or 3]
         hits.append(
             Hit(
                 account_id=aid,
