@@ -222,3 +222,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# --- email (the digest: `accountplan digest`, docs/governance.md) -------------------------------
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_number("EMAIL_PORT", 25))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "accountplan@localhost")
+#: Links in emails and the CLI's output start with this (e.g. https://plans.example.com).
+ACCOUNTPLAN_BASE_URL = env("ACCOUNTPLAN_BASE_URL", "")
