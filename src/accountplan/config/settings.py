@@ -224,9 +224,18 @@ LOGGING = {
 }
 
 # --- email (the digest: `accountplan digest`, docs/governance.md) -------------------------------
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env_number("EMAIL_PORT", 25))
+_mail_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _mail_backend,
+        "OPTIONS": {
+            "host": env("EMAIL_HOST", "localhost"),
+            "port": int(env_number("EMAIL_PORT", 25)),
+        }
+        if _mail_backend.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "accountplan@localhost")
 #: Links in emails and the CLI's output start with this (e.g. https://plans.example.com).
 ACCOUNTPLAN_BASE_URL = env("ACCOUNTPLAN_BASE_URL", "")
