@@ -40,7 +40,9 @@ def test_rerun_keeps_since_date_and_closes_what_cleared(world: World) -> None:
     kept = Finding.objects.get(rule="rel.decider_detractor")
     assert kept.closed_at is None and kept.opened_at < second.started_at
     # A new case later opens a new finding; the closed one stays closed (history).
-    data["actions"].append({"title": "New late", "owner_id": world.bob.pk, "due_date": "2000-01-01"})
+    data["actions"].append(
+        {"title": "New late", "owner_id": world.bob.pk, "due_date": "2000-01-01"}
+    )
     save_section(plan, "actions", data, section_of(plan, "actions").version, world.bob)
     run_rules(trigger="test", today=world.today)
     rows = Finding.objects.filter(rule="exec.overdue_actions").order_by("pk")

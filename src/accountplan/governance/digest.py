@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 
 from accountplan.core import fmt
 from accountplan.governance import selectors
@@ -59,18 +59,16 @@ def digest_text(user: Any, today: dt.date) -> tuple[str, int]:
 def send_digests(users: list[Any], today: dt.date) -> list[tuple[str, int]]:
     """Send each user with an email address and something to see their digest; (email, items)."""
     sent = []
-    with get_connection() as connection:
-        for user in users:
-            if not user.email:
-                continue
-            body, count = digest_text(user, today)
-            if not count:
-                continue
-            EmailMessage(
-                subject=f"accountplan: {count} item{'s' if count != 1 else ''} need attention",
-                body=body,
-                to=[user.email],
-                connection=connection,
-            ).send()
-            sent.append((user.email, count))
+    for user in users:
+        if not user.email:
+            continue
+        body, count = digest_text(user, today)
+        if not count:
+            continue
+        EmailMessage(
+            subject=f"accountplan: {count} item{'s' if count != 1 else ''} need attention",
+            body=body,
+            to=[user.email],
+        ).send()
+        sent.append((user.email, count))
     return sent
