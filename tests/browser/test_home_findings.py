@@ -8,7 +8,8 @@ from typing import Any
 from accountplan.governance.models import Finding
 from accountplan.governance.services import run_rules
 from accountplan.plans.services import save_section, section_of
-from tests.governance.conftest import World, world  # noqa: F401  (the case book)
+from tests.governance.conftest import World
+from tests.governance.conftest import world as world  # the case book (a fixture)
 
 #: Where each kind's link must land: the element its anchor names, or the page's own heading.
 TARGETS = {
@@ -34,7 +35,7 @@ def test_each_kind_links_to_its_fix_and_a_fix_closes_it(
     transactional_db: None,
     world: World,
     live_server: Any,
-    login: Any,  # noqa: F811
+    login: Any,
 ) -> None:
     run_rules(trigger="test", today=world.today)
     page = login(world.bob)
