@@ -227,3 +227,28 @@ def test_digest_goes_out_over_smtp(ran: World, settings: Any) -> None:
 def test_digest_command_with_the_test_backend(ran: World) -> None:
     call_command("digest", "--user", "bob", stderr=StringIO())
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [ran.bob.email]
+
+
+def test_admin_edits_thresholds_others_cannot(world: World) -> None:
+    admin_user = UserFactory(username="root", role="admin", is_staff=True, is_superuser=True)
+    c = Client()
+    c.force_login(admin_user)
+    r = c.post(
+        "/admin/governance/rulesetting/add/",
+        {"code": "plan.stale", "enabled": "on", "thresholds": '{"days": 14}'},
+    )
+    assert r.status_code == 302
+    from accountplan.governance.models import RuleSetting
+    from accountplan.governance.settings_toml import effective
+
+    assert RuleSetting.objects.get(code="plan.stale").thresholds == {"days": 14}
+    assert effective()["plan.stale"] == (True, {"days": 14})
+    bad = c.post(
+        "/admin/governance/rulesetting/add/",
+        {"code": "plan.period_ended", "thresholds": '{"nope": 1}'},
+    )
+    assert bad.status_code == 200 and "has no threshold nope" in bad.content.decode()
+    staff = UserFactory(username="staffer", role="manager", is_staff=True)
+    s = Client()
+    s.force_login(staff)
+    assert s.get("/admin/governance/rulesetting/").status_code == 403
