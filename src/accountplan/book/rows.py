@@ -100,6 +100,8 @@ def account_row(account: Any, url: str) -> SafeString:
         sub = format_html('<span class="sub">{}</span>', account.external_id)
     else:
         sub = mark_safe("")
+    if getattr(account, "has_active_plan", False):
+        sub = format_html('{}<span class="sub" data-testid="active-plan">Active plan</span>', sub)
     pipeline = getattr(account, "open_pipeline", None)
     won = getattr(account, "won_12m", None)
     employees = "— empl." if account.employees is None else f"{fmt.number(account.employees)} empl."

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "accountplan.portfolio",
     "accountplan.plans",
+    "accountplan.governance",
 ]
 
 MIDDLEWARE = [
@@ -225,3 +226,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# --- email (the digest: `accountplan digest`, docs/governance.md) -------------------------------
+_mail_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _mail_backend,
+        "OPTIONS": {
+            "host": env("EMAIL_HOST", "localhost"),
+            "port": int(env_number("EMAIL_PORT", 25)),
+        }
+        if _mail_backend.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "accountplan@localhost")
+#: Links in emails and the CLI's output start with this (e.g. https://plans.example.com).
+ACCOUNTPLAN_BASE_URL = env("ACCOUNTPLAN_BASE_URL", "")

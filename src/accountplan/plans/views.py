@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accountplan.book.models import Account
 from accountplan.core.errors import DomainError
+from accountplan.governance.filters import health_filters
 from accountplan.plans import page_data, services, track_changes
 from accountplan.plans import sections as s
 from accountplan.plans.cloning import clone_plan
@@ -83,7 +84,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         request.GET, owners=owners, periods=periods, statuses=list(PlanStatus.choices)
     )
     f = form.values()
-    plans = base.select_related("account", "owner")
+    plans = base.select_related("account", "owner", "health")
     if f["q"]:
         plans = plans.filter(Q(account__name__icontains=f["q"]) | Q(period__icontains=f["q"]))
     if f["owner"]:
@@ -92,6 +93,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         plans = plans.filter(period=f["period"])
     if f["status"]:
         plans = plans.filter(status=f["status"])
+    plans = health_filters(plans, f)  # type: ignore[assignment]  # governance: health, staleness, open findings
     sort = request.GET.get("sort", "account")
     order = {
         "account": ["account__name", "-period"],
