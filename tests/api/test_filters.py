@@ -113,6 +113,10 @@ def test_limit_over_200_is_a_422_that_names_the_limit(manager: User, alice: Clie
     [
         "/api/opportunities?close_date_from=2024-13-45",
         "/api/purchase-lines?date_to=yesterday",
+        "/api/purchase-lines?date_to=0",  # not a Unix time (issue 14 point 15)
+        "/api/activities?date_from=1700000000",
+        "/api/opportunities?close_date_to=99999-99-99",
+        "/api/activities?date_to=2024-02-30",
         "/api/accounts?status=bankrupt",
         "/api/accounts?sort=password",
         "/api/accounts?owner_id=bob",

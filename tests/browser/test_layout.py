@@ -104,6 +104,7 @@ def test_no_page_of_the_demo_book_is_wider_than_a_phone_or_a_laptop(
     setup.context.close()
 
     pages = [
+        "/",
         "/accounts/",
         f"/accounts/{account.pk}/",
         "/products/",

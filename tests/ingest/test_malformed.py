@@ -320,3 +320,29 @@ def test_every_toml_example_in_the_docs_parses():
     assert any(
         m.entities.get("purchases") and m.entities["purchases"].mode == "replace" for m in mappings
     )
+
+
+def test_rejects_file_escapes_formulas_in_cells_and_headers(do_import: ImportFn, attack_figures):
+    """Issue 14 point 7: rejects copy raw cells back out, as text a spreadsheet will not run."""
+    import csv
+
+    from accountplan.core.spreadsheet_safe import is_formula
+
+    data = (
+        b'account,employees,=HYPERLINK("http://x")\n'
+        b'=HYPERLINK("http://evil"),ten,@SUM(1)\n'
+        b"+cmd|' /C calc'!A0,-5x,-12\n"
+    )
+    report = do_import("accounts", "f.csv", data=data, skip_invalid=True)
+    rows = list(csv.reader(report.rejects_csv.splitlines()))
+    cells = [v for row in rows for v in row]
+    assert len(rows) == 3
+    assert not [v for v in cells if is_formula(v)]
+    assert rows[0][2] == '\'=HYPERLINK("http://x")'
+    assert rows[1][0] == '\'=HYPERLINK("http://evil")'
+    assert rows[2][2] == "-12"  # a plain number stays as it came
+    from accountplan.ingest.webterms import rejects_for_web
+
+    web = list(csv.reader(rejects_for_web(report.rejects_csv).splitlines()))
+    assert not [v for row in web for v in row if is_formula(v)]  # the page's download too
+    attack_figures(f"formula injection: import rejects, {len(cells)} cells, 0 live")

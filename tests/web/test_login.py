@@ -21,11 +21,11 @@ def test_wrong_password_shows_an_error(client: Client, ae: User) -> None:
     assert "Please enter a correct username and password" in response.content.decode()
 
 
-def test_login_then_home_redirects_to_accounts(client: Client, ae: User) -> None:
+def test_login_then_home_shows_what_needs_attention(client: Client, ae: User) -> None:
     response = client.post("/login/", {"username": ae.username, "password": PASSWORD})
     assert response.status_code == 302
     home = client.get("/")
-    assert home.status_code == 302 and home["Location"] == "/accounts/"
+    assert home.status_code == 200 and "What needs attention" in home.content.decode()
     page = client.get("/accounts/").content.decode()
     assert str(ae) in page and "Log out" in page
 

@@ -90,6 +90,11 @@ class AccountFilterForm(LenientGetForm):
         label="Cost to serve",
         choices=[("", "Any"), ("flagged", "Flagged"), ("ok", "Not flagged")],
     )
+    planned = forms.ChoiceField(
+        required=False,
+        label="Active plan",
+        choices=[("", "Any"), ("yes", "Has one"), ("no", "Has none")],
+    )
     sort = forms.ChoiceField(
         required=False, choices=_sort_choices(ACCOUNT_SORTS), widget=forms.HiddenInput
     )
@@ -103,9 +108,15 @@ class AccountFilterForm(LenientGetForm):
         "tier": None,
         "play": "",
         "cts": "",
+        "planned": "",
         "sort": "name",
     }
-    labels_for_notices = {"owner": "owner", "sort": "sort order", "cts": "cost to serve"}
+    labels_for_notices = {
+        "owner": "owner",
+        "sort": "sort order",
+        "cts": "cost to serve",
+        "planned": "active plan",
+    }
 
     def __init__(self, data: Any, options: AccountFilterOptions, *, scored: bool = True) -> None:
         """``scored`` False (no analytics snapshot yet) drops the tier, play and cost-to-serve

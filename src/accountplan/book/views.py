@@ -13,10 +13,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from accountplan.book import detail_selectors, search, selectors
+from accountplan.book import detail_selectors, rows, search, selectors
 from accountplan.book.forms import AccountFilterForm, ProductFilterForm
 from accountplan.book.models import Account, Product
 from accountplan.core.pagination import paginate
+from accountplan.governance.filters import with_active_plan
 from accountplan.portfolio.selectors import account_portfolio
 
 if TYPE_CHECKING:
@@ -54,7 +55,8 @@ def account_list(request: HttpRequest) -> HttpResponse:
         play=values["play"],
         cost_to_serve=values["cts"],
     ).order_by(*selectors.order_fields(selectors.ACCOUNT_SORTS, values["sort"]))
-    by_score = values["tier"] is not None or values["play"] or values["cts"]
+    accounts = with_active_plan(accounts, values["planned"])  # governance: column and filter
+    by_score = values["tier"] is not None or values["play"] or values["cts"] or values["planned"]
     # Without a score filter the total is the visible accounts' own count: no join, no sums.
     visible = Account.objects.for_user(user)
     counted = None if by_score else selectors.filter_accounts(visible, **book_filters).count
@@ -62,6 +64,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "page_obj": page,
+        "rows": rows.account_rows(list(page.object_list)),
         "sort": values["sort"],
         "is_filtered": form.is_filtered,
         "snapshot": snapshot,

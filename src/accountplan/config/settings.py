@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "accountplan.portfolio",
     "accountplan.plans",
+    "accountplan.governance",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A read request asks some questions several times (the current snapshot): answered once.
+    "accountplan.core.request_memo.RequestMemoMiddleware",
 ]
 
 ROOT_URLCONF = "accountplan.config.urls"
@@ -156,6 +159,8 @@ USE_I18N = True
 USE_TZ = True
 # Dates read "Jun 25, 2026" in English; every date goes through accountplan.core.fmt.
 FORMAT_MODULE_PATH = ["accountplan.config.formats"]
+#: Selects, checkbox lists and inputs written in Python, the same HTML as Django's templates.
+FORM_RENDERER = "accountplan.core.form_renderer.FastRenderer"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
@@ -221,3 +226,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# --- email (the digest: `accountplan digest`, docs/governance.md) -------------------------------
+_mail_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _mail_backend,
+        "OPTIONS": {
+            "host": env("EMAIL_HOST", "localhost"),
+            "port": int(env_number("EMAIL_PORT", 25)),
+        }
+        if _mail_backend.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "accountplan@localhost")
+#: Links in emails and the CLI's output start with this (e.g. https://plans.example.com).
+ACCOUNTPLAN_BASE_URL = env("ACCOUNTPLAN_BASE_URL", "")

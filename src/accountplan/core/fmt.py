@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 DASH = "—"
@@ -23,16 +23,25 @@ DASH = "—"
 
 def to_decimal(value: Any) -> Decimal | None:
     """``value`` as a Decimal, or None when blank or not a number."""
+    if isinstance(value, Decimal):  # the common case (figures from the database): no parsing
+        return value
     if value is None or value == "" or isinstance(value, bool):
         return None
+    if isinstance(value, int):
+        return Decimal(value)
     try:
         return Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
         return None
 
 
+@cache
+def _quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
 def _round(number: Decimal, places: int) -> Decimal:
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number.quantize(_quantum(places), rounding=ROUND_HALF_UP)
 
 
 def money(value: Any, places: int = 0, currency: str = "$") -> str:
@@ -115,7 +124,7 @@ def _as_date(value: Any) -> dt.date | dt.datetime | None:
 def date(value: Any) -> str:
     """A day in the active language's date format ("Jun 25, 2026"); ISO text is read too;
     blank → an em dash (text that is not a date is returned as it is)."""
-    from django.utils import formats, timezone
+    from django.utils import timezone, translation
 
     day = _as_date(value)
     if day is None:
@@ -124,6 +133,15 @@ def date(value: Any) -> str:
         if timezone.is_aware(day):
             day = timezone.localtime(day)
         day = day.date()
+    return _day_text(day, translation.get_language() or "")
+
+
+@lru_cache(maxsize=8192)
+def _day_text(day: dt.date, language: str) -> str:
+    """A day in ``language``'s format (the active one: the key keeps languages apart). Django
+    parses the format anew for each date; a page of a hundred rows repeats few distinct days."""
+    from django.utils import formats
+
     return formats.date_format(day, "DATE_FORMAT")
 
 

@@ -2,10 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The book's front door is the accounts list."""
-    return redirect("book:account_list")
+    """The front door: what needs my attention (``governance.views.home``)."""
+    from accountplan.governance.views import home as attention_home
+
+    return attention_home(request)

@@ -22,26 +22,35 @@ from accountplan.exports.summary import executive_summary
 #: A line that Markdown would read as an item of a numbered list ("1. ", "12) ").
 NUMBERED = re.compile(r"^(\d+)[.)](?:\s|$)")
 CALLOUT_MARK = {"ok": "✓", "warn": "⚠", "bad": "✗"}
+#: Schemes that run code when a reader follows a link: never left where a renderer could link them.
+UNSAFE_SCHEME = re.compile(r"\b(javascript|vbscript|data)(\s*):", re.IGNORECASE)
+
+
+def _unlink(text: str) -> str:
+    """User text that cannot make a link or image: brackets escaped, unsafe schemes broken."""
+    text = text.replace("[", "\\[").replace("]", "\\]")
+    return UNSAFE_SCHEME.sub(r"\1\2&#58;", text)
 
 
 def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: pipes escaped, line breaks flattened."""
+    """Text safe inside a Markdown table cell: pipes escaped, line breaks flattened, no links."""
     escaped = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-    return escaped.replace("\r", "").replace("\n", "<br>")
+    return _unlink(escaped).replace("\r", "").replace("\n", "<br>")
 
 
 def inline(text: str) -> str:
-    """User text as a paragraph: keep line breaks, neutralise leading heading/list markers and raw
-    HTML so a note cannot restructure the document."""
+    """User text as a paragraph: keep line breaks, neutralise leading heading/list markers, raw
+    HTML and links so a note cannot restructure the document or plant a link."""
     lines = []
     for line in text.replace("\r", "").split("\n"):
+        line = line.replace("\\", "\\\\")
         stripped = line.lstrip()
         numbered = NUMBERED.match(stripped)
         if numbered:  # "1. " would start a numbered list: escape its dot, not the number
             line = f"{numbered.group(1)}\\{stripped[len(numbered.group(1)) :]}"
         elif stripped[:1] in {"#", ">", "-", "*", "+", "|"}:
             line = "\\" + stripped
-        lines.append(line.replace("<", "&lt;"))
+        lines.append(_unlink(line).replace("<", "&lt;"))
     return "  \n".join(lines)
 
 

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from accountplan.core.spreadsheet_safe import safe_cell, safe_header
 from accountplan.exports.document import EMPTY, PlanDocument
 from accountplan.exports.outline import Column, Fields, Table, Value, outline, summary_rows
 from accountplan.exports.summary import executive_summary
@@ -50,22 +51,19 @@ FORMATS = {
     "num": "#,##0.00",
     "date": "yyyy-mm-dd",
 }
-#: Formula-looking text is written as text: a note starting with "=" must not run in Excel.
-FORMULA_START = ("=", "+", "-", "@")
 
 
-def _value(value: Value, column: Column) -> Any:
+def _value(value: Value, column: Column | None = None) -> Any:
+    # Formula-looking text is written as text: a name starting with "=" must not run in Excel.
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
     if isinstance(value, dt.date) or value is None or isinstance(value, (int, float)):
         return value
-    return str(value)
+    return safe_cell(str(value))
 
 
 def _header(ws: Worksheet, labels: list[str]) -> None:
-    ws.append(labels)
+    ws.append(safe_header(labels))
     for cell in ws[1]:
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(vertical="center")
@@ -109,12 +107,12 @@ def render_xlsx(doc: PlanDocument) -> bytes:
     summary.title = "Summary"
     _header(summary, ["Plan", doc.title])
     for label, value in summary_rows(doc):
-        summary.append([label, _value(value, Column(label))])
+        summary.append([_value(label), _value(value, Column(label))])
     for section in outline(doc)[:1]:  # the account overview's figures
         for block in section.blocks:
             if isinstance(block, Fields):
                 for label, value in block.items:
-                    summary.append([label, _value(value, Column(label))])
+                    summary.append([_value(label), _value(value, Column(label))])
     brief = executive_summary(doc)
     summary.append([])
     summary.append(["Executive summary", ""])
@@ -123,14 +121,14 @@ def render_xlsx(doc: PlanDocument) -> bytes:
     summary.append(["Gap", _value(brief.gap, Column("Gap"))])
     for heading, items in brief.lists:
         for i, item in enumerate(items or ("None recorded.",)):
-            summary.append([heading if i == 0 else "", _value(item, Column(heading))])
+            summary.append([_value(heading) if i == 0 else "", _value(item, Column(heading))])
     if doc.header.sections:
         summary.append([])
         summary.append(["Section", "State"])
         summary.cell(summary.max_row, 1).font = Font(bold=True)
         summary.cell(summary.max_row, 2).font = Font(bold=True)
         for s in doc.header.sections:
-            summary.append([s.title, s.state])
+            summary.append([_value(s.title), _value(s.state)])
     _fit(summary)
     tables = {
         b.sheet: b

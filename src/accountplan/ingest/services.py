@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accountplan.book.models import Opportunity
 from accountplan.core import fmt
+from accountplan.core.spreadsheet_safe import safe_header, safe_row
 from accountplan.ingest import stream, writers
 from accountplan.ingest.entities import get_entity
 from accountplan.ingest.errors import ImportFailed
@@ -325,7 +326,7 @@ def rejects_csv(table: Table, invalid: list[Row]) -> str:
     writer = csv.writer(out)
     taken = {h.strip().casefold() for h in table.headers}
     extra = [name if name not in taken else f"import_{name}" for name in ("line", "reason")]
-    writer.writerow([*table.headers, *extra])
+    writer.writerow(safe_header([*table.headers, *extra]))
     width = len(table.headers)
     for row in invalid:
         cells = (row.raw + [""] * width)[:width]
@@ -334,7 +335,7 @@ def rejects_csv(table: Table, invalid: list[Row]) -> str:
             + (f" (did you mean {e.suggestion!r}?)" if e.suggestion else "")
             for e in row.errors
         )
-        writer.writerow([*cells, row.line, reasons])
+        writer.writerow(safe_row([*cells, row.line, reasons]))
     return out.getvalue()
 
 

@@ -11,6 +11,7 @@ import io
 import re
 from typing import Any
 
+from accountplan.core.spreadsheet_safe import safe_cell
 from accountplan.ingest.report import Status
 
 FLAG = re.compile(r"(?<![\w-])--([a-z][a-z-]*[a-z])")
@@ -84,6 +85,6 @@ def rejects_for_web(text: str) -> str:
     writer = csv.writer(out)
     for i, row in enumerate(rows):
         if i and row:
-            row[-1] = for_web(row[-1])
+            row[-1] = safe_cell(for_web(row[-1]))  # still text a spreadsheet will not run
         writer.writerow(row)
     return out.getvalue()

@@ -522,6 +522,10 @@ class CloneForm(forms.Form):
     period = PeriodField(label="New period")
 
 
+#: The plans list's filters (health, stale and findings: governance, as of the last rules run).
+FILTER_NAMES = ("q", "owner", "period", "status", "tier", "below", "health", "stale", "findings")
+
+
 class PlanFilterForm(forms.Form):
     """Filters of the plans list (every field optional; junk values are ignored)."""
 
@@ -543,6 +547,22 @@ class PlanFilterForm(forms.Form):
         label="Completeness",
         choices=[("", "Any")] + [(str(n), f"below {n}%") for n in (25, 50, 75, 100)],
     )
+    # Plan health (governance): as of the last rules run.
+    health = forms.ChoiceField(
+        required=False,
+        label="Health",
+        choices=[("", "Any"), ("red", "Red"), ("amber", "Amber"), ("green", "Green")],
+    )
+    stale = forms.ChoiceField(
+        required=False,
+        label="Last change",
+        choices=[("", "Any time"), ("30", "over 30 days ago"), ("90", "over 90 days ago")],
+    )
+    findings = forms.ChoiceField(
+        required=False,
+        label="Open findings",
+        choices=[("", "Any"), ("yes", "Some"), ("no", "None")],
+    )
 
     def __init__(
         self, *args: Any, owners: Choices, periods: list[str], statuses: Choices, **kwargs: Any
@@ -557,6 +577,5 @@ class PlanFilterForm(forms.Form):
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
         return {
-            name: cleaned.get(name) if name not in self.errors else None
-            for name in ("q", "owner", "period", "status", "tier", "below")
+            name: cleaned.get(name) if name not in self.errors else None for name in FILTER_NAMES
         }

@@ -65,6 +65,17 @@ class SectionsView:
         return lk
 
     @cached_property
+    def prospecting(self) -> page_data.ProspectingView:
+        """The stored prospecting plan with its drawn values (the section and the dashboard)."""
+        return page_data.prospecting_view(
+            self.user,
+            self.plan,
+            self.data(s.SectionKey.PROSPECTING),
+            self.today,
+            self.data(s.SectionKey.GOALS),
+        )
+
+    @cached_property
     def completeness(self) -> Completeness:
         """Which sections are empty, partial, complete or stale."""
         return completeness({k: (r.data, r.updated_at) for k, r in self.rows.items()}, self.today)
@@ -155,7 +166,9 @@ class SectionsView:
 
     def _read_prospecting(self, data: dict[str, Any]) -> dict[str, Any]:
         return {
-            "pros": page_data.prospecting_view(
+            "pros": self.prospecting
+            if data == self.data(s.SectionKey.PROSPECTING)
+            else page_data.prospecting_view(
                 self.user, self.plan, data, self.today, self.data(s.SectionKey.GOALS)
             )
         }
@@ -212,9 +225,7 @@ class SectionsView:
 
         lk = self.lookups
         goals = self.data(s.SectionKey.GOALS)
-        pros = page_data.prospecting_view(
-            self.user, self.plan, self.data(s.SectionKey.PROSPECTING), self.today, goals
-        )
+        pros = self.prospecting
         components = goals.get("components", [])
         result = perf.performance(
             self.user,

@@ -439,35 +439,64 @@ def save_section(
         # Lock the plan row: it exists even when the section does not yet, so two first saves
         # of the same section also queue up behind each other.
         AccountPlan.objects.select_for_update().filter(pk=plan.pk).first()
-        section = PlanSection.objects.select_for_update().filter(plan=plan, key=key).first()
-        if section is None:
-            section = PlanSection(plan=plan, key=key, data=empty_section(key), version=1)
-        clean = validate_section(key, data)
-        if base_version != section.version:
-            clean, summary = _merge_stale(plan, section, base_version, data, clean, summary)
-        check_references(plan, key, clean)
-        changes = diff(section.data, clean)
-        if not changes and restored_from is None:
-            if section.pk is None:
-                section.updated_at = timezone.now()
-            return section
-        now = timezone.now()
-        section.data = clean
-        section.version += 1
-        section.updated_by = user
-        section.updated_at = now
-        section.save()
-        AccountPlan.objects.filter(pk=plan.pk).update(updated_at=now)
-        PlanRevision.objects.create(
-            plan=plan,
-            key=key,
-            version=section.version,
-            data=clean,
-            author=user,
-            created_at=now,
-            summary=(summary or _summary(key, changes))[:500],
-            restored_from=restored_from,
-        )
+        try:
+            return _save_section(plan, key, data, base_version, user, summary, restored_from)
+        except _SectionTaken:
+            # Another request wrote this section's first version between our read and our
+            # insert (a database whose locks did not queue us behind it): save again on top of
+            # theirs, which merges as any stale save does, or is a 409 for values both changed.
+            return _save_section(plan, key, data, base_version, user, summary, restored_from)
+
+
+class _SectionTaken(Exception):
+    """Our first insert of a section met one another request committed meanwhile."""
+
+
+def _save_section(
+    plan: AccountPlan,
+    key: str,
+    data: Any,
+    base_version: int,
+    user: User,
+    summary: str | None,
+    restored_from: PlanRevision | None,
+) -> PlanSection:
+    section = PlanSection.objects.select_for_update().filter(plan=plan, key=key).first()
+    if section is None:
+        section = PlanSection(plan=plan, key=key, data=empty_section(key), version=1)
+    clean = validate_section(key, data)
+    if base_version != section.version:
+        clean, summary = _merge_stale(plan, section, base_version, data, clean, summary)
+    check_references(plan, key, clean)
+    changes = diff(section.data, clean)
+    if not changes and restored_from is None:
+        if section.pk is None:
+            section.updated_at = timezone.now()
+        return section
+    now = timezone.now()
+    first = section.pk is None
+    section.data = clean
+    section.version += 1
+    section.updated_by = user
+    section.updated_at = now
+    try:
+        with transaction.atomic():  # a savepoint: a collision leaves our transaction usable
+            section.save()
+    except IntegrityError:
+        if not first:
+            raise
+        raise _SectionTaken from None
+    AccountPlan.objects.filter(pk=plan.pk).update(updated_at=now)
+    PlanRevision.objects.create(
+        plan=plan,
+        key=key,
+        version=section.version,
+        data=clean,
+        author=user,
+        created_at=now,
+        summary=(summary or _summary(key, changes))[:500],
+        restored_from=restored_from,
+    )
     return section
 
 

@@ -25,13 +25,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accountplan.book.models import Account
 from accountplan.core.errors import DomainError
+from accountplan.governance.filters import health_filters
 from accountplan.plans import page_data, services, track_changes
 from accountplan.plans import sections as s
 from accountplan.plans.cloning import clone_plan
 from accountplan.plans.forms import CloneForm, PlanFilterForm, parse_post
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection, PlanStatus
 from accountplan.plans.new_plan_form import NewPlanForm
-from accountplan.plans.querysets import can_edit, may_write_plans
+from accountplan.plans.querysets import can_edit, can_edit_account_plans, may_write_plans
 from accountplan.plans.sections_view import SectionsView
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         request.GET, owners=owners, periods=periods, statuses=list(PlanStatus.choices)
     )
     f = form.values()
-    plans = base.select_related("account", "owner")
+    plans = base.select_related("account", "owner", "health")
     if f["q"]:
         plans = plans.filter(Q(account__name__icontains=f["q"]) | Q(period__icontains=f["q"]))
     if f["owner"]:
@@ -92,6 +93,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         plans = plans.filter(period=f["period"])
     if f["status"]:
         plans = plans.filter(status=f["status"])
+    plans = health_filters(plans, f)  # type: ignore[assignment]  # governance: health, staleness, open findings
     sort = request.GET.get("sort", "account")
     order = {
         "account": ["account__name", "-period"],
@@ -136,8 +138,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "plans/pages/plan_new.html", {"new_form": form}, status=400)
     account = get_object_or_404(Account.objects.for_user(user), pk=form.cleaned_data["account"])
-    probe = AccountPlan(account=account, owner=user)
-    if not (user.can_edit_book or can_edit(user, probe)):
+    if not can_edit_account_plans(user, account):
         raise PermissionDenied("Only the account's team and managers start plans.")
     try:
         plan = services.create_plan(account, form.cleaned_data["period"], user)

@@ -10,15 +10,10 @@ from typing import Any
 from django.http import HttpResponse
 from openpyxl import Workbook
 
+from accountplan.core.spreadsheet_safe import safe_cell, safe_header
+
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _safe_text(value: Any) -> Any:
-    # A text starting with =, +, - or @ would run as a formula in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def table_bytes(
@@ -28,15 +23,15 @@ def table_bytes(
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
+        writer.writerow(safe_header(header))
         for row in rows:
-            writer.writerow(["" if v is None else _safe_text(v) for v in row])
+            writer.writerow(["" if v is None else safe_cell(v) for v in row])
         return buffer.getvalue().encode()
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_name[:31])
-    sheet.append(list(header))
+    sheet.append(safe_header(header))
     for row in rows:
-        sheet.append([_safe_text(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -10,6 +10,8 @@ from typing import Any
 import polars as pl
 from openpyxl import Workbook
 
+from accountplan.core.spreadsheet_safe import safe_frame, safe_row
+
 FORMATS = ("csv", "xlsx", "parquet")
 
 ACCOUNT_COLUMNS = [
@@ -124,7 +126,7 @@ def write_cells(analysis: Any, accounts: pl.DataFrame, folder: Path, fmt: str) -
     if fmt == "csv":
         with path.open("wb") as out:
             for i, chunk in enumerate(chunks):
-                chunk.write_csv(out, include_header=i == 0)
+                safe_frame(chunk).write_csv(out, include_header=i == 0)
         return path
     return write_table(pl.concat(list(chunks)), folder, "cells", fmt)
 
@@ -132,9 +134,9 @@ def write_cells(analysis: Any, accounts: pl.DataFrame, folder: Path, fmt: str) -
 def _xlsx(frame: pl.DataFrame, path: Path, sheet: str) -> None:
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet)
-    ws.append(frame.columns)
+    ws.append(safe_row(frame.columns))
     for row in frame.iter_rows():
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        ws.append(safe_row(float(v) if isinstance(v, Decimal) else v for v in row))
     book.save(path)
 
 
@@ -142,7 +144,7 @@ def write_table(frame: pl.DataFrame, folder: Path, name: str, fmt: str) -> Path:
     """Write ``frame`` to ``folder/name.fmt`` and return the path."""
     path = folder / f"{name}.{fmt}"
     if fmt == "csv":
-        frame.write_csv(path)
+        safe_frame(frame).write_csv(path)
     elif fmt == "parquet":
         frame.write_parquet(path)
     elif fmt == "xlsx":

@@ -16,6 +16,16 @@ class SnapshotQuerySet(models.QuerySet[Any]):
 
     def current(self, level: str | None = None, window_months: int | str | None = "any") -> Any:
         """The newest finished snapshot (of ``level`` and window when given), or None."""
+        from accountplan.core.request_memo import memo
+
+        if self.query.has_filters():  # a narrowed query: its own answer, not the book's
+            return self._current(level, window_months)
+        return memo(
+            ("current-snapshot", self.model, level, window_months),
+            lambda: self._current(level, window_months),
+        )
+
+    def _current(self, level: str | None, window_months: int | str | None) -> Any:
         qs = self.done()
         if level is not None:
             qs = qs.filter(level=level)

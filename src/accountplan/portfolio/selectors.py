@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from accountplan.analytics.grid import PLAYS
 from accountplan.book.models import Account, Contact, Product
@@ -266,6 +268,27 @@ class AccountPortfolio:
     def used_parts(self) -> list[dict[str, Any]]:
         """The score's attributes with a value (each with its percentile and weight)."""
         return [p for p in (self.score.score_parts if self.score else []) if p.get("used")]
+
+    @property
+    def row_html(self) -> SafeString:
+        """The white space row: one square per cell (state, shade, hover text, deal markers),
+        written here rather than by a template loop over a hundred cells."""
+        marks = {(False, False): "", (True, False): '<i class="mk open"></i>'}
+        marks[(False, True)] = '<i class="mk lost"></i>'
+        marks[(True, True)] = marks[(True, False)] + marks[(False, True)]
+        return format_html_join(
+            "",
+            '<span class="cell {}" data-state="{}" title="{}">{}</span>',
+            (
+                (
+                    c.css,
+                    c.state,
+                    c.title,
+                    mark_safe(marks[(bool(c.open_opportunities), bool(c.recent_lost))]),  # noqa: S308 (constants)
+                )
+                for c in self.cells
+            ),
+        )
 
     @property
     def missing(self) -> list[str]:

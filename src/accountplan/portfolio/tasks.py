@@ -11,6 +11,7 @@ from accountplan.portfolio.models import Snapshot, SnapshotStatus
 @task()
 def rescore(snapshot_id: int) -> str:
     """Compute a queued snapshot; a snapshot already taken by another worker is left alone."""
+    from accountplan.governance.tasks import enqueue_rules
     from accountplan.portfolio.services import run_snapshot
     from accountplan.portfolio.warm import warm
 
@@ -25,4 +26,5 @@ def rescore(snapshot_id: int) -> str:
     run_snapshot(snapshot)
     snapshot.refresh_from_db()
     warm(snapshot)  # the first visitors after the rescore find its whole-book figures ready
+    enqueue_rules("rescore")  # findings and plan health follow the new figures
     return "done"

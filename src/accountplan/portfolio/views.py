@@ -103,6 +103,8 @@ def whitespace_map(request: HttpRequest) -> HttpResponse:
         context |= {
             "page_obj": page,
             "rows": rows,
+            "rows_html": map_page.rows_html(rows),
+            "header_html": map_page.header_html(cols),
             "columns": cols,
             "full_share": full_share,
             "sort": form.values["sort"],

@@ -33,6 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from accountplan.governance.tasks import enqueue_if_due
         from accountplan.portfolio.services import fail_stale_snapshots
 
         niceness = lower_priority(options["nice"])
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         stale = fail_stale_snapshots()
         if stale and options["verbosity"] > 0:
             self.stderr.write(f"Marked {stale} stale running snapshot(s) failed.")
+        enqueue_if_due()  # the daily run of the rules (governance.tasks)
         extra = ["--batch"] if options["batch"] else []
         call_command(
             "db_worker",

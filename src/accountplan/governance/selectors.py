@@ -1,0 +1,140 @@
+"""Reads for the home page, the digest, the CLI and the API (always scoped, see core/scoping).
+
+"Mine" is the accounts a user owns, the plans they own and the account teams and plan teams they
+sit on; a manager's team adds the same for every user who reports to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accountplan.governance.models import Finding
+from accountplan.governance.rules.context import plan_url
+from accountplan.governance.rules.registry import get
+from accountplan.plans.models import AccountPlan, PlanSection, PlanStatus
+
+if TYPE_CHECKING:
+    from accountplan.core.models import User
+
+#: How far ahead "upcoming" actions reach.
+UPCOMING_DAYS = 14
+
+
+def people(user: User, team: bool) -> list[int] | None:
+    """The user, plus (``team``) everyone who reports to them, directly or not. A manager or
+    admin without reports who sees the whole book gets the whole book (None)."""
+    from accountplan.core.models import Role
+    from accountplan.core.models import User as U
+
+    ids = [user.pk]
+    if not team:
+        return ids
+    frontier = [user.pk]
+    while frontier:
+        frontier = [
+            pk
+            for pk in U.objects.filter(manager_id__in=frontier, is_active=True).values_list(
+                "pk", flat=True
+            )
+            if pk not in ids
+        ]
+        ids += frontier
+    if (
+        len(ids) == 1
+        and user.sees_whole_book
+        and (user.is_superuser or user.role in (Role.ADMIN, Role.MANAGER))
+    ):
+        return None
+    return ids
+
+
+def has_team(user: User) -> bool:
+    """Whether the home page offers the team view (reports, or a leader without reports)."""
+    return people(user, True) != [user.pk]
+
+
+def attention(user: User, team: bool = False, today: dt.date | None = None) -> QuerySet[Finding]:
+    """Open, awake findings on my accounts (and my team's), best ranked first."""
+    ids = people(user, team)
+    qs = Finding.objects.awake(today).filter(pk__in=Finding.objects.for_user(user).values("pk"))
+    if ids is not None:
+        accounts = _account_ids(ids)
+        plans = AccountPlan.objects.filter(Q(owner_id__in=ids) | Q(memberships__user_id__in=ids))
+        qs = qs.filter(Q(account_id__in=accounts) | Q(plan_id__in=plans.values("pk")))
+    return qs.select_related("account", "account__owner", "plan").order_by("-rank", "-pk")
+
+
+def _mine(ids: list[int], prefix: str = "") -> Q:
+    return Q(**{f"{prefix}owner_id__in": ids}) | Q(**{f"{prefix}team__user_id__in": ids})
+
+
+def _account_ids(ids: list[int]) -> QuerySet[Any]:
+    from accountplan.book.models import Account
+
+    return Account.objects.filter(_mine(ids)).values("pk")
+
+
+def counts_by_rule(qs: QuerySet[Finding]) -> list[dict[str, Any]]:
+    """How many findings of each kind (rule), with the rule's label, most first."""
+    rows = qs.order_by().values_list("rule").annotate(n=Count("pk")).values_list("rule", "n")
+    return [
+        {"rule": code, "label": getattr(get(code), "label", code), "count": n}
+        for code, n in sorted(rows, key=lambda r: (-r[1], r[0]))
+    ]
+
+
+@dataclass
+class ActionItem:
+    plan_id: int
+    account: str
+    period: str
+    title: str
+    due: dt.date
+    status: str
+    owner_id: int | None
+    overdue: bool
+    url: str = field(default="")
+
+
+def actions(user: User, team: bool = False, today: dt.date | None = None) -> list[ActionItem]:
+    """My (and my team's) overdue actions and those due in the next ``UPCOMING_DAYS`` days, on
+    the active plans I may see; soonest first."""
+    day = today or timezone.localdate()
+    who = people(user, team)
+    plans = AccountPlan.objects.for_user(user).filter(status=PlanStatus.ACTIVE)
+    if who is not None:
+        plans = plans.filter(
+            Q(owner_id__in=who) | Q(memberships__user_id__in=who) | Q(account__in=_account_ids(who))
+        )
+    rows = PlanSection.objects.filter(key="actions", plan__in=plans.values("pk")).values_list(
+        "plan_id", "plan__account__name", "plan__period", "data"
+    )
+    horizon = day + dt.timedelta(days=UPCOMING_DAYS)
+    out = []
+    for pid, account, period, data in rows:
+        for a in (data or {}).get("actions", []):
+            mine = who is None or a.get("owner_id") in who
+            if not mine or a.get("status") == "done" or not a.get("due_date"):
+                continue
+            due = dt.date.fromisoformat(a["due_date"])
+            if due <= horizon:
+                out.append(
+                    ActionItem(
+                        pid,
+                        account,
+                        period,
+                        a.get("title", ""),
+                        due,
+                        a.get("status") or "todo",
+                        a.get("owner_id"),
+                        due < day,
+                        plan_url(pid, "actions"),
+                    )
+                )
+    out.sort(key=lambda x: (x.due, x.account))
+    return out

@@ -1,0 +1,89 @@
+"""The home page (what needs my attention) and snoozing a finding. Thin: data from selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accountplan.core.errors import DomainError
+from accountplan.governance import selectors, services
+from accountplan.governance.home_slots import render_slots
+from accountplan.governance.models import Finding
+from accountplan.plans.querysets import may_write_plans
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """What needs my attention (or my team's, for a manager), my actions, counts by kind."""
+    user = _user(request)
+    today = timezone.localdate()
+    has_team = selectors.has_team(user)
+    team = has_team and request.GET.get("view", "team") == "team"
+    findings = selectors.attention(user, team, today)
+    rule = request.GET.get("rule", "")
+    counts = selectors.counts_by_rule(findings)
+    if rule:
+        findings = findings.filter(rule=rule)
+    if team:
+        findings = findings.order_by(
+            "account__owner__last_name", "account__owner_id", "-rank", "-pk"
+        )
+    page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
+    acts = selectors.actions(user, team, today)
+    return render(
+        request,
+        "governance/home.html",
+        {
+            "page_obj": page,
+            "counts": counts,
+            "total": sum(c["count"] for c in counts),
+            "rule": rule,
+            "team": team,
+            "has_team": has_team,
+            "overdue": [a for a in acts if a.overdue],
+            "upcoming": [a for a in acts if not a.overdue],
+            "slots": render_slots(user, team, today),
+            "can_snooze": may_write_plans(user),
+            "tomorrow": today + dt.timedelta(days=1),
+            "default_until": today + dt.timedelta(days=14),
+        },
+    )
+
+
+@login_required
+@require_POST
+def snooze(request: HttpRequest, pk: int) -> HttpResponse:
+    """Snooze a finding the user may see, with a reason and a date."""
+    user = _user(request)
+    if not may_write_plans(user):
+        raise PermissionDenied("A Viewer cannot snooze findings.")
+    finding = get_object_or_404(Finding.objects.for_user(user), pk=pk)
+    try:
+        until = dt.date.fromisoformat(request.POST.get("until", ""))
+        services.snooze(finding, user, request.POST.get("reason", ""), until)
+    except ValueError:
+        messages.error(request, "Give the date to snooze until as YYYY-MM-DD.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Snoozed until {until.isoformat()}: {finding.summary}")
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("home")
