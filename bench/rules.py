@@ -36,8 +36,11 @@ def setup_django() -> None:
 
 
 def ensure_book(accounts: int, out: Path) -> None:
+    from django.core.management import call_command
+
     from accountplan.book.models import Account
 
+    call_command("migrate", verbosity=0)
     folder = out / f"book-{accounts}"
     if not (folder / "meta.json").exists():
         subprocess.run(
