@@ -66,11 +66,12 @@ def store(ctx: RuleContext, found: dict[str, list[Hit]], now: dt.datetime) -> tu
     """Reconcile the hits with the open findings of the rules that ran: (opened, kept, closed)."""
     all_hits = [h for hs in found.values() for h in hs]
     values = _values(ctx, all_hits)
-    open_rows = {
-        (r, a, p, s): pk
-        for pk, r, a, p, s in Finding.objects.open()
+    fields = ["rule_version", "severity", "summary", "evidence", "fix_url", "rank"]
+    open_rows: dict[Key, tuple[Any, ...]] = {
+        (row[1], row[2], row[3], row[4]): (row[0], *row[5:])
+        for row in Finding.objects.open()
         .filter(rule__in=list(found))
-        .values_list("pk", "rule", "account_id", "plan_id", "subject")
+        .values_list("pk", "rule", "account_id", "plan_id", "subject", *fields)
     }
     new: list[Finding] = []
     kept: list[Finding] = []
@@ -98,18 +99,21 @@ def store(ctx: RuleContext, found: dict[str, list[Hit]], now: dt.datetime) -> tu
                 last_seen_at=now,
             )
             if key in open_rows:
-                row.pk = open_rows[key]
-                kept.append(row)
+                pk, *stored = open_rows[key]
+                row.pk = pk
+                if stored != [getattr(row, f) for f in fields]:
+                    kept.append(row)  # only what changed is written back
             else:
                 row.opened_at = now
                 new.append(row)
     Finding.objects.bulk_create(new, batch_size=1000)
-    fields = ["rule_version", "severity", "summary", "evidence", "fix_url", "rank", "last_seen_at"]
-    Finding.objects.bulk_update(kept, fields, batch_size=1000)
-    gone = [pk for key, pk in open_rows.items() if key not in seen]
+    # bulk_update writes one CASE per field and row: small batches keep each statement cheap.
+    Finding.objects.bulk_update(kept, fields, batch_size=100)
+    gone = [v[0] for key, v in open_rows.items() if key not in seen]
     for batch in chunks(gone):
         Finding.objects.filter(pk__in=batch).update(closed_at=now)
-    return len(new), len(kept), len(gone)
+    Finding.objects.open().filter(rule__in=list(found)).update(last_seen_at=now)
+    return len(new), len(seen) - len(new), len(gone)
 
 
 def compute_health(today: dt.date, plan_ids: list[int] | None = None) -> dict[int, Health]:
