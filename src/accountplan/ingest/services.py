@@ -44,6 +44,9 @@ class ImportOptions:
     accept_suggestions: bool = False
     sheet: str | None = None
     progress: Progress | None = None
+    #: Called inside the write transaction once the rows are written (the web run records
+    #: itself there, so a worker killed after the commit leaves an imported run).
+    on_written: Callable[[ImportReport], None] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The options worth recording on the run."""
@@ -200,6 +203,9 @@ def _run(
     try:
         with transaction.atomic():
             report.also_created = writers.write(validator, the_plan, tick("write"))
+            report.status = Status.PARTIAL if invalid else Status.IMPORTED
+            if options.on_written is not None:
+                options.on_written(report)
     except DatabaseError as exc:
         report.created = report.updated = report.unchanged = report.deleted = 0
         raise ImportFailed(f"The database refused the rows ({exc}); nothing was written.") from exc

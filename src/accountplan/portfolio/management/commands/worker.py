@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 class Command(BaseCommand):
     help = (
-        "Run background tasks queued in the database (rescores after imports and on demand). "
+        "Run background tasks queued in the database (web imports, rescores after imports and on "
+        "demand). "
         "Wraps django-tasks-db's db_worker; `accountplan serve` starts one for you."
     )
 
@@ -42,6 +43,11 @@ class Command(BaseCommand):
         stale = fail_stale_snapshots()
         if stale and options["verbosity"] > 0:
             self.stderr.write(f"Marked {stale} stale running snapshot(s) failed.")
+        from accountplan.ingest.background import fail_stale_imports
+
+        dead = fail_stale_imports()
+        if dead and options["verbosity"] > 0:
+            self.stderr.write(f"Marked {dead} stale running import(s) failed.")
         extra = ["--batch"] if options["batch"] else []
         call_command(
             "db_worker",
