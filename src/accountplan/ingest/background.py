@@ -23,8 +23,8 @@ import os
 import shutil
 import threading
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -188,9 +188,12 @@ def describe(run: ImportRun) -> dict[str, Any]:
     state = progress(run.pk) or {}
     phase = str(state.get("phase", "starting"))
     done, total = int(state.get("done") or 0), int(state.get("total") or 0)
+    rows = ""
+    if total:
+        rows = f"{fmt.number(done)} of {fmt.number(total)} rows ({fmt.percent(done / total)})"
     return {
         "label": PHASES.get(phase, phase.capitalize()),
+        "rows": rows,
         "done": done,
         "total": total,
-        "percent": round(100 * done / total) if total else None,
     }

@@ -24,7 +24,6 @@ from accountplan.ingest.mappings import BUILTIN, Mapping
 from accountplan.ingest.models import ImportRun
 from accountplan.ingest.page_context import preview_context
 from accountplan.ingest.page_mapping import read_headers, start_mapping
-from accountplan.ingest.page_preview import run_options
 from accountplan.ingest.report import Status
 from accountplan.ingest.services import ImportOptions, resolve_mapping
 from accountplan.ingest.webterms import rejects_for_web, report_for_web
@@ -170,7 +169,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     polled = bool(getattr(request, "htmx", False))
     if run.status in (Status.QUEUED, Status.RUNNING):
         # The page polls itself with htmx every second: the poll gets the progress alone.
-        page = "ingest/partials/import_progress.html" if polled else "ingest/pages/import_running.html"
+        page = (
+            "ingest/partials/import_progress.html" if polled else "ingest/pages/import_running.html"
+        )
         return render(request, page, {"run": run, "progress": background.describe(run)})
     if polled:  # the run ended while the page polled: load the report
         return HttpResponse(headers={"HX-Refresh": "true"})

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ingest', '0003_saved_mapping'),
+        ("ingest", "0003_saved_mapping"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importrun',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Pending (previewed, not run)'), ('queued', 'Queued'), ('running', 'Running'), ('failed', 'Failed'), ('refused', 'Refused'), ('imported', 'Imported'), ('imported_with_rejects', 'Imported with rejects'), ('dry_run', 'Dry run')], default='pending', max_length=24),
+            model_name="importrun",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Pending (previewed, not run)"),
+                    ("queued", "Queued"),
+                    ("running", "Running"),
+                    ("failed", "Failed"),
+                    ("refused", "Refused"),
+                    ("imported", "Imported"),
+                    ("imported_with_rejects", "Imported with rejects"),
+                    ("dry_run", "Dry run"),
+                ],
+                default="pending",
+                max_length=24,
+            ),
         ),
     ]
