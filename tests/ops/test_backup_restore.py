@@ -33,8 +33,9 @@ ENDPOINTS = [
 #: Prints, as JSON, every table's row count and what the API answers an admin (signed in for
 #: the calls, signed out after: the database is left as it was).
 ANSWERS = textwrap.dedent(
-    f"""
+    """
     import json
+    import sys
 
     import django
 
@@ -44,19 +45,19 @@ ANSWERS = textwrap.dedent(
 
     from accountplan.core.models import User
 
-    counts = {{}}
+    counts = {}
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names()):
-            cursor.execute(f"SELECT count(*) FROM {{connection.ops.quote_name(table)}}")
+            cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")
             counts[table] = cursor.fetchone()[0]
     client = Client()
     client.force_login(User.objects.filter(is_superuser=True).order_by("pk").first())
-    api = {{}}
-    for path in {ENDPOINTS!r}:
+    api = {}
+    for path in sys.argv[1:]:
         response = client.get(path)
         api[path] = [response.status_code, response.json()]
     client.logout()  # its session row goes: the database is left as it was
-    print(json.dumps({{"counts": counts, "api": api}}))
+    print(json.dumps({"counts": counts, "api": api}))
     """
 )
 
@@ -78,7 +79,7 @@ def accountplan(env: dict[str, str], *args: str, check: bool = True) -> subproce
 
 def answers(env: dict[str, str]) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", ANSWERS],
+        [sys.executable, "-c", ANSWERS, *ENDPOINTS],
         env=env,
         capture_output=True,
         text=True,
