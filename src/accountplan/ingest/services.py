@@ -6,7 +6,7 @@ import csv
 import io
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +103,10 @@ def run_import(
         skip_invalid=options.skip_invalid,
         accept_suggestions=options.accept_suggestions,
     )
+    # The run's record commits with its rows (created in the write transaction when the
+    # caller brought none): a process killed after the commit leaves both, or neither.
+    holder = [run] if run is not None else []
+    options = replace(options, on_written=_record_in_transaction(holder, user, source, options))
     try:
         _run(report, entity, source, mapping, options)
     except ImportFailed as exc:
@@ -112,8 +116,29 @@ def run_import(
         report.message = f"Refused: {exc.message} Nothing was written."
         report.errors.insert(0, Issue(1, "", "", exc.message))
     report.seconds = round(time.monotonic() - started, 3)
-    _record(report, source, options, user, run)
+    _record(report, source, options, user, holder[0] if holder else None)
     return report
+
+
+def _record_in_transaction(
+    holder: list[ImportRun], user: User | None, source: ImportSource, options: ImportOptions
+) -> Callable[[ImportReport], None]:
+    """``on_written``: records the run (a new one in ``holder`` if empty), then the caller's."""
+    outer = options.on_written
+
+    def written(report: ImportReport) -> None:
+        if not holder:
+            run = ImportRun(user=user, source="cli" if user is None else "web")
+            run.entity, run.mapping_name = report.entity[:32], report.mapping[:120]
+            run.file_name, run.file_size = source.name[:255], len(source.data)
+            run.options, run.status = options.to_dict(), report.status
+            run.created, run.finished_at = report.created, timezone.now()
+            run.save()
+            holder.append(run)
+        if outer is not None:
+            outer(report)
+
+    return written
 
 
 def _run(
