@@ -83,8 +83,12 @@ def run_import(
     options: ImportOptions,
     user: User | None,
     run: ImportRun | None = None,
+    record: bool = True,
 ) -> ImportReport:
     """Import ``source`` as ``entity`` rows, all or nothing, and record an :class:`ImportRun`.
+
+    ``record=False`` (dry runs only: the preview's whole-file check) records no run, so the
+    check needs no transaction, and on SQLite never holds the write lock while it reads.
 
     Every row is validated first (types, required fields, references within the file and to
     the database). With problems and no ``skip_invalid`` nothing is written. ``dry_run`` never
@@ -93,6 +97,8 @@ def run_import(
     """
     if user is not None and not user.can_edit_book:
         raise ImportFailed("Only managers and admins may import data.", status=403)
+    if not record and not options.dry_run:
+        raise ValueError("Only a dry run may go unrecorded.")
     started = time.monotonic()
     mapping_name = mapping.name if isinstance(mapping, Mapping) else str(mapping)
     report = ImportReport(
@@ -116,7 +122,8 @@ def run_import(
         report.message = f"Refused: {exc.message} Nothing was written."
         report.errors.insert(0, Issue(1, "", "", exc.message))
     report.seconds = round(time.monotonic() - started, 3)
-    _record(report, source, options, user, holder[0] if holder else None)
+    if record:
+        _record(report, source, options, user, holder[0] if holder else None)
     return report
 
 
