@@ -49,6 +49,13 @@ def outsider(db: None) -> User:
     return UserFactory(username="charlie", role=Role.ACCOUNT_EXECUTIVE)
 
 
+@pytest.fixture(autouse=True)
+def data_dir(settings: Any, tmp_path: Path) -> Path:
+    """Each test's own data folder (queued web imports keep their files there)."""
+    settings.DATA_DIR = tmp_path / "data"
+    return settings.DATA_DIR
+
+
 # --- browser -----------------------------------------------------------------------------------
 
 

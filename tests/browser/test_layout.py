@@ -17,6 +17,7 @@ from accountplan.book.models import Account, Product
 from accountplan.core.models import Role, User
 from accountplan.plans.models import AccountPlan
 from tests.factories import PASSWORD, UserFactory
+from tests.ingest.conftest import run_queued_imports
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,6 +85,9 @@ def _import_report(page: Any, base: str, tmp_path: Path) -> str:
     # With a bad row "Run import" (all or nothing) is disabled: import the valid one instead.
     page.click("#import-valid")
     page.wait_for_url(lambda url: url.rstrip("/").split("/")[-1].isdigit())
+    # The run's page polls until the worker (here, in this process) ran the import.
+    assert run_queued_imports() == ["done"]
+    page.wait_for_selector("#import-counts")
     return str(preview)
 
 

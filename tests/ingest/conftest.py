@@ -38,6 +38,22 @@ def table_counts() -> dict[str, int]:
 ImportFn = Callable[..., ImportReport]
 
 
+def run_queued_imports() -> list[str]:
+    """Run the queued web-import tasks here, as ``accountplan worker`` would (each once)."""
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from accountplan.ingest.tasks import run_web_import
+
+    done = []
+    queued = DBTaskResult.objects.ready().filter(task_path=run_web_import.module_path)
+    for result in list(queued.order_by("enqueued_at")):
+        DBTaskResult.objects.filter(pk=result.pk).update(status=TaskResultStatus.RUNNING)
+        done.append(run_web_import.call(*result.args_kwargs["args"]))
+        DBTaskResult.objects.filter(pk=result.pk).update(status=TaskResultStatus.SUCCESSFUL)
+    return done
+
+
 @pytest.fixture
 def do_import(db: None) -> ImportFn:
     """Run an import of a file (path or name under tests/ingest/files) through the service."""

@@ -24,7 +24,7 @@ from accountplan.core.models import User
 from accountplan.ingest.mappings import load_mapping
 from accountplan.ingest.models import ImportRun
 from accountplan.ingest.report import ImportReport, Status
-from tests.ingest.conftest import FILES, ImportFn
+from tests.ingest.conftest import FILES, ImportFn, run_queued_imports
 
 pytestmark = pytest.mark.django_db
 
@@ -236,6 +236,7 @@ def test_the_web_pages_take_the_erp_mapping_with_its_key(
     assert line_column.split("</tr>", 1)[0].count("part of the row&#x27;s key") == 1
     assert "SO43659/1" in preview
     ran = client.post(response.url)
+    assert run_queued_imports() == ["done"]
     page = client.get(ran.url).content.decode()
     assert "Imported 20 rows" in page and 'id="reconciliation"' in page and "34,623.77" in page
     assert PurchaseLine.objects.count() == 20

@@ -25,6 +25,7 @@ from accountplan.ingest.page_mapping import (
 from accountplan.ingest.saved import delete_mapping, save_mapping
 from accountplan.ingest.webterms import for_web, rejects_for_web
 from tests.factories import UserFactory
+from tests.ingest.conftest import run_queued_imports
 
 ACCOUNTS_TOML = '[accounts.columns]\nFirma = "name"\nNr = "external_id"\n'
 
@@ -191,6 +192,7 @@ class TestMappingPages:
         second = ImportRun.objects.first()
         assert (second.mapping_name, second.mapping_toml) == ("kunden", saved.toml)
         manager_client.post(reverse("ingest:import_preview", args=[second.pk]), {"action": "run"})
+        run_queued_imports()
         assert Account.objects.get().external_id == "K2"
 
     def test_a_field_that_is_not_the_entitys_is_refused(self, manager_client: Client):
@@ -292,6 +294,7 @@ class TestThePreviewChecksLikeTheRun:
             in manager_client.get(url).content.decode()
         )
         manager_client.post(url, {"action": "valid"})
+        assert run_queued_imports() == ["done"]
         run.refresh_from_db()
         assert (run.status, run.created, run.rejected) == ("imported_with_rejects", 1, 1)
         assert list(Account.objects.values_list("name", flat=True)) == ["Acme"]
@@ -302,6 +305,7 @@ def test_a_refused_run_says_what_to_do_in_the_pages_terms(manager_client: Client
     _upload(manager_client, b"Name,Employees\nAcme,10\nBeta,many\n")
     run = ImportRun.objects.get()
     manager_client.post(reverse("ingest:import_preview", args=[run.pk]), {"action": "run"})
+    run_queued_imports()
     run.refresh_from_db()
     assert run.status == "refused" and Account.objects.count() == 0
     page = manager_client.get(reverse("ingest:import_detail", args=[run.pk])).content.decode()

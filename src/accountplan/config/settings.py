@@ -134,6 +134,9 @@ TASKS = {
 # A running rescore with no heartbeat for this long was killed midway: it is marked failed and the
 # pages stop announcing it (``portfolio.services.fail_stale_snapshots``).
 RESCORE_STALE_AFTER = dt.timedelta(minutes=env_number("ACCOUNTPLAN_RESCORE_STALE_MINUTES", 15))
+# A web import run by the worker beats every 2 s (ingest.background): one silent for this long
+# was killed midway; it is marked failed (nothing was written: its transaction never committed).
+IMPORT_STALE_AFTER = dt.timedelta(seconds=env_number("ACCOUNTPLAN_IMPORT_STALE_SECONDS", 60))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

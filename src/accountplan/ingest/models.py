@@ -1,7 +1,8 @@
 """A record of every import: who ran what, how it ended, its report and its rejected rows.
 
-Everything lives in the database (the uploaded file between preview and run, the report, the
-rejects CSV) so the app runs as many stateless processes.
+The uploaded file lives in the database between upload and preview; once the run is queued it
+moves to the data folder for the background worker (``ingest.background``) until the run ends.
+The report and the rejects CSV stay in the database.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class ImportRun(models.Model):
             Status.PARTIAL: "badge-warn",
             Status.DRY_RUN: "badge-warn",
             Status.REFUSED: "badge-bad",
+            Status.FAILED: "badge-bad",
         }.get(self.status, "")
 
     @property

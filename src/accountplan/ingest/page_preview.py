@@ -3,9 +3,9 @@
 It calls the same service as the run (:func:`run_import`) as a dry run that keeps the valid
 rows and rejects the others, so every check the run makes — types, references, duplicate ids
 within the file, rows that clash with the book — is in the preview, with the same counts and the
-same rejects CSV. That call records a run of its own; it is made inside a transaction that is
-rolled back, so the preview leaves nothing behind but its result, stored on the pending run
-until the mapping or the options change (or another import changes the book).
+same rejects CSV. That call records no run of its own and needs no transaction (on SQLite it
+never holds the write lock), so the preview leaves nothing behind but its result, stored on the
+pending run until the mapping or the options change (or another import changes the book).
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-from django.db import transaction
 
 from accountplan.ingest.mappings import Mapping
 from accountplan.ingest.models import ImportRun
@@ -27,10 +25,6 @@ if TYPE_CHECKING:
     from accountplan.core.models import User
 
 PREVIEW_KEY = "preview_key"
-
-
-class _Discard(Exception):
-    """Raised to roll back the dry run's own record."""
 
 
 @dataclass
@@ -97,14 +91,8 @@ def check_whole_file(run: ImportRun, mapping: Mapping, user: User) -> WholeFile:
         accept_suggestions=chosen.accept_suggestions,
         sheet=chosen.sheet,
     )
-    results = []
-    try:
-        with transaction.atomic():
-            results.append(run_import(run.entity, source, mapping, options=options, user=user))
-            raise _Discard
-    except _Discard:
-        pass
-    report = results[0]
+    # A dry run that records no run: no transaction, so on SQLite it never holds the write lock.
+    report = run_import(run.entity, source, mapping, options=options, user=user, record=False)
     data = report_for_web(report.to_dict())
     data[PREVIEW_KEY] = key
     data["file_headers"], data["file_samples"] = file_columns(run)

@@ -12,7 +12,9 @@ class Status:
     """How an import ended (also stored on ImportRun)."""
 
     PENDING = "pending"
+    QUEUED = "queued"
     RUNNING = "running"
+    FAILED = "failed"
     REFUSED = "refused"
     IMPORTED = "imported"
     PARTIAL = "imported_with_rejects"
@@ -20,7 +22,9 @@ class Status:
 
     CHOICES = (
         (PENDING, "Pending (previewed, not run)"),
+        (QUEUED, "Queued"),
         (RUNNING, "Running"),
+        (FAILED, "Failed"),
         (REFUSED, "Refused"),
         (IMPORTED, "Imported"),
         (PARTIAL, "Imported with rejects"),

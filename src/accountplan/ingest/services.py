@@ -6,7 +6,7 @@ import csv
 import io
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,9 @@ class ImportOptions:
     accept_suggestions: bool = False
     sheet: str | None = None
     progress: Progress | None = None
+    #: Called inside the write transaction once the rows are written (the web run records
+    #: itself there, so a worker killed after the commit leaves an imported run).
+    on_written: Callable[[ImportReport], None] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The options worth recording on the run."""
@@ -81,8 +84,12 @@ def run_import(
     options: ImportOptions,
     user: User | None,
     run: ImportRun | None = None,
+    record: bool = True,
 ) -> ImportReport:
     """Import ``source`` as ``entity`` rows, all or nothing, and record an :class:`ImportRun`.
+
+    ``record=False`` (dry runs only: the preview's whole-file check) records no run, so the
+    check needs no transaction, and on SQLite never holds the write lock while it reads.
 
     Every row is validated first (types, required fields, references within the file and to
     the database). With problems and no ``skip_invalid`` nothing is written. ``dry_run`` never
@@ -91,6 +98,8 @@ def run_import(
     """
     if user is not None and not user.can_edit_book:
         raise ImportFailed("Only managers and admins may import data.", status=403)
+    if not record and not options.dry_run:
+        raise ValueError("Only a dry run may go unrecorded.")
     started = time.monotonic()
     mapping_name = mapping.name if isinstance(mapping, Mapping) else str(mapping)
     report = ImportReport(
@@ -101,6 +110,10 @@ def run_import(
         skip_invalid=options.skip_invalid,
         accept_suggestions=options.accept_suggestions,
     )
+    # The run's record commits with its rows (created in the write transaction when the
+    # caller brought none): a process killed after the commit leaves both, or neither.
+    holder = [run] if run is not None else []
+    options = replace(options, on_written=_record_in_transaction(holder, user, source, options))
     try:
         _run(report, entity, source, mapping, options)
     except ImportFailed as exc:
@@ -110,8 +123,30 @@ def run_import(
         report.message = f"Refused: {exc.message} Nothing was written."
         report.errors.insert(0, Issue(1, "", "", exc.message))
     report.seconds = round(time.monotonic() - started, 3)
-    _record(report, source, options, user, run)
+    if record:
+        _record(report, source, options, user, holder[0] if holder else None)
     return report
+
+
+def _record_in_transaction(
+    holder: list[ImportRun], user: User | None, source: ImportSource, options: ImportOptions
+) -> Callable[[ImportReport], None]:
+    """``on_written``: records the run (a new one in ``holder`` if empty), then the caller's."""
+    outer = options.on_written
+
+    def written(report: ImportReport) -> None:
+        if not holder:
+            run = ImportRun(user=user, source="cli" if user is None else "web")
+            run.entity, run.mapping_name = report.entity[:32], report.mapping[:120]
+            run.file_name, run.file_size = source.name[:255], len(source.data)
+            run.options, run.status = options.to_dict(), report.status
+            run.created, run.finished_at = report.created, timezone.now()
+            run.save()
+            holder.append(run)
+        if outer is not None:
+            outer(report)
+
+    return written
 
 
 def _run(
@@ -202,6 +237,9 @@ def _run(
     try:
         with transaction.atomic():
             report.also_created = writers.write(validator, the_plan, tick("write"))
+            report.status = Status.PARTIAL if invalid else Status.IMPORTED
+            if options.on_written is not None:
+                options.on_written(report)
     except DatabaseError as exc:
         report.created = report.updated = report.unchanged = report.deleted = 0
         raise ImportFailed(f"The database refused the rows ({exc}); nothing was written.") from exc

@@ -116,6 +116,8 @@ def _finish(
     try:
         with transaction.atomic():
             streamwrite.write(p1, plan, tick("write"))
+            if options.on_written is not None:
+                options.on_written(report)
     except DatabaseError as exc:
         report.created = report.updated = report.unchanged = report.deleted = 0
         raise ImportFailed(f"The database refused the rows ({exc}); nothing was written.") from exc

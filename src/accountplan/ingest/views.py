@@ -10,30 +10,33 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accountplan.core.models import User
 from accountplan.core.pagination import paginate
+from accountplan.ingest import background
 from accountplan.ingest.errors import ImportFailed
 from accountplan.ingest.forms import PAGE, NewImportForm
 from accountplan.ingest.mappings import BUILTIN, Mapping
 from accountplan.ingest.models import ImportRun
 from accountplan.ingest.page_context import preview_context
 from accountplan.ingest.page_mapping import read_headers, start_mapping
-from accountplan.ingest.page_preview import run_options
 from accountplan.ingest.report import Status
-from accountplan.ingest.services import (
-    ImportOptions,
-    ImportSource,
-    resolve_mapping,
-    run_import,
-)
+from accountplan.ingest.services import ImportOptions, resolve_mapping
 from accountplan.ingest.webterms import rejects_for_web, report_for_web
 
 MAX_ERRORS_ON_PAGE = 10_000
 FORBIDDEN = "Only managers and admins can run imports and read their reports."
+
+
+def _see_other(name: str, pk: int) -> HttpResponse:
+    """303 See Other: the browser GETs the run's page."""
+    response = HttpResponseRedirect(reverse(name, args=[pk]))
+    response.status_code = 303
+    return response
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -125,9 +128,9 @@ def _mapping(run: ImportRun) -> tuple[Mapping | None, str]:
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Every row checked as the run will check it, the first rows as mapped, the column mapping.
 
-    POST ``action=run`` runs the import as chosen on the upload form (all or nothing unless
+    POST ``action=run`` queues the import as chosen on the upload form (all or nothing unless
     “skip invalid rows” was ticked); ``action=valid`` imports the valid rows and keeps the
-    others as rejects.
+    others as rejects. Both run in the background worker; the answer is a 303 to the run's page.
     """
     if not _editor(request):
         return _forbidden(request)
@@ -139,23 +142,12 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         if mapping is None:
             messages.error(request, mapping_error)
             return redirect("ingest:import_preview", pk=run.pk)
-        options = run_options(run)
-        if request.POST.get("action") == "valid":
-            options.skip_invalid = True
-        # Claim the run so a double-click or a second tab cannot import the file twice.
-        claimed = ImportRun.objects.filter(pk=run.pk, status=Status.PENDING).update(
-            status=Status.RUNNING
+        # Queued for the background worker (the request answers at once); the run's page
+        # shows its progress. Only one request can queue it: a double-click imports once.
+        background.queue(
+            run, bytes(run.file_data), skip_invalid=request.POST.get("action") == "valid"
         )
-        if claimed:
-            source = ImportSource(run.file_name, bytes(run.file_data))
-            try:
-                run_import(
-                    run.entity, source, mapping, options=options, user=_user(request), run=run
-                )
-            except Exception:
-                ImportRun.objects.filter(pk=run.pk).update(status=Status.REFUSED)
-                raise
-        return redirect("ingest:import_detail", pk=run.pk)
+        return _see_other("ingest:import_detail", run.pk)
     return render(
         request,
         "ingest/pages/import_preview.html",
@@ -172,7 +164,17 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status == Status.PENDING:
         return redirect("ingest:import_preview", pk=run.pk)
     if run.status == Status.RUNNING:
-        return render(request, "ingest/pages/import_running.html", {"run": run})
+        background.fail_stale_imports()
+        run.refresh_from_db()
+    polled = bool(getattr(request, "htmx", False))
+    if run.status in (Status.QUEUED, Status.RUNNING):
+        # The page polls itself with htmx every second: the poll gets the progress alone.
+        page = (
+            "ingest/partials/import_progress.html" if polled else "ingest/pages/import_running.html"
+        )
+        return render(request, page, {"run": run, "progress": background.describe(run)})
+    if polled:  # the run ended while the page polled: load the report
+        return HttpResponse(headers={"HX-Refresh": "true"})
     report = report_for_web(run.report)
     errors = report.get("errors", [])
     # Very large reports: the page shows the first rows; the downloads hold every problem.

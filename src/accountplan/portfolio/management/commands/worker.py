@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 class Command(BaseCommand):
     help = (
-        "Run background tasks queued in the database (rescores after imports and on demand). "
+        "Run background tasks queued in the database (web imports, rescores after imports and on "
+        "demand). "
         "Wraps django-tasks-db's db_worker; `accountplan serve` starts one for you."
     )
 
@@ -44,6 +45,11 @@ class Command(BaseCommand):
         if stale and options["verbosity"] > 0:
             self.stderr.write(f"Marked {stale} stale running snapshot(s) failed.")
         enqueue_if_due()  # the daily run of the rules (governance.tasks)
+        from accountplan.ingest.background import fail_stale_imports
+
+        dead = fail_stale_imports()
+        if dead and options["verbosity"] > 0:
+            self.stderr.write(f"Marked {dead} stale running import(s) failed.")
         extra = ["--batch"] if options["batch"] else []
         call_command(
             "db_worker",
