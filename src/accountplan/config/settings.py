@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "accountplan.portfolio",
     "accountplan.plans",
+    "accountplan.followup",
 ]
 
 MIDDLEWARE = [
@@ -221,3 +222,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+#: A lost deal's micro-plan comes back this many months after the loss (two quarters by default).
+FOLLOWUP_REENGAGE_MONTHS = int(env_number("ACCOUNTPLAN_REENGAGE_MONTHS", 6, minimum=1))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("imports/", include("accountplan.ingest.urls")),
     path("plans/", include("accountplan.plans.urls")),
+    path("", include("accountplan.followup.urls")),
     path("", include("accountplan.book.urls")),
     path("", include("accountplan.portfolio.urls")),
     path("", include("accountplan.core.urls")),

@@ -27,6 +27,7 @@ from accountplan.ingest.replace import plan_replace, scope_observation
 from accountplan.ingest.report import ImportReport, Issue, Status
 from accountplan.ingest.streamed import run_streamed
 from accountplan.ingest.validation import Row, Validator
+from accountplan.followup.services import create_micro_plans
 from accountplan.portfolio.services import rescore_after_import
 
 if TYPE_CHECKING:
@@ -200,6 +201,8 @@ def _run(
     try:
         with transaction.atomic():
             report.also_created = writers.write(validator, the_plan, tick("write"))
+            # Lost deals get their micro-plan in the same transaction (a few batched queries).
+            create_micro_plans()
     except DatabaseError as exc:
         report.created = report.updated = report.unchanged = report.deleted = 0
         raise ImportFailed(f"The database refused the rows ({exc}); nothing was written.") from exc

@@ -19,6 +19,7 @@ from accountplan.ingest.mappings import EntityMapping
 from accountplan.ingest.replace import scope_observation
 from accountplan.ingest.report import ImportReport, Status
 from accountplan.ingest.validation import Row, Validator
+from accountplan.followup.services import create_micro_plans
 from accountplan.portfolio.services import rescore_after_import
 
 if TYPE_CHECKING:
@@ -116,6 +117,8 @@ def _finish(
     try:
         with transaction.atomic():
             streamwrite.write(p1, plan, tick("write"))
+            # Lost deals get their micro-plan in the same transaction (a few batched queries).
+            create_micro_plans()
     except DatabaseError as exc:
         report.created = report.updated = report.unchanged = report.deleted = 0
         raise ImportFailed(f"The database refused the rows ({exc}); nothing was written.") from exc
