@@ -53,7 +53,10 @@ def test_a_lost_deal_imported_from_a_file_gets_its_micro_plan_with_the_snapshot_
     # Revenue in the scoring window: two won deals, 1,200.50 + 800.25.
     for amount in ("1200.50", "800.25"):
         OpportunityFactory(
-            account=acme, product=widget, amount=Decimal(amount), close_date=TODAY - dt.timedelta(days=30)
+            account=acme,
+            product=widget,
+            amount=Decimal(amount),
+            close_date=TODAY - dt.timedelta(days=30),
         )
     run_snapshot(create_snapshot(as_of=TODAY, window_months=12))
     score = AccountScore.objects.get(account=acme)
@@ -90,9 +93,12 @@ def test_micro_plans_are_created_in_batches_not_per_row():
     accounts = [AccountFactory() for _ in range(5)]
     Opportunity.objects.bulk_create(
         Opportunity(
-            account=accounts[i % 5], stage="Lost", status=OpportunityStatus.LOST,
-            amount=Decimal(i), close_date=TODAY,
-        )  # fmt: skip
+            account=accounts[i % 5],
+            stage="Lost",
+            status=OpportunityStatus.LOST,
+            amount=Decimal(i),
+            close_date=TODAY,
+        )
         for i in range(2500)
     )
     with CaptureQueriesContext(connection) as queries:
@@ -166,7 +172,10 @@ def test_due_when_the_date_comes_or_a_condition_fires():
 
 def test_cli_lost_deals_json():
     lost = OpportunityFactory(
-        status=OpportunityStatus.LOST, stage="Lost", amount=Decimal("12.34"), close_date=dt.date(2026, 1, 15)
+        status=OpportunityStatus.LOST,
+        stage="Lost",
+        amount=Decimal("12.34"),
+        close_date=dt.date(2026, 1, 15),
     )
     out = StringIO()
     call_command("lost-deals", "--json", stdout=out)

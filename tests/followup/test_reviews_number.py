@@ -58,7 +58,12 @@ def book():  # type: ignore[no-untyped-def]
     plan_services.save_section(
         plan,
         "goals",
-        {"components": [{"kind": "upsell", "amount": "1000.50"}, {"kind": "cross_sell", "amount": "250"}]},
+        {
+            "components": [
+                {"kind": "upsell", "amount": "1000.50"},
+                {"kind": "cross_sell", "amount": "250"},
+            ]
+        },
         1,
         ae,
     )
@@ -163,3 +168,31 @@ def test_safe_cell():
     assert [safe_cell(v) for v in ("=1+1", "+x", "-3", "@a", "ok", None)] == [
         "'=1+1", "'+x", "'-3", "'@a", "ok", "",
     ]  # fmt: skip
+
+
+def test_api_reviews_micro_plans_and_number(book):  # type: ignore[no-untyped-def]
+    plan = book["plan"]
+    url = f"/api/plans/{plan.pk}/reviews"
+    body = {"reviewed_on": TODAY.isoformat(), "findings": ["Gap"], "recalibrations": ""}
+    viewer = _client(book["viewer"])
+    assert viewer.post(url, body, content_type="application/json").status_code == 403
+    assert _client(book["outsider"]).get(url).status_code == 404
+    r = _client(book["ae"]).post(url, body, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["figures"]["goal_build"] == "1250.50"
+    assert [x["findings"] for x in viewer.get(url).json()] == [["Gap"]]
+    lost = OpportunityFactory(
+        account=book["planned"], status=OpportunityStatus.LOST, stage="Lost", amount=Decimal("9")
+    )
+    from accountplan.followup.services import create_micro_plans
+
+    create_micro_plans()
+    items = _client(book["ae"]).get("/api/lost-deals").json()
+    assert [i["opportunity_id"] for i in items] == [lost.pk]
+    assert _client(book["outsider"]).get("/api/lost-deals").json() == []
+    go = f"/api/lost-deals/{items[0]['id']}/re-engage"
+    assert viewer.post(go).status_code == 403
+    done = _client(book["ae"]).post(go).json()
+    assert done["status"] == "reengaged" and done["winback_opportunity_id"]
+    rows = _client(book["mgr"]).get(f"/api/number?period={YEAR}").json()
+    assert rows[0]["goal_build"] == "1250.50"

@@ -101,7 +101,9 @@ def the_number(user: User, period: str) -> list[NumberRow]:
         o = owners.setdefault(str(owner_id or ""), NumberRow("owner", str(owner_id or ""), ""))
         if owner is not None or not o.label:
             o.label = _label(owner)
-        t = territories.setdefault(territory, NumberRow("territory", territory, territory or "No territory"))
+        t = territories.setdefault(
+            territory, NumberRow("territory", territory, territory or "No territory")
+        )
         return [book, o, t]
 
     for p in plans:

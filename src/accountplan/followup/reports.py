@@ -76,7 +76,7 @@ def save_target(data: Mapping[str, Any]) -> Target:
     period = str(data.get("period", "")).strip()
     try:
         validate_period(period)
-    except Exception as exc:  # noqa: BLE001 — Django's ValidationError, said plainly
+    except Exception as exc:
         raise DomainError(f"Invalid period {period!r}.") from exc
     owner_name = str(data.get("owner", "")).strip()
     owner = None

@@ -95,7 +95,9 @@ def fired_conditions(today: dt.date) -> Q:
     """Micro-plans whose date came or one of whose conditions fired."""
     snap = Snapshot.objects.current()
     newer_contact = Exists(
-        Contact.objects.filter(account_id=OuterRef("account_id"), pk__gt=OuterRef("last_contact_id"))
+        Contact.objects.filter(
+            account_id=OuterRef("account_id"), pk__gt=OuterRef("last_contact_id")
+        )
     )
     q = (
         Q(reengage_on__lte=today)
@@ -181,4 +183,3 @@ def may_act_on_account(user: User, account_id: int) -> bool:
     """Whether ``user`` may change follow-up rows of the account (as its plans)."""
     account = Account.objects.for_user(user).filter(pk=account_id).first()
     return account is not None and can_edit_account_plans(user, account)
-

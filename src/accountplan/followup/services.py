@@ -36,7 +36,7 @@ def _scores(snapshot: Snapshot | None, account_ids: set[int]) -> dict[int, dict[
     rows = AccountScore.objects.filter(snapshot=snapshot, account_id__in=account_ids).values(
         "account_id", "current_revenue", "growth", "whitespace_value", "play", "tier", "snapshot_id"
     )
-    return {r["account_id"]: r for r in rows}
+    return {r["account_id"]: dict(r) for r in rows}
 
 
 def create_micro_plans(today: dt.date | None = None) -> int:
@@ -73,7 +73,7 @@ def create_micro_plans(today: dt.date | None = None) -> int:
         )
         objs = [
             LostDealPlan(
-                **micro_plan_fields(o, scores.get(o["account_id"]), today, months),
+                **micro_plan_fields(dict(o), scores.get(o["account_id"]), today, months),
                 last_contact_id=newest.get(o["account_id"]) or 0,
             )
             for o in opps
@@ -122,7 +122,9 @@ def plan_figures(user: User, plan: AccountPlan, today: dt.date) -> dict[str, Any
     goals = section_of(plan, SectionKey.GOALS).data
     pros = prospecting_view(user, plan, section_of(plan, SectionKey.PROSPECTING).data, today, goals)
     components = goals.get("components", [])
-    result = perf.performance(user, plan, components, [], (pros.period_start, pros.period_end), today)
+    result = perf.performance(
+        user, plan, components, [], (pros.period_start, pros.period_end), today
+    )
     goal_build = sum((Decimal(str(c.get("amount") or 0)) for c in components), Decimal(0))
     pipeline = result.pipeline.total + sum(
         (d.amount for d in result.pipeline.unattributed), Decimal(0)
@@ -133,9 +135,7 @@ def plan_figures(user: User, plan: AccountPlan, today: dt.date) -> dict[str, Any
     snap = Snapshot.objects.current()
     score = _scores(snap, {plan.account_id}).get(plan.account_id, {})
     sections = sections_of(plan)
-    done = completeness(
-        {k: (s.data, s.updated_at) for k, s in sections.items() if s.pk}, today
-    )
+    done = completeness({k: (s.data, s.updated_at) for k, s in sections.items() if s.pk}, today)
     return {
         "revenue": _m(score.get("current_revenue")),
         "won": _m(result.won_total),

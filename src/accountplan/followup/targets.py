@@ -31,7 +31,7 @@ def import_targets(data: bytes) -> int:
         r = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         try:
             validate_period(r["period"])
-        except Exception:  # noqa: BLE001 — Django's ValidationError, worded below
+        except Exception:
             problems.append(f"line {line}: invalid period {r['period']!r}")
             continue
         owner = r.get("owner", "")

@@ -49,7 +49,9 @@ def plan_reviews(request: HttpRequest, pk: int) -> HttpResponse:
         if not editable:
             raise PermissionDenied("You can read this plan but not review it.")
         try:
-            day = dt.date.fromisoformat(request.POST.get("reviewed_on") or dt.date.today().isoformat())
+            day = dt.date.fromisoformat(
+                request.POST.get("reviewed_on") or dt.date.today().isoformat()
+            )
         except ValueError:
             messages.error(request, "The review date must be a date (YYYY-MM-DD).")
             return redirect("followup:plan_reviews", pk=plan.pk)
@@ -143,8 +145,9 @@ def number_page(request: HttpRequest) -> HttpResponse:
         if not user.can_edit_book:
             raise PermissionDenied("Only managers and admins set targets.")
         try:
-            if request.FILES.get("file"):
-                n = import_targets(request.FILES["file"].read())
+            upload = request.FILES.get("file")
+            if upload is not None:
+                n = import_targets(upload.read())
                 messages.success(request, f"Imported {n} targets.")
             else:
                 reports.save_target(request.POST)
@@ -159,7 +162,12 @@ def number_page(request: HttpRequest) -> HttpResponse:
         w.writerow(["Kind", "Name", "Target", "Goal builds", "Run rate", "Gap", "Plans"])
         for r in rows:
             d = r.as_dict()
-            w.writerow([safe_cell(d[k]) for k in ("kind", "label", "target", "goal_build", "run_rate", "gap", "plans")])
+            w.writerow(
+                [
+                    safe_cell(d[k])
+                    for k in ("kind", "label", "target", "goal_build", "run_rate", "gap", "plans")
+                ]
+            )
         resp = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="number-{safe_cell(period)}.csv"'
         return resp
@@ -169,6 +177,9 @@ def number_page(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "drill": next((r for r in rows if f"{r.kind}:{r.key}" == drill), None),
         "may_set": user.can_edit_book,
-        "periods": sorted(set(AccountPlan.objects.values_list("period", flat=True)) | set(Target.objects.values_list("period", flat=True))),
+        "periods": sorted(
+            set(AccountPlan.objects.values_list("period", flat=True))
+            | set(Target.objects.values_list("period", flat=True))
+        ),
     }
     return render(request, "followup/number.html", context)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accountplan.book.models import Opportunity
 from accountplan.core import fmt
+from accountplan.followup.services import create_micro_plans
 from accountplan.ingest import stream, writers
 from accountplan.ingest.entities import get_entity
 from accountplan.ingest.errors import ImportFailed
@@ -27,7 +28,6 @@ from accountplan.ingest.replace import plan_replace, scope_observation
 from accountplan.ingest.report import ImportReport, Issue, Status
 from accountplan.ingest.streamed import run_streamed
 from accountplan.ingest.validation import Row, Validator
-from accountplan.followup.services import create_micro_plans
 from accountplan.portfolio.services import rescore_after_import
 
 if TYPE_CHECKING:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, transaction
 
+from accountplan.followup.services import create_micro_plans
 from accountplan.ingest import stream, streamwrite
 from accountplan.ingest.entities import EntitySpec
 from accountplan.ingest.errors import ImportFailed
@@ -19,7 +20,6 @@ from accountplan.ingest.mappings import EntityMapping
 from accountplan.ingest.replace import scope_observation
 from accountplan.ingest.report import ImportReport, Status
 from accountplan.ingest.validation import Row, Validator
-from accountplan.followup.services import create_micro_plans
 from accountplan.portfolio.services import rescore_after_import
 
 if TYPE_CHECKING:

@@ -5,20 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('book', '0009_purchase_line_account_index_covered_by_cells'),
+        ("book", "0009_purchase_line_account_index_covered_by_cells"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='opportunity',
-            name='won_back_from',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='win_backs', to='book.opportunity'),
+            model_name="opportunity",
+            name="won_back_from",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="win_backs",
+                to="book.opportunity",
+            ),
         ),
         migrations.AlterField(
-            model_name='opportunity',
-            name='type',
-            field=models.CharField(blank=True, choices=[('new', 'New business'), ('upsell', 'Upsell'), ('cross_sell', 'Cross-sell'), ('renewal', 'Renewal'), ('win_back', 'Win-back')], max_length=16),
+            model_name="opportunity",
+            name="type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("new", "New business"),
+                    ("upsell", "Upsell"),
+                    ("cross_sell", "Cross-sell"),
+                    ("renewal", "Renewal"),
+                    ("win_back", "Win-back"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

@@ -7,79 +7,204 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('book', '0010_opportunity_win_back'),
-        ('plans', '0001_initial'),
+        ("book", "0010_opportunity_win_back"),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LostDealPlan',
+            name="LostDealPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lost_on', models.DateField()),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('product', models.CharField(blank=True, max_length=255)),
-                ('competitor', models.CharField(blank=True, max_length=255)),
-                ('reason', models.CharField(blank=True, max_length=255)),
-                ('account_revenue', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('account_growth', models.FloatField(blank=True, null=True)),
-                ('whitespace_value', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('play', models.CharField(blank=True, max_length=10)),
-                ('tier', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('snapshot_id_then', models.PositiveIntegerField(blank=True, null=True)),
-                ('last_contact_id', models.PositiveBigIntegerField(default=0, help_text="The account's newest contact id at the loss (a newer one fires).")),
-                ('reengage_on', models.DateField(db_index=True)),
-                ('debrief', models.TextField(blank=True)),
-                ('debrief_done', models.BooleanField(default=False)),
-                ('news_signal', models.TextField(blank=True, help_text='A news signal noted by hand; fires.')),
-                ('competitor_contract_end', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('watching', 'Watching'), ('reengaged', 'Re-engaged'), ('dropped', 'Dropped')], default='watching', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lost_deal_plans', to='book.account')),
-                ('opportunity', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='micro_plan', to='book.opportunity')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('winback', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='book.opportunity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("lost_on", models.DateField()),
+                (
+                    "amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                ("product", models.CharField(blank=True, max_length=255)),
+                ("competitor", models.CharField(blank=True, max_length=255)),
+                ("reason", models.CharField(blank=True, max_length=255)),
+                (
+                    "account_revenue",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                ("account_growth", models.FloatField(blank=True, null=True)),
+                (
+                    "whitespace_value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                ("play", models.CharField(blank=True, max_length=10)),
+                ("tier", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("snapshot_id_then", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "last_contact_id",
+                    models.PositiveBigIntegerField(
+                        default=0,
+                        help_text="The account's newest contact id at the loss (a newer one fires).",
+                    ),
+                ),
+                ("reengage_on", models.DateField(db_index=True)),
+                ("debrief", models.TextField(blank=True)),
+                ("debrief_done", models.BooleanField(default=False)),
+                (
+                    "news_signal",
+                    models.TextField(blank=True, help_text="A news signal noted by hand; fires."),
+                ),
+                ("competitor_contract_end", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("watching", "Watching"),
+                            ("reengaged", "Re-engaged"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="watching",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lost_deal_plans",
+                        to="book.account",
+                    ),
+                ),
+                (
+                    "opportunity",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="micro_plan",
+                        to="book.opportunity",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "winback",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="book.opportunity",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reengage_on', 'pk'],
-                'indexes': [models.Index(fields=['status', 'reengage_on'], name='followup_lo_status_a69ca3_idx')],
+                "ordering": ["reengage_on", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "reengage_on"], name="followup_lo_status_a69ca3_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reviewed_on', models.DateField()),
-                ('findings', models.JSONField(blank=True, default=list, help_text='Findings discussed.')),
-                ('figures', models.JSONField(blank=True, default=dict, help_text="The plan's figures then.")),
-                ('recalibrations', models.TextField(blank=True, help_text='What was decided.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='plans.accountplan')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revisions', models.ManyToManyField(blank=True, related_name='reviews', to='plans.planrevision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reviewed_on", models.DateField()),
+                (
+                    "findings",
+                    models.JSONField(blank=True, default=list, help_text="Findings discussed."),
+                ),
+                (
+                    "figures",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="The plan's figures then."
+                    ),
+                ),
+                ("recalibrations", models.TextField(blank=True, help_text="What was decided.")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="plans.accountplan",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revisions",
+                    models.ManyToManyField(
+                        blank=True, related_name="reviews", to="plans.planrevision"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reviewed_on', '-pk'],
-                'indexes': [models.Index(fields=['plan', '-reviewed_on'], name='followup_re_plan_id_555efe_idx')],
+                "ordering": ["-reviewed_on", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["plan", "-reviewed_on"], name="followup_re_plan_id_555efe_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=20)),
-                ('territory', models.CharField(blank=True, max_length=120)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=20)),
+                ("territory", models.CharField(blank=True, max_length=120)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=16)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['period', 'territory'],
-                'constraints': [models.UniqueConstraint(fields=('period', 'owner', 'territory'), name='followup_target_unique')],
+                "ordering": ["period", "territory"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("period", "owner", "territory"), name="followup_target_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -1,6 +1,6 @@
 """``accountplan lost_deals`` (also ``lost-deals``): the micro-plans of lost deals.
 
-    accountplan lost-deals [--user USERNAME] [--due] [--json]
+accountplan lost-deals [--user USERNAME] [--due] [--json]
 """
 
 from __future__ import annotations
@@ -12,40 +12,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accountplan.core.models import User
+from accountplan.followup.management.commands import lost_deals_json
 from accountplan.followup.models import LostDealPlan
 from accountplan.followup.selectors import reengagements_due
 from accountplan.followup.services import create_micro_plans
-
-
-def micro_plan_dict(m: LostDealPlan) -> dict[str, Any]:
-    """A micro-plan as JSON-ready data (money as decimal strings, dates ISO)."""
-
-    def s(v: Any) -> str | None:
-        return None if v is None else str(v)
-
-    return {
-        "id": m.pk,
-        "opportunity_id": m.opportunity_id,
-        "opportunity_external_id": m.opportunity.external_id,
-        "account_id": m.account_id,
-        "account_external_id": m.account.external_id,
-        "account": m.account.name,
-        "owner": m.owner.username if m.owner else None,
-        "status": m.status,
-        "reengage_on": m.reengage_on.isoformat(),
-        "snapshot": {
-            "lost_on": m.lost_on.isoformat(),
-            "amount": s(m.amount),
-            "product": m.product,
-            "competitor": m.competitor,
-            "reason": m.reason,
-            "account_revenue": s(m.account_revenue),
-            "whitespace_value": s(m.whitespace_value),
-            "play": m.play,
-            "tier": m.tier,
-        },
-        "winback_opportunity_id": m.winback_id,
-    }
 
 
 class Command(BaseCommand):
@@ -69,7 +39,7 @@ class Command(BaseCommand):
                 qs = qs.filter(pk__in=due)
         elif opts["due"]:
             raise CommandError("--due needs --user (what is due is per user).", returncode=2)
-        items = [micro_plan_dict(m) for m in qs.order_by("reengage_on", "pk")]
+        items = [lost_deals_json(m) for m in qs.order_by("reengage_on", "pk")]
         if opts["json"]:
             self.stdout.write(json.dumps(items, indent=2))
             return
