@@ -178,8 +178,8 @@ def number_page(request: HttpRequest) -> HttpResponse:
         "drill": next((r for r in rows if f"{r.kind}:{r.key}" == drill), None),
         "may_set": user.can_edit_book,
         "periods": sorted(
-            set(AccountPlan.objects.values_list("period", flat=True))
-            | set(Target.objects.values_list("period", flat=True))
+            set(AccountPlan.objects.order_by().values_list("period", flat=True).distinct())
+            | set(Target.objects.order_by().values_list("period", flat=True).distinct())
         ),
     }
     return render(request, "followup/number.html", context)
