@@ -39,7 +39,7 @@ class ReviewOut(Schema):
     revision_ids: list[int]
 
 
-class SnapshotOut(Schema):
+class LossSnapshotOut(Schema):
     lost_on: str
     amount: str | None
     product: str
@@ -61,7 +61,7 @@ class MicroPlanOut(Schema):
     owner: str | None
     status: str
     reengage_on: str
-    snapshot: SnapshotOut
+    snapshot: LossSnapshotOut
     winback_opportunity_id: int | None
 
 
