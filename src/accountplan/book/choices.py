@@ -27,6 +27,7 @@ class OpportunityType(models.TextChoices):
     UPSELL = "upsell", "Upsell"
     CROSS_SELL = "cross_sell", "Cross-sell"
     RENEWAL = "renewal", "Renewal"
+    WIN_BACK = "win_back", "Win-back"
 
 
 class OpportunityStatus(models.TextChoices):

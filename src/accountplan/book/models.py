@@ -240,6 +240,10 @@ class Opportunity(models.Model):
     )
     loss_reason = models.CharField(max_length=255, blank=True)
     competitor = models.CharField(max_length=255, blank=True)
+    #: A win-back deal names the lost deal it re-engages (``followup.services.reengage``).
+    won_back_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="win_backs"
+    )
 
     objects = AccountScopedQuerySet.as_manager()
 

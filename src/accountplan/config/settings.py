@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accountplan.portfolio",
     "accountplan.plans",
     "accountplan.governance",
+    "accountplan.followup",
 ]
 
 MIDDLEWARE = [
@@ -246,3 +247,5 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "accountplan@localhost")
 #: Links in emails and the CLI's output start with this (e.g. https://plans.example.com).
 ACCOUNTPLAN_BASE_URL = env("ACCOUNTPLAN_BASE_URL", "")
+#: A lost deal's micro-plan comes back this many months after the loss (two quarters by default).
+FOLLOWUP_REENGAGE_MONTHS = int(env_number("ACCOUNTPLAN_REENGAGE_MONTHS", 6, minimum=1))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accountplan.book.models import Opportunity
 from accountplan.core import fmt
 from accountplan.core.spreadsheet_safe import safe_header, safe_row
+from accountplan.followup.services import create_micro_plans
 from accountplan.ingest import stream, writers
 from accountplan.ingest.entities import get_entity
 from accountplan.ingest.errors import ImportFailed
@@ -240,6 +241,8 @@ def _run(
             report.status = Status.PARTIAL if invalid else Status.IMPORTED
             if options.on_written is not None:
                 options.on_written(report)
+            # Lost deals get their micro-plan in the same transaction (a few batched queries).
+            create_micro_plans()
     except DatabaseError as exc:
         report.created = report.updated = report.unchanged = report.deleted = 0
         raise ImportFailed(f"The database refused the rows ({exc}); nothing was written.") from exc

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, transaction
 
+from accountplan.followup.services import create_micro_plans
 from accountplan.ingest import stream, streamwrite
 from accountplan.ingest.entities import EntitySpec
 from accountplan.ingest.errors import ImportFailed
@@ -118,6 +119,8 @@ def _finish(
             streamwrite.write(p1, plan, tick("write"))
             if options.on_written is not None:
                 options.on_written(report)
+            # Lost deals get their micro-plan in the same transaction (a few batched queries).
+            create_micro_plans()
     except DatabaseError as exc:
         report.created = report.updated = report.unchanged = report.deleted = 0
         raise ImportFailed(f"The database refused the rows ({exc}); nothing was written.") from exc

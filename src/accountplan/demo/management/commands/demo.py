@@ -18,6 +18,7 @@ from rich.text import Text
 from accountplan.book.models import Account
 from accountplan.core.models import User
 from accountplan.demo.health_cases import write_health_cases
+from accountplan.demo.followup_cases import write_followup_cases
 from accountplan.demo.plans import write_demo_plans
 from accountplan.demo.services import (
     USER_PREFIX,
@@ -148,6 +149,7 @@ class Command(BaseCommand):
             written = write_demo_plans(scored)
             console.print(f"[green]✓[/] Account plans for tier-1 accounts: {written} written")
             write_health_cases(scored)  # plans that give every governance rule real cases
+            console.print(f"[green]✓[/] Follow-up cases: {write_followup_cases(scored.as_of)}")
         logins = reset_demo_logins()
         console.print(self._panel(options["bind"], logins))
         if options["no_serve"]:

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class FollowupConfig(AppConfig):
+    """Reviews, lost-deal micro-plans and next year's number (issue 11, capability D)."""
+
+    name = "accountplan.followup"
+    label = "followup"
+    verbose_name = "Follow-up"

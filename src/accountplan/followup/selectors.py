@@ -1,0 +1,185 @@
+"""Reads of the follow-up, for the home page, the pages, the API and the CLI (all scoped)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Exists, Max, OuterRef, Q
+from django.urls import reverse
+
+from accountplan.book.models import Account, Contact
+from accountplan.followup.models import LostDealPlan, MicroPlanStatus
+from accountplan.plans.models import AccountPlan, PlanStatus
+from accountplan.plans.querysets import can_edit_account_plans
+from accountplan.portfolio.models import AccountScore, Snapshot
+
+if TYPE_CHECKING:
+    from accountplan.core.models import User
+
+#: Days between reviews by tier (PRODUCT.md: tier 1 a full plan with joint sessions twice a year
+#: and a review each quarter; tier 2 a quarterly scorecard; tier 3 scaled coverage).
+REVIEW_DAYS = {1: 91, 2: 91, 3: 182}
+#: Days between reviews of an account without a tier (no finished snapshot yet).
+UNTIERED_DAYS = 182
+#: A review due within this many days is listed as upcoming.
+UPCOMING_DAYS = 14
+#: A competitor contract ending within this many days fires the micro-plan.
+CONTRACT_END_DAYS = 60
+
+
+def review_days(tier: int | None) -> int:
+    """The review cadence in days for ``tier`` (settings.FOLLOWUP_REVIEW_DAYS overrides)."""
+    table = {**REVIEW_DAYS, **getattr(settings, "FOLLOWUP_REVIEW_DAYS", {})}
+    return int(table.get(tier, UNTIERED_DAYS)) if tier else UNTIERED_DAYS
+
+
+@dataclass
+class DueRow:
+    """One thing due on the home page: its account, plan, owner, date, link and why."""
+
+    account: Account
+    plan: AccountPlan | None
+    owner: Any
+    due: dt.date
+    link: str
+    overdue: bool
+    reasons: list[str] = field(default_factory=list)
+    item: Any = None
+
+
+def _tiers(account_ids: set[int]) -> dict[int, int | None]:
+    snap = Snapshot.objects.current()
+    if snap is None or not account_ids:
+        return {}
+    rows = AccountScore.objects.filter(snapshot=snap, account_id__in=account_ids)
+    return dict(rows.values_list("account_id", "tier"))
+
+
+def reviews_due(user: User, today: dt.date, horizon: int = UPCOMING_DAYS) -> list[DueRow]:
+    """Active plans the user may see whose next review (last review, or the plan's start, plus
+    the tier's cadence) falls on or before ``today + horizon``; overdue first."""
+    plans = list(
+        AccountPlan.objects.for_user(user)
+        .filter(status=PlanStatus.ACTIVE)
+        .annotate(last_review=Max("reviews__reviewed_on"))
+        .select_related("account", "owner")
+    )
+    tiers = _tiers({p.account_id for p in plans})
+    rows = []
+    for p in plans:
+        tier = tiers.get(p.account_id)
+        start = p.last_review or p.created_at.date()
+        due = start + dt.timedelta(days=review_days(tier))
+        if due > today + dt.timedelta(days=horizon):
+            continue
+        reason = "Never reviewed" if p.last_review is None else f"Last review {p.last_review}"
+        rows.append(
+            DueRow(
+                account=p.account,
+                plan=p,
+                owner=p.owner or p.account.owner,
+                due=due,
+                link=reverse("followup:plan_reviews", args=[p.pk]),
+                overdue=due < today,
+                reasons=[reason, f"Tier {tier}" if tier else "No tier yet"],
+            )
+        )
+    rows.sort(key=lambda r: (r.due, r.account.name))
+    return rows
+
+
+def fired_conditions(today: dt.date) -> Q:
+    """Micro-plans whose date came or one of whose conditions fired."""
+    snap = Snapshot.objects.current()
+    newer_contact = Exists(
+        Contact.objects.filter(
+            account_id=OuterRef("account_id"), pk__gt=OuterRef("last_contact_id")
+        )
+    )
+    q = (
+        Q(reengage_on__lte=today)
+        | ~Q(news_signal="")
+        | Q(competitor_contract_end__lte=today + dt.timedelta(days=CONTRACT_END_DAYS))
+        | Q(newer_contact)
+    )
+    if snap is not None:
+        growing = Exists(
+            AccountScore.objects.filter(
+                snapshot=snap, account_id=OuterRef("account_id"), growth__gt=0
+            )
+        )
+        q |= Q(growing) & (Q(account_growth__lte=0) | Q(account_growth__isnull=True))
+    return q
+
+
+def why(micro: LostDealPlan, today: dt.date) -> list[str]:
+    """The reasons a listed micro-plan is due, in words."""
+    out = []
+    if micro.reengage_on <= today:
+        out.append(f"Re-engagement date {micro.reengage_on}")
+    if micro.news_signal:
+        out.append(f"News: {micro.news_signal[:80]}")
+    end = micro.competitor_contract_end
+    if end and end <= today + dt.timedelta(days=CONTRACT_END_DAYS):
+        out.append(f"Competitor contract ends {end}")
+    if getattr(micro, "new_contact", False):
+        out.append("A new contact appeared (a possible decision maker)")
+    if getattr(micro, "grows", False) and (micro.account_growth or 0) <= 0:
+        out.append("The account's growth turned positive")
+    return out or ["Condition fired"]
+
+
+def micro_plans(user: User) -> Any:
+    """The micro-plans the user may see, with their deal and account."""
+    return LostDealPlan.objects.for_user(user).select_related(
+        "account", "opportunity", "owner", "winback"
+    )
+
+
+def reengagements_due(user: User, today: dt.date) -> list[DueRow]:
+    """Watching micro-plans the user may see whose date came or whose condition fired."""
+    snap = Snapshot.objects.current()
+    qs = (
+        micro_plans(user)
+        .filter(status=MicroPlanStatus.WATCHING)
+        .filter(fired_conditions(today))
+        .annotate(
+            new_contact=Exists(
+                Contact.objects.filter(
+                    account_id=OuterRef("account_id"), pk__gt=OuterRef("last_contact_id")
+                )
+            )
+        )
+    )
+    if snap is not None:
+        qs = qs.annotate(
+            grows=Exists(
+                AccountScore.objects.filter(
+                    snapshot=snap, account_id=OuterRef("account_id"), growth__gt=0
+                )
+            )
+        )
+    rows = []
+    for m in qs.order_by("reengage_on", "pk"):
+        rows.append(
+            DueRow(
+                account=m.account,
+                plan=None,
+                owner=m.owner,
+                due=m.reengage_on,
+                link=reverse("followup:micro_plan", args=[m.pk]),
+                overdue=m.reengage_on < today,
+                reasons=why(m, today),
+                item=m,
+            )
+        )
+    return rows
+
+
+def may_act_on_account(user: User, account_id: int) -> bool:
+    """Whether ``user`` may change follow-up rows of the account (as its plans)."""
+    account = Account.objects.for_user(user).filter(pk=account_id).first()
+    return account is not None and can_edit_account_plans(user, account)

@@ -1,0 +1,33 @@
+"""The demo book has follow-up cases: micro-plans (some due), compared reviews, targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from accountplan.core.models import Role, User
+from accountplan.demo.followup_cases import write_followup_cases
+from accountplan.demo.plans import write_demo_plans
+from accountplan.demo.services import load_demo_book
+from accountplan.followup.models import LostDealPlan, Review, Target
+from accountplan.followup.selectors import reengagements_due, reviews_due
+from accountplan.portfolio.services import ensure_snapshot
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+@pytest.mark.django_db
+def test_demo_followup_cases() -> None:
+    load_demo_book(7, AS_OF, scale=0.1)
+    snap = ensure_snapshot(AS_OF, fresh=True)
+    assert snap is not None
+    write_demo_plans(snap)
+    counts = write_followup_cases(AS_OF)
+    assert counts["micro_plans"] == LostDealPlan.objects.count() > 0
+    assert counts["reviews"] == Review.objects.count() > 0
+    assert Target.objects.filter(owner__isnull=True, territory="").exists()
+    manager = User.objects.filter(role=Role.MANAGER).first()
+    assert manager is not None
+    assert reengagements_due(manager, AS_OF)
+    assert reviews_due(manager, AS_OF + dt.timedelta(days=200))
