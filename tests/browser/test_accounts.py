@@ -78,7 +78,7 @@ def test_filters_work_without_javascript(browser: Any, live_server: Any, manager
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/login/")
+        page.goto(f"{live_server.url}/login/?next=/accounts/")
         page.fill("input[name=username]", manager.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
@@ -108,6 +108,7 @@ def test_account_page_shows_deals_contacts_and_team(login: Any, live_server: Any
         function=TeamFunction.SERVICE,
     )
     page = login(ae)
+    page.goto(f"{live_server.url}/accounts/")
     page.click("text=Acme Corp")
     page.wait_for_url(f"{live_server.url}/accounts/{account.pk}/")
     assert "Acme Corp" in page.inner_text("h1")

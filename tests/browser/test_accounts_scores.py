@@ -91,7 +91,7 @@ def test_score_filters_without_javascript(
     )
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/login/")
+        page.goto(f"{live_server.url}/login/?next=/accounts/")
         page.fill("input[name=username]", manager.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")

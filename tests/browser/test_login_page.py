@@ -12,7 +12,7 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_wrong_password_shows_an_error_then_login_lands_on_accounts(
+def test_wrong_password_shows_an_error_then_login_lands_on_the_home_page(
     live_server: Any, page: Any, ae: User
 ) -> None:
     page.goto(f"{live_server.url}/login/")
@@ -25,8 +25,8 @@ def test_wrong_password_shows_an_error_then_login_lands_on_accounts(
 
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/accounts/")
-    assert page.inner_text("h1") == "Accounts"
+    page.wait_for_url(f"{live_server.url}/")  # the home page: what needs my attention
+    assert page.inner_text("h1") == "What needs attention"
 
     page.click("text=Log out")
     page.wait_for_url(lambda url: "/login/" in url)

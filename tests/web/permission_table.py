@@ -89,6 +89,14 @@ def nothing_here(role: str, api: bool) -> str:
     return HIDDEN
 
 
+def snooze_rule(role: str, api: bool) -> str:
+    """Snoozing a finding one sees: anyone but a Viewer (it is the reader's attention, not the
+    plan's data); an AE off the team does not see it."""
+    if role == "viewer":
+        return FORBIDDEN
+    return _signed_in(role, api) or (HIDDEN if role == "ae_off" else OK)
+
+
 def admin_site(role: str, api: bool) -> str:
     return STAFF if role == "admin" else LOGIN
 
@@ -106,6 +114,8 @@ class World:
     snapshot_id: int
     latest: PlanRevision
     item: str
+    micro_plan: Any  # followup.LostDealPlan of a lost deal of the team's account
+    finding: Any  # governance.Finding on the team's account and plan
 
 
 Url = Callable[[World, User | None], str]
@@ -133,6 +143,37 @@ def _throwaway_token(w: World, user: User | None) -> str:
 #: read with GET and saved with POST) is checked both ways.
 PAGES: dict[str, list[Call]] = {
     "home": [Call(read_any, lambda w, u: "/")],
+    "governance:snooze": [
+        Call(
+            snooze_rule,
+            lambda w, u: f"/findings/{w.finding.pk}/snooze/",
+            "post",
+            {"until": "2099-01-01", "reason": "matrix"},
+        )
+    ],
+    "followup:plan_reviews": [
+        Call(read_account, lambda w, u: f"/plans/{_p(w)}/reviews/"),
+        Call(
+            write_plan,
+            lambda w, u: f"/plans/{_p(w)}/reviews/",
+            "post",
+            {"reviewed_on": "2026-12-01", "findings": "matrix"},
+        ),
+    ],
+    "followup:micro_plan": [
+        Call(read_account, lambda w, u: f"/lost-deals/{w.micro_plan.pk}/"),
+        Call(
+            write_plan,
+            lambda w, u: f"/lost-deals/{w.micro_plan.pk}/",
+            "post",
+            {"reengage_on": "2027-06-30"},
+        ),
+    ],
+    "followup:reengage": [
+        Call(write_plan, lambda w, u: f"/lost-deals/{w.micro_plan.pk}/re-engage/", "post", {})
+    ],
+    "followup:winback": [Call(read_any, lambda w, u: "/win-back/")],
+    "followup:number": [Call(read_any, lambda w, u: "/number/")],
     "login": [Call(public, lambda w, u: "/login/")],
     "logout": [Call(logout, lambda w, u: "/logout/", "post", {})],
     "book:account_list": [Call(read_any, lambda w, u: "/accounts/")],
@@ -237,6 +278,30 @@ PAGES: dict[str, list[Call]] = {
 #: Every API operation, as ``METHOD /path`` of the OpenAPI schema.
 OPERATIONS: dict[str, Call] = {
     "GET /api/me": Call(read_any, lambda w, u: "/api/me"),
+    "GET /api/findings": Call(read_any, lambda w, u: "/api/findings"),
+    "POST /api/findings/{finding_id}/snooze": Call(
+        snooze_rule,
+        lambda w, u: f"/api/findings/{w.finding.pk}/snooze",
+        "post",
+        {"until": "2099-01-01", "reason": "matrix"},
+    ),
+    "GET /api/plans/{plan_id}/health": Call(
+        read_account, lambda w, u: f"/api/plans/{_p(w)}/health"
+    ),
+    "GET /api/plans/{plan_id}/reviews": Call(
+        read_account, lambda w, u: f"/api/plans/{_p(w)}/reviews"
+    ),
+    "POST /api/plans/{plan_id}/reviews": Call(
+        write_plan,
+        lambda w, u: f"/api/plans/{_p(w)}/reviews",
+        "post",
+        {"reviewed_on": "2026-12-01", "findings": ["matrix"]},
+    ),
+    "GET /api/lost-deals": Call(read_any, lambda w, u: "/api/lost-deals"),
+    "POST /api/lost-deals/{micro_plan_id}/re-engage": Call(
+        write_plan, lambda w, u: f"/api/lost-deals/{w.micro_plan.pk}/re-engage", "post", {}
+    ),
+    "GET /api/number": Call(read_any, lambda w, u: "/api/number?period=FY2027"),
     "GET /api/users": Call(read_any, lambda w, u: "/api/users"),
     "GET /api/tokens": Call(own, lambda w, u: "/api/tokens"),
     "POST /api/tokens": Call(session_only, lambda w, u: "/api/tokens", "post", {"name": "matrix"}),

@@ -116,6 +116,7 @@ def world(db: None, settings: Any) -> World:
     )
     revisions = PlanRevision.objects.filter(plan=plan, key="customer_goals").order_by("version")
     mapping = SavedMapping.objects.create(name="m1", toml="[accounts]\n", created_by=manager)
+    micro_plan, finding = _follow_up_rows(account, plan, scored)
     return World(
         users=users,
         account=account,
@@ -128,7 +129,37 @@ def world(db: None, settings: Any) -> World:
         snapshot_id=scored.snapshot.pk,
         latest=revisions.last(),  # type: ignore[arg-type]
         item=selectors.columns(scored.snapshot)[0].item,
+        micro_plan=micro_plan,
+        finding=finding,
     )
+
+
+def _follow_up_rows(account: m.Account, plan: Any, scored: Any) -> tuple[Any, Any]:
+    """A lost deal's micro-plan and an open finding, both on the team's account."""
+    import datetime as dt
+
+    from accountplan.followup.models import LostDealPlan
+    from accountplan.followup.services import create_micro_plans
+    from accountplan.governance.models import Finding
+    from tests.factories import OpportunityFactory
+
+    today = dt.date.today()
+    OpportunityFactory.create(
+        account=account, product=scored.products[0], status="lost", close_date=today
+    )
+    create_micro_plans(today)
+    finding = Finding.objects.create(
+        rule="stale_plan",
+        severity="amber",
+        account=account,
+        plan=plan,
+        subject=f"plan:{plan.pk}",
+        summary="The plan has not changed in 120 days",
+        evidence={},
+        fix_url=f"/plans/{plan.pk}/",
+        rank=1,
+    )
+    return LostDealPlan.objects.get(account=account), finding
 
 
 def _opportunity(account: m.Account, scored: Any) -> m.Opportunity:

@@ -17,8 +17,8 @@ from accountplan.core.api import router as people_router
 from accountplan.core.api_auth import default_auth
 from accountplan.core.errors import DomainError
 from accountplan.exports.api import router as exports_router
-from accountplan.governance.api import router as governance_router
 from accountplan.followup.api import router as followup_router
+from accountplan.governance.api import router as governance_router
 from accountplan.plans.api import router as plans_router
 from accountplan.portfolio.api import router as analytics_router
 from accountplan.portfolio.campaign_api import router as campaign_router

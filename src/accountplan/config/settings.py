@@ -232,7 +232,13 @@ LOGGING = {
 }
 
 # --- email (the digest: `accountplan digest`, docs/governance.md) -------------------------------
-_mail_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+#: SMTP once a mail host is configured (EMAIL_HOST), the console otherwise (nothing is sent).
+_mail_backend = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
 MAILERS = {
     "default": {
         "BACKEND": _mail_backend,

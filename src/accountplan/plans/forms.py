@@ -561,7 +561,7 @@ class PlanFilterForm(forms.Form):
     findings = forms.ChoiceField(
         required=False,
         label="Open findings",
-        choices=[("", "Any"), ("yes", "Some"), ("no", "None")],
+        choices=[("", "Any"), ("yes", "Some"), ("no", "No open finding")],
     )
 
     def __init__(

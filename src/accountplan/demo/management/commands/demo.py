@@ -17,8 +17,8 @@ from rich.text import Text
 
 from accountplan.book.models import Account
 from accountplan.core.models import User
-from accountplan.demo.health_cases import write_health_cases
 from accountplan.demo.followup_cases import write_followup_cases
+from accountplan.demo.health_cases import write_health_cases
 from accountplan.demo.plans import write_demo_plans
 from accountplan.demo.services import (
     USER_PREFIX,
