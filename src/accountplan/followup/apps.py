@@ -7,3 +7,8 @@ class FollowupConfig(AppConfig):
     name = "accountplan.followup"
     label = "followup"
     verbose_name = "Follow-up"
+
+    def ready(self) -> None:
+        from accountplan.followup import home
+
+        home.register()  # reviews due and lost deals to re-engage on the home page
