@@ -4,6 +4,7 @@ its OpenAPI document says: a documented status, JSON, a body of the documented s
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +27,9 @@ from accountplan.core.tokens import create_token
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api"))
 schema.app = application
+
+#: Generated cases per operation in the long attack suite (ACCOUNTPLAN_ATTACK_LONG=1); CI: 4.
+LONG_EXAMPLES = 50
 
 CHECKS = [
     not_a_server_error,
@@ -57,7 +61,7 @@ def bearer(book: Any, manager: User) -> str:
 
 @schema.parametrize()
 @settings(
-    max_examples=4,
+    max_examples=LONG_EXAMPLES if os.environ.get("ACCOUNTPLAN_ATTACK_LONG") == "1" else 4,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
