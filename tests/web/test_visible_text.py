@@ -106,8 +106,19 @@ def _page_urls(plans: list[AccountPlan]) -> list[str]:
         reverse("ingest:import_list"),
         reverse("ingest:import_new"),
         reverse("plans:list"),
+        reverse("home"),
+        reverse("followup:winback"),
+        reverse("followup:number") + "?period=FY2027",
     ]
+    from accountplan.followup.models import LostDealPlan
+    from accountplan.followup.services import create_micro_plans
     from accountplan.portfolio import selectors
+
+    create_micro_plans()  # the lost deals' micro-plans, as an import makes them
+    urls += [
+        reverse("followup:micro_plan", args=[pk])
+        for pk in LostDealPlan.objects.order_by("pk").values_list("pk", flat=True)[:3]
+    ]
 
     snapshot = selectors.current_snapshot(None)
     assert snapshot is not None
@@ -122,6 +133,7 @@ def _page_urls(plans: list[AccountPlan]) -> list[str]:
         urls.append(reverse("book:account_detail", args=[plan.account_id]))
         urls.append(reverse("plans:detail", args=[plan.pk]))
         urls.append(reverse("plans:history", args=[plan.pk]))
+        urls.append(reverse("followup:plan_reviews", args=[plan.pk]))
         urls += [
             reverse("plans:section", args=[plan.pk, key]) + "?edit=1" for key in s.SectionKey.values
         ]

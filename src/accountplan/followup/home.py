@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from accountplan.core import fmt
 from accountplan.followup.selectors import reengagements_due, reviews_due
 
 #: Rows a slot shows on the home page (its count is of all of them).
@@ -18,7 +19,7 @@ def _reviews(user: Any, team: bool, today: dt.date) -> dict[str, Any]:
     items = [
         {
             "label": f"{r.account.name} · {r.plan.period if r.plan else ''} review "
-            f"{'overdue since' if r.overdue else 'due'} {r.due.isoformat()}",
+            f"{'overdue since' if r.overdue else 'due'} {fmt.date(r.due)}",
             "url": r.link,
         }
         for r in rows[:SHOWN]

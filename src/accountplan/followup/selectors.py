@@ -11,6 +11,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 
 from accountplan.book.models import Account, Contact
+from accountplan.core import fmt
 from accountplan.followup.models import LostDealPlan, MicroPlanStatus
 from accountplan.plans.models import AccountPlan, PlanStatus
 from accountplan.plans.querysets import can_edit_account_plans
@@ -119,7 +120,7 @@ def why(micro: LostDealPlan, today: dt.date) -> list[str]:
     """The reasons a listed micro-plan is due, in words."""
     out = []
     if micro.reengage_on <= today:
-        out.append(f"Re-engagement date {micro.reengage_on}")
+        out.append(f"Re-engagement date {fmt.date(micro.reengage_on)}")
     if micro.news_signal:
         out.append(f"News: {micro.news_signal[:80]}")
     end = micro.competitor_contract_end
