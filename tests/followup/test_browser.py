@@ -55,3 +55,27 @@ def test_review_form_and_reengage_button(live_server: Any, login: Any, width: in
     win = Opportunity.objects.get(type=OpportunityType.WIN_BACK)
     assert win.won_back_from_id == micro.opportunity_id
     assert page.url.endswith(f"/opportunities/{win.pk}/")
+
+
+def test_a_half_typed_review_asks_before_a_link_leaves_it(live_server: Any, login: Any) -> None:
+    ae = UserFactory(username="guarded", role=Role.ACCOUNT_EXECUTIVE)
+    plan = plan_services.create_plan(AccountFactory(owner=ae), "FY2027", ae)
+    page = login(ae)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/reviews/")
+    page.fill("#findings", "Half typed")
+    asked: list[str] = []
+
+    def refuse(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", refuse)
+    page.click("nav[aria-label=Breadcrumb] >> text=Plans")
+    assert asked and "not saved" in asked[0]
+    assert page.url.endswith(f"/plans/{plan.pk}/reviews/")
+    assert page.input_value("#findings") == "Half typed"
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("nav[aria-label=Breadcrumb] >> text=Plans")
+    page.wait_for_url(lambda url: url.endswith("/plans/"))
+    assert Review.objects.count() == 0
