@@ -124,7 +124,8 @@ def clear(db: str, env: dict[str, str]) -> None:
 
 
 def timed(cmd: list[Any], env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Wall seconds and peak RSS (MB) of one command, via /usr/bin/time -v."""
+    """Wall seconds, CPU seconds (user + system: what a loaded machine inflates least) and peak
+    RSS (MB) of one command, via /usr/bin/time -v."""
     started = time.monotonic()
     proc = subprocess.run(
         ["/usr/bin/time", "-v", *map(str, cmd)], env=env, capture_output=True, text=True
@@ -135,7 +136,17 @@ def timed(cmd: list[Any], env: dict[str, str] | None = None) -> dict[str, Any]:
     rss = next(
         int(line.split(":")[1]) for line in proc.stderr.splitlines() if "Maximum resident" in line
     )
-    return {"seconds": round(seconds, 2), "peak_mb": round(rss / 1024), "out": proc.stdout[-600:]}
+    cpu = sum(
+        float(line.split(":")[1])
+        for line in proc.stderr.splitlines()
+        if line.strip().startswith(("User time", "System time"))
+    )
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_s": round(cpu, 2),
+        "peak_mb": round(rss / 1024),
+        "out": proc.stdout[-600:],
+    }
 
 
 def reference(db: str, csv: Path, out: Path) -> dict[str, Any]:
@@ -182,6 +193,8 @@ def bench(scale: int, repeat: int, dbs: list[str], args: argparse.Namespace) -> 
             "import_s": statistics.median(r["seconds"] for r in runs),
             "import_peak_mb": max(r["peak_mb"] for r in runs),
             "reference_s": statistics.median(r["seconds"] for r in refs),
+            "import_cpu_s": statistics.median(r["cpu_s"] for r in runs),
+            "reference_cpu_s": statistics.median(r["cpu_s"] for r in refs),
             "runs": [r["seconds"] for r in runs],
             "reference_runs": [r["seconds"] for r in refs],
             "load_average": round(os.getloadavg()[0], 1),

@@ -4,18 +4,17 @@ The valid rows of pass 1 are in Parquet files. Duplicate keys and (with ``--skip
 replace mode) the other lines of an account with a rejected line are found by columns over all
 of them; the rejected ones become rows with their messages like any other. Then, all or
 nothing: with problems and no skip, nothing is written. Otherwise, in one transaction, the
-replaced lines are deleted and the new ones inserted through ``portfolio.bulk.insert_frame``
-(COPY on PostgreSQL, ``executemany`` on SQLite). On SQLite an import that at least doubles the
-table drops the table's plain indexes first and builds them again after (one sort each instead of
-millions of B-tree inserts), inside the same transaction.
+replaced lines are deleted and the new ones inserted through ``portfolio.bulk.insert_parts``
+(COPY on PostgreSQL; on SQLite a bare temporary table, then one ``INSERT … SELECT``). On SQLite
+an import that at least doubles the table drops the table's plain indexes first and builds them
+again after (one sort each instead of millions of B-tree inserts), inside the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -262,16 +261,17 @@ def write(p1: Pass1, plan: StreamPlan, progress: Callable[[int], None] | None) -
     constants = _constants(model, attrs)
     rebuild = _drop_indexes(table, plan.creates)
     unchecked = _lock_references(p1, plan)
-    written = 0
-    for part in p1.parts:
-        frame = pl.read_parquet(part, columns=["line", *attrs])
-        if gone:
-            frame = frame.filter(~pl.col("line").is_in(list(gone)))
-        if drop is not None and drop.height:
-            frame = frame.join(drop, on="line", how="anti")
-        written += bulk.insert_frame(table, frame.select(*attrs, *constants))
-        if progress:
-            progress(written)
+
+    def frames() -> Iterator[pl.DataFrame]:
+        for part in p1.parts:
+            frame = pl.read_parquet(part, columns=["line", *attrs])
+            if gone:
+                frame = frame.filter(~pl.col("line").is_in(list(gone)))
+            if drop is not None and drop.height:
+                frame = frame.join(drop, on="line", how="anti")
+            yield frame.select(*attrs)
+
+    written = bulk.insert_parts(table, frames(), constants, progress)
     with connection.cursor() as cursor:
         if unchecked:
             cursor.execute("SET LOCAL session_replication_role = origin")
@@ -345,22 +345,16 @@ def _drop_indexes(table: str, creates: int) -> list[str]:
     return [s for _, s in plain]
 
 
-def _constants(model: Any, attrs: list[str]) -> list[pl.Expr]:
+def _constants(model: Any, attrs: list[str]) -> dict[str, Any]:
     """The columns the file does not fill: what a save() would write (default, NULL or "")."""
-    out = []
+    out: dict[str, Any] = {}
     for f in model._meta.concrete_fields:
         if f.primary_key or f.attname in attrs:
             continue
         if f.has_default():
-            value = f.get_default()
+            out[f.column] = f.get_default()
         elif f.null:
-            value = None
+            out[f.column] = None
         elif f.get_internal_type() in {"CharField", "TextField"}:
-            value = ""
-        else:
-            continue
-        if isinstance(value, Decimal):
-            out.append(pl.lit(value, dtype=pl.Decimal(18, 2)).alias(f.column))
-        else:
-            out.append(pl.lit(value).alias(f.column))
+            out[f.column] = ""
     return out

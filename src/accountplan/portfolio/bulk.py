@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
@@ -25,6 +27,8 @@ CHUNK_ROWS = 200_000
 GIVE_WAY_S = 0.1
 #: SQLite page cache for bulk writes, in KiB (256 MiB; the default is 2 MiB).
 SQLITE_CACHE_KIB = 262_144
+#: The temporary table ``insert_parts`` stages rows in on SQLite (one per connection).
+STAGE = "bulk_stage"
 
 
 def _quote(name: str) -> str:
@@ -42,6 +46,67 @@ def insert_frame(table: str, frame: pl.DataFrame) -> int:
         else:
             _executemany(table, columns, frame)
     return frame.height
+
+
+def constant_columns(constants: dict[str, Any]) -> list[pl.Expr]:
+    """``constants`` (column → the value of every row) as literal columns."""
+    return [
+        pl.lit(value, dtype=pl.Decimal(18, 2)).alias(name)
+        if isinstance(value, Decimal)
+        else pl.lit(value).alias(name)
+        for name, value in constants.items()
+    ]
+
+
+def insert_parts(
+    table: str,
+    parts: Iterable[pl.DataFrame],
+    constants: dict[str, Any],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Insert the rows of every frame of ``parts`` (same columns) into ``table``, each row
+    completed by ``constants`` (column → one value for every row), inside the caller's
+    transaction; ``progress`` gets the rows sent so far after each part. Returns the count.
+
+    PostgreSQL copies each part with its constant columns. SQLite fills a bare temporary table
+    with the parts' own columns (``executemany`` of short tuples into a table with no key, index
+    or foreign key) and then moves every row into ``table`` with one ``INSERT … SELECT``, the
+    constants bound once: a row-by-row insert into the real table pays its key, its unique
+    index, its foreign keys and, for an AUTOINCREMENT key, an update of ``sqlite_sequence`` per
+    row (2M purchase lines: 7.8 s of CPU against 4.0 s this way).
+    """
+    if connection.vendor != "sqlite":
+        written = 0
+        for part in parts:
+            written += insert_frame(table, part.with_columns(constant_columns(constants)))
+            if progress:
+                progress(written)
+        return written
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+        columns: list[str] | None = None
+        written = 0
+        for part in parts:
+            if columns is None:
+                columns = part.columns
+                cursor.execute(f"CREATE TEMP TABLE {STAGE} ({', '.join(map(_quote, columns))})")
+            _executemany(f"temp.{STAGE}", ", ".join(map(_quote, columns)), part)
+            written += part.height
+            if progress:
+                progress(written)
+        if columns is None or written == 0:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+            return 0
+        names = [*columns, *constants]
+        marks = ", ".join(["%s"] * len(constants))
+        picked = ", ".join([*map(_quote, columns), *([marks] if constants else [])])
+        cursor.execute(
+            f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, names))}) "
+            f"SELECT {picked} FROM temp.{STAGE}",
+            list(constants.values()),
+        )
+        cursor.execute(f"DROP TABLE temp.{STAGE}")
+    return written
 
 
 def _copy(table: str, columns: str, frame: pl.DataFrame) -> None:
@@ -74,7 +139,8 @@ def _executemany(table: str, columns: str, frame: pl.DataFrame) -> None:
         if dtype == pl.Date
     ]
     marks = ", ".join("?" for _ in frame.columns)
-    sql = f"INSERT INTO {_quote(table)} ({columns}) VALUES ({marks})"
+    target = table if table.startswith("temp.") else _quote(table)
+    sql = f"INSERT INTO {target} ({columns}) VALUES ({marks})"
     connection.ensure_connection()
     raw = connection.connection  # sqlite3's own executemany: no per-row work in Django's wrapper
     # a big page cache keeps the indexes' B-trees in memory while millions of rows go in
