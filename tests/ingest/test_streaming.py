@@ -231,3 +231,30 @@ def test_a_quoted_value_over_several_lines_falls_back_to_the_classic_reader(
     assert not any("streaming importer" in o for o in report.observations)
     assert report.status == Status.REFUSED
     assert [(e.line, e.column) for e in report.errors] == [(5, "Customer")]
+
+
+def _indexes() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        table = PurchaseLine._meta.db_table
+        return {
+            c
+            for c, info in connection.introspection.get_constraints(cursor, table).items()
+            if info["index"]
+        }
+
+
+def test_a_big_first_import_builds_again_the_indexes_it_dropped(
+    do_import: ImportFn, book: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from accountplan.ingest import streamwrite
+
+    monkeypatch.setattr(streamwrite, "REBUILD_FROM", 1)  # every import counts as very big
+    before = _indexes()
+    assert "purchase_line_cells" in before
+    rows = lines()
+    report = do_import("purchases", write(tmp_path / "lines.csv", rows), UPSERT)
+    assert (report.status, report.created) == (Status.IMPORTED, ROWS)
+    assert _indexes() == before
+    assert PurchaseLine.objects.aggregate(s=Sum("amount"))["s"] == total(rows)
