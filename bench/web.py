@@ -99,6 +99,7 @@ def pick_urls() -> dict[str, str]:
         plan = AccountPlan.objects.order_by("pk").first()
     urls = {
         "login (reference)": "/login/",
+        "home page": "/",
         "accounts list": "/accounts/",
         "accounts search": "/accounts/?q=acme",
         "account page": f"/accounts/{account_id}/",

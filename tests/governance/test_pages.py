@@ -61,6 +61,43 @@ def test_manager_sees_the_team_grouped_by_owner(ran: World) -> None:
     assert "Nothing needs attention" in mine
 
 
+def test_home_pages_by_the_ranking_without_counting_twice(
+    ran: World,
+) -> None:
+    from django.db import connection
+
+    from accountplan.governance import views
+
+    seen: list[str] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    open_ = Finding.objects.open().order_by("-rank", "-pk")
+    first = list(open_.values_list("pk", flat=True))
+    views.PAGE_SIZE, size = 5, views.PAGE_SIZE
+    try:
+        c = Client()
+        c.force_login(ran.alice)
+        with connection.execute_wrapper(record):
+            r = c.get("/")
+        assert r.status_code == 200, r
+        html = r.content.decode()
+        page2 = c.get("/?page=2").content.decode()
+    finally:
+        views.PAGE_SIZE = size
+    # one grouped count by kind; the paginator's total is their sum, not a second COUNT
+    counting = [q for q in seen if "COUNT(" in q and "governance_finding" in q]
+    assert len(counting) == 1 and "GROUP BY" in counting[0], seen
+    assert f"of {len(first)}" in html or f"{len(first)} findings" in html
+    # page 1 holds the five best-ranked open findings (grouped by owner), page 2 the next five
+    shown = [int(x.split('"')[0]) for x in html.split('data-finding="')[1:]]
+    assert sorted(shown) == sorted(first[:5])
+    shown2 = [int(x.split('"')[0]) for x in page2.split('data-finding="')[1:]]
+    assert sorted(shown2) == sorted(first[5:10])
+
+
 def test_empty_state_for_someone_with_nothing(ran: World) -> None:
     html = _get(UserFactory(username="newbie"), "/")
     assert "Nothing needs attention" in html and "No overdue action" in html

@@ -77,6 +77,13 @@ class Finding(models.Model):
                 condition=models.Q(closed_at__isnull=True),
                 name="finding_open_rank",
             ),
+            # counts by kind over the open findings read this index alone, and one kind's
+            # findings come in rank order from it (SQLite and PostgreSQL)
+            models.Index(
+                fields=["rule", "-rank", "snoozed_until"],
+                condition=models.Q(closed_at__isnull=True),
+                name="finding_open_rule",
+            ),
             models.Index(fields=["account", "closed_at"]),
             models.Index(fields=["plan", "closed_at"]),
         ]

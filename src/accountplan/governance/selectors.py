@@ -61,12 +61,22 @@ def has_team(user: User) -> bool:
 def attention(user: User, team: bool = False, today: dt.date | None = None) -> QuerySet[Finding]:
     """Open, awake findings on my accounts (and my team's), best ranked first."""
     ids = people(user, team)
-    qs = Finding.objects.awake(today).filter(pk__in=Finding.objects.for_user(user).values("pk"))
+    qs = Finding.objects.for_user(user).awake(today)  # type: ignore[attr-defined]
     if ids is not None:
         accounts = _account_ids(ids)
         plans = AccountPlan.objects.filter(Q(owner_id__in=ids) | Q(memberships__user_id__in=ids))
         qs = qs.filter(Q(account_id__in=accounts) | Q(plan_id__in=plans.values("pk")))
     return qs.select_related("account", "account__owner", "plan").order_by("-rank", "-pk")
+
+
+def by_owner(findings: list[Finding]) -> list[tuple[Any, list[Finding]]]:
+    """A page of ranked findings grouped by their account's owner: the groups in the order of
+    each owner's best-ranked finding, the findings in rank order within a group."""
+    groups: dict[int | None, tuple[Any, list[Finding]]] = {}
+    for f in findings:
+        owner = f.account.owner
+        groups.setdefault(f.account.owner_id, (owner, []))[1].append(f)
+    return list(groups.values())
 
 
 def _mine(ids: list[int], prefix: str = "") -> Q:

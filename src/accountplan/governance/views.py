@@ -40,17 +40,19 @@ def home(request: HttpRequest) -> HttpResponse:
     counts = selectors.counts_by_rule(findings)
     if rule:
         findings = findings.filter(rule=rule)
-    if team:
-        findings = findings.order_by(
-            "account__owner__last_name", "account__owner_id", "-rank", "-pk"
-        )
-    page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(findings, PAGE_SIZE)
+    # the counts by kind already hold the total: no second count over every open finding
+    paginator.count = sum(c["count"] for c in counts if not rule or c["rule"] == rule)
+    page = paginator.get_page(request.GET.get("page"))
+    # a manager's page keeps the book's ranking across pages and groups each page by owner
+    groups = selectors.by_owner(list(page.object_list)) if team else []
     acts = selectors.actions(user, team, today)
     return render(
         request,
         "governance/home.html",
         {
             "page_obj": page,
+            "groups": groups,
             "counts": counts,
             "total": sum(c["count"] for c in counts),
             "rule": rule,
