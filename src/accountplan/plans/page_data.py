@@ -510,6 +510,18 @@ def account_overview(user: User, plan: AccountPlan) -> AccountOverview:
 # --- plans list ----------------------------------------------------------------------------------
 
 
+def accounts_of_tier(tier: int) -> Any:
+    """The ids of the accounts of ``tier`` in the current snapshot (a subquery; none without a
+    snapshot)."""
+    from accountplan.portfolio.models import AccountScore
+    from accountplan.portfolio.selectors import current_snapshot
+
+    snapshot = current_snapshot("product")
+    if snapshot is None:
+        return AccountScore.objects.none().values("account_id")
+    return AccountScore.objects.filter(snapshot=snapshot, tier=tier).values("account_id")
+
+
 def plan_rows(
     user: User,
     plans: list[AccountPlan],

@@ -79,7 +79,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         (str(u.pk), str(u))
         for u in UserModel.objects.filter(owned_plans__in=base).distinct().order_by("first_name")
     ]
-    periods = sorted(set(base.values_list("period", flat=True)), reverse=True)
+    periods = sorted(base.order_by().values_list("period", flat=True).distinct(), reverse=True)
     form = PlanFilterForm(
         request.GET, owners=owners, periods=periods, statuses=list(PlanStatus.choices)
     )
@@ -103,10 +103,20 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "updated": ["updated_at"],
         "-updated": ["-updated_at"],
     }.get(sort, ["account__name", "-period"])
-    rows = page_data.plan_rows(user, list(plans.order_by(*order)), tier=f["tier"], below=f["below"])
-    if sort in ("completeness", "-completeness"):
-        rows.sort(key=lambda r: r["completeness"].percent, reverse=sort.startswith("-"))
-    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    if f["tier"] is not None:
+        plans = plans.filter(account_id__in=page_data.accounts_of_tier(f["tier"]))
+    plans = plans.order_by(*order)
+    page: Any
+    if sort in ("completeness", "-completeness") or f["below"] is not None:
+        # completeness is derived from every section's data: these read every matching plan
+        rows = page_data.plan_rows(user, list(plans), below=f["below"])
+        if sort in ("completeness", "-completeness"):
+            rows.sort(key=lambda r: r["completeness"].percent, reverse=sort.startswith("-"))
+        page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        # the database sorts, filters and pages; completeness is derived for the page's plans
+        page = Paginator(plans, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = page_data.plan_rows(user, list(page.object_list))
     new_form = NewPlanForm(
         accounts=Account.objects.for_user(user), initial={"period": default_period()}
     )

@@ -60,6 +60,32 @@ class TestList:
         r = c.get("/plans/?below=25")
         assert r.status_code == 200
 
+    def test_a_page_reads_the_sections_of_its_own_plans_only(self, book: Any) -> None:
+        from accountplan.book.models import Account
+        from accountplan.plans.views import LIST_PAGE_SIZE
+
+        extra = LIST_PAGE_SIZE + 5
+        for i in range(extra):
+            account = Account.objects.create(name=f"Zeta {i:02d}", owner=book.bob)
+            services.create_plan(account, "FY2027", book.bob)
+        c = client_for(book.bob)
+        seen: list[tuple[str, Any]] = []
+
+        def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            seen.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            first = c.get("/plans/").content.decode()
+        sections = [p for sql, p in seen if "plans_plansection" in sql and "plan_id" in sql]
+        # one read of sections, for the page's plans only (not every plan the user may see)
+        assert len(sections) == 1 and len(sections[0]) <= LIST_PAGE_SIZE
+        assert first.count('href="/plans/') - first.count('href="/plans/new') >= LIST_PAGE_SIZE
+        second = c.get("/plans/?page=2").content.decode()
+        names = [f"Zeta {i:02d}" for i in range(extra)] + ["Acme Corp"]
+        on_pages = [n for n in sorted(names) if n in first or n in second]
+        assert on_pages == sorted(names)  # every plan on one of the two pages, by account name
+
     def test_new_plan_and_duplicate_is_400(self, book: Any) -> None:
         c = client_for(book.bob)
         r = c.post("/plans/new/", {"account": book.account.pk, "period": "FY2028"})
