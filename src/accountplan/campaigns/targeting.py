@@ -219,7 +219,10 @@ def preview(
     rows = [
         {"account_id": a, "name": name, "tier": tier, "whitespace": cents(ws)}
         for a, name, tier, ws in qs.order_by(F("target_ws").desc(), "account__name").values_list(
-            "account_id", "account__name", "tier", "target_ws"  # type: ignore[misc]
+            "account_id",
+            "account__name",
+            "tier",
+            "target_ws",  # type: ignore[misc]
         )[:top]
     ]
     n = int(totals["n"] or 0)
