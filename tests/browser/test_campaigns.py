@@ -63,7 +63,8 @@ def test_preview_launch_and_export_a_campaign(
     page.wait_for_selector("#campaign-chart[data-ready=true] svg")
     with page.expect_download() as info:
         page.click("#export-csv")
-    rows = list(csv.DictReader(io.StringIO(open(info.value.path()).read())))
+    with open(info.value.path()) as downloaded:
+        rows = list(csv.DictReader(io.StringIO(downloaded.read())))
     assert [(r["contact_name"], r["buying_role"], r["quadrant"]) for r in rows] == [
         ("Ada Byers", "Decision Maker", "Penetrate")
     ]

@@ -53,7 +53,7 @@ def test_the_list_is_empty_then_sortable(
                 "families": ["Core"],
                 "start_date": dt.date(2024, 7, 1),
                 "end_date": dt.date(2024, 9, 30),
-            },  # fmt: skip
+            },
         )
     page = client.get("/campaigns/?sort=name").content.decode()
     assert page.index(">Alpha<") < page.index(">Beta<")

@@ -359,7 +359,7 @@ OPERATIONS: dict[str, Call] = {
             "families": ["Core"],
             "start_date": "2026-01-01",
             "end_date": "2026-03-31",
-        },  # fmt: skip
+        },
     ),
     "GET /api/campaigns/suggestions": Call(read_any, lambda w, u: "/api/campaigns/suggestions"),
     "GET /api/campaigns/{campaign_id}": Call(

@@ -32,7 +32,7 @@ def campaigns_touching(account: Any, plan: Any = None) -> dict[str, Any]:
                 "action": a.get("title", ""),
                 "campaign_id": a["campaign_id"],
                 "campaign": names[a["campaign_id"]],
-            }  # fmt: skip
+            }
             for a in actions
             if a.get("campaign_id") in names
         ]
