@@ -127,23 +127,30 @@ def create(request: HttpRequest, body: CampaignIn) -> tuple[int, dict[str, Any]]
     return 201, campaign_out(campaign)
 
 
-@router.get("/campaigns/suggestions", response={200: list[dict[str, Any]], **AUTH_ERRORS},
-            summary="Suggested campaigns")  # fmt: skip
+@router.get(
+    "/campaigns/suggestions",
+    response={200: list[dict[str, Any]], **AUTH_ERRORS},
+    summary="Suggested campaigns",
+)
 def suggested(request: HttpRequest) -> list[dict[str, Any]]:
     """For each play, the products with the most white space among the quadrant's accounts."""
     api_user(request)
     return [jsonable(s.__dict__) for s in suggestions()]
 
 
-@router.get("/campaigns/{campaign_id}", response={200: CampaignOut, **DETAIL_ERRORS},
-            summary="A campaign")  # fmt: skip
+@router.get(
+    "/campaigns/{campaign_id}", response={200: CampaignOut, **DETAIL_ERRORS}, summary="A campaign"
+)
 def detail(request: HttpRequest, campaign_id: ObjectId) -> dict[str, Any]:
     api_user(request)
     return campaign_out(_get(campaign_id))
 
 
-@router.get("/campaigns/{campaign_id}/preview", response={200: dict[str, Any], **DETAIL_ERRORS},
-            summary="Preview the target list")  # fmt: skip
+@router.get(
+    "/campaigns/{campaign_id}/preview",
+    response={200: dict[str, Any], **DETAIL_ERRORS},
+    summary="Preview the target list",
+)
 def preview(request: HttpRequest, campaign_id: ObjectId) -> dict[str, Any]:
     """Counts, tiers and white space of the list the campaign would draw now (accounts the
     caller may see), computed in the database."""
@@ -152,8 +159,11 @@ def preview(request: HttpRequest, campaign_id: ObjectId) -> dict[str, Any]:
     return jsonable(found.as_dict())
 
 
-@router.post("/campaigns/{campaign_id}/launch", response={200: CampaignOut, **WRITE_ERRORS},
-             summary="Launch: freeze the list")  # fmt: skip
+@router.post(
+    "/campaigns/{campaign_id}/launch",
+    response={200: CampaignOut, **WRITE_ERRORS},
+    summary="Launch: freeze the list",
+)
 def launch(request: HttpRequest, campaign_id: ObjectId) -> dict[str, Any]:
     """Freeze the list (irreversible; a second launch answers 409) and compute the credit."""
     c = services.launch(_get(campaign_id), api_user(request))
@@ -161,8 +171,11 @@ def launch(request: HttpRequest, campaign_id: ObjectId) -> dict[str, Any]:
     return campaign_out(c)
 
 
-@router.get("/campaigns/{campaign_id}/results", response={200: dict[str, Any], **DETAIL_ERRORS},
-            summary="Results and credit")  # fmt: skip
+@router.get(
+    "/campaigns/{campaign_id}/results",
+    response={200: dict[str, Any], 400: ErrorOut, **DETAIL_ERRORS},
+    summary="Results and credit",
+)
 def campaign_results(
     request: HttpRequest, campaign_id: ObjectId, model: str = CreditModel.EVEN
 ) -> dict[str, Any]:
@@ -176,8 +189,11 @@ def campaign_results(
     return jsonable(out)
 
 
-@router.get("/campaigns/{campaign_id}/export", response={200: None, 400: ErrorOut, **DETAIL_ERRORS},
-            summary="Contacts for marketing tools")  # fmt: skip
+@router.get(
+    "/campaigns/{campaign_id}/export",
+    response={200: None, 400: ErrorOut, **DETAIL_ERRORS},
+    summary="Contacts for marketing tools",
+)
 def export(
     request: HttpRequest,
     campaign_id: ObjectId,
@@ -190,12 +206,16 @@ def export(
     c = _get(campaign_id)
     if not c.is_launched:
         raise DomainError("A draft has no frozen list yet: launch it first.")
-    return table_response(exports.HEADER, exports.contact_rows(user, c), format,
-                          exports.file_name(c))  # fmt: skip
+    return table_response(
+        exports.HEADER, exports.contact_rows(user, c), format, exports.file_name(c)
+    )
 
 
-@router.get("/campaigns/{campaign_id}/influence", response={200: None, **DETAIL_ERRORS},
-            summary="CampaignInfluence rows (CSV)")  # fmt: skip
+@router.get(
+    "/campaigns/{campaign_id}/influence",
+    response={200: None, **DETAIL_ERRORS},
+    summary="CampaignInfluence rows (CSV)",
+)
 def influence_csv(request: HttpRequest, campaign_id: ObjectId) -> HttpResponse:
     """The credit rows of the campaign in Salesforce's CampaignInfluence shape."""
     from accountplan.book.models import Account
@@ -204,5 +224,6 @@ def influence_csv(request: HttpRequest, campaign_id: ObjectId) -> HttpResponse:
     c = _get(campaign_id)
     visible = Account.objects.for_user(user).values("pk")
     qs = c.influences.filter(opportunity__account_id__in=visible).order_by("model", "pk")
-    return table_response(influence.HEADER, influence.influence_rows(qs), "csv",
-                          exports.file_name(c, "influence"))  # fmt: skip
+    return table_response(
+        influence.HEADER, influence.influence_rows(qs), "csv", exports.file_name(c, "influence")
+    )

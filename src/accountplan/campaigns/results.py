@@ -163,7 +163,7 @@ def chart_spec(results: dict[str, Any]) -> dict[str, Any]:
     rows = []
     for w in results.get("windows", []):
         for group, label in (("target", "Target"), ("control", "Control"),
-                             ("previous", "Same accounts, previous period")):  # fmt: skip
+                             ("previous", "Before launch")):  # fmt: skip
             rates = w[group]["per_account"]
             for metric, name in (("revenue", "Won revenue per account"),
                                  ("pipeline", "Pipeline per account")):  # fmt: skip
@@ -182,7 +182,7 @@ def chart_spec(results: dict[str, Any]) -> dict[str, Any]:
         "data": {"values": rows},
         "facet": {"row": {"field": "metric", "type": "nominal", "title": None}},
         "spec": {
-            "width": 260,
+            "width": 220,
             "height": 160,
             "mark": {"type": "bar", "tooltip": True},
             "encoding": {
@@ -198,7 +198,10 @@ def chart_spec(results: dict[str, Any]) -> dict[str, Any]:
                     "field": "group",
                     "type": "nominal",
                     "title": None,
-                    "scale": {"range": ["#e8730c", "#7c7f87", "#b9c2d0"]},
+                    "scale": {
+                        "domain": ["Target", "Control", "Before launch"],
+                        "range": ["#e8730c", "#7c7f87", "#b9c2d0"],
+                    },
                     "legend": {"orient": "bottom"},
                 },
             },
