@@ -59,3 +59,43 @@ def test_the_list_is_empty_then_sortable(
     assert page.index(">Alpha<") < page.index(">Beta<")
     page = client.get("/campaigns/?sort=-name").content.decode()
     assert page.index(">Beta<") < page.index(">Alpha<")
+
+
+def test_the_list_and_the_campaign_page_cost_fixed_queries(
+    client: Client, scored: ScoredBook, marketer: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    signed_in(client, marketer)
+
+    def make(n: int) -> list[int]:
+        return [
+            services.launch(
+                services.create_campaign(
+                    marketer,
+                    {
+                        "name": f"C{i}",
+                        "play": "penetrate",
+                        "product_ids": [scored.products[1].pk],
+                        "families": ["Services"],
+                        "start_date": dt.date(2024, 7, 1),
+                        "end_date": dt.date(2024, 9, 30),
+                    },
+                ),
+                marketer,
+            ).pk
+            for i in range(n)
+        ]
+
+    def cost(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    first = make(2)
+    few = cost("/campaigns/")
+    detail = cost(f"/campaigns/{first[0]}/")
+    make(4)
+    assert cost("/campaigns/") == few
+    assert cost(f"/campaigns/{first[0]}/") == detail
