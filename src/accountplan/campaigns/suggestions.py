@@ -16,7 +16,7 @@ from django.db.models import Count, Sum
 
 from accountplan.campaigns.models import CampaignPlay
 from accountplan.campaigns.targeting import cents, snapshot_for_targets
-from accountplan.portfolio.models import AccountScore, CellScore, PeerRate, SnapshotItem
+from accountplan.portfolio.models import AccountScore, CellScore, PeerRate, Snapshot, SnapshotItem
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,19 @@ class Suggestion:
 
 
 def suggestions(per_play: int = 3) -> list[Suggestion]:
-    """The top ``per_play`` items by white space for each campaign play."""
+    """The top ``per_play`` items by white space for each campaign play, computed once per
+    finished snapshot (a few seconds at 100k accounts) and then read from the shared cache."""
+    from accountplan.portfolio.grid_data import cached
+
     snapshot = snapshot_for_targets()
     if snapshot is None:
         return []
+    return cached(
+        snapshot, f"campaign-suggestions:{per_play}", lambda: _compute(snapshot, per_play)
+    )
+
+
+def _compute(snapshot: Snapshot, per_play: int) -> list[Suggestion]:
     items = {i.item: i for i in SnapshotItem.objects.filter(snapshot=snapshot)}
     out: list[Suggestion] = []
     for play in CampaignPlay:
