@@ -186,12 +186,18 @@ def chart_spec(results: dict[str, Any]) -> dict[str, Any]:
             "height": 160,
             "mark": {"type": "bar", "tooltip": True},
             "encoding": {
-                "x": {"field": "window", "type": "nominal", "title": None},
+                "x": {
+                    "field": "window",
+                    "type": "nominal",
+                    "title": None,
+                    "sort": ["Reached", "Influenced"],
+                    "axis": {"labelAngle": 0},
+                },
                 "xOffset": {"field": "group"},
                 "y": {
                     "field": "value",
                     "type": "quantitative",
-                    "title": "Per account",
+                    "title": None,
                     "axis": {"format": "~s"},
                 },
                 "color": {
