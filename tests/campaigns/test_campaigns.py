@@ -92,6 +92,15 @@ def test_launch_freezes_the_list_and_rescoring_never_rewrites_it(
         .values_list("account_id", "quadrant", "tier", "whitespace", "group", "late_join")
     )
     assert len(frozen) == launched.target_count == 3
+    for member in CampaignMember.objects.filter(campaign=launched):
+        score = AccountScore.objects.get(snapshot=scored.snapshot, account_id=member.account_id)
+        assert (member.quadrant, member.tier, member.potential_score) == (
+            score.play,
+            score.tier,
+            score.potential_score,
+        )
+        assert member.current_revenue == score.current_revenue
+        assert member.joined_on == dt.date(2024, 7, 1) and not member.late_join
     assert {q for _, q, *_ in frozen} == {"Penetrate"}
     with pytest.raises(Conflict):
         services.launch(launched, marketer)
