@@ -7,6 +7,9 @@
     accountplan campaign export ID [--format csv|xlsx] [--output FILE]
     accountplan campaign results ID [--model even|first_touch|last_touch] [--json]
 
+``results`` recomputes the campaign's credit first (the page has a button for it; the API's
+GET only reads what was stored at launch or at the last recompute).
+
 ``--user`` acts as that user (scoping and permissions); without it the command acts with the
 whole book, as the administrator running it.
 """
@@ -153,6 +156,7 @@ class Command(BaseCommand):
 
     def do_results(self, user: User | None, opts: dict[str, Any]) -> None:
         c = self._campaign(opts["campaign_id"])
+        influence.recompute(c)  # the credit of deals opened since the last run
         out = results.campaign_results(c)
         out["credit"] = influence.credited(c, opts["model"]) if c.is_launched else None
         lines = [f"{c.name} ({c.get_status_display()})"]
