@@ -8,7 +8,7 @@ for the rule itself and docs/security.md for the roles table.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from accountplan.book import models as m
@@ -97,6 +97,28 @@ def snooze_rule(role: str, api: bool) -> str:
     return _signed_in(role, api) or (HIDDEN if role == "ae_off" else OK)
 
 
+def campaign_create(role: str, api: bool) -> str:
+    """Starting a campaign: marketing, managers and admins."""
+    if role in ("admin", "manager", "mkt_team", "mkt_off"):
+        return OK
+    return _signed_in(role, api) or FORBIDDEN
+
+
+def campaign_owner(role: str, api: bool) -> str:
+    """Launching or changing a campaign: its owner (mkt_team here), managers and admins."""
+    if role in ("admin", "manager", "mkt_team"):
+        return OK
+    return _signed_in(role, api) or FORBIDDEN
+
+
+def _launched(w: World) -> int:
+    return int(w.campaigns["launched"].pk)
+
+
+def _draft(w: World) -> int:
+    return int(w.campaigns["draft"].pk)
+
+
 def admin_site(role: str, api: bool) -> str:
     return STAFF if role == "admin" else LOGIN
 
@@ -116,6 +138,7 @@ class World:
     item: str
     micro_plan: Any  # followup.LostDealPlan of a lost deal of the team's account
     finding: Any  # governance.Finding on the team's account and plan
+    campaigns: dict[str, Any] = field(default_factory=dict)  # "launched", "draft" (mkt_team's)
 
 
 Url = Callable[[World, User | None], str]
@@ -174,6 +197,29 @@ PAGES: dict[str, list[Call]] = {
     ],
     "followup:winback": [Call(read_any, lambda w, u: "/win-back/")],
     "followup:number": [Call(read_any, lambda w, u: "/number/")],
+    "campaigns:list": [Call(read_any, lambda w, u: "/campaigns/")],
+    "campaigns:new": [
+        Call(campaign_create, lambda w, u: "/campaigns/new/"),
+        Call(campaign_create, lambda w, u: "/campaigns/new/", "post", {"action": "preview"}),
+    ],
+    "campaigns:detail": [Call(read_any, lambda w, u: f"/campaigns/{_launched(w)}/")],
+    "campaigns:launch": [
+        Call(campaign_owner, lambda w, u: f"/campaigns/{_draft(w)}/launch/"),
+        Call(campaign_owner, lambda w, u: f"/campaigns/{_draft(w)}/launch/", "post", {}),
+    ],
+    "campaigns:late_joins": [
+        Call(campaign_owner, lambda w, u: f"/campaigns/{_launched(w)}/late-joins/", "post", {})
+    ],
+    "campaigns:recompute": [
+        Call(campaign_owner, lambda w, u: f"/campaigns/{_launched(w)}/recompute/", "post", {})
+    ],
+    "campaigns:export": [
+        Call(read_any, lambda w, u: f"/campaigns/{_launched(w)}/contacts.csv"),
+        Call(read_any, lambda w, u: f"/campaigns/{_launched(w)}/contacts.xlsx"),
+    ],
+    "campaigns:influence": [
+        Call(read_any, lambda w, u: f"/campaigns/{_launched(w)}/influence.csv")
+    ],
     "login": [Call(public, lambda w, u: "/login/")],
     "logout": [Call(logout, lambda w, u: "/logout/", "post", {})],
     "book:account_list": [Call(read_any, lambda w, u: "/accounts/")],
@@ -302,6 +348,38 @@ OPERATIONS: dict[str, Call] = {
         write_plan, lambda w, u: f"/api/lost-deals/{w.micro_plan.pk}/re-engage", "post", {}
     ),
     "GET /api/number": Call(read_any, lambda w, u: "/api/number?period=FY2027"),
+    "GET /api/campaigns": Call(read_any, lambda w, u: "/api/campaigns"),
+    "POST /api/campaigns": Call(
+        campaign_create,
+        lambda w, u: "/api/campaigns",
+        "post",
+        {
+            "name": "Matrix API",
+            "play": "nurture",
+            "families": ["Core"],
+            "start_date": "2026-01-01",
+            "end_date": "2026-03-31",
+        },
+    ),
+    "GET /api/campaigns/suggestions": Call(read_any, lambda w, u: "/api/campaigns/suggestions"),
+    "GET /api/campaigns/{campaign_id}": Call(
+        read_any, lambda w, u: f"/api/campaigns/{_launched(w)}"
+    ),
+    "GET /api/campaigns/{campaign_id}/preview": Call(
+        read_any, lambda w, u: f"/api/campaigns/{_draft(w)}/preview"
+    ),
+    "POST /api/campaigns/{campaign_id}/launch": Call(
+        campaign_owner, lambda w, u: f"/api/campaigns/{_draft(w)}/launch", "post", {}
+    ),
+    "GET /api/campaigns/{campaign_id}/results": Call(
+        read_any, lambda w, u: f"/api/campaigns/{_launched(w)}/results"
+    ),
+    "GET /api/campaigns/{campaign_id}/export": Call(
+        read_any, lambda w, u: f"/api/campaigns/{_launched(w)}/export?format=xlsx"
+    ),
+    "GET /api/campaigns/{campaign_id}/influence": Call(
+        read_any, lambda w, u: f"/api/campaigns/{_launched(w)}/influence"
+    ),
     "GET /api/users": Call(read_any, lambda w, u: "/api/users"),
     "GET /api/tokens": Call(own, lambda w, u: "/api/tokens"),
     "POST /api/tokens": Call(session_only, lambda w, u: "/api/tokens", "post", {"name": "matrix"}),

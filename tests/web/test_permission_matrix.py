@@ -131,7 +131,23 @@ def world(db: None, settings: Any) -> World:
         item=selectors.columns(scored.snapshot)[0].item,
         micro_plan=micro_plan,
         finding=finding,
+        campaigns=_campaigns(users["mkt_team"], scored),
     )
+
+
+def _campaigns(marketer: User, scored: Any) -> dict[str, Any]:
+    """A launched campaign and a draft, both the team marketer's (issue 13)."""
+    import datetime as dt
+
+    from accountplan.campaigns import services as campaigns
+
+    data = {
+        "name": "Matrix", "play": "penetrate", "product_ids": [scored.products[1].pk],
+        "families": [], "start_date": dt.date(2024, 7, 1), "end_date": dt.date(2024, 9, 30),
+    }  # fmt: skip
+    launched = campaigns.launch(campaigns.create_campaign(marketer, data), marketer)
+    draft = campaigns.create_campaign(marketer, {**data, "name": "Matrix draft"})
+    return {"launched": launched, "draft": draft}
 
 
 def _follow_up_rows(account: m.Account, plan: Any, scored: Any) -> tuple[Any, Any]:

@@ -23,6 +23,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from accountplan.campaigns.demo import write_campaign_history
 from accountplan.core.models import Role
 from accountplan.demo.plans import write_demo_plans
 from accountplan.demo.services import load_demo_book, wipe_book
@@ -71,6 +72,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[list[AccountP
         snapshot = ensure_snapshot(AS_OF, fresh=True)
         assert snapshot is not None
         assert write_demo_plans(snapshot) >= 1
+        assert write_campaign_history(AS_OF)["campaigns"] >= 1
         plans = list(AccountPlan.objects.select_related("account").order_by("pk"))
         yield plans
         PlanRevision.objects.all().delete()
@@ -109,7 +111,15 @@ def _page_urls(plans: list[AccountPlan]) -> list[str]:
         reverse("home"),
         reverse("followup:winback"),
         reverse("followup:number") + "?period=FY2027",
+        reverse("campaigns:list"),
+        reverse("campaigns:new"),
     ]
+    from accountplan.campaigns.models import Campaign
+
+    for campaign in Campaign.objects.order_by("pk"):
+        urls.append(reverse("campaigns:detail", args=[campaign.pk]))
+        if not campaign.is_launched:
+            urls.append(reverse("campaigns:launch", args=[campaign.pk]))
     from accountplan.followup.models import LostDealPlan
     from accountplan.followup.services import create_micro_plans
     from accountplan.portfolio import selectors

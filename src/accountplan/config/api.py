@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.docs import Swagger
 
 from accountplan.book.api import router as book_router
+from accountplan.campaigns.api import router as campaigns_router
 from accountplan.core.api import router as people_router
 from accountplan.core.api_auth import default_auth
 from accountplan.core.errors import DomainError
@@ -82,3 +83,4 @@ api.add_router("/", exports_router)
 api.add_router("/", campaign_router)
 api.add_router("/", governance_router)
 api.add_router("/", followup_router)
+api.add_router("/", campaigns_router)

@@ -200,6 +200,7 @@ SPECS: dict[str, tuple[F | L, ...]] = {
                 F("function", "Function", "select", _opts(TeamFunction)),
                 F("due_date", "Due", "date"),
                 F("status", "Status", "select", _opts(s.ActionStatus)),
+                F("campaign_id", "Campaign", "select_id", "campaigns"),
                 F("notes", "Notes", "text"),
                 F("carried_over", "", "hidden"),
             ),

@@ -84,7 +84,20 @@ class Lookups:
             ],
             "components": [("", "—"), *components],
             "deals": self.deals,
+            "campaigns": [("", "—"), *campaign_choices()],
         }
+
+
+def campaign_choices() -> list[tuple[str, str]]:
+    """The campaigns a plan action can link to (newest first, one query)."""
+    from accountplan.campaigns.models import Campaign
+
+    return [
+        (str(pk), f"{name} ({play})")
+        for pk, name, play in Campaign.objects.order_by("-start_date", "-pk").values_list(
+            "pk", "name", "play"
+        )[:200]
+    ]
 
 
 def load_lookups(user: User, plan: AccountPlan) -> Lookups:

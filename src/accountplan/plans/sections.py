@@ -468,6 +468,7 @@ class Action(Item):
     function: TeamFunction | None = None
     due_date: dt.date | None = None
     status: ActionStatus | None = None
+    campaign_id: RowId | None = None  # a marketing campaign the action rides on (issue 13)
     notes: Text = ""
     carried_over: bool = False
 

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from accountplan.book.models import Account
+from accountplan.campaigns.demo import write_campaign_history
 from accountplan.core.models import User
 from accountplan.demo.followup_cases import write_followup_cases
 from accountplan.demo.health_cases import write_health_cases
@@ -150,6 +151,8 @@ class Command(BaseCommand):
             console.print(f"[green]✓[/] Account plans for tier-1 accounts: {written} written")
             write_health_cases(scored)  # plans that give every governance rule real cases
             console.print(f"[green]✓[/] Follow-up cases: {write_followup_cases(scored.as_of)}")
+            campaigns = write_campaign_history(scored.as_of or dt.date.today())
+            console.print(f"[green]✓[/] Campaign history: {campaigns}")
         logins = reset_demo_logins()
         console.print(self._panel(options["bind"], logins))
         if options["no_serve"]:

@@ -1,0 +1,119 @@
+"""Campaign history of the demo book (issue 13): a Penetrate campaign launched five months before
+the as-of date and ended two months before it, with a control group and the deals that followed;
+an Expand campaign still running; a Nurture draft. Deterministic: ``random.Random(seed)``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from accountplan.book.choices import OpportunityStatus, OpportunityType
+from accountplan.book.models import Opportunity, Product
+from accountplan.campaigns import influence, services
+from accountplan.campaigns.models import Campaign, CampaignMember, MemberGroup
+from accountplan.campaigns.suggestions import suggestions
+from accountplan.core.models import Role, User
+
+#: Chance that a frozen account opens a deal in the product: the campaign lifts targets.
+OPEN_RATE = {MemberGroup.TARGET: 0.35, MemberGroup.CONTROL: 0.15}
+WIN_RATE = 0.5
+
+
+def write_campaign_history(as_of: dt.date, seed: int = 42) -> dict[str, int]:
+    """Write the campaigns once (nothing when any campaign exists); answers what was written."""
+    if Campaign.objects.exists():
+        return {"campaigns": 0, "deals": 0}
+    owner = User.objects.filter(role=Role.MARKETING, is_active=True).order_by("pk").first()
+    picks = {s.play: s for s in reversed(suggestions(per_play=1))}
+    written = {"campaigns": 0, "deals": 0}
+    rng = random.Random(seed)
+    penetrate = picks.get("penetrate")
+    if penetrate is not None and penetrate.product_id is not None:
+        product = Product.objects.get(pk=penetrate.product_id)
+        c = services.create_campaign(
+            None,
+            {
+                "name": f"{product.name} for Penetrate accounts",
+                "play": "penetrate",
+                "product_ids": [product.pk],
+                "families": [],
+                "start_date": as_of - dt.timedelta(days=150),
+                "end_date": as_of - dt.timedelta(days=60),
+                "owner": owner,
+                "budget": Decimal("25000.00"),
+                "message_brief": f"Customers like you get more from {product.name}: "
+                "case studies, an ROI calculator and a 30-minute review with their rep.",
+                "control_share": Decimal("0.2"),
+                "seed": 13,
+                "influence_days": 45,
+            },
+        )
+        c = services.launch(c, None, on=c.start_date)
+        written["campaigns"] += 1
+        written["deals"] = _deals_that_followed(c, product, as_of, rng)
+        influence.recompute(c)
+    expand = picks.get("expand")
+    if expand is not None and expand.product_id is not None:
+        c = services.create_campaign(
+            None,
+            {
+                "name": f"{expand.item_name} for new buying centers",
+                "play": "expand", "product_ids": [expand.product_id], "families": [],
+                "start_date": as_of - dt.timedelta(days=20),
+                "end_date": as_of + dt.timedelta(days=70), "owner": owner,
+                "budget": Decimal("18000.00"), "control_share": Decimal("0.1"), "seed": 5,
+                "message_brief": "Introduce the product to the divisions that do not buy yet.",
+            },
+        )  # fmt: skip
+        services.launch(c, None, on=c.start_date)
+        influence.recompute(c)
+        written["campaigns"] += 1
+    nurture = picks.get("nurture")
+    if nurture is not None:
+        services.create_campaign(
+            None,
+            {
+                "name": "Best-practice webinars for loyal customers", "play": "nurture",
+                "product_ids": [nurture.product_id] if nurture.product_id else [],
+                "families": [] if nurture.product_id else [nurture.item],
+                "start_date": as_of + dt.timedelta(days=14),
+                "end_date": as_of + dt.timedelta(days=120), "owner": owner,
+                "message_brief": "Content and best practice for satisfaction and promoter scores.",
+            },
+        )  # fmt: skip
+        written["campaigns"] += 1
+    return written
+
+
+def _deals_that_followed(c: Campaign, product: Product, as_of: dt.date, rng: random.Random) -> int:
+    """Deals in the campaign's product at its frozen accounts after the launch: targets open more
+    often than the control group, so the results page has a lift to show."""
+    assert c.launch_date is not None
+    span = (c.end_date + dt.timedelta(days=c.influence_days) - c.launch_date).days
+    span = min(span, (as_of - c.launch_date).days)
+    rows = []
+    members = CampaignMember.objects.filter(campaign=c).order_by("account_id")
+    for n, (account_id, group) in enumerate(members.values_list("account_id", "group")):
+        if rng.random() >= OPEN_RATE[MemberGroup(group)]:
+            continue
+        created = c.launch_date + dt.timedelta(days=rng.randint(5, max(span - 20, 6)))
+        won = rng.random() < WIN_RATE
+        closed = min(created + dt.timedelta(days=rng.randint(10, 40)), as_of)
+        amount = Decimal(rng.randrange(8, 60) * 500)
+        rows.append(
+            Opportunity(
+                external_id=f"DEMO-CMP-OPP-{c.pk:02d}-{n:05d}",
+                account_id=account_id,
+                product=product,
+                name=f"{product.name} (campaign)",
+                type=OpportunityType.UPSELL,
+                stage="Closed Won" if won else "Proposal",
+                status=OpportunityStatus.WON if won else OpportunityStatus.OPEN,
+                amount=amount,
+                created_date=created,
+                close_date=closed if won else as_of + dt.timedelta(days=30),
+            )
+        )
+    Opportunity.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
