@@ -4,6 +4,7 @@ and see the finding close and leave the home page (issue 11's done-when)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from accountplan.governance.models import Finding
@@ -98,3 +99,25 @@ def assert_closed(page: Any, base: str, world: World, *findings: Finding) -> Non
         assert f.closed_at is not None, f"{f.rule} still open after its fix: {f.summary}"
         page.goto(f"{base}/?rule={f.rule}")
         assert page.locator(f'li[data-finding="{f.pk}"]').count() == 0, f.rule
+
+
+def in_row(name: str, value: str, field: str, choice: str) -> Callable[[Any], None]:
+    """A change to a section form: in the row whose ``name`` is ``value``, choose ``choice`` in
+    ``field`` (e.g. the stakeholder of contact 7: mobilizer → "mobilizer")."""
+    return lambda form: pick(row(form, name, value), field, choice)
+
+
+def fill(name: str, text: str) -> Callable[[Any], None]:
+    """A change to a section form: type ``text`` into its field ``name``."""
+    return lambda form: form.locator(f"[name={name}]").fill(text)
+
+
+def fix_in_section(
+    page: Any, base: str, world: World, finding: Finding, key: str, change: Callable[[Any], None]
+) -> None:
+    """Follow the finding's link, make ``change`` in the plan's section ``key``, save, and see
+    the finding close at the next run of the rules."""
+    follow(page, base, finding)
+    change(edit(page, key))
+    save(page, key)
+    assert_closed(page, base, world, finding)

@@ -1,7 +1,7 @@
 """Relationship, contact and play findings, each fixed where its home-page link lands, as a user
-fixes it: on the plan's relationship map (name the decision maker, judge a mobilizer, map the
+fixes it: on the plan's relationship map (judge a mobilizer, name the decision maker, map the
 missing department, win the detractor over), on the account's timeline (log a call with the
-stakeholder nobody touched, a note on the silent account), and in the goal build (a cross-sell
+stakeholder nobody touched, a meeting on the silent account), and in the goal build (a cross-sell
 part for the Expand account, a satisfaction goal for the Nurture one) (issue 11's done-when)."""
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from accountplan.governance.services import run_rules
 from tests.browser.home_fix_steps import (
     add_row,
     assert_closed,
-    edit,
+    fill,
+    fix_in_section,
     follow,
+    in_row,
     log_activity,
     open_finding,
     pick,
-    row,
-    save,
     submit,
 )
 from tests.governance.conftest import World
@@ -34,53 +34,49 @@ def _signed_in(world: World, login: Any) -> Any:
     return login(world.bob)
 
 
+def _add_stakeholder(contact_id: int, role: str) -> Any:
+    def change(form: Any) -> None:
+        new = add_row(form, "stakeholders")
+        pick(new, ".contact_id", str(contact_id))
+        pick(new, ".buying_role", role)
+
+    return change
+
+
+def _add_component(kind: str, amount: str) -> Any:
+    def change(form: Any) -> None:
+        part = add_row(form, "components")
+        pick(part, ".kind", kind)
+        part.locator("[name$='.amount']").fill(amount)
+
+    return change
+
+
 def test_relationship_findings_close_once_the_map_is_fixed(
     world: World, live_server: Any, login: Any
 ) -> None:
     page, base = _signed_in(world, login), live_server.url
-    p1, p2, c = world.plans["P1"], world.plans["P2"], world.contacts
-
-    # P1: only talkers (c1, c2). Judge c2 a mobilizer after all.
-    talkers = open_finding("rel.only_talkers", plan=p1)
-    follow(page, base, talkers)
-    form = edit(page, "relationships")
-    pick(row(form, "contact_id", str(c["c2"].pk)), ".mobilizer", "mobilizer")
-    save(page, "relationships")
-    assert_closed(page, base, world, talkers)
-
-    # P1: nobody deciding. c1 turns out to be the decision maker.
-    no_dm = open_finding("rel.no_decision_maker", plan=p1)
-    follow(page, base, no_dm)
-    form = edit(page, "relationships")
-    pick(row(form, "contact_id", str(c["c1"].pk)), ".buying_role", "decision_maker")
-    save(page, "relationships")
-    assert_closed(page, base, world, no_dm)
-
-    # P1: Finance has contacts, none on the map: add c3.
-    gap = open_finding("rel.department_gap", plan=p1)
-    follow(page, base, gap)
-    form = edit(page, "relationships")
-    new = add_row(form, "stakeholders")
-    pick(new, ".contact_id", str(c["c3"].pk))
-    pick(new, ".buying_role", "influencer")
-    save(page, "relationships")
-    assert_closed(page, base, world, gap)
-
-    # P2: the decision maker c4 is a detractor; after the workshop, neutral.
-    detractor = open_finding("rel.decider_detractor", plan=p2)
-    follow(page, base, detractor)
-    form = edit(page, "relationships")
-    pick(row(form, "contact_id", str(c["c4"].pk)), ".attitude", "neutral")
-    save(page, "relationships")
-    assert_closed(page, base, world, detractor)
-
-    # P2: nobody judged a mobilizer; the champion c5 is one.
-    no_mob = open_finding("rel.no_mobilizer", plan=p2)
-    follow(page, base, no_mob)
-    form = edit(page, "relationships")
-    pick(row(form, "contact_id", str(c["c5"].pk)), ".mobilizer", "mobilizer")
-    save(page, "relationships")
-    assert_closed(page, base, world, no_mob)
+    p1, p2 = world.plans["P1"], world.plans["P2"]
+    c = {key: str(contact.pk) for key, contact in world.contacts.items()}
+    steps = [
+        # P1: only talkers (c1, c2); c2 is a mobilizer after all.
+        ("rel.only_talkers", p1, in_row("contact_id", c["c2"], ".mobilizer", "mobilizer")),
+        # P1: nobody deciding; c1 turns out to be the decision maker.
+        (
+            "rel.no_decision_maker",
+            p1,
+            in_row("contact_id", c["c1"], ".buying_role", "decision_maker"),
+        ),
+        # P1: Finance has contacts, none on the map; add c3.
+        ("rel.department_gap", p1, _add_stakeholder(world.contacts["c3"].pk, "influencer")),
+        # P2: the decision maker c4 is a detractor; after the workshop, neutral.
+        ("rel.decider_detractor", p2, in_row("contact_id", c["c4"], ".attitude", "neutral")),
+        # P2: nobody judged a mobilizer; the champion c5 is one.
+        ("rel.no_mobilizer", p2, in_row("contact_id", c["c5"], ".mobilizer", "mobilizer")),
+    ]
+    for rule, plan, change in steps:
+        finding = open_finding(rule, plan=plan)
+        fix_in_section(page, base, world, finding, "relationships", change)
 
 
 def test_touch_findings_close_once_an_activity_is_logged(
@@ -107,21 +103,10 @@ def test_play_findings_close_once_the_goal_build_follows_the_play(
     world: World, live_server: Any, login: Any
 ) -> None:
     page, base = _signed_in(world, login), live_server.url
-
     # P2 (Expand): the goal build is renewal only; add a cross-sell part.
     expand = open_finding("play.expand_no_growth", plan=world.plans["P2"])
-    follow(page, base, expand)
-    form = edit(page, "goals")
-    part = add_row(form, "components")
-    pick(part, ".kind", "cross_sell")
-    part.locator("[name$='.amount']").fill("120000")
-    save(page, "goals")
-    assert_closed(page, base, world, expand)
-
+    fix_in_section(page, base, world, expand, "goals", _add_component("cross_sell", "120000"))
     # P4 (Nurture): no satisfaction goal; name one.
     nurture = open_finding("play.nurture_no_satisfaction", plan=world.plans["P4"])
-    follow(page, base, nurture)
-    form = edit(page, "goals")
-    form.locator("[name=objective_text]").fill("Lift customer satisfaction to 8/10")
-    save(page, "goals")
-    assert_closed(page, base, world, nurture)
+    change = fill("objective_text", "Lift customer satisfaction to 8/10")
+    fix_in_section(page, base, world, nurture, "goals", change)

@@ -14,12 +14,11 @@ from accountplan.governance.services import run_rules
 from accountplan.plans.models import AccountPlan, PlanStatus
 from tests.browser.home_fix_steps import (
     assert_closed,
-    edit,
+    fill,
+    fix_in_section,
     follow,
+    in_row,
     open_finding,
-    pick,
-    row,
-    save,
     submit,
 )
 from tests.factories import OpportunityFactory
@@ -58,11 +57,8 @@ def test_plan_findings_close_once_fixed_where_they_link(
 
     # A plan untouched for two months: bring its strategy up to date.
     stale = open_finding("plan.stale", plan=world.plans["P1"])
-    follow(page, base, stale)
-    form = edit(page, "goals")
-    form.locator("[name=strategy]").fill("Land the Finance department this half")
-    save(page, "goals")
-    assert_closed(page, base, world, stale)
+    change = fill("strategy", "Land the Finance department this half")
+    fix_in_section(page, base, world, stale, "goals", change)
 
 
 def test_execution_findings_close_once_fixed_where_they_link(
@@ -73,26 +69,14 @@ def test_execution_findings_close_once_fixed_where_they_link(
     OpportunityFactory(account=world.accounts["a1"], amount=Decimal(50_000), close_date=world.today)
     run_rules(trigger="test", today=world.today)
     page = login(world.bob)
-    base = live_server.url
-
-    overdue = open_finding("exec.overdue_actions", plan=p1)
-    follow(page, base, overdue)
-    form = edit(page, "actions")
-    pick(row(form, "title", "Late one"), ".status", "done")
-    save(page, "actions")
-    assert_closed(page, base, world, overdue)
-
-    behind = open_finding("exec.milestones_behind", plan=p1)
-    follow(page, base, behind)
-    form = edit(page, "dashboard")
-    pick(row(form, "title", "Pilot"), ".status", "on_track")
-    save(page, "dashboard")
-    assert_closed(page, base, world, behind)
-
-    # Behind pace: recalibrate the objective to what the account buys.
-    pace = open_finding("exec.goal_pace", plan=p1)
-    follow(page, base, pace)
-    form = edit(page, "goals")
-    form.locator("[name=objective_amount]").fill("50,000")
-    save(page, "goals")
-    assert_closed(page, base, world, pace)
+    steps = [
+        # The overdue action: done.
+        ("exec.overdue_actions", "actions", in_row("title", "Late one", ".status", "done")),
+        # The late milestone: back on track.
+        ("exec.milestones_behind", "dashboard", in_row("title", "Pilot", ".status", "on_track")),
+        # Behind pace: recalibrate the objective to what the account buys.
+        ("exec.goal_pace", "goals", fill("objective_amount", "50,000")),
+    ]
+    for rule, key, change in steps:
+        finding = open_finding(rule, plan=p1)
+        fix_in_section(page, live_server.url, world, finding, key, change)
