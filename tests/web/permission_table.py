@@ -224,6 +224,14 @@ PAGES: dict[str, list[Call]] = {
     "logout": [Call(logout, lambda w, u: "/logout/", "post", {})],
     "book:account_list": [Call(read_any, lambda w, u: "/accounts/")],
     "book:account_detail": [Call(read_account, lambda w, u: f"/accounts/{w.account.pk}/")],
+    "book:log_activity": [
+        Call(
+            write_plan,
+            lambda w, u: f"/accounts/{w.account.pk}/activities/",
+            "post",
+            {"kind": "call", "subject": "matrix", "date": "2026-01-01"},
+        )
+    ],
     "book:account_choices": [Call(read_any, lambda w, u: "/accounts/choices/?q=Shop")],
     "book:search": [Call(read_any, lambda w, u: "/search/?q=Shop")],
     "book:search_suggest": [Call(read_any, lambda w, u: "/search/suggest/?q=Shop")],

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from accountplan.book import detail_selectors, rows, search, selectors
+from accountplan.book import activity_log, detail_selectors, rows, search, selectors
 from accountplan.book.forms import AccountFilterForm, ProductFilterForm
 from accountplan.book.models import Account, Product
 from accountplan.core.pagination import paginate
@@ -102,6 +102,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "opportunities": opportunities,
             "timeline": timeline,
             "portfolio": account_portfolio(user, account),
+            "activity_form": activity_log.form_for(user, account),
         },
     )
 

@@ -4,8 +4,13 @@ Written through the plans' own services, like a user would: a plan left untouche
 with overdue actions, a late milestone, a goal far ahead of the won deals, a map with no decision
 maker and only talkers, stakeholders never called; a plan whose decision maker is a detractor and
 nobody judged a mobilizer; last year's plan with no plan for this year; an Expand account planned
-without cross-sell and a Nurture account planned without a satisfaction goal. Tier-1/2 accounts
-without a plan and silent accounts occur in the generated book by themselves.
+without cross-sell and a Nurture account planned without a satisfaction goal. One of the AE's
+tier-1/2 accounts is kept without a plan and goes quiet (its activities of the last
+``SILENT_DAYS`` days dropped), so the AE's home has a key account with no plan and a silent
+account even in a small book; a bigger book has more of both by itself.
+
+Everything is dated from the book's as-of date (the rules run as of it too), so a book written
+as of a fixed date shows the same cases whatever day it is read.
 """
 
 from __future__ import annotations
@@ -16,12 +21,16 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accountplan.book.models import Account, Contact
+from accountplan.book.models import Account, Activity, Contact
 from accountplan.core.models import User
 from accountplan.demo.generator import DEMO_AE
 from accountplan.plans.models import AccountPlan, PlanStatus
 from accountplan.plans.services import create_plan, save_section, update_plan
 from accountplan.portfolio.models import AccountScore, Snapshot
+
+#: How long the kept-aside key account has been quiet: past the silent-account rule's default
+#: limits (30 days for tier 1, 60 for tier 2).
+SILENT_DAYS = 61
 
 
 def _stakeholders(account: Account, roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -43,7 +52,8 @@ def write_health_cases(snapshot: Snapshot | None, as_of: dt.date | None = None) 
     from accountplan.governance.services import run_rules
 
     written = _write(snapshot, as_of)
-    run_rules(trigger="demo")
+    day = as_of or (snapshot.as_of if snapshot is not None else None)
+    run_rules(trigger="demo", today=day)
     return written
 
 
@@ -66,6 +76,7 @@ def _write(snapshot: Snapshot | None, as_of: dt.date | None) -> int:
     by_play: dict[str, AccountScore] = {}
     for s in scores:
         by_play.setdefault(s.play, s)
+    _keep_key_account_quiet(scores, by_play, today)
     used: set[int] = set()
 
     def pick(play: str | None = None) -> Account:
@@ -111,9 +122,8 @@ def _write(snapshot: Snapshot | None, as_of: dt.date | None) -> int:
             },
         },
     )
-    AccountPlan.objects.filter(pk=stale.pk).update(
-        updated_at=timezone.now() - dt.timedelta(days=61)
-    )
+    noon = dt.datetime.combine(today - dt.timedelta(days=61), dt.time(12))
+    AccountPlan.objects.filter(pk=stale.pk).update(updated_at=timezone.make_aware(noon))
     written += 1
     # 2. A decision maker who is a detractor; nobody judged a mobilizer.
     b = pick()
@@ -146,3 +156,24 @@ def _write(snapshot: Snapshot | None, as_of: dt.date | None) -> int:
             _plan(pick(play), period, ae, {"goals": goals})
             written += 1
     return written
+
+
+def _keep_key_account_quiet(
+    scores: list[AccountScore], by_play: dict[str, AccountScore], today: dt.date
+) -> None:
+    """Set aside (remove from ``scores``) the AE's lowest-value tier-1/2 account that no play case
+    needs, while four accounts remain for the cases, and drop its recent activities: a key
+    account with no plan that nobody has called."""
+    needed = {by_play[p].account_id for p in ("Expand", "Nurture") if p in by_play}
+    spare = [s for s in scores if s.tier in (1, 2) and s.account_id not in needed]
+    if not spare or len(scores) <= 4:
+        return
+    kept = spare[-1]
+    scores.remove(kept)
+    if by_play.get(kept.play) is kept:
+        del by_play[kept.play]
+        for s in scores:
+            by_play.setdefault(s.play, s)
+    Activity.objects.filter(
+        account_id=kept.account_id, date__gt=today - dt.timedelta(days=SILENT_DAYS)
+    ).delete()
