@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/", include("accountplan.plans.urls")),
     path("", include("accountplan.governance.urls")),
     path("", include("accountplan.followup.urls")),
+    path("", include("accountplan.fit.urls")),
     path("", include("accountplan.book.urls")),
     path("", include("accountplan.portfolio.urls")),
     path("", include("accountplan.core.urls")),
