@@ -109,7 +109,12 @@ def _page_urls(plans: list[AccountPlan]) -> list[str]:
         reverse("home"),
         reverse("followup:winback"),
         reverse("followup:number") + "?period=FY2027",
+        reverse("fit:settings"),
     ]
+    from accountplan.fit.models import FitAnswer
+
+    scored = FitAnswer.objects.order_by("opportunity_id").values_list("opportunity_id", flat=True)
+    urls += [reverse("fit:opportunity", args=[pk]) for pk in sorted(set(scored))[:4]]
     from accountplan.followup.models import LostDealPlan
     from accountplan.followup.services import create_micro_plans
     from accountplan.portfolio import selectors

@@ -199,3 +199,48 @@ def scored_open_opportunities() -> list[tuple[int, int, str, str, int | None]]:
         .order_by("pk")
     )
     return list(rows)
+
+
+def component_fits(
+    user: User, plan: Any, components: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Per goal-build component id: its open deals (linked, else matched, as the dashboard
+    credits them) with their fit, scored or not (what the plan's goal build shows)."""
+    from django.urls import reverse
+
+    from accountplan.plans import attribution as attr
+    from accountplan.plans.performance import account_deals
+
+    open_deals = [d for d in account_deals(user, plan) if d.status == "open"]
+    credited = attr.attribute(components, open_deals)
+    fits = fits_of(user, (d.id for d in open_deals))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for comp in credited.components:
+        rows = []
+        for cr in comp.credits:
+            s = fits.get(cr.deal.id)
+            rows.append(
+                {
+                    "id": cr.deal.id,
+                    "name": cr.deal.name,
+                    "score": s.result.score if s else None,
+                    "band": s.result.band.label if s else "",
+                    "low": bool(s and (s.result.gated or s.result.score < LOW_FIT_BADGE)),
+                    "url": reverse("fit:opportunity", args=[cr.deal.id]),
+                }
+            )
+        out[comp.component_id] = rows
+    return out
+
+
+#: Below this a goal build's deal shows a warning badge (the low-fit rule's default threshold).
+LOW_FIT_BADGE = Decimal(45)
+
+
+def fit_if_answered(opportunity: Opportunity) -> FitResult | None:
+    """The deal's fit when it has answers (one query when it has none), else None."""
+    given = answers([opportunity.pk]).get(opportunity.pk)
+    if not given:
+        return None
+    facts = facts_for([opportunity.account_id])[opportunity.account_id]
+    return score(current_config(), {k: a.value for k, a in given.items()}, facts)

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from accountplan.book.models import Account
 from accountplan.core.models import User
+from accountplan.demo.fit_cases import write_fit_cases
 from accountplan.demo.followup_cases import write_followup_cases
 from accountplan.demo.health_cases import write_health_cases
 from accountplan.demo.plans import write_demo_plans
@@ -150,6 +151,7 @@ class Command(BaseCommand):
             console.print(f"[green]✓[/] Account plans for tier-1 accounts: {written} written")
             write_health_cases(scored)  # plans that give every governance rule real cases
             console.print(f"[green]✓[/] Follow-up cases: {write_followup_cases(scored.as_of)}")
+            console.print(f"[green]✓[/] Opportunity fit: {write_fit_cases()}")
         logins = reset_demo_logins()
         console.print(self._panel(options["bind"], logins))
         if options["no_serve"]:
