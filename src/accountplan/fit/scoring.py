@@ -246,7 +246,9 @@ def _score(config: FitConfig, answers: dict[str, str], facts: Facts) -> FitResul
                 "",
                 b.weight,
                 None if gated else got_b,
-                f"{_n(b.weight)} × {_n(yes_sum)} ÷ {_n(qsum)} = {_n(got_b)}",
+                "not scored: a gate failed"
+                if gated
+                else f"{_n(b.weight)} × {_n(yes_sum)} ÷ {_n(qsum)} = {_n(got_b)}",
             )
         )
     for key in ANALYTICS_KEYS:
@@ -265,7 +267,9 @@ def _score(config: FitConfig, answers: dict[str, str], facts: Facts) -> FitResul
                 shown,
                 weight,
                 None if gated else got,
-                f"{_n(weight)} × {shown if value is not None else '0 (unknown)'} = {_n(got)}"
+                "not scored: a gate failed"
+                if gated
+                else f"{_n(weight)} × {shown if value is not None else '0 (unknown)'} = {_n(got)}"
                 + (f"; {facts.sources[key]}" if key in facts.sources else ""),
             )
         )
