@@ -52,9 +52,9 @@ def test_fill_the_scorecard_and_see_the_low_fit_finding(
     page.focus("input[name=a_meaningful_spend][value=yes]")
     page.keyboard.press("Space")
     # Pointer (a tap on a phone): the label of the second gate's "No".
-    choose(page, 'financially_sound', "no")
+    choose(page, "financially_sound", "no")
     page.fill("#e_financially_sound", "Two loss-making years in the annual report")
-    choose(page, 'pressure_business', "yes")
+    choose(page, "pressure_business", "yes")
     # Enter in a text field submits the form, like the Save button.
     page.press("#e_financially_sound", "Enter")
     page.wait_for_selector(".flash")
@@ -78,7 +78,7 @@ def test_fill_the_scorecard_and_see_the_low_fit_finding(
     assert Finding.objects.open().get(rule="fit.low").account_id == account.pk
 
     # Passing the gate and answering the rest yes lifts the deal out of the finding.
-    choose(page, 'financially_sound', "yes")
+    choose(page, "financially_sound", "yes")
     for key in ("pressure_deadline", "discontent_named", "discontent_cost", "receptive_insight",
                 "receptive_change", "emerging_unsolved"):  # fmt: skip
         choose(page, key, "yes")
@@ -93,7 +93,7 @@ def test_a_half_filled_scorecard_asks_before_a_link_leaves_it(live_server: Any, 
     opp = OpportunityFactory(account=AccountFactory(owner=ae), owner=ae, status="open")
     page = login(ae)
     page.goto(f"{live_server.url}/opportunities/{opp.pk}/fit/")
-    choose(page, 'meaningful_spend', "yes")
+    choose(page, "meaningful_spend", "yes")
     asked: list[str] = []
 
     def refuse(dialog: Any) -> None:
@@ -105,3 +105,22 @@ def test_a_half_filled_scorecard_asks_before_a_link_leaves_it(live_server: Any, 
     assert asked and "not saved" in asked[0]
     assert page.url.endswith(f"/opportunities/{opp.pk}/fit/")
     assert not FitAnswer.objects.filter(opportunity=opp).exists()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_settings_form_fits_a_phone_and_saves_a_weight(
+    live_server: Any, login: Any, width: int
+) -> None:
+    from accountplan.fit import selectors
+
+    manager = UserFactory(username=f"fitmgr{width}", role=Role.MANAGER)
+    page = login(manager)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/fit/settings/")
+    scroll, inner = page.evaluate(OVERFLOW)
+    assert scroll <= inner
+    page.fill("#w_block_pressure", "30")
+    page.press("#w_block_pressure", "Enter")
+    page.wait_for_selector(".flash")
+    assert selectors.current_layout()["blocks"][0]["weight"] == 30
+    assert page.input_value("#w_block_pressure") == "30"

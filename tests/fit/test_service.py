@@ -157,3 +157,46 @@ def test_settings_change_moves_the_scores(book: dict[str, Any]) -> None:
     client.force_login(book["owner"])
     r = client.put("/api/fit/settings", layout, content_type="application/json")
     assert r.status_code == 403
+
+
+def test_the_goal_build_shows_its_deals_fit(book: dict[str, Any]) -> None:
+    plan = create_plan(book["account"], "FY2027", book["owner"])
+    goals = {
+        "components": [{"kind": "upsell", "amount": "1000", "opportunity_ids": [book["opp"].pk]}]
+    }
+    save_section(plan, "goals", goals, 1, book["owner"])
+    client = Client()
+    client.force_login(book["owner"])
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "fit not scored" in page
+    services.save_answers(book["owner"], book["opp"], GOOD)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "fit 60.0 · Qualify further" in page
+    assert f'href="/opportunities/{book["opp"].pk}/fit/"' in page
+
+
+def test_settings_page_and_fitcard_command(book: dict[str, Any], tmp_path: Any) -> None:
+    manager = UserFactory.create(username="mgr2", role=Role.MANAGER)
+    client = Client()
+    client.force_login(manager)
+    page = client.get("/fit/settings/")
+    assert page.status_code == 200 and "Operating pressure to change" in page.content.decode()
+    bad = client.post("/fit/settings/", {"band_2_min": "10"})
+    assert bad.status_code == 422
+    assert "The lowest band must start at min_score = 0" in bad.content.decode()
+    ok = client.post("/fit/settings/", {"w_block_pressure": "25", "band_0_guidance": "Go"})
+    assert ok.status_code == 302
+    assert selectors.current_layout()["blocks"][0]["weight"] == 25
+    assert selectors.current_layout()["bands"][0]["guidance"] == "Go"
+    path = tmp_path / "fit.toml"
+    call_command("fitcard", "export", str(path), stdout=StringIO())
+    text = path.read_text().replace("weight = 25", "weight = 40", 1)
+    path.write_text(text)
+    call_command("fitcard", "import", str(path), stdout=StringIO())
+    assert selectors.current_layout()["blocks"][0]["weight"] == 40
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("fit.toml", text.replace("weight = 40", "weight = 30", 1).encode())
+    good = client.post("/fit/settings/", {"toml_file": upload})
+    assert good.status_code == 302
+    assert selectors.current_layout()["blocks"][0]["weight"] == 30

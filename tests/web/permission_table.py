@@ -184,7 +184,7 @@ PAGES: dict[str, list[Call]] = {
     ],
     "fit:settings": [
         Call(read_any, lambda w, u: "/fit/settings/"),
-        Call(book_edit, lambda w, u: "/fit/settings/", "post", {"toml": "[[gates]]"}),
+        Call(book_edit, lambda w, u: "/fit/settings/", "post", {"w_block_pressure": "20"}),
     ],
     "fit:settings_toml": [Call(read_any, lambda w, u: "/fit/settings/fit-scorecard.toml")],
     "followup:number": [Call(read_any, lambda w, u: "/number/")],

@@ -16,7 +16,7 @@ from accountplan.fit import selectors, services
 from accountplan.fit.settings import FitSettingsError, layout_of, validate
 
 router = Router(tags=["opportunity fit"])
-WRITE_ERRORS: dict[int, Any] = {**DETAIL_ERRORS, 403: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {**DETAIL_ERRORS, 400: ErrorOut, 403: ErrorOut}
 
 
 class AnswerIn(Schema):
@@ -165,7 +165,7 @@ def get_settings(request: HttpRequest) -> dict[str, Any]:
 
 @router.put(
     "/fit/settings",
-    response={200: dict[str, Any], 403: ErrorOut, **AUTH_ERRORS},
+    response={200: dict[str, Any], 400: ErrorOut, 403: ErrorOut, **AUTH_ERRORS},
     summary="Change the fit settings",
 )
 def put_settings(request: HttpRequest, body: Body[dict[str, Any]]) -> Any:

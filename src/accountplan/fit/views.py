@@ -15,7 +15,7 @@ from accountplan.book.detail_selectors import visible_opportunity
 from accountplan.core.errors import DomainError
 from accountplan.fit import selectors, services
 from accountplan.fit.models import Answer
-from accountplan.fit.scoring import ASKED, FitConfig, FitResult
+from accountplan.fit.scoring import ANALYTICS_HOW, ANALYTICS_LABELS, ASKED, FitConfig, FitResult
 from accountplan.fit.settings import FitSettingsError, parse_toml, to_toml
 
 if TYPE_CHECKING:
@@ -109,6 +109,7 @@ def opportunity_fit(request: HttpRequest, pk: int) -> HttpResponse:
     scored = selectors.scored_one(opp, config)
     plan = services.active_plan(opp)
     labels = {q.key: q.text for q in config.questions()}
+    said = dict(Answer.choices)
     context = {
         "opp": opp,
         "result": scored.result,
@@ -118,44 +119,78 @@ def opportunity_fit(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": editable,
         "plan": plan,
         "history": [
-            {"label": labels.get(h.key, h.key), **vars(h), "changed_by": h.changed_by}
+            {
+                **vars(h),
+                "label": labels.get(h.key, h.key),
+                "changed_by": h.changed_by,
+                "old_value": said.get(h.old_value, ""),
+                "new_value": said.get(h.new_value, h.new_value),
+            }
             for h in selectors.history(opp)
         ],
     }
     return render(request, "fit/pages/opportunity_fit.html", context, status=status)
 
 
+def _posted_layout(request: HttpRequest, layout: dict[str, Any]) -> dict[str, Any]:
+    """The settings the form sends: an uploaded TOML file replaces them all; else the weights,
+    band thresholds and guidance typed in the form replace the current ones (as typed: the
+    validation names what is wrong)."""
+    upload = request.FILES.get("toml_file")
+    if upload is not None:
+        if upload.size and upload.size > 200_000:
+            raise FitSettingsError("The TOML file is larger than 200 KB.")
+        try:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FitSettingsError("The TOML file is not UTF-8 text.") from exc
+        return parse_toml(text)
+    post = request.POST
+    for b in layout["blocks"]:
+        b["weight"] = post.get(f"w_block_{b['key']}", b["weight"])
+        for q in b["questions"]:
+            q["weight"] = post.get(f"w_q_{q['key']}", q["weight"])
+    for key in list(layout["analytics"]):
+        layout["analytics"][key] = post.get(f"w_a_{key}", layout["analytics"][key])
+    for i, band in enumerate(layout["bands"]):
+        band["min_score"] = post.get(f"band_{i}_min", band["min_score"])
+        band["label"] = post.get(f"band_{i}_label", band["label"])
+        band["guidance"] = post.get(f"band_{i}_guidance", band["guidance"])
+    return layout
+
+
 @login_required
 def fit_settings(request: HttpRequest) -> HttpResponse:
-    """The fit scorecard's settings as TOML: everyone reads them; managers and admins change
-    them (the scores follow at once)."""
+    """The fit scorecard's settings: everyone reads them; managers and admins change the weights,
+    bands and guidance in the form, or everything with a TOML file (the scores follow at once)."""
     user = _user(request)
     row = selectors.stored_settings()
-    text = to_toml(row.layout or selectors.current_layout())
+    layout = selectors.current_layout()
     errors: list[str] = []
     status = 200
     if request.method == "POST":
         if not user.can_edit_book:
             raise PermissionDenied("Only managers and admins may change the fit scorecard.")
-        text = request.POST.get("toml", "")
         try:
-            services.save_settings(user, parse_toml(text))
+            services.save_settings(user, _posted_layout(request, layout))
         except FitSettingsError as exc:
-            errors = list(exc.details) if isinstance(exc.details, list) else [exc.message]
+            errors = [str(e) for e in exc.details] if isinstance(exc.details, list) else []
+            errors = errors or [exc.message]
             status = 422
         else:
             messages.success(request, "Fit scorecard saved; every deal's fit follows it now.")
             return HttpResponseRedirect(reverse("fit:settings"))
-    config = selectors.current_config()
     return render(
         request,
         "fit/pages/settings.html",
         {
-            "text": text,
+            "layout": layout,
             "errors": errors,
-            "config": config,
+            "config": selectors.current_config(),
             "editable": user.can_edit_book,
             "row": row,
+            "analytics_labels": ANALYTICS_LABELS,
+            "analytics_how": ANALYTICS_HOW,
         },
         status=status,
     )
