@@ -200,3 +200,34 @@ def test_settings_page_and_fitcard_command(book: dict[str, Any], tmp_path: Any) 
     good = client.post("/fit/settings/", {"toml_file": upload})
     assert good.status_code == 302
     assert selectors.current_layout()["blocks"][0]["weight"] == 30
+
+
+def test_a_rules_run_keeps_the_finding_a_save_opened(book: dict[str, Any]) -> None:
+    from accountplan.governance.services import run_rules
+
+    services.save_answers(book["owner"], book["opp"], {"meaningful_spend": ("no", "")})
+    opened = Finding.objects.open().get(rule="fit.low")
+    run = run_rules(trigger="test")
+    assert not run.errors
+    assert list(Finding.objects.open().filter(rule="fit.low")) == [opened]
+    book["opp"].status = OpportunityStatus.LOST
+    book["opp"].save()
+    run_rules(trigger="test")
+    assert not Finding.objects.open().filter(rule="fit.low").exists()
+
+
+def test_fit_page_and_api_query_counts_do_not_grow(
+    book: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    client = Client()
+    client.force_login(book["owner"])
+    services.save_answers(book["owner"], book["opp"], {"meaningful_spend": ("yes", "")})
+    url = f"/opportunities/{book['opp'].pk}/fit/"
+    with django_assert_max_num_queries(30) as small:
+        client.get(url)
+        client.get(f"/api/opportunities/{book['opp'].pk}/fit")
+    services.save_answers(book["owner"], book["opp"], GOOD)
+    services.save_answers(book["owner"], book["opp"], dict.fromkeys(GOOD, ("no", "x")))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
+        assert client.get(f"/api/opportunities/{book['opp'].pk}/fit").status_code == 200

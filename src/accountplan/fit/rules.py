@@ -23,8 +23,14 @@ def low_fit(ctx: RuleContext, t: dict[str, Any]) -> list[Hit]:
     question stopped (answered no)."""
     from accountplan.fit import selectors
 
+    return hits_for(selectors.scored_open_opportunities(), t)
+
+
+def hits_for(rows: list[tuple[int, int, str, str, int | None]], t: dict[str, Any]) -> list[Hit]:
+    """The low-fit hits among ``rows`` (id, account id, account name, deal name, owner id)."""
+    from accountplan.fit import selectors
+
     below = Decimal(str(t["below"]))
-    rows = selectors.scored_open_opportunities()
     scored = selectors.scores((pk, aid) for pk, aid, *_ in rows)
     hits = []
     for pk, aid, account_name, name, _owner in rows:

@@ -189,10 +189,14 @@ def history(opportunity: Opportunity, limit: int = 100) -> QuerySet[FitAnswerCha
     ]
 
 
-def scored_open_opportunities() -> list[tuple[int, int, str, str, int | None]]:
-    """Open opportunities with at least one fit answer: id, account id, account name, deal
-    name, owner id (what the low-fit rule reads; one query)."""
+def scored_open_opportunities(
+    only: int | None = None,
+) -> list[tuple[int, int, str, str, int | None]]:
+    """Open opportunities with at least one fit answer (or just ``only``): id, account id,
+    account name, deal name, owner id (what the low-fit rule reads; one query)."""
     ids = FitAnswer.objects.values("opportunity_id")
+    if only is not None:
+        ids = ids.filter(opportunity_id=only)
     rows = (
         Opportunity.objects.filter(status="open", pk__in=ids)
         .values_list("pk", "account_id", "account__name", "name", "owner_id")

@@ -93,7 +93,7 @@ def save_answers(
         FitAnswerChange.objects.bulk_create(changes)
     if changes:
         sync_discovery_actions(user, opportunity, scored)
-        refresh_findings()
+        refresh_finding(opportunity)
     return scored
 
 
@@ -179,6 +179,53 @@ def refresh_findings() -> None:
     enabled, values = effective()[CODE]
     ctx = RuleContext(timezone.localdate())
     store(ctx, {CODE: rule.check(ctx, values) if enabled else []}, timezone.now())
+
+
+def refresh_finding(opportunity: Opportunity) -> None:
+    """Open, update or close the low-fit finding of one deal (the rest of the book is left to
+    the rules' runs): its cost does not grow with the book."""
+    from accountplan.fit.rules import CODE, hits_for
+    from accountplan.governance.models import SEVERITY_WEIGHT, Finding, Severity
+    from accountplan.governance.rules.registry import get
+    from accountplan.governance.settings_toml import effective
+
+    rule = get(CODE)
+    if rule is None:
+        return
+    enabled, values = effective()[CODE]
+    rows = selectors.scored_open_opportunities(only=opportunity.pk)
+    hits = hits_for(rows, values) if enabled else []
+    subject = f"opportunity:{opportunity.pk}"
+    now = timezone.now()
+    with transaction.atomic():
+        found = Finding.objects.open().filter(
+            rule=CODE, account_id=opportunity.account_id, plan__isnull=True, subject=subject
+        )
+        if not hits:
+            found.update(closed_at=now)
+            return
+        hit = hits[0]
+        severity = hit.severity or rule.severity
+        from accountplan.governance.rules.context import RuleContext
+
+        value = RuleContext(timezone.localdate()).scores([hit.account_id]).get(hit.account_id)
+        fields = {
+            "rule_version": rule.version,
+            "severity": severity,
+            "summary": hit.summary[:500],
+            "evidence": [e.as_dict() for e in hit.evidence],
+            "fix_url": hit.fix_url,
+            "rank": (value.value if value else 0) * SEVERITY_WEIGHT[Severity(severity)],
+            "last_seen_at": now,
+        }
+        if not found.update(**fields):
+            Finding.objects.create(
+                rule=CODE,
+                account_id=hit.account_id,
+                subject=subject,
+                opened_at=now,
+                **fields,
+            )
 
 
 def save_settings(user: User | None, layout: Any) -> FitSettings:
