@@ -127,6 +127,8 @@ def test_page_api_and_cli_agree(book: dict[str, Any]) -> None:
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert 'data-testid="fit-score">60.0<' in page
+    assert "Fit = 100 × 60 ÷ 100 = 60.0" in page
+    assert "20 × 1 ÷ 2 = 10" in page  # emerging needs: the mobilizer is not known
     api = client.get(f"/api/opportunities/{book['opp'].pk}/fit").json()
     assert api["score"] == "60.0" and api["band"] == "Qualify further"
     assert {a["key"]: a["evidence"] for a in api["answers"]}["meaningful_spend"] == "Budget"

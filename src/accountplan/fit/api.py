@@ -19,17 +19,17 @@ router = Router(tags=["opportunity fit"])
 WRITE_ERRORS: dict[int, Any] = {**DETAIL_ERRORS, 400: ErrorOut, 403: ErrorOut}
 
 
-class AnswerIn(Schema):
+class FitAnswerIn(Schema):
     key: str = Field(..., max_length=48)
     value: Literal["yes", "no", "unknown"]
     evidence: str = Field("", max_length=500)
 
 
-class AnswersIn(Schema):
-    answers: list[AnswerIn] = Field(..., max_length=100)
+class FitAnswersIn(Schema):
+    answers: list[FitAnswerIn] = Field(..., max_length=100)
 
 
-class PartOut(Schema):
+class FitPartOut(Schema):
     kind: str
     key: str
     label: str
@@ -40,19 +40,19 @@ class PartOut(Schema):
     formula: str
 
 
-class QuestionOut(Schema):
+class FitQuestionOut(Schema):
     key: str
     question: str
 
 
-class DemandOut(Schema):
+class FitDemandOut(Schema):
     reading: str
     established: int
     emerging: int
     unknown: int
 
 
-class AnswerOut(Schema):
+class FitAnswerOut(Schema):
     key: str
     value: str
     evidence: str
@@ -60,7 +60,7 @@ class AnswerOut(Schema):
     updated_by: str | None
 
 
-class ChangeOut(Schema):
+class FitChangeOut(Schema):
     key: str
     old_value: str
     new_value: str
@@ -80,12 +80,12 @@ class FitOut(Schema):
     points: str | None
     total_weight: str | None
     formula: str
-    parts: list[PartOut]
-    discovery: list[QuestionOut]
-    demand: DemandOut
+    parts: list[FitPartOut]
+    discovery: list[FitQuestionOut]
+    demand: FitDemandOut
     answered: int
-    answers: list[AnswerOut]
-    history: list[ChangeOut]
+    answers: list[FitAnswerOut]
+    history: list[FitChangeOut]
 
 
 def _fit_out(opp: Opportunity, scored: selectors.Scored) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def get_fit(request: HttpRequest, opportunity_id: ObjectId) -> dict[str, Any]:
     response={200: FitOut, **WRITE_ERRORS},
     summary="Answer fit questions",
 )
-def put_answers(request: HttpRequest, opportunity_id: ObjectId, body: AnswersIn) -> Any:
+def put_answers(request: HttpRequest, opportunity_id: ObjectId, body: FitAnswersIn) -> Any:
     """Set the given answers (others keep theirs); each change is recorded. Who may write the
     account's plans may answer; unknown keys are a 422."""
     opp = _opp(request, opportunity_id)

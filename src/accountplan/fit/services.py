@@ -159,9 +159,14 @@ def sync_discovery_actions(user: User, opportunity: Opportunity, scored: selecto
     if not changed:
         return True
     data["actions"] = actions
-    save_section(
-        plan, "actions", data, section.version, user, summary="fit scorecard: discovery actions"
-    )
+    try:
+        save_section(
+            plan, "actions", data, section.version, user, summary="fit scorecard: discovery actions"
+        )
+    except DomainError:
+        # A full action plan (or a clash with an editor): the answers stand, and the
+        # scorecard page lists the questions instead.
+        return False
     return True
 
 

@@ -113,8 +113,11 @@ def opportunity_fit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "opp": opp,
         "result": scored.result,
+        "formula": scored.result.as_dict()["formula"],
         "sections": _sections(config, scored.result, scored.answers),
-        "analytics": [p for p in scored.result.parts if p.kind == "analytics"],
+        "score_parts": [
+            p.as_dict() for p in scored.result.parts if p.kind in ("block", "analytics")
+        ],
         "choices": Answer.choices,
         "editable": editable,
         "plan": plan,
