@@ -29,7 +29,7 @@ KEYS = (
 )
 CASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pursue", (Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y, Y)),
-    ("qualify", (Y, Y, Y, N, Y, U, Y, N, U, N, U, Y, U)),
+    ("qualify", (Y, Y, Y, Y, Y, U, Y, N, U, N, U, Y, U)),
     ("low fit", (Y, Y, N, N, Y, N, N, N, N, Y, Y, N, N)),
     ("disqualified", (Y, N, Y, Y, U, U, U, U, U, Y, Y, U, U)),
 )
