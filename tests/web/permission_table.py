@@ -196,6 +196,20 @@ PAGES: dict[str, list[Call]] = {
         Call(write_plan, lambda w, u: f"/lost-deals/{w.micro_plan.pk}/re-engage/", "post", {})
     ],
     "followup:winback": [Call(read_any, lambda w, u: "/win-back/")],
+    "fit:opportunity": [
+        Call(read_account, lambda w, u: f"/opportunities/{w.opportunity.pk}/fit/"),
+        Call(
+            write_plan,
+            lambda w, u: f"/opportunities/{w.opportunity.pk}/fit/",
+            "post",
+            {"a_meaningful_spend": "yes", "e_meaningful_spend": "matrix"},
+        ),
+    ],
+    "fit:settings": [
+        Call(read_any, lambda w, u: "/fit/settings/"),
+        Call(book_edit, lambda w, u: "/fit/settings/", "post", {"w_block_pressure": "20"}),
+    ],
+    "fit:settings_toml": [Call(read_any, lambda w, u: "/fit/settings/fit-scorecard.toml")],
     "followup:number": [Call(read_any, lambda w, u: "/number/")],
     "campaigns:list": [Call(read_any, lambda w, u: "/campaigns/")],
     "campaigns:new": [
@@ -352,6 +366,17 @@ OPERATIONS: dict[str, Call] = {
         {"reviewed_on": "2026-12-01", "findings": ["matrix"]},
     ),
     "GET /api/lost-deals": Call(read_any, lambda w, u: "/api/lost-deals"),
+    "GET /api/opportunities/{opportunity_id}/fit": Call(
+        read_account, lambda w, u: f"/api/opportunities/{w.opportunity.pk}/fit"
+    ),
+    "PUT /api/opportunities/{opportunity_id}/fit/answers": Call(
+        write_plan,
+        lambda w, u: f"/api/opportunities/{w.opportunity.pk}/fit/answers",
+        "put",
+        {"answers": [{"key": "meaningful_spend", "value": "yes", "evidence": "matrix"}]},
+    ),
+    "GET /api/fit/settings": Call(read_any, lambda w, u: "/api/fit/settings"),
+    "PUT /api/fit/settings": Call(book_edit, lambda w, u: "/api/fit/settings", "put", {}),
     "POST /api/lost-deals/{micro_plan_id}/re-engage": Call(
         write_plan, lambda w, u: f"/api/lost-deals/{w.micro_plan.pk}/re-engage", "post", {}
     ),

@@ -113,6 +113,7 @@ def _page_urls(plans: list[AccountPlan]) -> list[str]:
         reverse("followup:number") + "?period=FY2027",
         reverse("campaigns:list"),
         reverse("campaigns:new"),
+        reverse("fit:settings"),
     ]
     from accountplan.campaigns.models import Campaign
 
@@ -120,6 +121,10 @@ def _page_urls(plans: list[AccountPlan]) -> list[str]:
         urls.append(reverse("campaigns:detail", args=[campaign.pk]))
         if not campaign.is_launched:
             urls.append(reverse("campaigns:launch", args=[campaign.pk]))
+    from accountplan.fit.models import FitAnswer
+
+    scored = FitAnswer.objects.order_by("opportunity_id").values_list("opportunity_id", flat=True)
+    urls += [reverse("fit:opportunity", args=[pk]) for pk in sorted(set(scored))[:4]]
     from accountplan.followup.models import LostDealPlan
     from accountplan.followup.services import create_micro_plans
     from accountplan.portfolio import selectors

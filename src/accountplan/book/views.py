@@ -143,17 +143,19 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = detail_selectors.visible_opportunity(user, pk)
     if opportunity is None:
         raise Http404("No such opportunity.")
+    from accountplan.fit.selectors import fit_if_answered
     from accountplan.plans.performance import components_served
     from accountplan.plans.querysets import can_edit
 
     detail = detail_selectors.opportunity_detail(user, opportunity)
     served = components_served(detail.plans, opportunity)
+    fit = fit_if_answered(opportunity)
     for row in served:
         row["editable"] = can_edit(user, row["plan"])
     return render(
         request,
         "book/pages/opportunity_detail.html",
-        {"opp": opportunity, "detail": detail, "served": served},
+        {"opp": opportunity, "detail": detail, "served": served, "fit": fit},
     )
 
 

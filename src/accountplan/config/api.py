@@ -18,6 +18,7 @@ from accountplan.core.api import router as people_router
 from accountplan.core.api_auth import default_auth
 from accountplan.core.errors import DomainError
 from accountplan.exports.api import router as exports_router
+from accountplan.fit.api import router as fit_router
 from accountplan.followup.api import router as followup_router
 from accountplan.governance.api import router as governance_router
 from accountplan.plans.api import router as plans_router
@@ -84,3 +85,4 @@ api.add_router("/", campaign_router)
 api.add_router("/", governance_router)
 api.add_router("/", followup_router)
 api.add_router("/", campaigns_router)
+api.add_router("/", fit_router)

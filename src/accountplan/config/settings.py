@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accountplan.governance",
     "accountplan.followup",
     "accountplan.campaigns",
+    "accountplan.fit",
 ]
 
 MIDDLEWARE = [

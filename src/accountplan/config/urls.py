@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accountplan.governance.urls")),
     path("", include("accountplan.followup.urls")),
     path("", include("accountplan.campaigns.urls")),
+    path("", include("accountplan.fit.urls")),
     path("", include("accountplan.book.urls")),
     path("", include("accountplan.portfolio.urls")),
     path("", include("accountplan.core.urls")),

@@ -157,7 +157,12 @@ class SectionsView:
         return {"rel": page_data.relationship_view(data, self.lookups, self.today)}
 
     def _read_goals(self, data: dict[str, Any]) -> dict[str, Any]:
+        from accountplan.fit.selectors import component_fits
+
         build = page_data.goal_build(data, self.lookups)
+        fits = component_fits(self.user, self.plan, data.get("components", []))
+        for i, row in enumerate(build.rows):
+            row["fits"] = fits.get(str(row.get("id") or i), [])
         return {
             "build": build,
             "goal_spec": page_data.goal_chart_spec(build),

@@ -18,6 +18,7 @@ from rich.text import Text
 from accountplan.book.models import Account
 from accountplan.campaigns.demo import write_campaign_history
 from accountplan.core.models import User
+from accountplan.demo.fit_cases import write_fit_cases
 from accountplan.demo.followup_cases import write_followup_cases
 from accountplan.demo.health_cases import write_health_cases
 from accountplan.demo.plans import write_demo_plans
@@ -153,6 +154,7 @@ class Command(BaseCommand):
             console.print(f"[green]✓[/] Follow-up cases: {write_followup_cases(scored.as_of)}")
             campaigns = write_campaign_history(scored.as_of or dt.date.today())
             console.print(f"[green]✓[/] Campaign history: {campaigns}")
+            console.print(f"[green]✓[/] Opportunity fit: {write_fit_cases()}")
         logins = reset_demo_logins()
         console.print(self._panel(options["bind"], logins))
         if options["no_serve"]:
