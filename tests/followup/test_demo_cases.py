@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from accountplan.core.models import Role, User
 from accountplan.demo.followup_cases import write_followup_cases
+from accountplan.demo.generator import DEMO_AE
+from accountplan.demo.health_cases import write_health_cases
 from accountplan.demo.plans import write_demo_plans
 from accountplan.demo.services import load_demo_book
 from accountplan.followup.models import LostDealPlan, Review, Target
 from accountplan.followup.selectors import reengagements_due, reviews_due
+from accountplan.governance.models import Finding
 from accountplan.portfolio.services import ensure_snapshot
 
 AS_OF = dt.date(2026, 6, 30)
@@ -31,3 +35,24 @@ def test_demo_followup_cases() -> None:
     assert manager is not None
     assert reengagements_due(manager, AS_OF)
     assert reviews_due(manager, AS_OF + dt.timedelta(days=200))
+
+
+@pytest.mark.django_db
+def test_demo_book_has_findings_of_both_follow_up_rules() -> None:
+    today = timezone.localdate()
+    load_demo_book(7, today, scale=0.1)
+    snap = ensure_snapshot(today, fresh=True)
+    assert snap is not None
+    write_demo_plans(snap)
+    write_followup_cases(today)
+    write_health_cases(snap, today)  # runs the rules
+    found = Finding.objects.open()
+    reviews = found.filter(rule="review.due")
+    assert {"red", "amber"} <= set(reviews.values_list("severity", flat=True))
+    lost = found.filter(rule="lostdeal.reengage")
+    assert lost.exists()
+    assert lost.filter(evidence__icontains="News signal").exists()
+    ae = User.objects.get(username=DEMO_AE)
+    mine = Finding.objects.open().filter(account__owner=ae)
+    assert mine.filter(rule="review.due").exists()
+    assert mine.filter(rule="lostdeal.reengage").exists()

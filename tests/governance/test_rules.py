@@ -31,6 +31,10 @@ EXPECTED: dict[str, set[tuple[str, str | None, str]]] = {
     "play.nurture_no_satisfaction": {("a4", "P4", "amber")},
     # The case book scores no deal's fit: nothing found; its cases are in tests/fit.
     "fit.low": set(),
+    # The follow-up's rules: nothing in this book (its plans are new, it has no lost deal); their
+    # cases are in tests/followup/test_followup_rules.py.
+    "review.due": set(),
+    "lostdeal.reengage": set(),
 }
 
 
@@ -93,3 +97,13 @@ def test_thresholds_change_what_is_found(world: World) -> None:
     assert not Finding.objects.filter(rule="plan.stale").exists()
     silent = _found(world, "people.silent_account")
     assert silent == {("a5", None, "red"), ("a4", None, "amber"), ("a7", None, "amber")}
+
+
+def test_the_relationship_rules_shared_pass_is_reported_on_its_own(world: World) -> None:
+    from accountplan.governance.rules.builtin import GAPS_STEP
+
+    run = run_rules(trigger="test", today=world.today)
+    rel = [code for code in EXPECTED if code.startswith("rel.")]
+    assert GAPS_STEP in run.timings
+    assert all(code in run.timings for code in rel)
+    assert GAPS_STEP not in EXPECTED  # a step, not a rule: no findings of its own

@@ -87,8 +87,10 @@ def test_the_maps_second_visit_reads_no_cells_and_no_count(
 ) -> None:
     signed_in(client, manager)
     first = client.get("/whitespace/").content.decode()
-    # session, user, levels, snapshot, families, pending rescore, the page's scores by id and
-    # the columns: the total, the page's order and its cells come from the cache.
-    with django_assert_num_queries(8):
+    # session, user, levels, snapshot, families, pending rescore, the page's scores by id, the
+    # columns and the page's cells lost to a competitor (live: one grouped query,
+    # portfolio/competitor_losses.py): the total, the page's order and its cells come from the
+    # cache.
+    with django_assert_num_queries(9):
         again = client.get("/whitespace/").content.decode()
     assert again.count('<td class="cell ') == first.count('<td class="cell ') == 8 * 3

@@ -191,6 +191,13 @@ PAGES: dict[str, list[Call]] = {
             "post",
             {"reengage_on": "2027-06-30"},
         ),
+        # Close (stop watching): the same endpoint, its own write.
+        Call(
+            write_plan,
+            lambda w, u: f"/lost-deals/{w.micro_plan.pk}/",
+            "post",
+            {"action": "drop"},
+        ),
     ],
     "followup:reengage": [
         Call(write_plan, lambda w, u: f"/lost-deals/{w.micro_plan.pk}/re-engage/", "post", {})

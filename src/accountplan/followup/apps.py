@@ -9,6 +9,7 @@ class FollowupConfig(AppConfig):
     verbose_name = "Follow-up"
 
     def ready(self) -> None:
-        from accountplan.followup import home
+        from accountplan.followup import home, rules
 
-        home.register()  # reviews due and lost deals to re-engage on the home page
+        rules.register_rules()  # review.due and lostdeal.reengage write findings
+        home.register()  # reviews and re-engagements coming up on the home page

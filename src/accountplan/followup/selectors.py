@@ -92,18 +92,28 @@ def reviews_due(user: User, today: dt.date, horizon: int = UPCOMING_DAYS) -> lis
     return rows
 
 
-def fired_conditions(today: dt.date) -> Q:
-    """Micro-plans whose date came or one of whose conditions fired."""
+def fired_conditions(
+    today: dt.date,
+    contract_end_days: int = CONTRACT_END_DAYS,
+    *,
+    on_date: bool = True,
+    on_conditions: bool = True,
+) -> Q:
+    """Micro-plans whose date came (``on_date``) or one of whose conditions fired
+    (``on_conditions``): a news signal, the competitor's contract ending within
+    ``contract_end_days`` days, a newer contact, the account's growth turning positive."""
+    q = Q(reengage_on__lte=today) if on_date else Q(pk__in=[])
+    if not on_conditions:
+        return q
     snap = Snapshot.objects.current()
     newer_contact = Exists(
         Contact.objects.filter(
             account_id=OuterRef("account_id"), pk__gt=OuterRef("last_contact_id")
         )
     )
-    q = (
-        Q(reengage_on__lte=today)
-        | ~Q(news_signal="")
-        | Q(competitor_contract_end__lte=today + dt.timedelta(days=CONTRACT_END_DAYS))
+    q |= (
+        ~Q(news_signal="")
+        | Q(competitor_contract_end__lte=today + dt.timedelta(days=contract_end_days))
         | Q(newer_contact)
     )
     if snap is not None:
@@ -184,3 +194,61 @@ def may_act_on_account(user: User, account_id: int) -> bool:
     """Whether ``user`` may change follow-up rows of the account (as its plans)."""
     account = Account.objects.for_user(user).filter(pk=account_id).first()
     return account is not None and can_edit_account_plans(user, account)
+
+
+#: How far ahead the home page's "coming up" lists reach.
+LOOKAHEAD_DAYS = 45
+
+
+def rule_settings(code: str) -> tuple[bool, dict[str, Any]]:
+    """Whether the governance rule ``code`` is enabled, and its thresholds (admin, TOML)."""
+    from accountplan.governance.settings_toml import effective
+
+    return effective()[code]
+
+
+def reviews_upcoming(user: User, today: dt.date, horizon: int = LOOKAHEAD_DAYS) -> list[DueRow]:
+    """Reviews coming up within ``horizon`` days that are not findings yet: those due after
+    the ``review.due`` rule's window (``due_within_days``). With the rule switched off, every
+    review due within ``horizon`` days, overdue ones too."""
+    enabled, t = rule_settings("review.due")
+    rows = reviews_due(user, today, horizon)
+    if not enabled:
+        return rows
+    start = today + dt.timedelta(days=int(t["due_within_days"]))
+    return [r for r in rows if r.due > start]
+
+
+def reengagements_upcoming(
+    user: User, today: dt.date, horizon: int = LOOKAHEAD_DAYS
+) -> list[DueRow]:
+    """Watching micro-plans whose re-engagement date is within ``horizon`` days and that are not
+    findings of the ``lostdeal.reengage`` rule (its date not come, no condition fired, as the
+    rule's thresholds say). With the rule switched off, every one due within ``horizon`` days."""
+    enabled, t = rule_settings("lostdeal.reengage")
+    qs = micro_plans(user).filter(
+        status=MicroPlanStatus.WATCHING, reengage_on__lte=today + dt.timedelta(days=horizon)
+    )
+    if enabled:
+        qs = qs.exclude(
+            fired_conditions(
+                today,
+                int(t["contract_end_days"]),
+                on_date=bool(t["on_date"]),
+                on_conditions=bool(t["on_conditions"]),
+            )
+        )
+    return [
+        DueRow(
+            account=m.account,
+            plan=None,
+            owner=m.owner,
+            due=m.reengage_on,
+            link=reverse("followup:micro_plan", args=[m.pk]),
+            overdue=m.reengage_on < today,
+            reasons=[f"Lost {fmt.date(m.lost_on)}"]
+            + ([f"to {m.competitor}"] if m.competitor else []),
+            item=m,
+        )
+        for m in qs.order_by("reengage_on", "pk")
+    ]

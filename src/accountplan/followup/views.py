@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accountplan.core.errors import DomainError
 from accountplan.followup import reports
 from accountplan.followup.csvsafe import safe_cell
-from accountplan.followup.models import LostDealPlan, Target
+from accountplan.followup.models import LostDealPlan, MicroPlanStatus, Target
 from accountplan.followup.number import the_number
 from accountplan.followup.selectors import may_act_on_account, micro_plans, why
 from accountplan.followup.services import create_review, reengage
@@ -86,13 +86,19 @@ def _micro(request: HttpRequest, pk: int) -> LostDealPlan:
 
 @login_required
 def micro_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    """A lost deal's micro-plan: its snapshot, date, debrief and conditions (editable)."""
+    """A lost deal's micro-plan: its snapshot, date, debrief and conditions (editable); a POST
+    with ``action=drop`` closes it (no longer watched)."""
     micro = _micro(request, pk)
     user = _user(request)
     editable = may_act_on_account(user, micro.account_id)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("You can read this micro-plan but not change it.")
+        if request.POST.get("action") == "drop":
+            micro.status = MicroPlanStatus.DROPPED
+            micro.save(update_fields=["status"])
+            messages.success(request, "Micro-plan closed: the lost deal is no longer watched.")
+            return redirect("followup:micro_plan", pk=micro.pk)
         try:
             micro.reengage_on = dt.date.fromisoformat(request.POST["reengage_on"])
             end = request.POST.get("competitor_contract_end", "")

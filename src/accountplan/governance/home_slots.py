@@ -1,10 +1,12 @@
-"""Slots on the home page that other apps fill (reviews due, lost deals to re-engage).
+"""Slots on the home page that other apps fill (the follow-up app's reviews and re-engagements
+coming up; what is due now is a finding of its rules, not a slot item).
 
-HOOK for the reviews and lost-deal apps (issue 11 points 4 and 5): from ``AppConfig.ready()``::
+From ``AppConfig.ready()``::
 
     from accountplan.governance.home_slots import Slot, register_slot
 
-    register_slot(Slot(key="reviews_due", title="Reviews due", template="reviews/home_slot.html",
+    register_slot(Slot(key="reviews_upcoming", title="Reviews coming up",
+                       template="followup/_slot_reviews.html",
                        context=lambda user, team, today: {"items": [...], "count": n}))
 
 The home page renders each registered slot's template with its context (``items`` with at least
@@ -17,9 +19,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-#: The slots issue 11 reserves; a slot registered with one of these keys fills it.
-RESERVED = {"reviews_due": "Reviews due", "lost_deals": "Lost deals to re-engage"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def register_slot(slot: Slot) -> None:
 
 
 def render_slots(user: Any, team: bool, today: dt.date) -> list[dict[str, Any]]:
-    """Every slot to show, registered ones with their data, reserved unfilled ones empty."""
+    """Every registered slot with its data, by key."""
     out = []
     for key, slot in sorted(_SLOTS.items()):
         out.append(

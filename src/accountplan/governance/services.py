@@ -38,7 +38,8 @@ Key = tuple[str, int, int | None, str]
 
 
 def evaluate(ctx: RuleContext) -> tuple[dict[str, list[Hit]], dict[str, float], dict[str, str]]:
-    """Every enabled rule's hits, the seconds each took, and the errors of those that failed."""
+    """Every enabled rule's hits, the seconds each took (work several rules share under its own
+    label, e.g. the relationship maps' pass), and the errors of those that failed."""
     settings = effective()
     found: dict[str, list[Hit]] = {}
     timings: dict[str, float] = {}
@@ -49,11 +50,15 @@ def evaluate(ctx: RuleContext) -> tuple[dict[str, list[Hit]], dict[str, float], 
             found[rule.code] = []
             continue
         started = time.perf_counter()
+        shared_before = sum(ctx.shared_seconds.values())
         try:
             found[rule.code] = rule.check(ctx, values)
         except Exception:
             errors[rule.code] = traceback.format_exc(limit=3)
-        timings[rule.code] = round(time.perf_counter() - started, 4)
+        # Work shared by several rules (the relationship maps' pass) is reported on its own.
+        shared = sum(ctx.shared_seconds.values()) - shared_before
+        timings[rule.code] = round(max(0.0, time.perf_counter() - started - shared), 4)
+    timings.update({label: round(s, 4) for label, s in ctx.shared_seconds.items()})
     return found, timings, errors
 
 

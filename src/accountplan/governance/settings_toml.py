@@ -64,6 +64,10 @@ def _check_value(code: str, key: str, default: Any, value: Any) -> Any:
         if not isinstance(value, list):
             raise DomainError(f"rules.{code}.{key} must be a list like {default!r}.")
         return value
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise DomainError(f"rules.{code}.{key} must be true or false, not {value!r}.")
+        return value
     if isinstance(default, int) and not isinstance(value, bool):
         if not isinstance(value, int) or value < 0:
             raise DomainError(f"rules.{code}.{key} must be a whole number ≥ 0, not {value!r}.")

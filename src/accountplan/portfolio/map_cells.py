@@ -1,5 +1,6 @@
-"""The white space map's cells as the page draws them: a state and a shade, the deal markers,
-nothing else. The figures, explanation, peers and propensity behind one cell (its hover) are
+"""The white space map's cells as the page draws them: a state and a shade, the deal markers
+(and, added live by the view, the lost-to-a-competitor marker: ``competitor_losses``), nothing
+else. The figures, explanation, peers and propensity behind one cell (its hover) are
 derived on demand, one cell at a time (``views_cell.cell_detail``), not 5,000 per page.
 
 A page of 50 accounts × 100 products is one ``expand`` of the page's accounts (a fixed number
@@ -23,6 +24,7 @@ from accountplan.portfolio.selectors import PARTIAL_SHADES
 #: A cell's markers: an open opportunity, a deal lost recently.
 OPEN_MARK = '<i class="mk open" aria-label="open opportunity"></i>'
 LOST_MARK = '<i class="mk lost" aria-label="recently lost"></i>'
+MISSING = '<td class="cell missing"></td>'
 
 
 def shade_of(state: str, revenue: Decimal, potential: Decimal | None, full_share: float) -> str:
@@ -36,16 +38,17 @@ def shade_of(state: str, revenue: Decimal, potential: Decimal | None, full_share
     return f"partial p{step}"
 
 
-def map_rows(
+def map_cells(
     snapshot: Snapshot,
     scores: Sequence[AccountScore],
     columns: Sequence[SnapshotItem],
     full_share: float,
-) -> dict[int, SafeString]:
-    """account id → the HTML of its row of cells over ``columns`` (a ``missing`` cell where the
-    snapshot holds no cell). ``scores`` come scoped from ``account_scores(user, …)``."""
+) -> dict[int, list[str]]:
+    """account id → the HTML of each of its cells over ``columns``, in order (a ``missing``
+    cell where the snapshot holds no cell). ``scores`` come scoped from
+    ``account_scores(user, …)``. They depend on the snapshot alone (cached per page)."""
     if not scores or not columns:
-        return {s.account_id: SafeString("") for s in scores}
+        return {s.account_id: [] for s in scores}
     ids = [s.account_id for s in scores]
     item_keys = [c.item for c in columns]
     subset = item_keys if len(columns) < 500 else None
@@ -74,11 +77,39 @@ def map_rows(
         css = shade_of(state, revenue, potential, full_share)
         marks = (OPEN_MARK if open_n else "") + (LOST_MARK if lost_n else "")
         found.setdefault(account_id, {})[item] = f'<td class="cell {css}">{marks}</td>'
-    missing = '<td class="cell missing"></td>'
     # Only fixed class names and markers go into this HTML: no text from the book.
     return {
-        account_id: mark_safe(  # noqa: S308
-            "".join(found.get(account_id, {}).get(i, missing) for i in item_keys)
-        )
+        account_id: [found.get(account_id, {}).get(i, MISSING) for i in item_keys]
         for account_id in ids
     }
+
+
+def join_rows(
+    cells_by_account: dict[int, list[str]],
+    columns: Sequence[SnapshotItem],
+    extra: dict[int, dict[str, str]] | None = None,
+) -> dict[int, SafeString]:
+    """account id → its row of cells as one HTML string, with ``extra`` markers (account → item
+    → HTML built by ``format_html``, e.g. ``competitor_losses.mark_html``) added to their cells."""
+    extra = extra or {}
+    item_keys = [c.item for c in columns]
+    out = {}
+    for account_id, row in cells_by_account.items():
+        marks = extra.get(account_id)
+        if marks:
+            row = [
+                td[:-5] + marks[item] + "</td>" if item in marks else td
+                for td, item in zip(row, item_keys, strict=True)
+            ]
+        out[account_id] = mark_safe("".join(row))  # noqa: S308 (fixed HTML and format_html marks)
+    return out
+
+
+def map_rows(
+    snapshot: Snapshot,
+    scores: Sequence[AccountScore],
+    columns: Sequence[SnapshotItem],
+    full_share: float,
+) -> dict[int, SafeString]:
+    """account id → the HTML of its row of cells over ``columns`` (no live markers)."""
+    return join_rows(map_cells(snapshot, scores, columns, full_share), columns)

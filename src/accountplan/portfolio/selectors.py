@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from accountplan.analytics.grid import PLAYS
 from accountplan.book.models import Account, Contact, Product
 from accountplan.core import fmt
-from accountplan.portfolio import cells
+from accountplan.portfolio import cells, competitor_losses
 from accountplan.portfolio.cells import Cell
 from accountplan.portfolio.models import AccountScore, Snapshot, SnapshotItem, SnapshotStatus
 
@@ -263,6 +263,8 @@ class AccountPortfolio:
     next_best: list[Cell] = field(default_factory=list)
     campaign: str = ""
     full_share: float = 0.8
+    #: item → the competitors the cell was lost to (``competitor_losses``), latest first.
+    lost_to_competitor: dict[str, list[Any]] = field(default_factory=dict)
 
     @property
     def used_parts(self) -> list[dict[str, Any]]:
@@ -276,15 +278,18 @@ class AccountPortfolio:
         marks = {(False, False): "", (True, False): '<i class="mk open"></i>'}
         marks[(False, True)] = '<i class="mk lost"></i>'
         marks[(True, True)] = marks[(True, False)] + marks[(False, True)]
+        lost = self.lost_to_competitor
         return format_html_join(
             "",
-            '<span class="cell {}" data-state="{}" title="{}">{}</span>',
+            '<span class="cell {}" data-state="{}" title="{}">{}{}</span>',
             (
                 (
                     c.css,
                     c.state,
-                    c.title,
+                    c.title
+                    + (f"\n{competitor_losses.label(lost[c.item])}" if c.item in lost else ""),
                     mark_safe(marks[(bool(c.open_opportunities), bool(c.recent_lost))]),  # noqa: S308 (constants)
+                    mark_safe(competitor_losses.mark_html(lost[c.item]) if c.item in lost else ""),  # noqa: S308 (format_html)
                 )
                 for c in self.cells
             ),
@@ -319,6 +324,7 @@ def account_portfolio(user: User, account: Account) -> AccountPortfolio:
         c.css = shade(c, full_share)
         c.title = cell_title(account.name, c)
     by_item = {c.item: c for c in row}
+    lost = competitor_losses.lost_to_competitor([account.pk], list(by_item), snapshot.level)
     best = [by_item[i] for i in (score.next_best if score else []) if i in by_item]
     return AccountPortfolio(
         snapshot=snapshot,
@@ -327,4 +333,5 @@ def account_portfolio(user: User, account: Account) -> AccountPortfolio:
         next_best=best,
         campaign=PLAYS.get(score.play, "") if score else "",
         full_share=full_share,
+        lost_to_competitor=lost.get(account.pk, {}),
     )

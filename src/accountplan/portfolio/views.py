@@ -22,11 +22,18 @@ from accountplan.analytics.grid import PLAYS
 from accountplan.book.selectors import account_filter_options
 from accountplan.core.errors import Forbidden
 from accountplan.core.pagination import paginate
-from accountplan.portfolio import campaign_list, cells, grid_data, map_page, selectors
+from accountplan.portfolio import (
+    campaign_list,
+    cells,
+    competitor_losses,
+    grid_data,
+    map_page,
+    selectors,
+)
 from accountplan.portfolio.charts import grid_spec
 from accountplan.portfolio.downloads import FORMATS, table_response
 from accountplan.portfolio.forms import ScorecardForm
-from accountplan.portfolio.map_cells import map_rows
+from accountplan.portfolio.map_cells import join_rows, map_cells
 from accountplan.portfolio.models import Snapshot
 from accountplan.portfolio.page_forms import GridFilterForm
 from accountplan.portfolio.scorecard import export_toml, get_scorecard, peer_warning, segment_field
@@ -92,12 +99,21 @@ def whitespace_map(request: HttpRequest) -> HttpResponse:
         full_share = _full_share(snapshot)
         # A page's cells depend on the snapshot alone: the same page again is a cache hit.
         accounts = ",".join(str(s.account_id) for s in scores)
-        html = grid_data.cached(
+        page_cells = grid_data.cached(
             snapshot,
-            f"map-rows:{family}:{form.values['item']}:{accounts}",
-            lambda: map_rows(snapshot, scores, cols, full_share),
+            f"map-cells:{family}:{form.values['item']}:{accounts}",
+            lambda: map_cells(snapshot, scores, cols, full_share),
             grid_data.SCOPED_SECONDS,
         )
+        # Cells lost to a competitor: live, one grouped query for this page's accounts.
+        lost = competitor_losses.lost_to_competitor(
+            [s.account_id for s in scores], [c.item for c in cols], snapshot.level
+        )
+        marks = {
+            aid: {item: competitor_losses.mark_html(x) for item, x in items.items()}
+            for aid, items in lost.items()
+        }
+        html = join_rows(page_cells, cols, marks)
         for row in rows:
             row["cells"] = html[row["score"].account_id]
         context |= {
@@ -158,6 +174,7 @@ MAP_EXPORT_HEADER = [
     "open_opportunities",
     "recent_lost",
     "propensity",
+    "lost_to_competitor",
 ]
 
 
@@ -178,6 +195,9 @@ def whitespace_export(request: HttpRequest, fmt: str) -> HttpResponse:
     family = form.values["family"]
     cols = map_page.map_columns(form, snapshot)
     cells = selectors.cells_by_account(user, snapshot, scores, family)
+    lost = competitor_losses.lost_to_competitor(
+        [s.account_id for s in scores], [c.item for c in cols], snapshot.level
+    )
 
     def rows() -> Any:
         for s in scores:
@@ -208,6 +228,7 @@ def whitespace_export(request: HttpRequest, fmt: str) -> HttpResponse:
                     c.open_opportunities,
                     c.recent_lost,
                     campaign_list.share(c.propensity),
+                    competitor_losses.export_text(lost.get(s.account_id, {}).get(c.item, [])),
                 ]
 
     return table_response(MAP_EXPORT_HEADER, rows(), fmt, f"whitespace-{snapshot.as_of}")

@@ -69,6 +69,8 @@ class RuleContext:
 
     def __init__(self, today: dt.date) -> None:
         self.today = today
+        #: Seconds of work several rules share (label → seconds), reported apart by the engine.
+        self.shared_seconds: dict[str, float] = {}
 
     @cached_property
     def snapshot(self) -> Snapshot | None:

@@ -84,10 +84,3 @@ def rules() -> list[Rule]:
 
 def get(code: str) -> Rule | None:
     return _RULES.get(code)
-
-
-#: The rules another app provides (issue 11 points 4 and 5); the home page has slots for them.
-PROVIDED_ELSEWHERE = {
-    "review.due": "Review due or overdue (plans reviews app)",
-    "lostdeal.reengage": "Lost deal due for re-engagement (lost-deal micro-plans app)",
-}

@@ -42,7 +42,9 @@
 
     function show(cell, text) {
       if (current !== cell) return;
-      tip.textContent = text;
+      // A cell lost to a competitor carries its label on its marker (competitor_losses.py).
+      const comp = cell.querySelector(".mk.comp");
+      tip.textContent = comp ? comp.dataset.label + "\n" + text : text;
       tip.hidden = false;
       cell.setAttribute("aria-describedby", "wsmap-tip");
       place(cell);

@@ -150,8 +150,10 @@ class Command(BaseCommand):
             )
             written = write_demo_plans(scored)
             console.print(f"[green]✓[/] Account plans for tier-1 accounts: {written} written")
-            write_health_cases(scored)  # plans that give every governance rule real cases
+            # Follow-up cases (micro-plans, reviews) first: the health cases then run the rules,
+            # whose review.due and lostdeal.reengage findings need them.
             console.print(f"[green]✓[/] Follow-up cases: {write_followup_cases(scored.as_of)}")
+            write_health_cases(scored)  # plans that give every governance rule real cases
             campaigns = write_campaign_history(scored.as_of or dt.date.today())
             console.print(f"[green]✓[/] Campaign history: {campaigns}")
             console.print(f"[green]✓[/] Opportunity fit: {write_fit_cases()}")
