@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accountplan.plans",
     "accountplan.governance",
     "accountplan.followup",
+    "accountplan.sharing",
 ]
 
 MIDDLEWARE = [
