@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accountplan.book.models import Contact
-from accountplan.core.errors import DomainError, Forbidden, NotFound
+from accountplan.core import fmt
+from accountplan.core.errors import DomainError, Forbidden
 from accountplan.plans.models import AccountPlan
 from accountplan.plans.querysets import can_edit
 from accountplan.sharing import links, rules, services
@@ -61,7 +62,11 @@ def visibility_rows(plan: AccountPlan) -> dict[str, Any]:
                     {
                         "value": f"{key}.{ls.key}:{item_id}",
                         "id": item_id,
-                        "title": str(raw.get(ls.title_field) or "—"),
+                        "title": (
+                            fmt.label(raw.get(ls.title_field))
+                            if ls.title_field == "kind"
+                            else str(raw.get(ls.title_field) or fmt.DASH)
+                        ),
                         "shared": item_id in config.items.get(f"{key}.{ls.key}", ()),
                         "customer_owner": config.customer_owners.get(item_id),
                     }
@@ -222,10 +227,8 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST.get("item", ""),
             request.POST.get("body", ""),
         )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
+    except DomainError as exc:  # an empty answer, or an item no longer shared
         messages.error(request, exc.message)
     return redirect("sharing:plan", pk=plan.pk)

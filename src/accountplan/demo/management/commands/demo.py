@@ -28,6 +28,7 @@ from accountplan.demo.services import (
     reset_demo_logins,
 )
 from accountplan.portfolio.services import ensure_snapshot
+from accountplan.sharing.demo import share_demo_plan
 
 
 def _as_of(value: str) -> dt.date:
@@ -148,6 +149,9 @@ class Command(BaseCommand):
             )
             written = write_demo_plans(scored)
             console.print(f"[green]✓[/] Account plans for tier-1 accounts: {written} written")
+            shared = share_demo_plan(f"FY{(scored.as_of or dt.date.today()).year}")
+            if shared:
+                console.print(f"[green]✓[/] A plan shared with its customer: {shared}")
             write_health_cases(scored)  # plans that give every governance rule real cases
             console.print(f"[green]✓[/] Follow-up cases: {write_followup_cases(scored.as_of)}")
         logins = reset_demo_logins()
