@@ -71,7 +71,7 @@ def test_every_access_is_logged_and_no_session_is_made(shared: Shared) -> None:
     assert response.status_code == 200
     assert response.wsgi_request.user.is_anonymous
     assert "sessionid" not in response.cookies and "sessionid" not in client.cookies
-    assert response["Referrer-Policy"] == "no-referrer" and response["Cache-Control"] == "no-store"
+    assert response["Referrer-Policy"] == "same-origin" and response["Cache-Control"] == "no-store"
     client.get(f"/s/{new.raw}/shared.json")
     pages = list(ShareAccess.objects.filter(link=new.link).values_list("page", flat=True))
     assert sorted(pages) == ["json", "page"]

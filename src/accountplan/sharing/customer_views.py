@@ -4,7 +4,9 @@ No account and no session: these views never read ``request.user`` nor touch
 ``request.session``; a verified one-time code is remembered by a signed cookie limited to the
 link's own path. Unknown, expired and revoked tokens all answer the same plain 404; an address
 that guesses too much gets a plain 429. Every answer asks browsers not to send the URL (it holds
-the token) as a referrer, not to cache it and robots not to index it.
+the token) to other sites as a referrer (``same-origin``: a ``no-referrer`` policy makes
+browsers send ``Origin: null`` with the forms, which the CSRF check rightly refuses), not to
+cache it, and robots not to index it.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def code_verified(request: HttpRequest, link: ShareLink) -> bool:
 
 
 def _harden(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
