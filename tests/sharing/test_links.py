@@ -164,3 +164,12 @@ def test_api_creates_lists_and_revokes(shared: Shared) -> None:
         headers={"Authorization": f"Bearer {create_token(shared.book.charlie, 't').raw}"}
     )
     assert outsider.get(f"/api/plans/{plan}/share-links").status_code == 404
+
+
+def test_codes_cannot_flood_the_recipient(shared: Shared) -> None:
+    new = new_link(shared, require_code=True)
+    client = Client()
+    for _ in range(conf.CODES_PER_HOUR):
+        assert client.post(f"/s/{new.raw}/code/", {"send": "1"}).status_code == 200
+    assert client.post(f"/s/{new.raw}/code/", {"send": "1"}).status_code == 429
+    assert len(mail.outbox) == conf.CODES_PER_HOUR

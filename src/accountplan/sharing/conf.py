@@ -27,5 +27,7 @@ MISS_WINDOW = timedelta(minutes=15)
 #: One-time codes: how long one is good, and how many wrong tries it takes.
 CODE_LIFETIME = timedelta(minutes=15)
 CODE_ATTEMPTS = 5
+#: Codes a link may have emailed per hour (so a link cannot flood its recipient's inbox).
+CODES_PER_HOUR = 5
 #: How long a verified code keeps the browser in (a signed cookie on the link's path only).
 CODE_SESSION = timedelta(hours=12)

@@ -167,8 +167,11 @@ def _code_hash(link: ShareLink, code: str) -> str:
 
 def send_code(link: ShareLink) -> None:
     """Email a fresh 6-digit code to the recipient (earlier unused codes stop working)."""
-    code = f"{secrets.randbelow(1_000_000):06d}"
     now = timezone.now()
+    recent = ShareCode.objects.filter(link=link, created_at__gte=now - dt.timedelta(hours=1))
+    if recent.count() >= conf.CODES_PER_HOUR:
+        raise Throttled("Too many codes asked for: wait an hour, or ask your contact for help.")
+    code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         ShareCode.objects.filter(link=link, used_at__isnull=True).update(used_at=now)
         ShareCode.objects.create(
