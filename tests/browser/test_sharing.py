@@ -71,8 +71,9 @@ def test_a_customer_opens_acts_comments_and_loses_access(
 
     # Comment on a need.
     need = guest.locator("#item-need1")
+    need.locator("summary", has_text="Comment").click()
     need.locator("textarea[name=body]").fill("We also need <b>training</b>")
-    need.locator("button", has_text="Comment").click()
+    need.locator("button", has_text="Send").click()
     guest.locator("#item-need1 .from-customer", has_text="We also need <b>training</b>").wait_for()
     cookies = {c["name"] for c in guest.context.cookies()}
     assert "sessionid" not in cookies
