@@ -126,3 +126,17 @@ def test_nothing_published_says_so(book: Any) -> None:
     new = links.create_link(book.plan, book.bob, email="c@acme.test")
     html = Client().get(f"/s/{new.raw}/").content.decode()
     assert 'data-testid="nothing-shared"' in html
+
+
+def test_an_action_taken_back_by_the_owner_is_no_longer_theirs(
+    shared: Shared, link: links.NewLink
+) -> None:
+    plan, bob = shared.book.plan, shared.book.bob
+    config = services.config_of(plan)
+    services.set_visibility(
+        plan, bob, sections=config.sections, items=config.items, customer_owners={}
+    )
+    response = Client().post(f"/s/{link.raw}/actions/act2/", {"status": "done", "due_date": ""})
+    assert response.status_code == 400
+    actions = PlanSection.objects.get(plan=plan, key="actions").data["actions"]
+    assert next(a for a in actions if a["id"] == "act2")["status"] == "todo"

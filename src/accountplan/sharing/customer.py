@@ -23,7 +23,7 @@ from accountplan.plans.sections import PLAN_KEY, ActionStatus, empty_section, va
 from accountplan.plans.services import check_references, plan_fields
 from accountplan.sharing import rules
 from accountplan.sharing.models import Comment, CustomerEdit, SharedRevision, ShareLink
-from accountplan.sharing.services import clean_comment, latest
+from accountplan.sharing.services import clean_comment, config_of, latest
 
 
 def published_for(link: ShareLink) -> dict[str, Any] | None:
@@ -93,7 +93,9 @@ def _parse_date(value: str) -> dt.date | None:
 def update_action(link: ShareLink, item_id: str, status: str, due_date: str) -> PlanSection:
     """The recipient completes or updates an action on their side (status and due date)."""
     item = _item(link, "actions", item_id)
-    if not item.get("customer_side"):
+    # On their side in what they were shown, and still so now (the owner may have taken it back
+    # since the last publish).
+    if not item.get("customer_side") or item_id not in config_of(link.plan).customer_owners:
         raise DomainError("Only actions on your side can be updated here.")
     if status not in ActionStatus.values:
         raise DomainError(f"Unknown status {status!r}.")
