@@ -119,6 +119,12 @@ def _draft(w: World) -> int:
     return int(w.campaigns["draft"].pk)
 
 
+def by_token(role: str, api: bool) -> str:
+    """The customer's pages (sharing): the token in the URL is the credential, whoever asks
+    (signed in or not) gets the same answer; a wrong token is a plain 404 (tests/sharing)."""
+    return OK
+
+
 def admin_site(role: str, api: bool) -> str:
     return STAFF if role == "admin" else LOGIN
 
@@ -160,6 +166,34 @@ def _throwaway_token(w: World, user: User | None) -> str:
     if user is None:
         return "/api/tokens/1"
     return f"/api/tokens/{create_token(user, 'throwaway').token.pk}"
+
+
+def _share_link(w: World, user: User | None = None) -> str:
+    """A working share link of the team's plan, with a shared action on the customer's side
+    (``mx1``) published; made inside the call's transaction, so rolled back with it."""
+    from accountplan.plans.services import save_section, section_of
+    from accountplan.sharing import links, services
+
+    owner = w.plan.owner
+    assert owner is not None
+    contact = w.account.contacts.first()
+    assert contact is not None
+    section = section_of(w.plan, "actions")
+    save_section(w.plan, "actions", {"actions": [{"id": "mx1", "title": "Matrix"}]},
+                 section.version, owner)  # fmt: skip
+    services.set_visibility(
+        w.plan, owner, sections={"actions"}, items={"actions.actions": {"mx1"}},
+        customer_owners={"mx1": contact.pk},
+    )  # fmt: skip
+    services.publish(w.plan, owner)
+    return links.create_link(w.plan, owner, email="matrix@example.com").raw
+
+
+def _share_link_id(w: World) -> int:
+    from accountplan.sharing import links
+
+    assert w.plan.owner is not None
+    return links.create_link(w.plan, w.plan.owner, email="matrix@example.com").link.pk
 
 
 #: Every page, by URL name: (method, url, body) under its rule. A name with two methods (a form
@@ -344,6 +378,61 @@ PAGES: dict[str, list[Call]] = {
         )
     ],
     "plans:export": [Call(read_account, lambda w, u: f"/plans/{_p(w)}/export/md/")],
+    "sharing:plan": [Call(read_account, lambda w, u: f"/plans/{_p(w)}/sharing/")],
+    "sharing:preview": [Call(read_account, lambda w, u: f"/plans/{_p(w)}/sharing/preview/")],
+    "sharing:visibility": [
+        Call(write_plan, lambda w, u: f"/plans/{_p(w)}/sharing/visibility/", "post", {})
+    ],
+    "sharing:publish": [
+        Call(write_plan, lambda w, u: f"/plans/{_p(w)}/sharing/publish/", "post", {})
+    ],
+    "sharing:link_create": [
+        Call(
+            write_plan,
+            lambda w, u: f"/plans/{_p(w)}/sharing/links/",
+            "post",
+            {"email": "matrix@example.com"},
+        )
+    ],
+    "sharing:link_revoke": [
+        Call(
+            write_plan,
+            lambda w, u: f"/plans/{_p(w)}/sharing/links/{_share_link_id(w)}/revoke/",
+            "post",
+            {},
+        )
+    ],
+    "sharing:answer": [
+        Call(
+            write_plan,
+            lambda w, u: f"/plans/{_p(w)}/sharing/comments/",
+            "post",
+            {"section": "actions", "item": "mx1", "body": "matrix"},
+        )
+    ],
+    # The customer's pages: public by token (the token is the credential, no session).
+    "sharing:customer_page": [Call(by_token, lambda w, u: f"/s/{_share_link(w)}/")],
+    "sharing:customer_json": [Call(by_token, lambda w, u: f"/s/{_share_link(w)}/shared.json")],
+    "sharing:customer_markdown": [Call(by_token, lambda w, u: f"/s/{_share_link(w)}/shared.md")],
+    "sharing:customer_code": [
+        Call(by_token, lambda w, u: f"/s/{_share_link(w)}/code/", "post", {"code": "1"})
+    ],
+    "sharing:customer_comment": [
+        Call(
+            by_token,
+            lambda w, u: f"/s/{_share_link(w)}/comments/",
+            "post",
+            {"section": "actions", "item": "mx1", "body": "matrix"},
+        )
+    ],
+    "sharing:customer_action": [
+        Call(
+            by_token,
+            lambda w, u: f"/s/{_share_link(w)}/actions/mx1/",
+            "post",
+            {"status": "done", "due_date": "2027-01-31"},
+        )
+    ],
     # The API's own pages (its operations are in OPERATIONS).
     "api:openapi-json": [Call(public, lambda w, u: "/api/openapi.json")],
     "api:openapi-view": [Call(public, lambda w, u: "/api/docs")],
@@ -526,6 +615,21 @@ OPERATIONS: dict[str, Call] = {
         lambda w, u: f"/api/plans/{_p(w)}/deals/{w.opportunity.pk}",
         "put",
         {"component_id": None},
+    ),
+    "GET /api/plans/{plan_id}/share-links": Call(
+        read_account, lambda w, u: f"/api/plans/{_p(w)}/share-links"
+    ),
+    "POST /api/plans/{plan_id}/share-links": Call(
+        write_plan,
+        lambda w, u: f"/api/plans/{_p(w)}/share-links",
+        "post",
+        {"email": "matrix@example.com"},
+    ),
+    "POST /api/share-links/{link_id}/revoke": Call(
+        write_plan, lambda w, u: f"/api/share-links/{_share_link_id(w)}/revoke", "post", {}
+    ),
+    "POST /api/plans/{plan_id}/share/publish": Call(
+        write_plan, lambda w, u: f"/api/plans/{_p(w)}/share/publish", "post", {}
     ),
     "GET /api/plans/{plan_id}/export/{fmt}": Call(
         read_account, lambda w, u: f"/api/plans/{_p(w)}/export/md"

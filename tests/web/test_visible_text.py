@@ -144,6 +144,15 @@ def _page_urls(plans: list[AccountPlan]) -> list[str]:
         )
     others = Account.objects.exclude(pk__in=[p.account_id for p in plans]).order_by("pk")[:2]
     urls += [reverse("book:account_detail", args=[a.pk]) for a in others]
+    from accountplan.sharing.demo import share_demo_plan
+
+    shared_path = share_demo_plan(f"FY{AS_OF.year}")
+    assert shared_path is not None
+    urls.append(shared_path)  # the customer's page
+    urls += [
+        reverse("sharing:plan", args=[plans[0].pk]),
+        reverse("sharing:preview", args=[plans[0].pk]),
+    ]
     for plan in plans:
         urls.append(reverse("book:account_detail", args=[plan.account_id]))
         urls.append(reverse("plans:detail", args=[plan.pk]))

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accountplan.followup",
     "accountplan.campaigns",
     "accountplan.fit",
+    "accountplan.sharing",
 ]
 
 MIDDLEWARE = [

@@ -321,7 +321,7 @@ def _revisions(request: HttpRequest, plan: AccountPlan) -> Any:
     return (
         PlanRevision.objects.for_user(_user(request))
         .filter(plan=plan)
-        .select_related("author", "restored_from")
+        .select_related("author", "restored_from", "customer_edit")
         .order_by("-created_at", "-pk")
     )
 

@@ -30,6 +30,7 @@ from accountplan.demo.services import (
     reset_demo_logins,
 )
 from accountplan.portfolio.services import ensure_snapshot
+from accountplan.sharing.demo import share_demo_plan
 
 
 def _as_of(value: str) -> dt.date:
@@ -150,6 +151,9 @@ class Command(BaseCommand):
             )
             written = write_demo_plans(scored)
             console.print(f"[green]✓[/] Account plans for tier-1 accounts: {written} written")
+            shared = share_demo_plan(f"FY{(scored.as_of or dt.date.today()).year}")
+            if shared:
+                console.print(f"[green]✓[/] A plan shared with its customer: {shared}")
             # Follow-up cases (micro-plans, reviews) first: the health cases then run the rules,
             # whose review.due and lostdeal.reengage findings need them.
             console.print(f"[green]✓[/] Follow-up cases: {write_followup_cases(scored.as_of)}")

@@ -1,0 +1,27 @@
+"""Sharing pages: the owner's under ``/plans/<pk>/sharing/``; the customer's, by token only,
+under ``/s/<token>/``."""
+
+from django.urls import path
+
+from accountplan.sharing import customer_views, views
+
+app_name = "sharing"
+urlpatterns = [
+    path("plans/<int:pk>/sharing/", views.sharing_page, name="plan"),
+    path("plans/<int:pk>/sharing/visibility/", views.visibility, name="visibility"),
+    path("plans/<int:pk>/sharing/publish/", views.publish, name="publish"),
+    path("plans/<int:pk>/sharing/preview/", views.preview, name="preview"),
+    path("plans/<int:pk>/sharing/links/", views.link_create, name="link_create"),
+    path(
+        "plans/<int:pk>/sharing/links/<int:link_id>/revoke/",
+        views.link_revoke,
+        name="link_revoke",
+    ),
+    path("plans/<int:pk>/sharing/comments/", views.answer, name="answer"),
+    path("s/<str:token>/", customer_views.page, name="customer_page"),
+    path("s/<str:token>/code/", customer_views.code, name="customer_code"),
+    path("s/<str:token>/comments/", customer_views.comment, name="customer_comment"),
+    path("s/<str:token>/actions/<str:item_id>/", customer_views.action, name="customer_action"),
+    path("s/<str:token>/shared.json", customer_views.data_json, name="customer_json"),
+    path("s/<str:token>/shared.md", customer_views.data_markdown, name="customer_markdown"),
+]
