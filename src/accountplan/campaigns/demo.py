@@ -93,9 +93,20 @@ def _deals_that_followed(c: Campaign, product: Product, as_of: dt.date, rng: ran
     span = (c.end_date + dt.timedelta(days=c.influence_days) - c.launch_date).days
     span = min(span, (as_of - c.launch_date).days)
     rows = []
-    members = CampaignMember.objects.filter(campaign=c).order_by("account_id")
-    for n, (account_id, group) in enumerate(members.values_list("account_id", "group")):
-        if rng.random() >= OPEN_RATE[MemberGroup(group)]:
+    members = list(
+        CampaignMember.objects.filter(campaign=c)
+        .order_by("account_id")
+        .values_list("account_id", "group")
+    )
+    # Exactly the group's rate of its accounts open a deal (drawn with the seed), so the lift
+    # shows whichever accounts the control group holds out (a coin per account could give a
+    # small control group more deals than the targets).
+    opening: set[int] = set()
+    for group, rate in OPEN_RATE.items():
+        ids = [a for a, g in members if g == group]
+        opening.update(rng.sample(ids, round(len(ids) * rate)))
+    for n, (account_id, _group) in enumerate(members):
+        if account_id not in opening:
             continue
         created = c.launch_date + dt.timedelta(days=rng.randint(5, max(span - 20, 6)))
         won = rng.random() < WIN_RATE
