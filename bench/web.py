@@ -294,6 +294,9 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # a bench book loaded before today's tables
     ensure_user(args.user, args.password)
     urls = pick_urls()
     if args.only:
