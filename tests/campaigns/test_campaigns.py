@@ -281,3 +281,48 @@ def test_suggestions_rank_products_by_the_quadrants_white_space(scored: ScoredBo
                        Decimal(0))  # fmt: skip
         assert s.whitespace == expected.quantize(Decimal("0.01"))
     assert Campaign.objects.count() == 0
+
+
+def test_an_account_executive_gets_the_results_of_their_own_accounts_only(
+    scored: ScoredBook, marketer: User, ae: User
+) -> None:
+    from accountplan.book.models import Account
+    from accountplan.campaigns import influence
+
+    campaign = services.launch(
+        services.create_campaign(marketer, _data(scored, control_share=Decimal("0.4"), seed=3)),
+        marketer,
+        on=dt.date(2024, 7, 1),
+    )
+    sync = scored.products[1]
+    for account in scored.accounts[:8]:
+        _deal(account, sync, dt.date(2024, 7, 20), 1000, OpportunityStatus.WON, dt.date(2024, 8, 1))
+    influence.recompute(campaign)
+    mine = set(Account.objects.for_user(ae).values_list("pk", flat=True))
+    whole = results.campaign_results(campaign, marketer)
+    scoped = results.campaign_results(campaign, ae)
+    assert scoped["scoped"] and not whole["scoped"]
+    for w_all, w_ae in zip(whole["windows"], scoped["windows"], strict=True):
+        for group in ("target", "control"):
+            ids = set(
+                campaign.members.filter(group=group, late_join=False).values_list(
+                    "account_id", flat=True
+                )
+            )
+            assert w_all[group]["accounts"] == len(ids)
+            assert w_ae[group]["accounts"] == len(ids & mine)
+            won = Opportunity.objects.filter(
+                product=sync, status="won", account_id__in=ids & mine,
+                close_date__gte=w_ae["start"], close_date__lte=w_ae["end"],
+            ).count()  # fmt: skip
+            assert w_ae[group]["won"] == won
+    assert sum(w["target"]["accounts"] for w in scoped["windows"]) < sum(
+        w["target"]["accounts"] for w in whole["windows"]
+    )
+    credit_all = influence.credited(campaign, "even", marketer)
+    credit_ae = influence.credited(campaign, "even", ae)
+    assert (
+        credit_ae["opportunities"]
+        == campaign.influences.filter(model="even", opportunity__account_id__in=mine).count()
+    )
+    assert credit_ae["opportunities"] <= credit_all["opportunities"]

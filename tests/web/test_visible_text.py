@@ -75,6 +75,9 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[list[AccountP
         assert write_campaign_history(AS_OF)["campaigns"] >= 1
         plans = list(AccountPlan.objects.select_related("account").order_by("pk"))
         yield plans
+        from accountplan.campaigns.models import Campaign
+
+        Campaign.objects.all().delete()  # not the book's: wipe_book leaves them
         PlanRevision.objects.all().delete()
         AccountPlan.objects.all().delete()
         Snapshot.objects.all().delete()

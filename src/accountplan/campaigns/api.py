@@ -180,12 +180,12 @@ def campaign_results(
     request: HttpRequest, campaign_id: ObjectId, model: str = CreditModel.EVEN
 ) -> dict[str, Any]:
     """Per window: target, control and previous period; and the credit under ``model``."""
-    api_user(request)
+    user = api_user(request)
     if model not in CreditModel.values:
         raise DomainError("model must be first_touch, last_touch or even.")
     c = _get(campaign_id)
-    out = results.campaign_results(c)
-    out["credit"] = influence.credited(c, model) if c.is_launched else None
+    out = results.campaign_results(c, user)
+    out["credit"] = influence.credited(c, model, user) if c.is_launched else None
     return jsonable(out)
 
 

@@ -169,11 +169,18 @@ def influence_rows(qs: QuerySet[CampaignInfluence]) -> Iterator[list[Any]]:
         ]
 
 
-def credited(campaign: Campaign, model: str) -> dict[str, Any]:
-    """The campaign's credited opportunities, pipeline and won revenue under ``model``."""
+def credited(campaign: Campaign, model: str, user: Any = None) -> dict[str, Any]:
+    """The campaign's credited opportunities, pipeline and won revenue under ``model``, over the
+    deals of the accounts ``user`` may see (all of them for the whole book)."""
     from django.db.models import Count, Q, Sum
 
-    agg = CampaignInfluence.objects.filter(campaign=campaign, model=model).aggregate(
+    from accountplan.campaigns.results import visible_accounts
+
+    rows = CampaignInfluence.objects.filter(campaign=campaign, model=model)
+    visible = visible_accounts(user)
+    if visible is not None:
+        rows = rows.filter(opportunity__account_id__in=visible)
+    agg = rows.aggregate(
         opportunities=Count("pk"),
         influence=Sum("influence"),
         pipeline=Sum("revenue_share"),

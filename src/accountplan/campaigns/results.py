@@ -122,17 +122,46 @@ def _lift(ours: Any, theirs: Any) -> float | None:
     return round(float((Decimal(str(ours)) - Decimal(str(theirs))) / Decimal(str(theirs))), 4)
 
 
-def campaign_results(campaign: Campaign) -> dict[str, Any]:
+def visible_accounts(user: Any) -> QuerySet[Any] | None:
+    """The ids of the accounts ``user`` may see, or None when that is the whole book (or no
+    user: the command line without ``--user``)."""
+    if user is None or getattr(user, "sees_whole_book", False):
+        return None
+    from accountplan.book.models import Account
+
+    return Account.objects.for_user(user).values("pk")
+
+
+def campaign_results(campaign: Campaign, user: Any = None) -> dict[str, Any]:
     """Per window: the target group, the control group and the target group's previous period,
-    with totals, per-account rates and lifts. Empty for a draft."""
+    with totals, per-account rates and lifts, counted over the members ``user`` may see (every
+    member for the whole book). Empty for a draft."""
     if not campaign.is_launched:
-        return {"launched": False, "windows": []}
+        return {"launched": False, "windows": [], "scoped": False}
+    visible = visible_accounts(user)
+
+    def deals(group: str, late: bool = False) -> QuerySet[Opportunity]:
+        qs = target_deals(campaign, group, late)
+        return qs if visible is None else qs.filter(account_id__in=visible)
+
+    def count(group: str, late: bool = False) -> int:
+        qs = CampaignMember.objects.filter(campaign=campaign, group=group, late_join=late)
+        return (qs if visible is None else qs.filter(account_id__in=visible)).count()
+
     spans = windows(campaign)
     previous = [w.before() for w in spans]
-    target = _figures(target_deals(campaign, MemberGroup.TARGET), spans + previous)
-    control = _figures(target_deals(campaign, MemberGroup.CONTROL), spans)
-    late = _figures(target_deals(campaign, MemberGroup.TARGET, late=True), spans)
-    n_target, n_control = campaign.target_count, campaign.control_count
+    target = _figures(deals(MemberGroup.TARGET), spans + previous)
+    control = _figures(deals(MemberGroup.CONTROL), spans)
+    late = _figures(deals(MemberGroup.TARGET, late=True), spans)
+    if visible is None:
+        n_target, n_control, n_late = (
+            campaign.target_count,
+            campaign.control_count,
+            campaign.late_count,
+        )
+    else:
+        n_target, n_control = count(MemberGroup.TARGET), count(MemberGroup.CONTROL)
+        n_late = count(MemberGroup.TARGET, late=True)
     out = []
     for w, p in zip(spans, previous, strict=True):
         t_rate = _per_account(target[w.key], n_target)
@@ -149,12 +178,12 @@ def campaign_results(campaign: Campaign) -> dict[str, Any]:
                 "target": {"accounts": n_target, **target[w.key], "per_account": t_rate},
                 "control": {"accounts": n_control, **control[w.key], "per_account": c_rate},
                 "previous": {"accounts": n_target, **target[p.key], "per_account": p_rate},
-                "late_joins": {"accounts": campaign.late_count, **late[w.key]},
+                "late_joins": {"accounts": n_late, **late[w.key]},
                 "lift_vs_control": {k: _lift(t_rate[k], c_rate[k]) for k in t_rate},
                 "lift_vs_previous": {k: _lift(t_rate[k], p_rate[k]) for k in t_rate},
             }
         )
-    return {"launched": True, "windows": out}
+    return {"launched": True, "windows": out, "scoped": visible is not None}
 
 
 def chart_spec(results: dict[str, Any]) -> dict[str, Any]:

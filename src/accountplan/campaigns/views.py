@@ -121,13 +121,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("account")
             .order_by(member_sort, "account_id")
         )
-        res = results.campaign_results(campaign)
+        res = results.campaign_results(campaign, user)
         context |= {
             "page_obj": paginate(request, members),
             "sort": member_sort,
             "results": res,
             "spec": results.chart_spec(res),
-            "credit": influence.credited(campaign, model),
+            "credit": influence.credited(campaign, model, user),
         }
     else:
         context["preview"] = targeting.preview(

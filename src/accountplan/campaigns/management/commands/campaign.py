@@ -157,8 +157,8 @@ class Command(BaseCommand):
     def do_results(self, user: User | None, opts: dict[str, Any]) -> None:
         c = self._campaign(opts["campaign_id"])
         influence.recompute(c)  # the credit of deals opened since the last run
-        out = results.campaign_results(c)
-        out["credit"] = influence.credited(c, opts["model"]) if c.is_launched else None
+        out = results.campaign_results(c, user)
+        out["credit"] = influence.credited(c, opts["model"], user) if c.is_launched else None
         lines = [f"{c.name} ({c.get_status_display()})"]
         for w in out["windows"]:
             lines.append(f"{w['label']} {w['start']} – {w['end']}:")
