@@ -173,21 +173,21 @@ def reengagements_due(user: User, today: dt.date) -> list[DueRow]:
                 )
             )
         )
-    rows = []
-    for m in qs.order_by("reengage_on", "pk"):
-        rows.append(
-            DueRow(
-                account=m.account,
-                plan=None,
-                owner=m.owner,
-                due=m.reengage_on,
-                link=reverse("followup:micro_plan", args=[m.pk]),
-                overdue=m.reengage_on < today,
-                reasons=why(m, today),
-                item=m,
-            )
-        )
-    return rows
+    return [_micro_row(m, today, why(m, today)) for m in qs.order_by("reengage_on", "pk")]
+
+
+def _micro_row(m: LostDealPlan, today: dt.date, reasons: list[str]) -> DueRow:
+    """A micro-plan as a row of the home page: due on its re-engagement date."""
+    return DueRow(
+        account=m.account,
+        plan=None,
+        owner=m.owner,
+        due=m.reengage_on,
+        link=reverse("followup:micro_plan", args=[m.pk]),
+        overdue=m.reengage_on < today,
+        reasons=reasons,
+        item=m,
+    )
 
 
 def may_act_on_account(user: User, account_id: int) -> bool:
@@ -239,16 +239,10 @@ def reengagements_upcoming(
             )
         )
     return [
-        DueRow(
-            account=m.account,
-            plan=None,
-            owner=m.owner,
-            due=m.reengage_on,
-            link=reverse("followup:micro_plan", args=[m.pk]),
-            overdue=m.reengage_on < today,
-            reasons=[f"Lost {fmt.date(m.lost_on)}"]
-            + ([f"to {m.competitor}"] if m.competitor else []),
-            item=m,
+        _micro_row(
+            m,
+            today,
+            [f"Lost {fmt.date(m.lost_on)}"] + ([f"to {m.competitor}"] if m.competitor else []),
         )
         for m in qs.order_by("reengage_on", "pk")
     ]
