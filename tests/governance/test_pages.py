@@ -289,3 +289,11 @@ def test_admin_edits_thresholds_others_cannot(world: World) -> None:
     s = Client()
     s.force_login(staff)
     assert s.get("/admin/governance/rulesetting/").status_code == 403
+
+
+def test_each_finding_names_its_rule_by_the_rule_s_own_label(ran: World) -> None:
+    from accountplan.governance.rules.registry import get
+
+    html = _get(ran.bob, "/?rule=rel.decider_detractor")
+    label = get("rel.decider_detractor").label  # type: ignore[union-attr]
+    assert f'<span class="small muted">{label} · since' in html

@@ -33,3 +33,13 @@ def health_badge(plan: Any) -> dict[str, Any]:
     except Exception:
         stored = None
     return {"h": stored}
+
+
+@register.filter
+def rule_label(code: str) -> str:
+    """A rule's own label ("Low-fit deal"), or the code's words for a rule no longer registered."""
+    from accountplan.core.templatetags.ui import label
+    from accountplan.governance.rules.registry import get
+
+    rule = get(code)
+    return str(rule.label) if rule is not None else str(label(code))
