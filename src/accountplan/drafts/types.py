@@ -9,7 +9,8 @@ at least one fact id of the set it was drafted from.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field
 from decimal import Decimal
 from typing import Literal
 
@@ -80,7 +81,7 @@ class DraftEntry:
     field: str
     text: str
     fact_ids: tuple[str, ...]
-    item: dict[str, object] = field(default_factory=dict)
+    item: dict[str, object] = _field(default_factory=dict)
     origin: Origin = "data"
     #: Why a model's rewrite of this entry was refused (set when ``origin`` is ``fallback``).
     fallback_reason: str = ""
@@ -107,10 +108,10 @@ class PlanDraft:
     as_of: dt.date
     facts_version: int
     sections: list[SectionDraft]
-    rewrite: dict[str, object] = field(default_factory=dict)
+    rewrite: dict[str, object] = _field(default_factory=dict)
 
     @property
     def badge(self) -> str:
-        """"from data" or "rewritten by <model>", as the plan shows it."""
+        """The badge the plan shows: "from data" or "rewritten by <model>"."""
         model = self.rewrite.get("model") if self.rewrite else None
         return f"rewritten by {model}" if model else "from data"
