@@ -56,3 +56,34 @@ def test_demo_book_has_findings_of_both_follow_up_rules() -> None:
     mine = Finding.objects.open().filter(account__owner=ae)
     assert mine.filter(rule="review.due").exists()
     assert mine.filter(rule="lostdeal.reengage").exists()
+
+
+@pytest.mark.django_db
+def test_reviews_due_in_the_database_match_every_plan_read_one_by_one() -> None:
+    """The due window is filtered in SQL per cadence; recomputed here plan by plan from the rows
+    (last review or start, plus the tier's cadence) for windows on both sides of every due date."""
+    from accountplan.followup.selectors import review_days
+    from accountplan.plans.models import AccountPlan, PlanStatus
+    from accountplan.portfolio.models import AccountScore
+
+    load_demo_book(7, AS_OF, scale=0.1)
+    snap = ensure_snapshot(AS_OF, fresh=True)
+    assert snap is not None
+    write_demo_plans(snap)
+    write_followup_cases(AS_OF)
+    manager = User.objects.filter(role=Role.MANAGER).first()
+    assert manager is not None
+    tiers = dict(AccountScore.objects.filter(snapshot=snap).values_list("account_id", "tier"))
+    expected: dict[int, dt.date] = {}
+    for plan in AccountPlan.objects.for_user(manager).filter(status=PlanStatus.ACTIVE):
+        last = max((r.reviewed_on for r in Review.objects.filter(plan=plan)), default=None)
+        start = last or plan.created_at.astimezone(dt.UTC).date()
+        expected[plan.pk] = start + dt.timedelta(days=review_days(tiers.get(plan.account_id)))
+    assert len(set(expected.values())) > 1
+    for today in sorted(set(expected.values()))[:6]:
+        for after in (None, today - dt.timedelta(days=30)):
+            rows = reviews_due(manager, today, 0, after=after)
+            low = after or dt.date.min
+            want = {pk for pk, due in expected.items() if low < due <= today}
+            assert {r.plan.pk for r in rows if r.plan} == want
+            assert all(r.due == expected[r.plan.pk] for r in rows if r.plan)

@@ -7,12 +7,25 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import (
+    Case,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 
 from accountplan.book.models import Account, Contact
 from accountplan.core import fmt
-from accountplan.followup.models import LostDealPlan, MicroPlanStatus
+from accountplan.followup.models import LostDealPlan, MicroPlanStatus, Review
 from accountplan.plans.models import AccountPlan, PlanStatus
 from accountplan.plans.querysets import can_edit_account_plans
 from accountplan.portfolio.models import AccountScore, Snapshot
@@ -51,31 +64,69 @@ class DueRow:
     item: Any = None
 
 
-def _tiers(account_ids: set[int]) -> dict[int, int | None]:
-    snap = Snapshot.objects.current()
-    if snap is None or not account_ids:
-        return {}
-    rows = AccountScore.objects.filter(snapshot=snap, account_id__in=account_ids)
-    return dict(rows.values_list("account_id", "tier"))
+def _cadences() -> tuple[list[int], dict[int, int]]:
+    """The tiers with a cadence of their own, and each one's days."""
+    table = {**REVIEW_DAYS, **getattr(settings, "FOLLOWUP_REVIEW_DAYS", {})}
+    tiered = [t for t in table if t]
+    return tiered, {t: review_days(t) for t in tiered}
 
 
-def reviews_due(user: User, today: dt.date, horizon: int = UPCOMING_DAYS) -> list[DueRow]:
-    """Active plans the user may see whose next review (last review, or the plan's start, plus
-    the tier's cadence) falls on or before ``today + horizon``; overdue first."""
-    plans = list(
-        AccountPlan.objects.for_user(user)
-        .filter(status=PlanStatus.ACTIVE)
-        .annotate(last_review=Max("reviews__reviewed_on"))
-        .select_related("account", "owner")
+def _bound(day: dt.date, as_time: bool) -> Case:
+    """The latest start whose next review falls on or before ``day``: ``day`` less the cadence
+    of the plan's tier. ``as_time``: the first instant (UTC) after that start day, to compare a
+    plan's creation time with it (the start of a plan never reviewed is its creation day)."""
+    tiered, days = _cadences()
+
+    def value(cadence: int) -> Value:
+        start = day - dt.timedelta(days=cadence)
+        if as_time:
+            instant = dt.datetime.combine(start + dt.timedelta(days=1), dt.time(), dt.UTC)
+            return Value(instant, output_field=DateTimeField())
+        return Value(start, output_field=DateField())
+
+    return Case(
+        *[When(_tier=t, then=value(days[t])) for t in tiered],
+        default=value(UNTIERED_DAYS),
     )
-    tiers = _tiers({p.account_id for p in plans})
+
+
+def _due_by(day: dt.date) -> Q:
+    """Plans (annotated) whose next review falls on or before ``day``."""
+    return Q(last_review__isnull=False, last_review__lte=_bound(day, False)) | Q(
+        last_review__isnull=True, created_at__lt=_bound(day, True)
+    )
+
+
+def reviews_due(
+    user: User, today: dt.date, horizon: int = UPCOMING_DAYS, after: dt.date | None = None
+) -> list[DueRow]:
+    """Active plans the user may see whose next review (last review, or the plan's start, plus
+    the tier's cadence) falls on or before ``today + horizon`` (and after ``after``, when
+    given); overdue first. The window is applied in the database (the tier joined from the
+    current snapshot, the last review an index lookup): only due plans are read."""
+    snap = Snapshot.objects.current()
+    plans = AccountPlan.objects.for_user(user).filter(status=PlanStatus.ACTIVE)
+    if snap is not None:
+        plans = plans.annotate(
+            score=FilteredRelation(
+                "account__portfolio_scores", condition=Q(account__portfolio_scores__snapshot=snap)
+            ),
+            _tier=F("score__tier"),
+        )
+    else:
+        plans = plans.annotate(_tier=Value(None, IntegerField()))
+    last = Review.objects.filter(plan_id=OuterRef("pk")).order_by("-reviewed_on")
+    plans = plans.annotate(last_review=Subquery(last.values("reviewed_on")[:1])).filter(
+        _due_by(today + dt.timedelta(days=horizon))
+    )
+    if after is not None:
+        plans = plans.exclude(_due_by(after))
+    plans = plans.select_related("account", "owner")
     rows = []
     for p in plans:
-        tier = tiers.get(p.account_id)
-        start = p.last_review or p.created_at.date()
-        due = start + dt.timedelta(days=review_days(tier))
-        if due > today + dt.timedelta(days=horizon):
-            continue
+        tier_of = p._tier
+        start = p.last_review or p.created_at.astimezone(dt.UTC).date()
+        due = start + dt.timedelta(days=review_days(tier_of))
         reason = "Never reviewed" if p.last_review is None else f"Last review {p.last_review}"
         rows.append(
             DueRow(
@@ -85,7 +136,7 @@ def reviews_due(user: User, today: dt.date, horizon: int = UPCOMING_DAYS) -> lis
                 due=due,
                 link=reverse("followup:plan_reviews", args=[p.pk]),
                 overdue=due < today,
-                reasons=[reason, f"Tier {tier}" if tier else "No tier yet"],
+                reasons=[reason, f"Tier {tier_of}" if tier_of else "No tier yet"],
             )
         )
     rows.sort(key=lambda r: (r.due, r.account.name))
@@ -212,11 +263,10 @@ def reviews_upcoming(user: User, today: dt.date, horizon: int = LOOKAHEAD_DAYS) 
     the ``review.due`` rule's window (``due_within_days``). With the rule switched off, every
     review due within ``horizon`` days, overdue ones too."""
     enabled, t = rule_settings("review.due")
-    rows = reviews_due(user, today, horizon)
     if not enabled:
-        return rows
+        return reviews_due(user, today, horizon)
     start = today + dt.timedelta(days=int(t["due_within_days"]))
-    return [r for r in rows if r.due > start]
+    return reviews_due(user, today, horizon, after=start)
 
 
 def reengagements_upcoming(

@@ -23,7 +23,7 @@ def digest_text(user: Any, today: dt.date) -> tuple[str, int]:
     team = selectors.has_team(user)
     findings = selectors.attention(user, team, today)
     total = findings.count()
-    acts = selectors.actions(user, team, today)
+    acts = selectors.actions(user, team, today, limit=TOP)
     slots = render_slots(user, team, today)
     lines = [f"What needs attention, {fmt.date(today)}", ""]
     counts = selectors.counts_by_rule(findings)
@@ -39,20 +39,24 @@ def digest_text(user: Any, today: dt.date) -> tuple[str, int]:
         lines.append(f"    {label} · since {fmt.date(f.opened_at)} · fix: {base}{f.fix_url}")
     if total > TOP:
         lines.append(f"… and {total - TOP} more: {base}/")
-    overdue = [a for a in acts if a.overdue]
-    upcoming = [a for a in acts if not a.overdue]
-    for title, items in (("Overdue actions", overdue), ("Due in the next 14 days", upcoming)):
+    for title, items, n in (
+        ("Overdue actions", acts.overdue, acts.overdue_count),
+        ("Due in the next 14 days", acts.upcoming, acts.upcoming_count),
+    ):
         if items:
             lines += ["", title + ":"]
             lines += [
                 f"- {a.title} ({a.account} {a.period}, due {fmt.date(a.due)}): {base}{a.url}"
                 for a in items
             ]
+            if n > len(items):
+                lines.append(f"… and {n - len(items)} more: {base}/")
     for s in slots:
         if s.get("items"):
             lines += ["", s["title"] + ":"]
             lines += [f"- {i['label']}: {base}{i['url']}" for i in s["items"]]
-    count = total + len(acts) + sum(len(s.get("items", [])) for s in slots)
+    count = total + acts.overdue_count + acts.upcoming_count
+    count += sum(len(s.get("items", [])) for s in slots)
     return "\n".join(lines) + "\n", count
 
 

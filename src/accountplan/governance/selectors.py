@@ -7,33 +7,42 @@ sit on; a manager's team adds the same for every user who reports to them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
+from accountplan.core.request_memo import memo
+from accountplan.governance.action_rows import ActionLists, action_lists
 from accountplan.governance.models import Finding
-from accountplan.governance.rules.context import plan_url
 from accountplan.governance.rules.registry import get
-from accountplan.plans.models import AccountPlan, PlanSection, PlanStatus
+from accountplan.plans.models import AccountPlan, PlanStatus
 
 if TYPE_CHECKING:
     from accountplan.core.models import User
 
 #: How far ahead "upcoming" actions reach.
 UPCOMING_DAYS = 14
+#: Actions of each list (overdue, upcoming) the home page shows; the count is of them all.
+ACTIONS_SHOWN = 20
 
 
 def people(user: User, team: bool) -> list[int] | None:
     """The user, plus (``team``) everyone who reports to them, directly or not. A manager or
-    admin without reports who sees the whole book gets the whole book (None)."""
+    admin without reports who sees the whole book gets the whole book (None).
+
+    Asked several times by one page (the findings, the actions, the team switch): walked once
+    per read request (``core/request_memo.py``)."""
+    if not team:
+        return [user.pk]
+    found = memo(("governance.people", user.pk), lambda: _people(user))
+    return None if found is None else list(found)
+
+
+def _people(user: User) -> list[int] | None:
     from accountplan.core.models import Role
     from accountplan.core.models import User as U
 
     ids = [user.pk]
-    if not team:
-        return ids
     frontier = [user.pk]
     while frontier:
         frontier = [
@@ -98,53 +107,15 @@ def counts_by_rule(qs: QuerySet[Finding]) -> list[dict[str, Any]]:
     ]
 
 
-@dataclass
-class ActionItem:
-    plan_id: int
-    account: str
-    period: str
-    title: str
-    due: dt.date
-    status: str
-    owner_id: int | None
-    overdue: bool
-    url: str = field(default="")
-
-
-def actions(user: User, team: bool = False, today: dt.date | None = None) -> list[ActionItem]:
+def actions(user: User, team: bool, today: dt.date, limit: int = ACTIONS_SHOWN) -> ActionLists:
     """My (and my team's) overdue actions and those due in the next ``UPCOMING_DAYS`` days, on
-    the active plans I may see; soonest first."""
-    day = today or timezone.localdate()
+    the active plans I may see: the first ``limit`` of each, soonest first, and how many of
+    each there are (read in the database: ``action_rows.py``)."""
     who = people(user, team)
     plans = AccountPlan.objects.for_user(user).filter(status=PlanStatus.ACTIVE)
     if who is not None:
         plans = plans.filter(
             Q(owner_id__in=who) | Q(memberships__user_id__in=who) | Q(account__in=_account_ids(who))
         )
-    rows = PlanSection.objects.filter(key="actions", plan__in=plans.values("pk")).values_list(
-        "plan_id", "plan__account__name", "plan__period", "data"
-    )
-    horizon = day + dt.timedelta(days=UPCOMING_DAYS)
-    out = []
-    for pid, account, period, data in rows:
-        for a in (data or {}).get("actions", []):
-            mine = who is None or a.get("owner_id") in who
-            if not mine or a.get("status") == "done" or not a.get("due_date"):
-                continue
-            due = dt.date.fromisoformat(a["due_date"])
-            if due <= horizon:
-                out.append(
-                    ActionItem(
-                        pid,
-                        account,
-                        period,
-                        a.get("title", ""),
-                        due,
-                        a.get("status") or "todo",
-                        a.get("owner_id"),
-                        due < day,
-                        plan_url(pid, "actions"),
-                    )
-                )
-    out.sort(key=lambda x: (x.due, x.account))
-    return out
+    horizon = today + dt.timedelta(days=UPCOMING_DAYS)
+    return action_lists(plans.order_by(), who, today, horizon, limit)
