@@ -253,7 +253,10 @@ def ensure_governance_data(share: float) -> None:
                     },
                 ),
             ]
-        PlanSection.objects.bulk_create(sections, batch_size=5000)
+        made = PlanSection.objects.bulk_create(sections, batch_size=5000)
+        from accountplan.plans.action_index import sync_sections
+
+        sync_sections(made)  # a bulk write skips post_save: the action rows are written here
         Review.objects.bulk_create(reviews, batch_size=5000)
         acts = []
         for i, a in enumerate(ids):

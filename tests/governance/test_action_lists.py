@@ -41,15 +41,15 @@ def _expected(world: World, who: list[int] | None) -> tuple[list[Any], list[Any]
     horizon = world.today + dt.timedelta(days=selectors.UPCOMING_DAYS)
     rows = []
     for s in PlanSection.objects.filter(key="actions", plan__status=PlanStatus.ACTIVE):
-        for a in s.data.get("actions", []):
+        for position, a in enumerate(s.data.get("actions", [])):
             if a.get("status") == "done" or not a.get("due_date"):
                 continue
             if who is not None and a.get("owner_id") not in who:
                 continue
             due = dt.date.fromisoformat(a["due_date"])
             if due <= horizon:
-                rows.append((due, s.plan.account.name, a["title"]))
-    rows.sort(key=lambda r: (r[0], r[1]))
+                rows.append((due, s.plan.account.name, a["title"], s.plan_id, position))
+    rows.sort(key=lambda r: (r[0], r[3], r[4]))  # soonest first, then plan, then list order
     return [r for r in rows if r[0] < world.today], [r for r in rows if r[0] >= world.today]
 
 
@@ -61,8 +61,8 @@ def test_first_of_each_list_and_counts_of_all(world: World) -> None:
         got = selectors.actions(user, team, world.today, limit=3)
         assert got.overdue_count == len(want_over) > 3
         assert got.upcoming_count == len(want_up) > 3
-        assert [(a.due, a.account) for a in got.overdue] == [r[:2] for r in want_over[:3]]
-        assert [(a.due, a.account) for a in got.upcoming] == [r[:2] for r in want_up[:3]]
+        assert [(a.due, a.account, a.title) for a in got.overdue] == [r[:3] for r in want_over[:3]]
+        assert [(a.due, a.account, a.title) for a in got.upcoming] == [r[:3] for r in want_up[:3]]
         assert all(a.overdue for a in got.overdue) and not any(a.overdue for a in got.upcoming)
 
 

@@ -38,7 +38,11 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-reviewed_on", "-pk"]
-        indexes = [models.Index(fields=["plan", "-reviewed_on"])]
+        indexes = [
+            models.Index(fields=["plan", "-reviewed_on"]),
+            # reviews coming up: the plans last reviewed one cadence before the window
+            models.Index(fields=["reviewed_on", "plan"], name="review_on_plan"),
+        ]
 
     def __str__(self) -> str:
         return f"Review of {self.plan_id} on {self.reviewed_on}"

@@ -97,6 +97,30 @@ def _due_by(day: dt.date) -> Q:
     )
 
 
+def _candidates(after: dt.date, until: dt.date) -> list[int]:
+    """Active plans that may come up for review in (``after``, ``until``]: last reviewed, or
+    created and never reviewed, one cadence before that window (for any cadence). Two index
+    range reads; the exact test (``_due_by``) then runs on these few plans only."""
+    _, days = _cadences()
+    reviewed, created = Q(pk__in=[]), Q(pk__in=[])
+    for cadence in {*days.values(), UNTIERED_DAYS}:
+        lo, hi = after - dt.timedelta(days=cadence), until - dt.timedelta(days=cadence)
+        reviewed |= Q(reviewed_on__gt=lo, reviewed_on__lte=hi)
+        created |= Q(created_at__gte=_day_start(lo + dt.timedelta(days=1))) & Q(
+            created_at__lt=_day_start(hi + dt.timedelta(days=1))
+        )
+    active = PlanStatus.ACTIVE
+    ids = set(
+        Review.objects.filter(reviewed, plan__status=active).values_list("plan_id", flat=True)
+    )
+    ids.update(AccountPlan.objects.filter(created, status=active).values_list("pk", flat=True))
+    return sorted(ids)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
+
+
 def reviews_due(
     user: User, today: dt.date, horizon: int = UPCOMING_DAYS, after: dt.date | None = None
 ) -> list[DueRow]:
@@ -120,6 +144,7 @@ def reviews_due(
         _due_by(today + dt.timedelta(days=horizon))
     )
     if after is not None:
+        plans = plans.filter(pk__in=_candidates(after, today + dt.timedelta(days=horizon)))
         plans = plans.exclude(_due_by(after))
     plans = plans.select_related("account", "owner")
     rows = []

@@ -179,7 +179,22 @@ def run_rules(trigger: str = "cli", today: dt.date | None = None) -> RuleRun:
     timings["(health)"] = round(time.perf_counter() - started, 4)
     run.timings, run.errors, run.finished_at = timings, errors, timezone.now()
     run.save()
+    _refresh_statistics()
     return run
+
+
+#: Tables the home page reads through their indexes; their statistics are refreshed after each
+#: run (SQLite never gathers them by itself: without them the planner drove the home page's
+#: action lists from every active plan, 100-250 ms, instead of the open-due index, under 1 ms).
+HOME_TABLES = ("governance_finding", "plans_accountplan", "plans_planaction", "followup_review")
+
+
+def _refresh_statistics() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in HOME_TABLES:
+            cursor.execute(f"ANALYZE {table}")
 
 
 def snooze(finding: Finding, user: Any, reason: str, until: dt.date) -> FindingSnooze:

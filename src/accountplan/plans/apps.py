@@ -7,3 +7,11 @@ class PlansConfig(AppConfig):
     name = "accountplan.plans"
     label = "plans"
     verbose_name = "Account plans"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from accountplan.plans.action_index import on_section_saved
+        from accountplan.plans.models import PlanSection
+
+        post_save.connect(on_section_saved, sender=PlanSection, dispatch_uid="plans.action_index")

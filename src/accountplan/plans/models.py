@@ -75,7 +75,11 @@ class AccountPlan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "period"], name="plan_unique_period")
         ]
-        indexes = [models.Index(fields=["status", "period"])]
+        indexes = [
+            models.Index(fields=["status", "period"]),
+            # plans never reviewed come up for review by their creation day (followup)
+            models.Index(fields=["status", "created_at"], name="plan_status_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account.name} — {self.period}"
@@ -163,3 +167,31 @@ class PlanRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} / {self.key} v{self.version}"
+
+
+class PlanAction(models.Model):
+    """One action of a plan's action section, kept beside the section's JSON so the home page,
+    the digest and the rules can find the overdue and upcoming ones through an index instead of
+    reading every plan's actions (``plans/action_index.py`` rewrites a section's rows whenever
+    the section is saved). Derived: the section's data is the truth."""
+
+    section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="+")
+    item_id = models.CharField(max_length=64)
+    title = models.TextField()
+    owner_id = models.IntegerField(null=True)
+    due_date = models.DateField(null=True)
+    status = models.CharField(max_length=20, blank=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["due_date", "plan"],
+                condition=models.Q(done=False, due_date__isnull=False),
+                name="plan_action_open_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due_date})"
