@@ -305,6 +305,8 @@ def reengagements_upcoming(
         status=MicroPlanStatus.WATCHING, reengage_on__lte=today + dt.timedelta(days=horizon)
     )
     if enabled:
+        if t["on_date"]:  # a date come is a finding already: only dates ahead (index range)
+            qs = qs.filter(reengage_on__gt=today)
         qs = qs.exclude(
             fired_conditions(
                 today,
