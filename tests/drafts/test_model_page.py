@@ -4,6 +4,7 @@ no customer data (a real local chat-completions server), in the page and in a re
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 import pytest
@@ -149,3 +150,19 @@ def test_the_api_refuses_an_account_executive(client: Client) -> None:
     response = client.get("/api/drafting-model")
     assert response.status_code == 403
     assert response.json()["detail"].startswith("Only managers and admins")
+
+
+@pytest.mark.django_db
+def test_a_model_file_without_the_llm_extra_says_how_to_install_it(
+    as_manager: Client, settings: Any, tmp_path: Any
+) -> None:
+    if importlib.util.find_spec("llama_cpp") is not None:
+        pytest.skip("llama-cpp-python is installed here")
+    model = tmp_path / "qwen2.5-7b.gguf"
+    model.write_bytes(b"GGUF")
+    settings.ACCOUNTPLAN_DRAFT_MODEL_URL = ""
+    settings.ACCOUNTPLAN_DRAFT_MODEL_PATH = str(model)
+    text = _text(as_manager)
+    assert "Drafts are rewritten by qwen2.5-7b" in text
+    assert "runs inside this app from the file qwen2.5-7b.gguf" in text
+    assert "Not usable as configured" in text and "pip install 'accountplan[llm]'" in text

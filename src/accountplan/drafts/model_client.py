@@ -65,7 +65,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+#: A remote endpoint is reached through the environment's proxy (HTTPS_PROXY…) if any; a model on
+#: this machine never is, so its data cannot leave the machine through a proxy.
 _OPENER = urllib.request.build_opener(_NoRedirect)
+_LOCAL_OPENER = urllib.request.build_opener(_NoRedirect, urllib.request.ProxyHandler({}))
 
 
 def _endpoint(config: ModelConfig, messages: list[Message]) -> str:
@@ -101,7 +104,8 @@ def _post(config: ModelConfig, body: dict[str, Any]) -> str:
     )
     host = config.host
     try:
-        with _OPENER.open(request, timeout=config.timeout) as response:
+        opener = _OPENER if config.leaves_machine else _LOCAL_OPENER
+        with opener.open(request, timeout=config.timeout) as response:
             raw = response.read(MAX_ANSWER_BYTES + 1)
     except urllib.error.HTTPError as exc:
         detail = _error_detail(exc)

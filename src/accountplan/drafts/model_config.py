@@ -8,6 +8,7 @@ The API key is read from the environment only and never shown, stored or logged.
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,8 +86,14 @@ class ModelConfig:
                 )
             if not self.model:
                 return "Set ACCOUNTPLAN_DRAFT_MODEL to the model's name (e.g. llama3.1:8b)."
-        if self.kind == "in_process" and not Path(self.model_path).is_file():
-            return f"The model file {self.model_path} does not exist or is not a file."
+        if self.kind == "in_process":
+            if importlib.util.find_spec("llama_cpp") is None:
+                return (
+                    "ACCOUNTPLAN_DRAFT_MODEL_PATH is set but llama-cpp-python is not installed: "
+                    "install the optional extra with `pip install 'accountplan[llm]'`."
+                )
+            if not Path(self.model_path).is_file():
+                return f"The model file {self.model_path} does not exist or is not a file."
         return ""
 
     def settings_record(self) -> dict[str, object]:
