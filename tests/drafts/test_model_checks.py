@@ -25,6 +25,8 @@ def _problem(text: str, *fact_ids: str, vocabulary: frozenset[str] = frozenset()
         ("The last one was lost on Mar 15, 2026.", (d.LOST,)),
         ("The last one was lost on 15 March 2026.", (d.LOST,)),
         ("The last one was lost in March 2026.", (d.LOST,)),
+        ("The last one was lost on 15/03/2026.", (d.LOST,)),
+        ("The last one was lost on 3/15/2026.", (d.LOST,)),
         ("Revenue grew 18% in FY2026.", (d.REVENUE,)),  # the label says "18 %"
         ("Revenue grew 18 percent.", (d.REVENUE,)),
         ("Plan for FY2027 as of Jun 30, 2026.", (d.REVENUE,)),  # period and as-of date are given
@@ -49,6 +51,7 @@ def test_a_sentence_stating_only_what_its_facts_hold_passes(
         ("The last one was lost on 2026-03-16.", (d.LOST,), "the date 2026-03-16"),
         ("The last one was lost in April 2026.", (d.LOST,), "the date April 2026"),
         ("The last one was lost in 2025.", (d.LOST,), "the date 2025"),
+        ("Jane Smith was last contacted on 01/10/2026.", (d.STALE,), "the date 01/10/2026"),
         ("Acme Corp took 2 deals with Sync Pro.", (d.LOST,), "it names Sync"),  # not cited
         ("Jane Smith leads the QBR.", (d.STALE,), "it names QBR"),
         ("Jane Smith, CFO, met Bob.", (d.STALE,), "it names Bob"),

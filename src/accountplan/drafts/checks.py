@@ -10,7 +10,8 @@ cites. ``content_problem`` reads the sentence's claims and looks for each in the
   Nothing is rounded or abbreviated: ``12k`` or ``$1.2M`` pass only if a fact says exactly that;
 - **dates** (``2026-06-30``, ``Jun 30, 2026``, ``30 June 2026``, ``June 2026``, ``2026-06``,
   ``June``, a year ``2026``) must match a date of the cited facts at the precision written (a
-  month and year matches any date of that month);
+  month and year matches any date of that month); ``15/03/2026`` is read when only one reading
+  (day first or month first) is a date, and an ambiguous one (``03/04/2026``) is refused;
 - **codes** mixing letters and digits (``FY2027``, ``Q3``, ``P-SYNC2``, ``12k``) must appear
   verbatim (any case) in the cited facts;
 - **names** — products, people, companies, competitors: every capitalised word (``Acme``,
@@ -75,6 +76,7 @@ _MONTH = (
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")),
+    ("slash", re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")),
     ("mdy", re.compile(rf"\b({_MONTH})\.?\s+{_DAY},?\s+(\d{{4}})\b")),
     ("dmy", re.compile(rf"\b{_DAY}\s+({_MONTH})\.?,?\s+(\d{{4}})\b")),
     ("my", re.compile(rf"\b({_MONTH})\.?,?\s+(\d{{4}})\b")),
@@ -165,6 +167,13 @@ def _month(name: str) -> int:
 def _date_parts(kind: str, groups: tuple[str, ...]) -> tuple[int, ...]:
     if kind == "ymd":
         return (int(groups[0]), int(groups[1]), int(groups[2]))
+    if kind == "slash":  # 15/03/2026 or 3/15/2026: read only when one reading is possible
+        first, second, year = int(groups[0]), int(groups[1]), int(groups[2])
+        if first == second or second > 12 >= first:
+            return (year, first, second)
+        if first > 12 >= second:
+            return (year, second, first)
+        return (year, 0, 0)  # ambiguous (03/04/2026): matches no fact
     if kind == "mdy":
         return (int(groups[2]), _month(groups[0]), int(groups[1]))
     if kind == "dmy":
@@ -178,7 +187,7 @@ def _date_parts(kind: str, groups: tuple[str, ...]) -> tuple[int, ...]:
     return (_month(groups[0]),)
 
 
-_KIND = {"mdy": "ymd", "dmy": "ymd", "my": "ym"}
+_KIND = {"mdy": "ymd", "dmy": "ymd", "my": "ym", "slash": "ymd"}
 
 
 def scan_text(text: str) -> Scan:
