@@ -250,6 +250,10 @@ PAGES: dict[str, list[Call]] = {
         Call(read_any, lambda w, u: "/fit/settings/"),
         Call(book_edit, lambda w, u: "/fit/settings/", "post", {"w_block_pressure": "20"}),
     ],
+    "drafting:model": [Call(book_edit, lambda w, u: "/settings/drafting-model/")],
+    "drafting:model_test": [
+        Call(book_edit, lambda w, u: "/settings/drafting-model/test/", "post", {})
+    ],
     "fit:settings_toml": [Call(read_any, lambda w, u: "/fit/settings/fit-scorecard.toml")],
     "followup:number": [Call(read_any, lambda w, u: "/number/")],
     "campaigns:list": [Call(read_any, lambda w, u: "/campaigns/")],
@@ -472,6 +476,10 @@ OPERATIONS: dict[str, Call] = {
         {"answers": [{"key": "meaningful_spend", "value": "yes", "evidence": "matrix"}]},
     ),
     "GET /api/fit/settings": Call(read_any, lambda w, u: "/api/fit/settings"),
+    "GET /api/drafting-model": Call(book_edit, lambda w, u: "/api/drafting-model"),
+    "POST /api/drafting-model/test": Call(
+        book_edit, lambda w, u: "/api/drafting-model/test", "post", {}
+    ),
     "PUT /api/fit/settings": Call(book_edit, lambda w, u: "/api/fit/settings", "put", {}),
     "POST /api/lost-deals/{micro_plan_id}/re-engage": Call(
         write_plan, lambda w, u: f"/api/lost-deals/{w.micro_plan.pk}/re-engage", "post", {}

@@ -117,6 +117,7 @@ def _page_urls(plans: list[AccountPlan]) -> list[str]:
         reverse("campaigns:list"),
         reverse("campaigns:new"),
         reverse("fit:settings"),
+        reverse("drafting:model"),
     ]
     from accountplan.campaigns.models import Campaign
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from accountplan.config.env import env, env_bool, env_list, env_number, persistent_secret_key
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "accountplan.campaigns",
     "accountplan.fit",
     "accountplan.sharing",
+    "accountplan.drafts",
 ]
 
 MIDDLEWARE = [
@@ -258,3 +260,21 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "accountplan@localhost")
 ACCOUNTPLAN_BASE_URL = env("ACCOUNTPLAN_BASE_URL", "")
 #: A lost deal's micro-plan comes back this many months after the loss (two quarters by default).
 FOLLOWUP_REENGAGE_MONTHS = int(env_number("ACCOUNTPLAN_REENGAGE_MONTHS", 6, minimum=1))
+
+# --- the drafting model (issue 15: docs/drafts.md, "A model pass") ------------------------------
+#: None by default: drafts are written offline from the data and nothing leaves the machine. Set
+#: the URL of an OpenAI-compatible endpoint (…/v1) or the path of a GGUF model file run in this
+#: process by llama-cpp-python (`pip install 'accountplan[llm]'`), not both.
+ACCOUNTPLAN_DRAFT_MODEL_URL = env("ACCOUNTPLAN_DRAFT_MODEL_URL").strip()
+ACCOUNTPLAN_DRAFT_MODEL_PATH = env("ACCOUNTPLAN_DRAFT_MODEL_PATH").strip()
+if ACCOUNTPLAN_DRAFT_MODEL_URL and ACCOUNTPLAN_DRAFT_MODEL_PATH:
+    raise ImproperlyConfigured(
+        "Set ACCOUNTPLAN_DRAFT_MODEL_URL (an endpoint) or ACCOUNTPLAN_DRAFT_MODEL_PATH (a model "
+        "file run in this process), not both."
+    )
+#: The model's name as the endpoint knows it (e.g. llama3.1:8b); the file's name by default.
+ACCOUNTPLAN_DRAFT_MODEL = env("ACCOUNTPLAN_DRAFT_MODEL").strip()
+#: Sent as a bearer token; from the environment (or ACCOUNTPLAN_DRAFT_MODEL_API_KEY_FILE) only.
+ACCOUNTPLAN_DRAFT_MODEL_API_KEY = env("ACCOUNTPLAN_DRAFT_MODEL_API_KEY").strip()
+ACCOUNTPLAN_DRAFT_MODEL_TIMEOUT = env_number("ACCOUNTPLAN_DRAFT_MODEL_TIMEOUT", 60, minimum=1)
+ACCOUNTPLAN_DRAFT_MODEL_TEMPERATURE = env_number("ACCOUNTPLAN_DRAFT_MODEL_TEMPERATURE", 0.2)

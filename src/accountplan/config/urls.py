@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("accountplan.followup.urls")),
     path("", include("accountplan.campaigns.urls")),
     path("", include("accountplan.fit.urls")),
+    path("", include("accountplan.drafts.model_urls")),
     path("", include("accountplan.book.urls")),
     path("", include("accountplan.portfolio.urls")),
     path("", include("accountplan.core.urls")),
