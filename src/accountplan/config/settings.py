@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accountplan.campaigns",
     "accountplan.fit",
     "accountplan.sharing",
+    "accountplan.drafts",
 ]
 
 MIDDLEWARE = [

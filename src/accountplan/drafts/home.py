@@ -1,0 +1,78 @@
+"""The home page's next-best-action suggestions: the proposed actions of the reader's newest
+drafts that nobody accepted yet, each with its evidence.
+
+Read from stored drafts (their facts are stored with them), so the home page computes nothing:
+at most ``DRAFTS`` drafts are read (one query), at most ``SHOWN`` suggestions listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+
+from accountplan.drafts.types import draft_from_json, factset_from_json
+
+#: Drafts read (the newest per account among them) and suggestions shown.
+DRAFTS = 5
+SHOWN = 6
+#: Drafts older than this are not suggested from.
+MAX_AGE_DAYS = 30
+
+
+def suggestions(user: Any, today: dt.date) -> list[dict[str, Any]]:
+    from accountplan.drafts.models import Draft
+
+    since = today - dt.timedelta(days=MAX_AGE_DAYS)
+    rows = (
+        Draft.objects.for_user(user)
+        .filter(created_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC))
+        .select_related("account")
+        .order_by("-created_at", "-pk")[:DRAFTS]
+        if user.is_authenticated
+        else []
+    )
+    out: list[dict[str, Any]] = []
+    seen_accounts: set[int] = set()
+    for record in rows:
+        if record.account_id in seen_accounts:
+            continue
+        seen_accounts.add(record.account_id)
+        draft, facts = draft_from_json(record.draft), factset_from_json(record.facts)
+        by_id = facts.by_id()
+        done = set(record.accepted_entries or [])
+        url = (
+            reverse("plans:detail", args=[record.plan_id]) + "#sec-actions"
+            if record.plan_id
+            else reverse("book:account_detail", args=[record.account_id])
+        )
+        for s in draft.sections:
+            if s.key != "actions":
+                continue
+            for i, e in enumerate(s.entries):
+                if f"actions.{i}" in done:
+                    continue
+                out.append(
+                    {
+                        "account": record.account.name,
+                        "label": f"{record.account.name}: {e.text}",
+                        "text": e.text,
+                        "url": url,
+                        "evidence": [by_id[f].label for f in e.fact_ids if f in by_id],
+                    }
+                )
+    return out[:SHOWN]
+
+
+def _context(user: Any, team: bool, today: dt.date) -> dict[str, Any]:
+    items = suggestions(user, today)
+    return {"items": items, "count": len(items)}
+
+
+def register() -> None:
+    from accountplan.governance.home_slots import Slot, register_slot
+
+    register_slot(
+        Slot("next_best_actions", "Next best actions", "drafts/_slot_next_best.html", _context)
+    )
