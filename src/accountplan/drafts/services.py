@@ -163,6 +163,11 @@ def accept_draft(
     ``edits`` gives (ref → text), each section on top of its base version (the one the draft
     was shown beside, unless ``base_versions`` says otherwise). One transaction: a conflict in
     one section saves none. A draft for an account without a plan of its period creates it."""
+    plan_now = record.plan or AccountPlan.objects.filter(
+        account=record.account, period=record.period
+    ).first()
+    if not may_draft(user, record.account, plan_now):
+        raise Forbidden("Only who may edit this plan accepts its drafts.")
     draft, _facts = stored(record)
     refs_map = entry_refs(draft)
     chosen = list(refs_map) if refs is None else [r for r in refs if r in refs_map]
@@ -202,9 +207,11 @@ def accept_draft(
             result.saved[key] = saved.version
             result.summaries[key] = text
         record.plan = plan
+        # The draft now sits beside the versions holding what was accepted of it.
+        record.base_versions = {**(record.base_versions or {}), **result.saved}
         record.accepted_at = timezone.now()
         record.accepted_entries = sorted({*(record.accepted_entries or []), *chosen})
-        record.save(update_fields=["plan", "accepted_at", "accepted_entries"])
+        record.save(update_fields=["plan", "base_versions", "accepted_at", "accepted_entries"])
     return result
 
 
