@@ -38,7 +38,7 @@ def test_draft_read_and_accept_through_the_api(book: Any) -> None:
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["plan_id"] == book.plan.pk and body["badge"] == "from data"
-    assert [s["key"] for s in body["sections"]][0] == "company_overview"
+    assert body["sections"][0]["key"] == "company_overview"
     cited = {i for s in body["sections"] for e in s["entries"] for i in e["fact_ids"]}
     assert cited and cited == {f["id"] for f in body["facts"]}
     profile = next(f for f in body["facts"] if f["id"] == "account.profile")

@@ -94,7 +94,7 @@ def test_deal_facts_count_the_accounts_own_deals_in_the_window_with_their_rows(
     [initech] = facts.of_kind("deals.lost.competitor")
     assert initech.values["count"] == 2 and initech.values["amount"] == Decimal("1000.00")
     assert set(initech.source.row_ids) == {d.pk for d in deals["lost"]}
-    assert "Lost 2 deals to Initech in the last 12 months ($1,000)" == initech.label
+    assert initech.label == "Lost 2 deals to Initech in the last 12 months ($1,000)"
     [reason] = facts.of_kind("deals.lost.reason")
     assert reason.values["reason"] == "Price"
     renewal = next(f for f in facts.of_kind("deals.open.type") if f.values["type"] == "renewal")

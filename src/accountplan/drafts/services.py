@@ -163,9 +163,10 @@ def accept_draft(
     ``edits`` gives (ref → text), each section on top of its base version (the one the draft
     was shown beside, unless ``base_versions`` says otherwise). One transaction: a conflict in
     one section saves none. A draft for an account without a plan of its period creates it."""
-    plan_now = record.plan or AccountPlan.objects.filter(
-        account=record.account, period=record.period
-    ).first()
+    plan_now = (
+        record.plan
+        or AccountPlan.objects.filter(account=record.account, period=record.period).first()
+    )
     if not may_draft(user, record.account, plan_now):
         raise Forbidden("Only who may edit this plan accepts its drafts.")
     draft, _facts = stored(record)
