@@ -2,7 +2,7 @@
 drafts that nobody accepted yet, each with its evidence.
 
 Read from stored drafts (their facts are stored with them), so the home page computes nothing:
-at most ``DRAFTS`` drafts are read (one query), at most ``SHOWN`` suggestions listed.
+the ids of the newest ``SCANNED`` drafts, then at most ``DRAFTS`` drafts (two queries), at most ``SHOWN`` suggestions listed.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from accountplan.drafts.types import draft_from_json, factset_from_json
 #: Drafts read (the newest per account among them) and suggestions shown.
 DRAFTS = 5
 SHOWN = 6
+#: Newest drafts scanned (ids and sections only) to find those proposing actions.
+SCANNED = 50
 #: Drafts older than this are not suggested from.
 MAX_AGE_DAYS = 30
 
@@ -24,21 +26,25 @@ MAX_AGE_DAYS = 30
 def suggestions(user: Any, today: dt.date) -> list[dict[str, Any]]:
     from accountplan.drafts.models import Draft
 
-    since = today - dt.timedelta(days=MAX_AGE_DAYS)
-    rows = (
+    if not user.is_authenticated:
+        return []
+    since = dt.datetime.combine(today - dt.timedelta(days=MAX_AGE_DAYS), dt.time.min, tzinfo=dt.UTC)
+    recent = (
         Draft.objects.for_user(user)
-        .filter(created_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC))
-        .select_related("account")
-        .order_by("-created_at", "-pk")[:DRAFTS]
-        if user.is_authenticated
-        else []
+        .filter(created_at__gte=since)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "account_id", "sections")[:SCANNED]
     )
+    picked: dict[int, int] = {}  # account → its newest draft with actions
+    for pk, account_id, sections in recent:
+        if "actions" in (sections or []) and account_id not in picked:
+            picked[account_id] = pk
+        if len(picked) >= DRAFTS:
+            break
+    rows = Draft.objects.filter(pk__in=picked.values()).select_related("account")
+    rows = rows.order_by("-created_at", "-pk")
     out: list[dict[str, Any]] = []
-    seen_accounts: set[int] = set()
     for record in rows:
-        if record.account_id in seen_accounts:
-            continue
-        seen_accounts.add(record.account_id)
         draft, facts = draft_from_json(record.draft), factset_from_json(record.facts)
         by_id = facts.by_id()
         done = set(record.accepted_entries or [])
