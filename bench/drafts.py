@@ -135,7 +135,8 @@ def main() -> int:
     for key, used in report["facts_used_per_section"].items():
         print(f"  {key:<18} {used:>5} · {report['entries_per_section'][key]:>5}")
     for row in report["per_plan"]:
-        print(f"  {row['plan']}: {row['facts']} facts, {row['entries']} entries, {row['seconds']} s")
+        plan, facts, entries = row["plan"], row["facts"], row["entries"]
+        print(f"  {plan}: {facts} facts, {entries} entries, {row['seconds']} s")
     return 0 if ok else 1
 
 

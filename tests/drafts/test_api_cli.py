@@ -104,3 +104,14 @@ def test_the_cli_prints_the_draft_and_writes_nothing(book: Any) -> None:
     assert all(e["fact_ids"] for s in data["sections"] for e in s["entries"])
     assert Draft.objects.count() == 0
     assert not PlanRevision.objects.filter(summary__startswith="Drafted").exists()
+
+
+def test_an_account_keeps_its_newest_drafts_only(book: Any) -> None:
+    from accountplan.drafts.services import KEEP_PER_ACCOUNT, create_draft
+
+    made = [
+        create_draft(book.plan, None, ["company_overview"], book.bob).pk
+        for _ in range(KEEP_PER_ACCOUNT + 2)
+    ]
+    kept = list(Draft.objects.filter(account=book.account).values_list("pk", flat=True))
+    assert sorted(kept) == sorted(made[2:])

@@ -180,3 +180,29 @@ def test_offline_wording_of_deals_and_the_swot(book: Any, deals: dict[str, Any])
     assert renew.item["kind"] == "renewal"
     assert renew.item["opportunity_ids"] == [deals["renewal"].pk]
     assert renew.item["amount"] == "5000.00"
+
+
+def test_the_number_of_queries_does_not_grow_with_the_accounts_rows(
+    book: Any, deals: dict[str, Any]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            build_facts(book.account, "FY2027", AS_OF, plan=book.plan)
+        return len(ctx.captured_queries)
+
+    before = count()
+    for i in range(15):
+        OpportunityFactory.create(
+            account=book.account,
+            product=book.products[i % 2],
+            status=LOST,
+            stage="Lost",
+            competitor=f"Rival {i}",
+            loss_reason=f"Reason {i}",
+            close_date=dt.date(2027, 2, 1),
+        )
+        ContactFactory.create(account=book.account, department=f"Dept {i}")
+    assert count() == before <= 30

@@ -2,7 +2,8 @@
 drafts that nobody accepted yet, each with its evidence.
 
 Read from stored drafts (their facts are stored with them), so the home page computes nothing:
-the ids of the newest ``SCANNED`` drafts, then at most ``DRAFTS`` drafts (two queries), at most ``SHOWN`` suggestions listed.
+the ids of the newest ``SCANNED`` drafts, then at most ``DRAFTS`` drafts (two queries); at most
+``SHOWN`` suggestions are listed, ``PER_ACCOUNT`` of each account.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from accountplan.drafts.types import draft_from_json, factset_from_json
 #: Drafts read (the newest per account among them) and suggestions shown.
 DRAFTS = 5
 SHOWN = 6
+#: Suggestions per account (so a few accounts share the list).
+PER_ACCOUNT = 2
 #: Newest drafts scanned (ids and sections only) to find those proposing actions.
 SCANNED = 50
 #: Drafts older than this are not suggested from.
@@ -59,6 +62,8 @@ def suggestions(user: Any, today: dt.date) -> list[dict[str, Any]]:
             for i, e in enumerate(s.entries):
                 if f"actions.{i}" in done:
                     continue
+                if sum(1 for o in out if o["account"] == record.account.name) >= PER_ACCOUNT:
+                    break
                 out.append(
                     {
                         "account": record.account.name,

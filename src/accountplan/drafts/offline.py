@@ -52,17 +52,25 @@ def draft_company_overview(d: Drafter) -> None:
     closed = d.one("deals.closed")
     if closed is not None:
         v = vals(closed)
-        text = (
-            f"In the last 12 months we won {plural(int(v['won'] or 0), 'deal')} worth "
-            f"{money(v['won_amount'])} and lost {plural(int(v['lost'] or 0), 'deal')} worth "
-            f"{money(v['lost_amount'])}."
+        won, lost = int(v["won"] or 0), int(v["lost"] or 0)
+        won_text = (
+            f"won {plural(won, 'deal')} worth {money(v['won_amount'])}" if won else "won none"
         )
+        lost_text = (
+            f"lost {plural(lost, 'deal')} worth {money(v['lost_amount'])}" if lost else "lost none"
+        )
+        text = f"In the last 12 months we {won_text} and {lost_text}."
         d.add("description", text, [closed])
     play = d.one("portfolio.play")
     if play is not None:
         v = vals(play)
         tier = f" and in tier {v['tier']}" if v.get("tier") else ""
-        d.add("description", f"It is a {v['play']} account ({v['reason']}){tier}.", [play])
+        play_name = str(v["play"])
+        d.add(
+            "description",
+            f"It is {a_an(play_name)} {play_name} account ({v['reason']}){tier}.",
+            [play],
+        )
     history = d.one("purchases.history")
     if history is not None:
         v = vals(history)

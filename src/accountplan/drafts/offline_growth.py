@@ -235,9 +235,14 @@ def draft_actions(d: Drafter) -> None:
             [f],
             7,
         )
+    profile = d.one("account.profile")
+    name = str(vals(profile)["name"]) if profile else ""
     for f in d.kind("findings.open"):
         days = 7 if vals(f)["severity"] == "red" else 21
-        _action(d, f"Resolve: {vals(f)['summary']}", [f], days)
+        summary = str(vals(f)["summary"])
+        if name and summary.startswith(name) and ": " in summary:
+            summary = summary.split(": ", 1)[1]  # "Acme FY2027: 3 overdue actions" → the finding
+        _action(d, f"Resolve: {summary}", [f], days)
     for f in d.kind("followup.reengage"):
         when = vals(f)["reengage_on"]
         days = max(7, (when - d.facts.as_of).days) if isinstance(when, dt.date) else 14

@@ -43,6 +43,8 @@ from accountplan.plans.sections import SectionKey, section_key
 from accountplan.plans.services import create_plan, data_at, save_section, section_of
 from accountplan.plans.track_changes import summary as change_summary
 
+#: Stored drafts kept per account (older ones are deleted when a new one is stored).
+KEEP_PER_ACCOUNT = 20
 #: The prefix of every revision an accepted draft writes (history shows it as drafted).
 DRAFTED = "Drafted from data"
 
@@ -119,7 +121,7 @@ def create_draft(
     versions = {}
     if plan is not None:
         versions = {s.key: section_of(plan, s.key).version for s in draft.sections}
-    return Draft.objects.create(
+    record = Draft.objects.create(
         account=account,
         plan=plan,
         period=period,
@@ -130,6 +132,10 @@ def create_draft(
         badge=draft.badge[:200],
         created_by=user,
     )
+    # Keep the account's newest drafts only: a draft is a proposal, not a record to hoard.
+    old = Draft.objects.filter(account=account).order_by("-created_at", "-pk")[KEEP_PER_ACCOUNT:]
+    Draft.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+    return record
 
 
 def stored(record: Draft) -> tuple[PlanDraft, FactSet]:
