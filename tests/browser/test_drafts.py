@@ -80,7 +80,8 @@ def test_draft_the_whole_plan_accept_part_and_see_it_in_history(
     _lost_deals(book)
     page = login(book.bob)
     page.goto(f"{live_server.url}/plans/{book.plan.pk}/")
-    page.get_by_role("button", name="Draft the whole plan").click()
+    assert page.locator("[data-testid=draft-invite]").is_visible()  # an empty plan invites it
+    page.get_by_role("button", name="Draft the whole plan", exact=True).click()
     panel = page.locator("#draft-plan .draft-panel")
     panel.wait_for()
     assert panel.get_by_role("heading", name="Profile and position").is_visible()
@@ -94,6 +95,7 @@ def test_draft_the_whole_plan_accept_part_and_see_it_in_history(
     panel.get_by_role("button", name="Accept chosen").click()
     page.wait_for_url(f"{live_server.url}/plans/{book.plan.pk}/")
     page.get_by_text("Draft accepted: Profile and position.").wait_for()
+    assert page.locator("[data-testid=draft-invite]").count() == 0  # no longer empty
     swot = PlanSection.objects.get(plan=book.plan, key="profile_position").data["swot"]
     assert swot["threats"] and "Initech" in swot["threats"][0]
     assert not PlanSection.objects.filter(plan=book.plan, key="goals").exists()
