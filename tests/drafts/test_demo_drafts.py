@@ -25,8 +25,10 @@ def test_every_demo_plan_drafts_every_section_citing_facts_that_exist(
 ) -> None:
     assert len(demo_plans) >= 3
     total = 0
+    kinds: set[str] = set()
     for plan in demo_plans:
         draft, facts = draft_with_facts(plan, as_of=AS_OF)
+        kinds |= {f.kind for f in facts.facts}
         assert [s.key for s in draft.sections] == list(SectionKey.values)
         assert draft.badge == "from data" and draft.rewrite == {}
         ids = set(facts.by_id())
@@ -42,6 +44,7 @@ def test_every_demo_plan_drafts_every_section_citing_facts_that_exist(
                 assert set(entry.fact_ids) <= ids, (plan, entry)
                 assert entry.text.strip() and entry.origin == "data"
     assert total >= 30
+    assert kinds >= {"deals.fit", "whitespace.product", "portfolio.play", "findings.open"}
 
 
 def test_the_same_inputs_give_the_same_draft(demo_plans: list[AccountPlan]) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from accountplan.drafts.facts_base import MAX_ROW_IDS, WINDOW_DAYS, fact_id, make_fact
 from accountplan.drafts.facts_deals import deal_facts
+from accountplan.drafts.facts_fit import fit_facts
 from accountplan.drafts.facts_people import people_facts, plan_facts
 from accountplan.drafts.facts_portfolio import portfolio_facts
 from accountplan.drafts.types import Fact, FactSet
@@ -37,6 +38,7 @@ def build_facts(
         plan = AccountPlan.objects.filter(account=account, period=period).first()
     facts: list[Fact] = [account_fact(account, as_of)]
     facts += deal_facts(account, as_of)
+    facts += fit_facts(account, as_of)
     facts += portfolio_facts(account, as_of)
     facts += people_facts(account, plan, as_of)
     facts += plan_facts(account, plan, as_of)

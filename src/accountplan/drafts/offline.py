@@ -133,6 +133,10 @@ def draft_profile_position(d: Drafter) -> None:
             f"{money(vals(wallet)['wallet'])} wallet",
             [wallet],
         )
+    weak_fit = [f for f in d.kind("deals.fit") if not vals(f)["top_band"]]
+    if weak_fit:
+        names = join_names([str(vals(f)["deal"]) for f in weak_fit[:TOP]])
+        d.add("swot.weaknesses", f"Open deals short of a strong fit: {names}"[:300], weak_fit[:TOP])
     none = d.one("stakeholders.no_decision_maker")
     if none is not None:
         d.add("swot.weaknesses", "No decision maker on the relationship map", [none])

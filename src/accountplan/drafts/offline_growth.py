@@ -247,6 +247,10 @@ def draft_actions(d: Drafter) -> None:
         when = vals(f)["reengage_on"]
         days = max(7, (when - d.facts.as_of).days) if isinstance(when, dt.date) else 14
         _action(d, f"Re-engage on the lost {vals(f)['product'] or 'deal'}", [f], days)
+    for f in d.kind("deals.fit"):
+        v = vals(f)
+        if not v["top_band"]:
+            _action(d, f"{v['band']}: {v['deal']} (fit {v['score']}). {v['guidance']}", [f], 14)
     for f in d.kind("whitespace.product")[:1]:
         _action(
             d,
