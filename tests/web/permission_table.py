@@ -145,6 +145,7 @@ class World:
     micro_plan: Any  # followup.LostDealPlan of a lost deal of the team's account
     finding: Any  # governance.Finding on the team's account and plan
     campaigns: dict[str, Any] = field(default_factory=dict)  # "launched", "draft" (mkt_team's)
+    draft: Any = None  # drafts.Draft of the team account's plan (its company overview)
 
 
 Url = Callable[[World, User | None], str]
@@ -382,6 +383,18 @@ PAGES: dict[str, list[Call]] = {
         )
     ],
     "plans:export": [Call(read_account, lambda w, u: f"/plans/{_p(w)}/export/md/")],
+    # Drafts (issue 15): drafting stores a draft, so it is a write, as accepting one is.
+    "drafts:draft": [
+        Call(write_plan, lambda w, u: f"/plans/{_p(w)}/draft/", "post", {"section": "needs"})
+    ],
+    "drafts:accept": [
+        Call(
+            write_plan,
+            lambda w, u: f"/drafts/{w.draft.pk}/accept/",
+            "post",
+            {"scope": "company_overview", "all": "1"},
+        )
+    ],
     "sharing:plan": [Call(read_account, lambda w, u: f"/plans/{_p(w)}/sharing/")],
     "sharing:preview": [Call(read_account, lambda w, u: f"/plans/{_p(w)}/sharing/preview/")],
     "sharing:visibility": [
@@ -578,6 +591,16 @@ OPERATIONS: dict[str, Call] = {
         create_plan_rule, lambda w, u: "/api/plans", "post", {"period": "FY2030", "account_id": 0}
     ),
     "GET /api/plans/{plan_id}": Call(read_account, lambda w, u: f"/api/plans/{_p(w)}"),
+    "POST /api/drafts": Call(
+        write_plan,
+        lambda w, u: "/api/drafts",
+        "post",
+        {"account_id": 0, "period": "FY2027", "sections": ["goals"]},
+    ),
+    "GET /api/drafts/{draft_id}": Call(read_account, lambda w, u: f"/api/drafts/{w.draft.pk}"),
+    "POST /api/drafts/{draft_id}/accept": Call(
+        write_plan, lambda w, u: f"/api/drafts/{w.draft.pk}/accept", "post", {}
+    ),
     "PATCH /api/plans/{plan_id}": Call(
         write_plan, lambda w, u: f"/api/plans/{_p(w)}", "patch", {"status": "archived"}
     ),

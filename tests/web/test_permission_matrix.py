@@ -29,6 +29,7 @@ from accountplan.book import models as m
 from accountplan.book.choices import TeamFunction
 from accountplan.core.models import ApiToken, Role, User
 from accountplan.core.tokens import create_token
+from accountplan.drafts.services import create_draft
 from accountplan.ingest.models import ImportRun, SavedMapping
 from accountplan.plans.models import PlanRevision
 from accountplan.plans.services import create_plan, save_section
@@ -132,6 +133,7 @@ def world(db: None, settings: Any) -> World:
         micro_plan=micro_plan,
         finding=finding,
         campaigns=_campaigns(users["mkt_team"], scored),
+        draft=create_draft(plan, None, ["company_overview"], owner),
     )
 
 

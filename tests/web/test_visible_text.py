@@ -193,6 +193,28 @@ def test_no_page_shows_a_code_a_repr_or_a_raw_number(
     assert not problems, "\n".join(problems)
 
 
+def test_no_draft_panel_shows_a_code_a_repr_or_a_raw_number(
+    client: Client, demo: list[AccountPlan]
+) -> None:
+    """The drafts' panels (issue 15): each section's and the whole plan's, with the evidence
+    every sentence shows on hover; then the home page's next-best actions drawn from them."""
+    problems: list[str] = []
+    for plan in demo:
+        for section in ["plan", *s.SectionKey.values]:
+            url = reverse("drafts:draft", args=[plan.pk])
+            response = client.post(url, {"section": section})
+            assert response.status_code == 200, (url, section)
+            text = html_text(response.content.decode())
+            _dump(f"{url}{section}", text)
+            assert "Hover or focus a sentence to see its evidence" in text
+            problems += [f"{url} {section}: {leak}" for leak in leaks(text, CODES)]
+    home = client.get(reverse("home"))
+    text = html_text(home.content.decode())
+    assert "Next best actions" in text and "(from: " in text  # suggestions with evidence
+    problems += [f"home: {leak}" for leak in leaks(text, CODES)]
+    assert not problems, "\n".join(problems)
+
+
 EXPORTS = {"md": bytes.decode, "pdf": pdf_text, "pptx": pptx_text, "xlsx": xlsx_text}
 
 

@@ -18,6 +18,7 @@ from accountplan.core.api import router as people_router
 from accountplan.core.api_auth import default_auth
 from accountplan.core.errors import DomainError
 from accountplan.drafts.model_api import router as drafting_model_router
+from accountplan.drafts.api import router as drafts_router
 from accountplan.exports.api import router as exports_router
 from accountplan.fit.api import router as fit_router
 from accountplan.followup.api import router as followup_router
@@ -90,3 +91,4 @@ api.add_router("/", campaigns_router)
 api.add_router("/", fit_router)
 api.add_router("/", sharing_router)
 api.add_router("/", drafting_model_router)
+api.add_router("/", drafts_router)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("imports/", include("accountplan.ingest.urls")),
     path("plans/", include("accountplan.plans.urls")),
+    path("", include("accountplan.drafts.urls")),
     path("", include("accountplan.sharing.urls")),
     path("", include("accountplan.governance.urls")),
     path("", include("accountplan.followup.urls")),

@@ -115,3 +115,152 @@ class PlanDraft:
         """The badge the plan shows: "from data" or "rewritten by <model>"."""
         model = self.rewrite.get("model") if self.rewrite else None
         return f"rewritten by {model}" if model else "from data"
+
+
+# --- JSON form (stored drafts, the API) -------------------------------------------------------
+
+
+def value_to_json(value: FactValue) -> object:
+    """A fact value as JSON: money and dates tagged so they come back as they were."""
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def value_from_json(value: object) -> FactValue:
+    """The inverse of ``value_to_json``."""
+    if isinstance(value, dict):
+        if "decimal" in value:
+            return Decimal(str(value["decimal"]))
+        if "date" in value:
+            return dt.date.fromisoformat(str(value["date"]))
+    if value is None or isinstance(value, str | int):
+        return value
+    return str(value)
+
+
+def fact_to_json(fact: Fact) -> dict[str, object]:
+    return {
+        "id": fact.id,
+        "kind": fact.kind,
+        "label": fact.label,
+        "values": {k: value_to_json(v) for k, v in fact.values.items()},
+        "source": {
+            "table": fact.source.table,
+            "row_ids": list(fact.source.row_ids),
+            "as_of": fact.source.as_of.isoformat(),
+        },
+    }
+
+
+def fact_from_json(data: dict[str, object]) -> Fact:
+    source = data["source"]
+    assert isinstance(source, dict)
+    values = data.get("values") or {}
+    assert isinstance(values, dict)
+    return Fact(
+        id=str(data["id"]),
+        kind=str(data["kind"]),
+        label=str(data["label"]),
+        values={str(k): value_from_json(v) for k, v in values.items()},
+        source=FactSource(
+            table=str(source["table"]),
+            row_ids=tuple(source.get("row_ids") or ()),
+            as_of=dt.date.fromisoformat(str(source["as_of"])),
+        ),
+    )
+
+
+def factset_to_json(facts: FactSet) -> dict[str, object]:
+    return {
+        "account_id": facts.account_id,
+        "period": facts.period,
+        "as_of": facts.as_of.isoformat(),
+        "version": facts.version,
+        "facts": [fact_to_json(f) for f in facts.facts],
+    }
+
+
+def factset_from_json(data: dict[str, object]) -> FactSet:
+    raw = data.get("facts") or []
+    assert isinstance(raw, list)
+    return FactSet(
+        account_id=int(str(data["account_id"])),
+        period=str(data["period"]),
+        as_of=dt.date.fromisoformat(str(data["as_of"])),
+        facts=[fact_from_json(f) for f in raw],
+        version=int(str(data.get("version", FACTS_VERSION))),
+    )
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def draft_to_json(draft: PlanDraft) -> dict[str, object]:
+    """The draft as plain JSON (item data as the section schema's JSON takes it)."""
+    return {
+        "account_id": draft.account_id,
+        "period": draft.period,
+        "as_of": draft.as_of.isoformat(),
+        "facts_version": draft.facts_version,
+        "badge": draft.badge,
+        "rewrite": _jsonable(draft.rewrite),
+        "sections": [
+            {
+                "key": s.key,
+                "entries": [
+                    {
+                        "field": e.field,
+                        "text": e.text,
+                        "fact_ids": list(e.fact_ids),
+                        "item": _jsonable(e.item),
+                        "origin": e.origin,
+                        "fallback_reason": e.fallback_reason,
+                    }
+                    for e in s.entries
+                ],
+            }
+            for s in draft.sections
+        ],
+    }
+
+
+def draft_from_json(data: dict[str, object]) -> PlanDraft:
+    sections = data.get("sections") or []
+    rewrite = data.get("rewrite") or {}
+    assert isinstance(sections, list) and isinstance(rewrite, dict)
+    return PlanDraft(
+        account_id=int(str(data["account_id"])),
+        period=str(data["period"]),
+        as_of=dt.date.fromisoformat(str(data["as_of"])),
+        facts_version=int(str(data.get("facts_version", FACTS_VERSION))),
+        sections=[
+            SectionDraft(
+                key=str(s["key"]),
+                entries=[
+                    DraftEntry(
+                        field=str(e["field"]),
+                        text=str(e["text"]),
+                        fact_ids=tuple(str(i) for i in e.get("fact_ids") or ()),
+                        item=dict(e.get("item") or {}),
+                        origin=e.get("origin", "data"),
+                        fallback_reason=str(e.get("fallback_reason") or ""),
+                    )
+                    for e in s.get("entries") or []
+                ],
+            )
+            for s in sections
+        ],
+        rewrite=dict(rewrite),
+    )

@@ -410,6 +410,8 @@ def summaries(plan: Any, revisions: list[Any]) -> dict[int, str]:
         text = summary(r.key, diff(before or {}, r.data))
         if stored.startswith("carried over"):
             text = stored
+        elif stored.startswith("Drafted from data"):  # an accepted draft (drafts.services)
+            text = f"{stored.split(': ', 1)[0]}: {text}"
         elif r.restored_from_id is not None:
             text = f"restored version {r.restored_from.version}: {text}"
         out[r.pk] = text

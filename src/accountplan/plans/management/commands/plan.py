@@ -5,6 +5,7 @@
     accountplan plan export ACCOUNT_ID --period P --format pdf|pptx|xlsx|md --out FILE
     accountplan plan link ACCOUNT_ID --period P --deal OPPORTUNITY_ID
         (--component COMPONENT_ID | --unlink) --user USERNAME
+    accountplan plan draft ACCOUNT_ID --period P [--section S] [--json]
 
 Bad input exits with status 2 and says what to fix.
 """
@@ -64,11 +65,11 @@ def _plan(account_ref: object, period: str) -> AccountPlan:
 class Command(BaseCommand):
     help = (
         "Account plans: list, clone into the next period, export (pdf, pptx, xlsx, md), link a "
-        "deal to a goal-build component."
+        "deal to a goal-build component, draft from the data."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        """Four subcommands: list, clone, export, link."""
+        """Five subcommands: list, clone, export, link, draft."""
         sub = parser.add_subparsers(dest="action", required=True)
         ls = sub.add_parser("list", help="List plans with their completeness.")
         ls.add_argument("--account", help="Only this account (external id or id).")
@@ -101,6 +102,9 @@ class Command(BaseCommand):
         which.add_argument("--component", help="The component's id (see the API or export).")
         which.add_argument("--unlink", action="store_true", help="Back to the matching rule.")
         ln.add_argument("--user", required=True, help="Username recorded as the author.")
+        from accountplan.drafts import cli as draft_cli
+
+        draft_cli.add_arguments(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the subcommand."""
@@ -111,6 +115,10 @@ class Command(BaseCommand):
             self._clone(options)
         elif action == "link":
             self._link(options)
+        elif action == "draft":
+            from accountplan.drafts import cli as draft_cli
+
+            draft_cli.run(_account_pk(options["account_id"]), options, self.stdout)
         else:
             self._export(options)
 
