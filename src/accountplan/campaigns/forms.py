@@ -22,9 +22,13 @@ class CampaignForm(forms.Form):
     name = forms.CharField(max_length=200)
     play = forms.ChoiceField(choices=CampaignPlay.choices, help_text="The grid quadrant aimed at.")
     products = forms.ModelMultipleChoiceField(
-        queryset=Product.objects.none(), required=False, label="Target products"
-    )
-    families = forms.MultipleChoiceField(choices=[], required=False, label="Target families")
+        queryset=Product.objects.none(), required=False, label="Target products",
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    families = forms.MultipleChoiceField(
+        choices=[], required=False, label="Target families", widget=forms.CheckboxSelectMultiple,
+        help_text="A family means every product in it.",
+    )  # fmt: skip
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     owner = forms.ModelChoiceField(
