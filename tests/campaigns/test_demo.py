@@ -26,6 +26,9 @@ def test_the_demo_penetrate_campaign_is_frozen_exported_and_measured() -> None:
     load_demo_book(42, AS_OF)
     snapshot = ensure_snapshot(AS_OF, fresh=True)
     assert snapshot is not None
+    from accountplan.demo.plans import write_demo_plans
+
+    write_demo_plans(snapshot)
     written = write_campaign_history(AS_OF)
     assert written["campaigns"] == 3 and written["deals"] > 0
     assert write_campaign_history(AS_OF) == {"campaigns": 0, "deals": 0}
@@ -77,3 +80,21 @@ def test_the_demo_penetrate_campaign_is_frozen_exported_and_measured() -> None:
         influenced["lift_vs_control"]["opened"] > 0
     )
     assert CampaignInfluence.objects.filter(campaign=c, model="even").exists()
+    # The previous period has deals of its own (opened and closed before the launch), so the
+    # comparison with it has figures; none of them is credited to the campaign.
+    reached = got["windows"][0]
+    assert reached["previous"]["opened"] > 0 and reached["lift_vs_previous"]["opened"] is not None
+    before = Opportunity.objects.filter(external_id__startswith="DEMO-CMP-PRE-")
+    assert not CampaignInfluence.objects.filter(opportunity__in=before).exists()
+    # The history is the owner's, on the campaign's own calendar.
+    launched = c.changes.get(action="launched")
+    assert launched.changed_by == c.owner and launched.changed_at.date() == c.launch_date
+    # An action of a targeted account's plan rides on the running Expand campaign.
+    from accountplan.plans.models import PlanSection
+
+    expand = Campaign.objects.get(play="expand")
+    linked = [
+        a for sec in PlanSection.objects.filter(key="actions")
+        for a in (sec.data or {}).get("actions", []) if a.get("campaign_id") == expand.pk
+    ]  # fmt: skip
+    assert len(linked) == written["plan_actions"] == 1
