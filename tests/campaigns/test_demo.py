@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -74,6 +75,19 @@ def test_the_demo_penetrate_campaign_is_frozen_exported_and_measured() -> None:
             assert w[group]["pipeline"] == sum((d["amount"] or 0 for d in opened), Decimal(0))
             assert w[group]["won"] == len(won)
             assert w[group]["revenue"] == sum((d["amount"] or 0 for d in won), Decimal(0))
+        # Lifts from the totals and the group sizes, exactly (then 4 decimals).
+        bases = (
+            ("lift_vs_control", "control", len(groups["control"])),
+            ("lift_vs_previous", "previous", len(groups["target"])),
+        )
+        for lift, base, n_base in bases:
+            for k in ("opened", "won", "pipeline", "revenue"):
+                ours, theirs = Fraction(str(w["target"][k])), Fraction(str(w[base][k]))
+                expected = (
+                    None if not theirs
+                    else round(float(ours / len(groups["target"]) / (theirs / n_base) - 1), 4)
+                )  # fmt: skip
+                assert w[lift][k] == expected, (w["key"], lift, k)
     influenced = got["windows"][1]
     assert influenced["target"]["revenue"] > 0
     assert influenced["lift_vs_control"]["opened"] is None or (
