@@ -3,7 +3,9 @@ derived cells, a launch freezes it, results and credit recompute from the rows."
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -16,6 +18,7 @@ from accountplan.campaigns.suggestions import suggestions
 from accountplan.core.errors import Conflict, Forbidden
 from accountplan.core.models import User
 from accountplan.portfolio import cells
+from accountplan.portfolio.downloads import table_bytes
 from accountplan.portfolio.models import AccountScore
 from accountplan.portfolio.services import analyze_now
 from tests.factories import ContactFactory, OpportunityFactory, PurchaseLineFactory
@@ -240,6 +243,10 @@ def test_credit_is_split_across_the_campaigns_touching_a_deal(
     credit = influence.credited(first, "even")
     assert credit["revenue"] == Decimal(4500) and credit["pipeline"] == Decimal(5500)
     exported = list(influence.influence_rows(CampaignInfluence.objects.filter(model="even")))
+    written = csv.DictReader(io.StringIO(table_bytes(influence.HEADER, exported, "csv").decode()))
+    assert sorted((r["Influence"], r["RevenueShare"]) for r in written) == [
+        ("100", "1000.00"), ("50", "4500.00"), ("50", "4500.00"),
+    ]  # fmt: skip
     assert exported[0][:1] and influence.HEADER[:6] == [
         "CampaignId",
         "OpportunityId",
