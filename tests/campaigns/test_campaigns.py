@@ -137,6 +137,15 @@ def test_the_control_group_is_seeded_and_recorded(scored: ScoredBook, marketer: 
 
     first, again = held_out(7), held_out(7)
     assert first == again
+    # docs/campaigns.md's rule, in Python: ((id × 2654435761 + seed × 40503) mod 1000003)²
+    # mod 1000003 < share × 1000003.
+    ids = [a.pk for a in scored.accounts if a.pk in set(
+        CampaignMember.objects.values_list("account_id", flat=True))]  # fmt: skip
+    documented = {
+        i for i in ids
+        if ((i * 2654435761 + 7 * 40503) % 1000003) ** 2 % 1000003 < Decimal("0.5") * 1000003
+    }  # fmt: skip
+    assert first == documented
     draws = [held_out(s) for s in range(1, 12)]
     assert any(d != first for d in draws)  # the seed matters
     assert any(d for d in draws) and any(len(d) < 3 for d in draws)

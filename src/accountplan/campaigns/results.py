@@ -115,7 +115,7 @@ def _per_account(fig: dict[str, Any], accounts: int) -> dict[str, Any]:
     }
 
 
-def _lift(
+def lift(
     ours: dict[str, Any], n_ours: int, theirs: dict[str, Any], n_theirs: int
 ) -> dict[str, Any]:
     """Per metric: (our per-account rate) ÷ (theirs) − 1, from the exact totals and counts (the
@@ -189,8 +189,8 @@ def campaign_results(campaign: Campaign, user: Any = None) -> dict[str, Any]:
                 "control": {"accounts": n_control, **control[w.key], "per_account": c_rate},
                 "previous": {"accounts": n_target, **target[p.key], "per_account": p_rate},
                 "late_joins": {"accounts": n_late, **late[w.key]},
-                "lift_vs_control": _lift(target[w.key], n_target, control[w.key], n_control),
-                "lift_vs_previous": _lift(target[w.key], n_target, target[p.key], n_target),
+                "lift_vs_control": lift(target[w.key], n_target, control[w.key], n_control),
+                "lift_vs_previous": lift(target[w.key], n_target, target[p.key], n_target),
             }
         )
     return {"launched": True, "windows": out, "scoped": visible is not None}

@@ -9,7 +9,7 @@ results read, so a rescore never rewrites it. The control group is a seeded hash
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -196,7 +196,9 @@ def _insert_members(
     campaign: Campaign, qs: QuerySet[AccountScore], day: dt.date, late: bool
 ) -> int:
     """Copy ``qs`` (annotated with target_ws) into the campaign's members: INSERT … SELECT."""
-    cut = int((campaign.control_share * HASH_M).to_integral_value())
+    # An integer hash is below share × M exactly when it is below the ceiling (half-even rounding
+    # held out one hash value fewer than the documented rule when share × M ends below .5).
+    cut = int((campaign.control_share * HASH_M).to_integral_value(rounding=ROUND_CEILING))
     group: Any = Value(MemberGroup.TARGET)
     if not late and cut > 0:
         qs = qs.alias(mixed=_mixed(campaign))
