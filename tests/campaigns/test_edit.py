@@ -209,3 +209,17 @@ def test_the_cli_edits_deletes_and_prints_the_history(
         _cli("delete", str(launched.pk), "--noinput")
     assert json.loads(_cli("delete", pk, "--noinput", "--json"))["deleted"] is True
     assert not Campaign.objects.filter(pk=c.pk).exists()
+
+
+def test_the_api_pages_the_list_and_the_cli_lists(
+    client: Client, scored: ScoredBook, marketer: User
+) -> None:
+    for n in range(3):
+        services.create_campaign(marketer, _data(scored, name=f"C{n}",
+                                                 start_date=dt.date(2024, 7, 1 + n)))  # fmt: skip
+    signed_in(client, marketer)
+    names = [c["name"] for c in client.get("/api/campaigns?limit=2&offset=1").json()]
+    assert names == ["C1", "C0"]  # newest start first
+    assert client.get("/api/campaigns?limit=0").status_code == 422
+    assert [c["name"] for c in json.loads(_cli("list", "--json"))] == ["C2", "C1", "C0"]
+    assert "draft     penetrate  2024-07-03 – 2024-09-30  C2" in _cli("list")

@@ -146,10 +146,15 @@ def jsonable(value: Any) -> Any:
 
 
 @router.get("/campaigns", response={200: list[CampaignOut], **AUTH_ERRORS}, summary="Campaigns")
-def list_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
-    """Every campaign, newest start first (at most 500)."""
+def list_campaigns(
+    request: HttpRequest,
+    limit: int = Query(500, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=1_000_000_000),
+) -> list[dict[str, Any]]:
+    """The campaigns, newest start first, ``limit`` (at most 500) from ``offset``."""
     api_user(request)
-    qs = Campaign.objects.select_related("owner").prefetch_related("products")[:500]
+    qs = Campaign.objects.select_related("owner").prefetch_related("products")
+    qs = qs.order_by("-start_date", "-pk")[offset : offset + limit]
     return [campaign_out(c) for c in qs]
 
 

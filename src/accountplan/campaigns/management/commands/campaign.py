@@ -2,6 +2,7 @@
 
     accountplan campaign create --name N --play penetrate --product EXT_ID [--family F] \\
         --start 2026-01-01 --end 2026-03-31 [--budget 5000] [--control-share 0.1] [--json]
+    accountplan campaign list [--json]
     accountplan campaign edit ID [--name N] [--play P] [--product EXT_ID ...] [--family F ...] \
         [--start D] [--end D] [--owner U] [--budget B] [--brief T] [--tier 0-3] ... [--json]
     accountplan campaign delete ID [--noinput] [--json]     # drafts only
@@ -84,6 +85,8 @@ class Command(BaseCommand):
         c.add_argument("--seed", type=int, default=1)
         c.add_argument("--influence-days", type=int, default=90)
         c.add_argument("--json", action="store_true")
+        ls = sub.add_parser("list", help="The campaigns, newest start first.")
+        ls.add_argument("--json", action="store_true")
         ed = sub.add_parser("edit", help="Change a campaign (a launched one: name, owner, budget, "
                             "brief).")  # fmt: skip
         ed.add_argument("campaign_id", type=int)
@@ -186,6 +189,17 @@ class Command(BaseCommand):
         }  # fmt: skip
         c = services.create_campaign(user, data)
         self._out(opts, campaign_out(c), f"Draft campaign {c.pk} created: {c.name}")
+
+    def do_list(self, user: User | None, opts: dict[str, Any]) -> None:
+        qs = Campaign.objects.select_related("owner").prefetch_related("products")
+        rows = [campaign_out(c) for c in qs.order_by("-start_date", "-pk")[:500]]
+        lines = [
+            f"{r['id']:>5}  {r['status']:<8}  {r['play']:<9}  {r['start_date']} – {r['end_date']}  "
+            f"{r['name']}" + (f"  ({r['target_count']:,} targeted)" if r["status"] == "launched"
+                             else "")
+            for r in rows
+        ]  # fmt: skip
+        self._out(opts, rows, "\n".join(lines) or "No campaign yet.")
 
     def do_edit(self, user: User | None, opts: dict[str, Any]) -> None:
         c = self._campaign(opts["campaign_id"])
