@@ -28,7 +28,7 @@ from accountplan.campaigns.models import (
     MemberGroup,
 )
 from accountplan.campaigns.targeting import Criteria, eligible, snapshot_for_targets, target_items
-from accountplan.core.errors import Conflict, DomainError, Forbidden
+from accountplan.core.errors import Conflict, DomainError, Forbidden, NotFound
 from accountplan.core.models import Role
 from accountplan.portfolio.models import AccountScore
 
@@ -123,7 +123,7 @@ def update_campaign(campaign: Campaign, user: User | None, changes: dict[str, An
     ones left out stay). A draft changes everything; a launched campaign only its name, owner,
     budget and brief. The owner (marketing), managers and admins edit. Records the history."""
     with transaction.atomic():
-        locked = Campaign.objects.select_for_update().select_related("owner").get(pk=campaign.pk)
+        locked = _lock(campaign)
         _check(user, locked)  # as the campaign is now (its owner may have changed)
         before = history.values(locked)
         current: dict[str, Any] = {k: getattr(locked, k) for k in FIELDS}
@@ -142,7 +142,8 @@ def update_campaign(campaign: Campaign, user: User | None, changes: dict[str, An
         validate(data)
         if data["owner"] is None:
             raise DomainError("A campaign needs an owner.")
-        _check_owner(data["owner"])
+        if data["owner"] != current["owner"]:  # a kept owner stays even if their role changed
+            _check_owner(data["owner"])
         products = _products(data["product_ids"])
         for k in FIELDS:
             setattr(locked, k, data[k])
@@ -154,6 +155,15 @@ def update_campaign(campaign: Campaign, user: User | None, changes: dict[str, An
         if found:
             history.record(locked, user, ChangeAction.EDITED, found)
     return Campaign.objects.select_related("owner").get(pk=locked.pk)  # as stored (decimals)
+
+
+def _lock(campaign: Campaign) -> Campaign:
+    """The campaign's row, locked for the change (404 when someone deleted it meanwhile). No
+    join: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (the owner)."""
+    found = Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    if found is None:
+        raise NotFound("No such campaign.")
+    return found
 
 
 def _differs(key: str, new: Any, old: Any) -> bool:
@@ -171,7 +181,7 @@ def delete_campaign(campaign: Campaign, user: User | None) -> None:
     list and the credit it earned are the record of what was sent and what it measured, and plan
     actions and accounts point at it. The deletion is recorded in the history (by name)."""
     with transaction.atomic():
-        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        locked = _lock(campaign)
         _check(user, locked)
         if locked.is_launched:
             raise Conflict(
