@@ -191,7 +191,7 @@ def test_the_api_edits_deletes_and_lists_the_history(
 
 
 def test_the_cli_edits_deletes_and_prints_the_history(
-    scored: ScoredBook, marketer: User, manager: User
+    scored: ScoredBook, marketer: User, manager: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     c = services.create_campaign(marketer, _data(scored))
     pk = str(c.pk)
@@ -207,6 +207,14 @@ def test_the_cli_edits_deletes_and_prints_the_history(
     launched = services.launch(services.create_campaign(marketer, _data(scored)), marketer)
     with pytest.raises(CommandError, match="cannot be deleted"):
         _cli("delete", str(launched.pk), "--noinput")
+    answers = iter(["no"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    with pytest.raises(CommandError, match="Not deleted"):
+        _cli("delete", pk)
+    assert Campaign.objects.filter(pk=c.pk).exists()
+    monkeypatch.setattr("builtins.input", lambda prompt: (_ for _ in ()).throw(EOFError))
+    with pytest.raises(CommandError, match="no terminal"):
+        _cli("delete", pk)
     assert json.loads(_cli("delete", pk, "--noinput", "--json"))["deleted"] is True
     assert not Campaign.objects.filter(pk=c.pk).exists()
 

@@ -238,7 +238,13 @@ class Command(BaseCommand):
                 "the record of what marketing sent and what it measured.", returncode=1,
             )  # fmt: skip
         if not opts["noinput"]:
-            answer = input(f"Delete the draft campaign {c.pk} “{c.name}”? Type yes to confirm: ")
+            try:
+                answer = input(f"Delete the draft campaign {c.pk} “{c.name}”? Type yes: ")
+            except EOFError:
+                raise CommandError(
+                    "delete asks for a confirmation and there is no terminal to ask on: add "
+                    "--noinput to delete without asking.", returncode=2,
+                ) from None  # fmt: skip
             if answer.strip().lower() != "yes":
                 raise CommandError("Not deleted.", returncode=1)
         pk, name = c.pk, c.name
