@@ -43,7 +43,7 @@ def test_preview_launch_and_export_a_campaign(
     page.click("#new-campaign")
     page.fill("#id_name", "Sync into Penetrate")
     page.select_option("#id_play", "penetrate")
-    page.select_option("#id_products", label="Sync")
+    page.locator("#id_products").get_by_label("Sync", exact=True).check()
     page.fill("#id_start_date", "2024-07-01")
     page.fill("#id_end_date", "2024-09-30")
     page.fill("#id_control_share", "0")
@@ -69,3 +69,53 @@ def test_preview_launch_and_export_a_campaign(
         ("Ada Byers", "Decision Maker", "Penetrate")
     ]
     assert Campaign.objects.get().members.count() == 3
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_edit_a_draft_with_the_form_guard_then_delete_it(
+    login: Any, live_server: Any, scored: ScoredBook, width: int
+) -> None:
+    """The edit form asks before typed changes are left, saves into the history, and a draft is
+    deleted only after its confirmation page."""
+    from accountplan.campaigns import services
+
+    marketer = UserFactory(username="mia", role=Role.MARKETING)
+    draft = services.create_campaign(marketer, {
+        "name": "Sync push", "play": "penetrate", "product_ids": [scored.products[1].pk],
+        "families": [], "start_date": dt.date(2024, 7, 1), "end_date": dt.date(2024, 9, 30),
+        "budget": Decimal(1000),
+    })  # fmt: skip
+    page = login(marketer)
+    page.set_viewport_size({"width": width, "height": 900})
+    asked: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()  # stay on the form
+
+    page.on("dialog", answer)
+    page.goto(f"{live_server.url}/campaigns/{draft.pk}/")
+    page.click("#edit")
+    page.wait_for_url(lambda url: url.endswith("/edit/"))
+    assert page.locator("#id_products").get_by_label("Sync", exact=True).is_checked()
+    page.fill("#id_budget", "2500.50")
+    page.locator("#id_products").get_by_label("Care", exact=True).check()
+    page.click("#cancel-btn")
+    assert asked == ["You have typed changes that are not saved. Leave them?"]
+    assert page.url.endswith("/edit/") and page.input_value("#id_budget") == "2500.50"
+    page.click("#preview-btn")  # the form's own buttons never ask
+    page.wait_for_selector('[data-testid="preview"]')
+    page.click("#save-btn")
+    page.wait_for_url(lambda url: url.endswith(f"/campaigns/{draft.pk}/"))
+    assert len(asked) == 1
+    history = page.locator('[data-testid="history"]').inner_text()
+    assert "Budget: $1,000.00 → $2,500.50" in history
+    assert "Target products: Sync → Care, Sync" in history
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.click("#delete")
+    page.wait_for_url(lambda url: url.endswith("/delete/"))
+    assert Campaign.objects.filter(pk=draft.pk).exists()
+    page.click("#confirm-delete")
+    page.wait_for_url(lambda url: url.endswith("/campaigns/"))
+    assert "Draft “Sync push” deleted." in page.inner_text("body")
+    assert not Campaign.objects.filter(pk=draft.pk).exists()

@@ -3,7 +3,9 @@ derived cells, a launch freezes it, results and credit recompute from the rows."
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -16,6 +18,7 @@ from accountplan.campaigns.suggestions import suggestions
 from accountplan.core.errors import Conflict, Forbidden
 from accountplan.core.models import User
 from accountplan.portfolio import cells
+from accountplan.portfolio.downloads import table_bytes
 from accountplan.portfolio.models import AccountScore
 from accountplan.portfolio.services import analyze_now
 from tests.factories import ContactFactory, OpportunityFactory, PurchaseLineFactory
@@ -134,6 +137,15 @@ def test_the_control_group_is_seeded_and_recorded(scored: ScoredBook, marketer: 
 
     first, again = held_out(7), held_out(7)
     assert first == again
+    # docs/campaigns.md's rule, in Python: ((id × 2654435761 + seed × 40503) mod 1000003)²
+    # mod 1000003 < share × 1000003.
+    ids = [a.pk for a in scored.accounts if a.pk in set(
+        CampaignMember.objects.values_list("account_id", flat=True))]  # fmt: skip
+    documented = {
+        i for i in ids
+        if ((i * 2654435761 + 7 * 40503) % 1000003) ** 2 % 1000003 < Decimal("0.5") * 1000003
+    }  # fmt: skip
+    assert first == documented
     draws = [held_out(s) for s in range(1, 12)]
     assert any(d != first for d in draws)  # the seed matters
     assert any(d for d in draws) and any(len(d) < 3 for d in draws)
@@ -240,6 +252,10 @@ def test_credit_is_split_across_the_campaigns_touching_a_deal(
     credit = influence.credited(first, "even")
     assert credit["revenue"] == Decimal(4500) and credit["pipeline"] == Decimal(5500)
     exported = list(influence.influence_rows(CampaignInfluence.objects.filter(model="even")))
+    written = csv.DictReader(io.StringIO(table_bytes(influence.HEADER, exported, "csv").decode()))
+    assert sorted((r["Influence"], r["RevenueShare"]) for r in written) == [
+        ("100", "1000.00"), ("50", "4500.00"), ("50", "4500.00"),
+    ]  # fmt: skip
     assert exported[0][:1] and influence.HEADER[:6] == [
         "CampaignId",
         "OpportunityId",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -26,6 +27,9 @@ def test_the_demo_penetrate_campaign_is_frozen_exported_and_measured() -> None:
     load_demo_book(42, AS_OF)
     snapshot = ensure_snapshot(AS_OF, fresh=True)
     assert snapshot is not None
+    from accountplan.demo.plans import write_demo_plans
+
+    write_demo_plans(snapshot)
     written = write_campaign_history(AS_OF)
     assert written["campaigns"] == 3 and written["deals"] > 0
     assert write_campaign_history(AS_OF) == {"campaigns": 0, "deals": 0}
@@ -71,9 +75,40 @@ def test_the_demo_penetrate_campaign_is_frozen_exported_and_measured() -> None:
             assert w[group]["pipeline"] == sum((d["amount"] or 0 for d in opened), Decimal(0))
             assert w[group]["won"] == len(won)
             assert w[group]["revenue"] == sum((d["amount"] or 0 for d in won), Decimal(0))
+        # Lifts from the totals and the group sizes, exactly (then 4 decimals).
+        bases = (
+            ("lift_vs_control", "control", len(groups["control"])),
+            ("lift_vs_previous", "previous", len(groups["target"])),
+        )
+        for lift, base, n_base in bases:
+            for k in ("opened", "won", "pipeline", "revenue"):
+                ours, theirs = Fraction(str(w["target"][k])), Fraction(str(w[base][k]))
+                expected = (
+                    None if not theirs
+                    else round(float(ours / len(groups["target"]) / (theirs / n_base) - 1), 4)
+                )  # fmt: skip
+                assert w[lift][k] == expected, (w["key"], lift, k)
     influenced = got["windows"][1]
     assert influenced["target"]["revenue"] > 0
     assert influenced["lift_vs_control"]["opened"] is None or (
         influenced["lift_vs_control"]["opened"] > 0
     )
     assert CampaignInfluence.objects.filter(campaign=c, model="even").exists()
+    # The previous period has deals of its own (opened and closed before the launch), so the
+    # comparison with it has figures; none of them is credited to the campaign.
+    reached = got["windows"][0]
+    assert reached["previous"]["opened"] > 0 and reached["lift_vs_previous"]["opened"] is not None
+    before = Opportunity.objects.filter(external_id__startswith="DEMO-CMP-PRE-")
+    assert not CampaignInfluence.objects.filter(opportunity__in=before).exists()
+    # The history is the owner's, on the campaign's own calendar.
+    launched = c.changes.get(action="launched")
+    assert launched.changed_by == c.owner and launched.changed_at.date() == c.launch_date
+    # An action of a targeted account's plan rides on the running Expand campaign.
+    from accountplan.plans.models import PlanSection
+
+    expand = Campaign.objects.get(play="expand")
+    linked = [
+        a for sec in PlanSection.objects.filter(key="actions")
+        for a in (sec.data or {}).get("actions", []) if a.get("campaign_id") == expand.pk
+    ]  # fmt: skip
+    assert len(linked) == written["plan_actions"] == 1

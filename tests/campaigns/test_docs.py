@@ -57,3 +57,31 @@ def test_the_worked_example_comes_out_of_the_code(scored: ScoredBook, marketer: 
                 f"{row.revenue_share}"
             )
     assert lines == _example()
+
+
+def test_the_lift_example_comes_out_of_the_code() -> None:
+    """docs/campaigns.md's lift example: each lift line is what ``results.lift`` gives for the
+    group lines above it, and its written fractions give the same number."""
+    text = DOC.read_text()
+    block = re.search(r"```text lift-example\n(.*?)```", text, re.S)
+    assert block, "the lift example is missing from docs/campaigns.md"
+    groups: dict[str, tuple[int, int]] = {}
+    checked = 0
+    for line in block.group(1).strip().splitlines():
+        g = re.fullmatch(r"(\w+): (\d+) accounts, (\d+) opened", line)
+        if g:
+            groups[g[1]] = (int(g[2]), int(g[3]))
+            continue
+        m = re.fullmatch(r"lift against (control|the previous period): .* = ([\d.]+)", line)
+        assert m, line
+        base = "control" if m[1] == "control" else "previous"
+        (n_t, k_t), (n_b, k_b) = groups["target"], groups[base]
+        got = results.lift(
+            {"opened": k_t, "won": 0, "pipeline": 0, "revenue": 0}, n_t,
+            {"opened": k_b, "won": 0, "pipeline": 0, "revenue": 0}, n_b,
+        )["opened"]  # fmt: skip
+        assert got == float(m[2])
+        nums = [int(x) for x in re.findall(r"\((\d+) ÷ (\d+)\)", line) for x in x]
+        assert round((nums[0] / nums[1]) / (nums[2] / nums[3]) - 1, 4) == float(m[2])
+        checked += 1
+    assert checked == 2

@@ -67,9 +67,15 @@ def test_a_second_run_keeps_the_book_and_changes_the_password() -> None:
 def test_reset_regenerates_from_the_new_seed() -> None:
     run()
     before = set(m.Account.objects.values_list("name", flat=True))
+    from accountplan.campaigns.models import Campaign
+
+    stale = Campaign.objects.create(
+        name="Before the reset", play="nurture", start_date="2026-01-01", end_date="2026-02-01"
+    )
     output = run("--reset", "--noinput", "--seed=7")
     after = set(m.Account.objects.values_list("name", flat=True))
     assert after and after != before
+    assert not Campaign.objects.filter(pk=stale.pk).exists()  # a reset wipes the campaigns too
     assert m.Account.objects.count() == len(after)
     assert authenticate(username="demo", password=logins(output)["demo"]) is not None
 

@@ -4,6 +4,7 @@ score is recomputed independently (fractions) from the stored answers and the fa
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -36,6 +37,12 @@ def test_demo_has_scored_deals_and_a_low_fit_finding() -> None:
     assert {"Disqualified", "Low fit"} <= bands
     layout = selectors.current_layout()
     for s in scored.values():
+        # Each analytics part's "weight × value = points" multiplies out as written (the cost to
+        # serve once showed 10 × 0.6250 = 6.2502, from an unrounded ratio).
+        for part in s.result.parts:
+            if part.kind == "analytics" and part.points is not None and part.answer != "unknown":
+                weight, value = part.formula.split(" = ")[0].split(" × ")
+                assert Decimal(weight) * Decimal(value) == part.points, part.formula
         answers = {k: a.value for k, a in s.answers.items()}
         values = {k: None if v is None else str(v) for k, v in s.facts.analytics.items()}
         expected = reference_score(layout, answers, s.facts.mobilizer, values)

@@ -233,3 +233,41 @@ def test_fit_page_and_api_query_counts_do_not_grow(
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
         assert client.get(f"/api/opportunities/{book['opp'].pk}/fit").status_code == 200
+
+
+def test_the_low_fit_finding_reaches_the_same_home_pages_as_the_accounts_other_findings(
+    book: dict[str, Any], client: Client
+) -> None:
+    """A low-fit finding is scoped like every account-level finding (governance/selectors:
+    owner and team, their managers up the reporting line, a leader without reports the whole
+    book): the home page of each user lists it exactly when it lists another rule's finding on
+    the same account."""
+    from django.utils import timezone
+
+    boss = UserFactory.create(username="mona", role=Role.MANAGER)
+    lead = UserFactory.create(username="lead", role=Role.MANAGER)  # no reports: the whole book
+    other_boss = UserFactory.create(username="otto", role=Role.MANAGER)
+    UserFactory.create(username="olga", manager=other_boss)
+    book["owner"].manager = boss
+    book["owner"].save(update_fields=["manager"])
+    services.save_answers(book["owner"], book["opp"], {"financially_sound": ("no", "Losses")})
+    Finding.objects.create(
+        rule="people.silent_account", severity="amber", account=book["account"],
+        summary="Acme: silent for 90 days", fix_url="/", rank=1, subject="account",
+        last_seen_at=timezone.now(),
+    )  # fmt: skip
+    seen = {}
+    for user in (book["owner"], book["outsider"], boss, lead, other_boss):
+        client.force_login(user)
+        page = client.get("/").content.decode()
+        seen[user.username] = ("is a low-fit deal" in page, "silent for 90 days" in page)
+    assert seen == {
+        "alice": (True, True),  # the owner
+        "charlie": (False, False),  # an AE off the account
+        "mona": (True, True),  # the owner's manager, team view (the default)
+        "lead": (True, True),  # a manager with no reports sees the whole book
+        "otto": (False, False),  # another team's manager: in the book, not on his home
+    }
+    client.force_login(boss)
+    mine = client.get("/?view=mine").content.decode()
+    assert "is a low-fit deal" not in mine and "silent for 90 days" not in mine

@@ -267,6 +267,21 @@ PAGES: dict[str, list[Call]] = {
         Call(campaign_owner, lambda w, u: f"/campaigns/{_draft(w)}/launch/"),
         Call(campaign_owner, lambda w, u: f"/campaigns/{_draft(w)}/launch/", "post", {}),
     ],
+    "campaigns:edit": [
+        Call(campaign_owner, lambda w, u: f"/campaigns/{_draft(w)}/edit/"),
+        Call(campaign_owner, lambda w, u: f"/campaigns/{_launched(w)}/edit/"),
+        Call(
+            campaign_owner,
+            lambda w, u: f"/campaigns/{_draft(w)}/edit/",
+            "post",
+            {"action": "save", "name": "Matrix edit"},
+        ),
+    ],
+    "campaigns:delete": [
+        Call(campaign_owner, lambda w, u: f"/campaigns/{_draft(w)}/delete/"),
+        Call(campaign_owner, lambda w, u: f"/campaigns/{_draft(w)}/delete/", "post", {}),
+        Call(campaign_owner, lambda w, u: f"/campaigns/{_launched(w)}/delete/", "post", {}),
+    ],
     "campaigns:late_joins": [
         Call(campaign_owner, lambda w, u: f"/campaigns/{_launched(w)}/late-joins/", "post", {})
     ],
@@ -514,6 +529,15 @@ OPERATIONS: dict[str, Call] = {
     "GET /api/campaigns/suggestions": Call(read_any, lambda w, u: "/api/campaigns/suggestions"),
     "GET /api/campaigns/{campaign_id}": Call(
         read_any, lambda w, u: f"/api/campaigns/{_launched(w)}"
+    ),
+    "PATCH /api/campaigns/{campaign_id}": Call(
+        campaign_owner, lambda w, u: f"/api/campaigns/{_draft(w)}", "patch", {"budget": "10"}
+    ),
+    "DELETE /api/campaigns/{campaign_id}": Call(
+        campaign_owner, lambda w, u: f"/api/campaigns/{_draft(w)}", "delete"
+    ),
+    "GET /api/campaigns/{campaign_id}/history": Call(
+        read_any, lambda w, u: f"/api/campaigns/{_launched(w)}/history"
     ),
     "GET /api/campaigns/{campaign_id}/preview": Call(
         read_any, lambda w, u: f"/api/campaigns/{_draft(w)}/preview"

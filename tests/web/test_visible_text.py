@@ -75,9 +75,10 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[list[AccountP
         assert write_campaign_history(AS_OF)["campaigns"] >= 1
         plans = list(AccountPlan.objects.select_related("account").order_by("pk"))
         yield plans
-        from accountplan.campaigns.models import Campaign
+        from accountplan.campaigns.models import Campaign, CampaignChange
 
         Campaign.objects.all().delete()  # not the book's: wipe_book leaves them
+        CampaignChange.objects.all().delete()
         PlanRevision.objects.all().delete()
         AccountPlan.objects.all().delete()
         Snapshot.objects.all().delete()
@@ -123,6 +124,8 @@ def _page_urls(plans: list[AccountPlan]) -> list[str]:
 
     for campaign in Campaign.objects.order_by("pk"):
         urls.append(reverse("campaigns:detail", args=[campaign.pk]))
+        urls.append(reverse("campaigns:edit", args=[campaign.pk]))
+        urls.append(reverse("campaigns:delete", args=[campaign.pk]))  # launched: says why not
         if not campaign.is_launched:
             urls.append(reverse("campaigns:launch", args=[campaign.pk]))
     from accountplan.fit.models import FitAnswer

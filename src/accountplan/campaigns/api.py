@@ -1,7 +1,8 @@
-"""Campaigns over the API: list, create, preview, launch, results, the contacts export and the
-CampaignInfluence rows. Same permissions as the pages: every signed-in user reads (lists of
-accounts scoped to what they see); marketing, managers and admins create; launching is the
-owner's (marketing) or a manager's or admin's."""
+"""Campaigns over the API: list, create, edit, delete (drafts), history, preview, launch,
+results, the contacts export and the CampaignInfluence rows. Same permissions as the pages:
+every signed-in user reads (lists of accounts scoped to what they see); marketing, managers and
+admins create; editing, deleting a draft and launching are the owner's (marketing) or a
+manager's or admin's."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from accountplan.campaigns import exports, influence, results, services, targeting
+from accountplan.campaigns import exports, history, influence, results, services, targeting
 from accountplan.campaigns.models import Campaign, CreditModel
 from accountplan.campaigns.suggestions import suggestions
 from accountplan.core.api_auth import api_user
@@ -41,6 +42,38 @@ class CampaignIn(Schema):
     control_share: Decimal = Field(Decimal(0), ge=0, le=Decimal("0.5"))
     seed: int = Field(1, ge=0, le=2_000_000_000)
     influence_days: int = Field(90, ge=0, le=730)
+
+
+class CampaignUpdateIn(Schema):
+    """The fields to change (those left out stay). A launched campaign changes only its name,
+    owner, budget and brief (409 otherwise)."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    play: str | None = Field(None, description="expand, penetrate or nurture")
+    product_ids: list[int] | None = Field(None, max_length=500)
+    families: list[str] | None = Field(None, max_length=100)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    owner: str | None = Field(None, description="The owner's username.", max_length=150)
+    budget: Decimal | None = Field(None, ge=0)
+    message_brief: str | None = Field(None, max_length=10000)
+    territory: str | None = Field(None, max_length=120)
+    industry: str | None = Field(None, max_length=120)
+    tier: int | None = Field(None, ge=1, le=3)
+    min_whitespace: Decimal | None = Field(None, ge=0)
+    propensity: bool | None = None
+    control_share: Decimal | None = Field(None, ge=0, le=Decimal("0.5"))
+    seed: int | None = Field(None, ge=0, le=2_000_000_000)
+    influence_days: int | None = Field(None, ge=0, le=730)
+
+
+class CampaignChangeOut(Schema):
+    id: int
+    action: str
+    campaign_name: str
+    changed_at: str
+    changed_by: str | None
+    changes: list[dict[str, str]]
 
 
 class CampaignOut(Schema):
@@ -113,10 +146,15 @@ def jsonable(value: Any) -> Any:
 
 
 @router.get("/campaigns", response={200: list[CampaignOut], **AUTH_ERRORS}, summary="Campaigns")
-def list_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
-    """Every campaign, newest start first (at most 500)."""
+def list_campaigns(
+    request: HttpRequest,
+    limit: int = Query(500, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=1_000_000_000),
+) -> list[dict[str, Any]]:
+    """The campaigns, newest start first, ``limit`` (at most 500) from ``offset``."""
     api_user(request)
-    qs = Campaign.objects.select_related("owner").prefetch_related("products")[:500]
+    qs = Campaign.objects.select_related("owner").prefetch_related("products")
+    qs = qs.order_by("-start_date", "-pk")[offset : offset + limit]
     return [campaign_out(c) for c in qs]
 
 
@@ -144,6 +182,48 @@ def suggested(request: HttpRequest) -> list[dict[str, Any]]:
 def detail(request: HttpRequest, campaign_id: ObjectId) -> dict[str, Any]:
     api_user(request)
     return campaign_out(_get(campaign_id))
+
+
+@router.patch(
+    "/campaigns/{campaign_id}", response={200: CampaignOut, **WRITE_ERRORS}, summary="Edit"
+)
+def edit(request: HttpRequest, campaign_id: ObjectId, body: CampaignUpdateIn) -> dict[str, Any]:
+    """Change the given fields of a campaign (its owner in marketing, managers, admins); the
+    change is recorded in its history. ``tier``/``min_whitespace`` sent as null clear them."""
+    from accountplan.core.models import User
+
+    user = api_user(request)
+    changes = body.model_dump(exclude_unset=True)
+    nulls_allowed = {"tier", "min_whitespace"}
+    changes = {k: v for k, v in changes.items() if v is not None or k in nulls_allowed}
+    if "owner" in changes:
+        owner = User.objects.filter(username=changes["owner"]).first()
+        if owner is None:
+            raise DomainError(f"No user {changes['owner']!r}.")
+        changes["owner"] = owner
+    return campaign_out(services.update_campaign(_get(campaign_id), user, changes))
+
+
+@router.delete(
+    "/campaigns/{campaign_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a draft"
+)
+def delete(request: HttpRequest, campaign_id: ObjectId) -> tuple[int, None]:
+    """Delete a draft (409 for a launched campaign: its frozen list and credit are the record
+    of what was sent and measured). The deletion stays in the history."""
+    services.delete_campaign(_get(campaign_id), api_user(request))
+    return 204, None
+
+
+@router.get(
+    "/campaigns/{campaign_id}/history",
+    response={200: list[CampaignChangeOut], **DETAIL_ERRORS},
+    summary="A campaign's history",
+)
+def campaign_history(request: HttpRequest, campaign_id: ObjectId) -> list[dict[str, Any]]:
+    """Who created, edited and launched the campaign, when, and each field before and after
+    (newest first, at most 500)."""
+    api_user(request)
+    return [history.as_dict(h) for h in history.of(_get(campaign_id))[:500]]
 
 
 @router.get(

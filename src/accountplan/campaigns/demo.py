@@ -1,6 +1,9 @@
 """Campaign history of the demo book (issue 13): a Penetrate campaign launched five months before
-the as-of date and ended two months before it, with a control group and the deals that followed;
-an Expand campaign still running; a Nurture draft. Deterministic: ``random.Random(seed)``."""
+the as-of date and ended two months before it, with a control group, the deals that followed and
+the deals of the period before it (so the comparison with the previous period has figures); an
+Expand campaign still running, which an action of a targeted account's plan rides on; a Nurture
+draft. The marketer who owns them creates and launches them, and their history carries the
+campaign's own dates. Deterministic: ``random.Random(seed)``."""
 
 from __future__ import annotations
 
@@ -8,15 +11,25 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.utils import timezone
+
 from accountplan.book.choices import OpportunityStatus, OpportunityType
 from accountplan.book.models import Opportunity, Product
 from accountplan.campaigns import influence, services
-from accountplan.campaigns.models import Campaign, CampaignMember, MemberGroup
+from accountplan.campaigns.models import (
+    Campaign,
+    CampaignChange,
+    CampaignMember,
+    ChangeAction,
+    MemberGroup,
+)
 from accountplan.campaigns.suggestions import suggestions
 from accountplan.core.models import Role, User
 
 #: Chance that a frozen account opens a deal in the product: the campaign lifts targets.
 OPEN_RATE = {MemberGroup.TARGET: 0.35, MemberGroup.CONTROL: 0.15}
+#: The same, in the period of the same length before the launch (no campaign yet).
+PREVIOUS_RATE = 0.12
 WIN_RATE = 0.5
 
 
@@ -32,7 +45,7 @@ def write_campaign_history(as_of: dt.date, seed: int = 42) -> dict[str, int]:
     if penetrate is not None and penetrate.product_id is not None:
         product = Product.objects.get(pk=penetrate.product_id)
         c = services.create_campaign(
-            None,
+            owner,
             {
                 "name": f"{product.name} for Penetrate accounts",
                 "play": "penetrate",
@@ -49,14 +62,16 @@ def write_campaign_history(as_of: dt.date, seed: int = 42) -> dict[str, int]:
                 "influence_days": 45,
             },
         )
-        c = services.launch(c, None, on=c.start_date)
+        c = services.launch(c, owner, on=c.start_date)
+        _date_history(c, c.start_date - dt.timedelta(days=10))
         written["campaigns"] += 1
         written["deals"] = _deals_that_followed(c, product, as_of, rng)
+        written["deals"] += _deals_before(c, product, rng)
         influence.recompute(c)
     expand = picks.get("expand")
     if expand is not None and expand.product_id is not None:
         c = services.create_campaign(
-            None,
+            owner,
             {
                 "name": f"{expand.item_name} for new buying centers",
                 "play": "expand", "product_ids": [expand.product_id], "families": [],
@@ -66,13 +81,15 @@ def write_campaign_history(as_of: dt.date, seed: int = 42) -> dict[str, int]:
                 "message_brief": "Introduce the product to the divisions that do not buy yet.",
             },
         )  # fmt: skip
-        services.launch(c, None, on=c.start_date)
+        c = services.launch(c, owner, on=c.start_date)
+        _date_history(c, c.start_date - dt.timedelta(days=7))
         influence.recompute(c)
         written["campaigns"] += 1
+        written["plan_actions"] = _link_a_plan_action(c, as_of)
     nurture = picks.get("nurture")
     if nurture is not None:
-        services.create_campaign(
-            None,
+        draft = services.create_campaign(
+            owner,
             {
                 "name": "Best-practice webinars for loyal customers", "play": "nurture",
                 "product_ids": [nurture.product_id] if nurture.product_id else [],
@@ -82,8 +99,95 @@ def write_campaign_history(as_of: dt.date, seed: int = 42) -> dict[str, int]:
                 "message_brief": "Content and best practice for satisfaction and promoter scores.",
             },
         )  # fmt: skip
+        _date_history(draft, as_of - dt.timedelta(days=3))
         written["campaigns"] += 1
     return written
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+def _date_history(c: Campaign, created: dt.date) -> None:
+    """The history on the campaign's own calendar: created on ``created``, launched on its
+    launch day (the demo writes them all at once, today)."""
+    CampaignChange.objects.filter(campaign=c, action=ChangeAction.CREATED).update(
+        changed_at=_noon(created)
+    )
+    if c.launch_date is not None:
+        CampaignChange.objects.filter(campaign=c, action=ChangeAction.LAUNCHED).update(
+            changed_at=_noon(c.launch_date)
+        )
+
+
+def _link_a_plan_action(c: Campaign, as_of: dt.date) -> int:
+    """An action of the first active plan of a targeted account rides on the campaign (saved
+    by the plan's owner, as the plan page would)."""
+    from accountplan.plans.models import AccountPlan, PlanStatus
+    from accountplan.plans.services import save_section, section_of
+
+    targets = CampaignMember.objects.filter(campaign=c, group=MemberGroup.TARGET)
+    plan = (
+        AccountPlan.objects.filter(
+            account_id__in=targets.values("account_id"), status=PlanStatus.ACTIVE,
+            owner__isnull=False,
+        )
+        .select_related("owner")
+        .order_by("pk")
+        .first()
+    )  # fmt: skip
+    if plan is None or plan.owner is None:
+        return 0
+    section = section_of(plan, "actions")
+    data = dict(section.data or {})
+    data["actions"] = [
+        *data.get("actions", []),
+        {
+            "title": f"Bring the buying center's leads to “{c.name}”",
+            "owner_id": plan.owner_id, "status": "in_progress", "campaign_id": c.pk,
+            "due_date": (as_of + dt.timedelta(days=21)).isoformat(),
+        },
+    ]  # fmt: skip
+    save_section(plan, "actions", data, section.version, plan.owner,
+                 summary="Linked an action to a campaign")  # fmt: skip
+    return 1
+
+
+def _deals_before(c: Campaign, product: Product, rng: random.Random) -> int:
+    """Deals in the product at the frozen accounts in the period of the reached window's length
+    just before the launch (opened and closed before it), at ``PREVIOUS_RATE``: the figures the
+    results compare the campaign's window with."""
+    assert c.launch_date is not None
+    length = (c.end_date - c.launch_date).days + 1
+    members = list(
+        CampaignMember.objects.filter(campaign=c).order_by("account_id")
+        .values_list("account_id", flat=True)
+    )  # fmt: skip
+    opening = set(rng.sample(members, round(len(members) * PREVIOUS_RATE)))
+    rows = []
+    for n, account_id in enumerate(members):
+        if account_id not in opening:
+            continue
+        created = c.launch_date - dt.timedelta(days=rng.randint(30, length))
+        won = rng.random() < WIN_RATE
+        closed = min(created + dt.timedelta(days=rng.randint(10, 25)),
+                     c.launch_date - dt.timedelta(days=1))  # fmt: skip
+        rows.append(
+            Opportunity(
+                external_id=f"DEMO-CMP-PRE-{c.pk:02d}-{n:05d}",
+                account_id=account_id,
+                product=product,
+                name=f"{product.name} (before the campaign)",
+                type=OpportunityType.UPSELL,
+                stage="Closed Won" if won else "Closed Lost",
+                status=OpportunityStatus.WON if won else OpportunityStatus.LOST,
+                amount=Decimal(rng.randrange(8, 60) * 500),
+                created_date=created,
+                close_date=closed,
+            )
+        )
+    Opportunity.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _deals_that_followed(c: Campaign, product: Product, as_of: dt.date, rng: random.Random) -> int:

@@ -1,4 +1,5 @@
-"""The new-campaign form (also what suggested campaigns post to create a draft)."""
+"""The campaign form: new (also what suggested campaigns open), and edit (every field of a draft;
+a launched campaign's name, owner, budget and brief)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from accountplan.book.models import Product
-from accountplan.campaigns.models import CampaignPlay
+from accountplan.campaigns.models import Campaign, CampaignPlay
+from accountplan.campaigns.services import CAMPAIGN_ROLES, LAUNCHED_EDITABLE
+from accountplan.core.models import User
 
 
 class CampaignForm(forms.Form):
@@ -18,11 +22,18 @@ class CampaignForm(forms.Form):
     name = forms.CharField(max_length=200)
     play = forms.ChoiceField(choices=CampaignPlay.choices, help_text="The grid quadrant aimed at.")
     products = forms.ModelMultipleChoiceField(
-        queryset=Product.objects.none(), required=False, label="Target products"
-    )
-    families = forms.MultipleChoiceField(choices=[], required=False, label="Target families")
+        queryset=Product.objects.none(), required=False, label="Target products",
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    families = forms.MultipleChoiceField(
+        choices=[], required=False, label="Target families", widget=forms.CheckboxSelectMultiple,
+        help_text="A family means every product in it.",
+    )  # fmt: skip
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), help_text="Marketing, a manager or an admin runs it."
+    )
     budget = forms.DecimalField(min_value=Decimal(0), max_digits=18, decimal_places=2,
                                 initial=Decimal(0))  # fmt: skip
     message_brief = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -46,9 +57,14 @@ class CampaignForm(forms.Form):
     influence_days = forms.IntegerField(min_value=0, max_value=730, initial=90,
                                         label="Influenced window: days after the end")  # fmt: skip
 
-    def __init__(self, *args: Any, options: dict[str, list[str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, options: dict[str, list[str]], launched: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         f = self.fields
+        f["owner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            Q(is_superuser=True) | Q(role__in=CAMPAIGN_ROLES), is_active=True
+        ).order_by("first_name", "last_name", "username")
         f["products"].queryset = Product.objects.filter(active=True).order_by("family", "name")  # type: ignore[attr-defined]
         f["families"].choices = [(x, x) for x in options.get("families", [])]  # type: ignore[attr-defined]
         f["territory"].choices = [("", "Any"), *((x, x) for x in options.get("territories", []))]  # type: ignore[attr-defined]
@@ -56,9 +72,15 @@ class CampaignForm(forms.Form):
         today = dt.date.today()
         self.fields["start_date"].initial = today
         self.fields["end_date"].initial = today + dt.timedelta(days=90)
+        self.launched = launched
+        if launched:  # the list, dates and control group are frozen
+            for name in [n for n in f if n not in LAUNCHED_EDITABLE]:
+                del f[name]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.launched:
+            return data
         if not data.get("products") and not data.get("families"):
             raise forms.ValidationError("Choose at least one target product or product family.")
         start, end = data.get("start_date"), data.get("end_date")
@@ -69,9 +91,21 @@ class CampaignForm(forms.Form):
     def service_data(self) -> dict[str, Any]:
         """What ``services.create_campaign`` takes."""
         d = dict(self.cleaned_data)
-        d["product_ids"] = [p.pk for p in d.pop("products")]
-        d["families"] = list(d.get("families") or [])
+        if "products" in d:
+            d["product_ids"] = [p.pk for p in d.pop("products")]
+        if "families" in d:
+            d["families"] = list(d.get("families") or [])
         return d
+
+
+def initial_of(campaign: Campaign) -> dict[str, Any]:
+    """The edit form's starting values: the campaign as saved."""
+    names = [f for f in CampaignForm.base_fields if f not in ("products", "owner")]
+    initial = {name: getattr(campaign, name) for name in names}
+    initial["products"] = list(campaign.products.values_list("pk", flat=True))
+    initial["families"] = list(campaign.families or [])
+    initial["owner"] = campaign.owner_id
+    return initial
 
 
 def form_options() -> dict[str, list[str]]:

@@ -153,6 +153,12 @@ def _contacts(ids: list[int]) -> dict[int, int]:
     return out
 
 
+def _percent(value: Decimal) -> Decimal:
+    """100, 50, 33.3333: whole percents without decimals (``normalize()`` wrote 100 as "1E+2"
+    in the CSV)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value
+
+
 def influence_rows(qs: QuerySet[CampaignInfluence]) -> Iterator[list[Any]]:
     """HEADER's rows: external ids where the CRM gave them, else our ids."""
     for r in qs.select_related("campaign", "opportunity", "opportunity__account", "contact"):
@@ -160,7 +166,10 @@ def influence_rows(qs: QuerySet[CampaignInfluence]) -> Iterator[list[Any]]:
             r.campaign_id,
             r.opportunity.external_id or r.opportunity_id,
             (r.contact.external_id or r.contact_id) if r.contact else "",
-            r.influence.normalize() if r.influence == r.influence.to_integral() else r.influence,
+            # 100, 50, 33.3333 (normalize() wrote 100 as "1E+2" in the CSV).
+            r.influence.quantize(Decimal(1))
+            if r.influence == r.influence.to_integral()
+            else r.influence,
             r.revenue_share,
             r.model,
             r.campaign.name,

@@ -185,3 +185,37 @@ class CampaignInfluence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} → {self.opportunity_id}: {self.influence}% ({self.model})"
+
+
+class ChangeAction(models.TextChoices):
+    """What happened to a campaign in one ``CampaignChange``."""
+
+    CREATED = "created", "Created"
+    EDITED = "edited", "Edited"
+    LAUNCHED = "launched", "Launched"
+    DELETED = "deleted", "Deleted"
+
+
+class CampaignChange(models.Model):
+    """One change of a campaign: who, when, and each field's value before and after (as the page
+    shows it). A deleted draft's history stays, with its name, and no campaign."""
+
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    campaign_name = models.CharField(max_length=200)
+    action = models.CharField(max_length=8, choices=ChangeAction.choices)
+    changes = models.JSONField(
+        default=list, blank=True, help_text="[{field, old, new}]: labels and values as shown."
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["campaign", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_name}: {self.action}"

@@ -9,7 +9,7 @@ results read, so a rescore never rewrites it. The control group is a seeded hash
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -18,15 +18,17 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 
 from accountplan.book.models import Product
+from accountplan.campaigns import history
 from accountplan.campaigns.models import (
     Campaign,
     CampaignMember,
     CampaignPlay,
     CampaignStatus,
+    ChangeAction,
     MemberGroup,
 )
 from accountplan.campaigns.targeting import Criteria, eligible, snapshot_for_targets, target_items
-from accountplan.core.errors import Conflict, DomainError, Forbidden
+from accountplan.core.errors import Conflict, DomainError, Forbidden, NotFound
 from accountplan.core.models import Role
 from accountplan.portfolio.models import AccountScore
 
@@ -79,22 +81,119 @@ FIELDS = (
     "name", "play", "families", "start_date", "end_date", "budget", "message_brief", "territory",
     "industry", "tier", "min_whitespace", "propensity", "control_share", "seed", "influence_days",
 )  # fmt: skip
+#: What a launched campaign may still change: its frozen list, windows and control group stay.
+LAUNCHED_EDITABLE = frozenset({"name", "owner", "budget", "message_brief"})
+FROZEN_REASON = (
+    "A launched campaign's list, dates and control group are frozen: they are what its results "
+    "are measured against."
+)
+
+
+def _check_owner(owner: User | None) -> None:
+    if owner is not None and not (owner.is_active and may_create(owner)):
+        raise DomainError(f"{owner} cannot own a campaign: choose someone in marketing, a "
+                          "manager or an admin.")  # fmt: skip
+
+
+def _products(ids: list[int] | None) -> list[Product]:
+    products = list(Product.objects.filter(pk__in=ids or []))
+    if len(products) != len(set(ids or [])):
+        raise DomainError("Unknown target product.")
+    return products
 
 
 def create_campaign(user: User | None, data: dict[str, Any]) -> Campaign:
     """A draft campaign from ``data`` (FIELDS, ``product_ids`` and ``owner``)."""
     _check(user)
     validate(data)
-    products = list(Product.objects.filter(pk__in=data.get("product_ids") or []))
-    if len(products) != len(set(data.get("product_ids") or [])):
-        raise DomainError("Unknown target product.")
+    products = _products(data.get("product_ids"))
+    _check_owner(data.get("owner"))
     with transaction.atomic():
         campaign = Campaign(**{k: data[k] for k in FIELDS if k in data})
         campaign.owner = data.get("owner") or user
         campaign.full_clean(exclude=["products"])
         campaign.save()
         campaign.products.set(products)
+        history.record(campaign, user, ChangeAction.CREATED)
     return campaign
+
+
+def update_campaign(campaign: Campaign, user: User | None, changes: dict[str, Any]) -> Campaign:
+    """Change a campaign's fields (``changes``: any of FIELDS, ``product_ids``, ``owner``; the
+    ones left out stay). A draft changes everything; a launched campaign only its name, owner,
+    budget and brief. The owner (marketing), managers and admins edit. Records the history."""
+    with transaction.atomic():
+        locked = _lock(campaign)
+        _check(user, locked)  # as the campaign is now (its owner may have changed)
+        before = history.values(locked)
+        current: dict[str, Any] = {k: getattr(locked, k) for k in FIELDS}
+        current["product_ids"] = sorted(locked.products.values_list("pk", flat=True))
+        current["owner"] = locked.owner
+        data = current | {k: v for k, v in changes.items() if k in current}
+        if locked.is_launched:
+            moved = [
+                history.LABELS.get("products" if k == "product_ids" else k, k)
+                for k in sorted(set(data) - LAUNCHED_EDITABLE)
+                if _differs(k, data[k], current[k])
+            ]
+            if moved:
+                raise Conflict(f"{FROZEN_REASON} Only the name, owner, budget and brief can "
+                               f"change (asked: {', '.join(moved)}).")  # fmt: skip
+        validate(data)
+        if data["owner"] is None:
+            raise DomainError("A campaign needs an owner.")
+        if data["owner"] != current["owner"]:  # a kept owner stays even if their role changed
+            _check_owner(data["owner"])
+        products = _products(data["product_ids"])
+        for k in FIELDS:
+            setattr(locked, k, data[k])
+        locked.owner = data["owner"]
+        locked.full_clean(exclude=["products"])
+        locked.save()
+        locked.products.set(products)
+        found = history.diff(before, history.values(locked))
+        if found:
+            history.record(locked, user, ChangeAction.EDITED, found)
+    return Campaign.objects.select_related("owner").get(pk=locked.pk)  # as stored (decimals)
+
+
+def _lock(campaign: Campaign) -> Campaign:
+    """The campaign's row, locked for the change (404 when someone deleted it meanwhile). No
+    join: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (the owner)."""
+    found = Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    if found is None:
+        raise NotFound("No such campaign.")
+    return found
+
+
+def _differs(key: str, new: Any, old: Any) -> bool:
+    if key == "product_ids":
+        return sorted(set(new or [])) != sorted(set(old or []))
+    if key == "families":
+        return sorted(new or []) != sorted(old or [])
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        return (None if new is None else Decimal(str(new))) != old
+    return bool(new != old)
+
+
+def delete_campaign(campaign: Campaign, user: User | None) -> None:
+    """Delete a draft (its owner, managers, admins). A launched campaign is refused: its frozen
+    list and the credit it earned are the record of what was sent and what it measured, and plan
+    actions and accounts point at it. The deletion is recorded in the history (by name)."""
+    with transaction.atomic():
+        locked = _lock(campaign)
+        _check(user, locked)
+        if locked.is_launched:
+            raise Conflict(
+                "A launched campaign cannot be deleted: its frozen list, results and credit are "
+                "the record of what marketing sent and what it measured."
+            )
+        shown = history.values(locked)
+        kept = ("play", "products", "families", "start_date", "end_date", "owner", "budget")
+        history.record(locked, user, ChangeAction.DELETED, [
+            {"field": history.LABELS[k], "old": shown[k], "new": "—"} for k in kept
+        ])  # fmt: skip
+        locked.delete()
 
 
 def _mixed(campaign: Campaign) -> Any:
@@ -107,7 +206,9 @@ def _insert_members(
     campaign: Campaign, qs: QuerySet[AccountScore], day: dt.date, late: bool
 ) -> int:
     """Copy ``qs`` (annotated with target_ws) into the campaign's members: INSERT … SELECT."""
-    cut = int((campaign.control_share * HASH_M).to_integral_value())
+    # An integer hash is below share × M exactly when it is below the ceiling (half-even rounding
+    # held out one hash value fewer than the documented rule when share × M ends below .5).
+    cut = int((campaign.control_share * HASH_M).to_integral_value(rounding=ROUND_CEILING))
     group: Any = Value(MemberGroup.TARGET)
     if not late and cut > 0:
         qs = qs.alias(mixed=_mixed(campaign))
@@ -182,6 +283,10 @@ def launch(campaign: Campaign, user: User | None, on: dt.date | None = None) -> 
         locked.snapshot_as_of = snapshot.as_of
         _recount(locked)
         locked.save()
+        history.record(locked, user, ChangeAction.LAUNCHED, [
+            {"field": "Frozen list", "old": "—",
+             "new": f"{locked.target_count:,} targeted, {locked.control_count:,} held out"},
+        ])  # fmt: skip
     return locked
 
 

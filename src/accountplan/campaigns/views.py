@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accountplan.campaigns import exports, influence, results, services, targeting
+from accountplan.campaigns import exports, history, influence, results, services, targeting
 from accountplan.campaigns.forms import CampaignForm, form_options
 from accountplan.campaigns.models import Campaign, CreditModel
 from accountplan.campaigns.suggestions import suggestions
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 SORTS = {"name": "name", "start": "start_date", "status": "status", "members": "target_count",
          "play": "play", "budget": "budget"}  # fmt: skip
+
+
+#: The history rows the campaign page shows (newest first; the API pages through all of them).
+HISTORY_ROWS = 20
 
 
 def _user(request: HttpRequest) -> User:
@@ -79,6 +83,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         initial: dict[str, Any] = request.GET.dict()
         initial["products"] = request.GET.getlist("products")
         initial["families"] = request.GET.getlist("families")
+        initial["owner"] = user.pk
         form = CampaignForm(initial=initial, options=options)
     return render(request, "campaigns/pages/new.html", {"form": form, "preview": preview})
 
@@ -112,6 +117,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "products": exports.product_names(campaign),
         "model": model,
         "models": CreditModel.choices,
+        "history": list(history.of(campaign)[:HISTORY_ROWS]),
+        "frozen_reason": services.FROZEN_REASON,
     }
     if campaign.is_launched:
         member_sort = sort_key(request, ["whitespace", "account__name", "tier", "group"],

@@ -68,11 +68,18 @@ def book_is_empty() -> bool:
 
 @transaction.atomic
 def wipe_book() -> int:
-    """Delete every row of the book of business and the demo users; return accounts deleted.
+    """Delete every row of the book of business, its campaigns and the demo users; return
+    accounts deleted.
 
     Children go first so each delete is a plain one, not a cascade walked row by row.
     """
+    from accountplan.campaigns.models import Campaign, CampaignChange
+
     accounts = m.Account.objects.count()
+    # Campaigns are aimed at the book's products and accounts: without them a campaign is an
+    # empty shell (and the demo, finding one, would write no campaign history).
+    Campaign.objects.all().delete()
+    CampaignChange.objects.all().delete()
     for model in (
         m.OpportunityContactRole,
         m.OpportunityLineItem,

@@ -18,6 +18,11 @@ def fit_url(opportunity_id: int) -> str:
     return reverse("fit:opportunity", args=[opportunity_id]) + "#fit-score"
 
 
+def deal_title(account_name: str, deal: str) -> str:
+    """ "Account: deal", unless the deal's name already names its account (CRMs often do)."""
+    return deal if account_name and account_name in deal else f"{account_name}: {deal}"
+
+
 def low_fit(ctx: RuleContext, t: dict[str, Any]) -> list[Hit]:
     """An open deal with fit answers whose fit score is below ``below`` (0–100), or that a gate
     question stopped (answered no)."""
@@ -51,7 +56,7 @@ def hits_for(rows: list[tuple[int, int, str, str, int | None]], t: dict[str, Any
             Hit(
                 account_id=aid,
                 subject=f"opportunity:{pk}",
-                summary=f"{account_name}: {deal} is a low-fit deal ({why})",
+                summary=f"{deal_title(account_name, deal)} is a low-fit deal ({why})",
                 fix_url=fit_url(pk),
                 severity="red" if r.gated else None,
                 evidence=evidence,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -105,8 +105,11 @@ def analytics(account_ids: Iterable[int]) -> dict[int, tuple[dict[str, Any], dic
             }
             if cost is not None and margin is not None:
                 if margin > 0:
-                    values["cost_to_serve"] = max(Decimal(0), 1 - Decimal(cost) / Decimal(margin))
-                    how["cost_to_serve"] = f"1 − {cost} ÷ {margin}"
+                    # To 4 decimals like the other parts, so weight × the shown value is the
+                    # shown points (10 × 0.6250 was shown as 6.2502 from the unrounded ratio).
+                    ratio = max(Decimal(0), 1 - Decimal(cost) / Decimal(margin))
+                    values["cost_to_serve"] = ratio.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+                    how["cost_to_serve"] = f"1 − {cost} ÷ {margin}, to 4 decimals"
                 else:
                     values["cost_to_serve"] = Decimal(0)
                     how["cost_to_serve"] = f"no margin ({margin}): 0"

@@ -106,8 +106,8 @@ class Command(BaseCommand):
         if options["reset"] and options["interactive"]:
             try:
                 answer = input(
-                    "--reset deletes every account, contact, deal, order and product, and the "
-                    "demo users. Type 'yes' to continue: "
+                    "--reset deletes every account, contact, deal, order, product and campaign, "
+                    "and the demo users. Type 'yes' to continue: "
                 )
             except EOFError:
                 raise CommandError(

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accountplan.book.models import Opportunity
 from accountplan.fit import selectors
+from accountplan.fit.rules import deal_title
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             return
         data = result.as_dict()
         w = self.stdout.write
-        w(f"{opp} ({opp.account.name})")
+        w(deal_title(opp.account.name, str(opp)))
         w(f"Fit: {result.score} / 100 — {result.band.label}: {result.band.guidance}")
         w(f"  {data['formula']}")
         for p in result.parts:
