@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accountplan.campaigns",
     "accountplan.fit",
     "accountplan.sharing",
+    "accountplan.salesforce",
 ]
 
 MIDDLEWARE = [
@@ -256,5 +257,8 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "accountplan@localhost")
 #: Links in emails and the CLI's output start with this (e.g. https://plans.example.com).
 ACCOUNTPLAN_BASE_URL = env("ACCOUNTPLAN_BASE_URL", "")
+# The key column of the Salesforce account-plan files (docs/salesforce.md): a custom External Id
+# field the admin may add to the four objects so Data Loader can upsert by our keys.
+SALESFORCE_KEY_FIELD = env("ACCOUNTPLAN_SALESFORCE_KEY_FIELD", "Accountplan_Key__c")
 #: A lost deal's micro-plan comes back this many months after the loss (two quarters by default).
 FOLLOWUP_REENGAGE_MONTHS = int(env_number("ACCOUNTPLAN_REENGAGE_MONTHS", 6, minimum=1))

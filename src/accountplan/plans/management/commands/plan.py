@@ -5,6 +5,9 @@
     accountplan plan export ACCOUNT_ID --period P --format pdf|pptx|xlsx|md --out FILE
     accountplan plan link ACCOUNT_ID --period P --deal OPPORTUNITY_ID
         (--component COMPONENT_ID | --unlink) --user USERNAME
+    accountplan plan export-salesforce [--period P] [--accounts ID ...] --out DIR [--json]
+    accountplan plan import-salesforce DIR_OR_FILES... --user USERNAME [--json]
+        (Salesforce's own account-plan objects as Data Loader files: docs/salesforce.md)
 
 Bad input exits with status 2 and says what to fix.
 """
@@ -101,6 +104,9 @@ class Command(BaseCommand):
         which.add_argument("--component", help="The component's id (see the API or export).")
         which.add_argument("--unlink", action="store_true", help="Back to the matching rule.")
         ln.add_argument("--user", required=True, help="Username recorded as the author.")
+        from accountplan.salesforce.commands import add_parsers
+
+        add_parsers(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the subcommand."""
@@ -111,6 +117,10 @@ class Command(BaseCommand):
             self._clone(options)
         elif action == "link":
             self._link(options)
+        elif action in ("export-salesforce", "import-salesforce"):
+            from accountplan.salesforce.commands import run
+
+            run(self, action, options)
         else:
             self._export(options)
 
