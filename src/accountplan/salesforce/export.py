@@ -232,7 +232,7 @@ def _component(
     meas.put("AccountPlanObjectiveId", cells.row["Id"])
     meas.put("Name", kept(meas_v, "Name", naming.objective_name(comp, names)))
     meas.put("ValueType", "Currency")
-    meas.put("TargetValue", _money(comp.get("amount")))
+    meas.put("TargetValue", kept(meas_v, "TargetValue", _money(comp.get("amount"))))
     meas.put("CurrentValue", kept(meas_v, "CurrentValue", _money(actuals.get(cid, Decimal(0)))))
     meas.put(o.key_field(), meas_key)
     meas.put(o.parent_key_column(o.MEASURE), obj_key)

@@ -17,6 +17,7 @@ from accountplan.plans.sections import SectionKey as K
 from accountplan.plans.sections import new_id
 from accountplan.salesforce import naming, planmap
 from accountplan.salesforce import objects as o
+from accountplan.salesforce.ids import to18
 from accountplan.salesforce.models import ItemLink, PlanLink
 from accountplan.salesforce.reading import Files, Problem, Rec, date, sf_id
 from accountplan.salesforce.textformat import TextProblem, plain
@@ -92,6 +93,8 @@ class Resolver:
         self.plans: list[Incoming] = []
         self.by_id: dict[str, Incoming] = {}
         self.by_key: dict[str, Incoming] = {}
+        #: Ids and keys of rows that had problems: their children are not reported again.
+        self.failed: set[str] = set()
 
     def run(self) -> list[Incoming]:
         """Every plan of the files with its objectives, measures and links."""
@@ -148,6 +151,7 @@ class Resolver:
         if (own_id and own_id in self.by_id) or (key and key in self.by_key):
             p.append(rec.problem("Id" if own_id else "key", "This plan is in the file twice."))
         if len(p) > before or account is None:
+            self.failed |= {x for x in (own_id, key) if x}
             return
         link, plan = self._existing(own_id, key, account)
         name = rec.get("Name")
@@ -161,6 +165,7 @@ class Resolver:
                     "give a start or end date."
                 )
                 p.append(rec.problem("Name", why))
+                self.failed |= {x for x in (own_id, key) if x}
                 return
             period = f"FY{when.year}"
             inc.notes.append(f"{name}: period {period} taken from its dates.")
@@ -216,6 +221,9 @@ class Resolver:
                 self.problems.append(rec.problem(name, str(exc)))
                 continue
             inc.updates.update(updates)
+            derived = planmap.render(name, planmap.apply({}, updates))
+            if derived != rec.get(name):  # written otherwise in Salesforce: keep its text
+                inc.verbatim[name] = {"value": rec.get(name), "derived": derived}
             for _, ours in updates:
                 inc.origin[ours.split(".")[0]] = rec.column(name)
         for name in planmap.KEPT_FIELDS:
@@ -235,6 +243,10 @@ class Resolver:
     def _parent(self, rec: Rec, table: dict[str, Any], keys: dict[str, Any], what: str) -> Any:
         pid = sf_id(rec, rec.obj.parent, self.problems) if rec.get(rec.obj.parent) else None
         found = table.get(pid or "") or keys.get(rec.get("parent_key") or "\x00")
+        if found is None and ({pid, rec.get("parent_key")} & self.failed):
+            self.failed |= {x for x in (rec.get("Id"), rec.get("key")) if x}
+            self.failed |= {x for x in (to18(rec.get("Id")),) if x}
+            return None  # its parent's problem is reported already
         if found is None:
             by_id = rec.get(rec.obj.parent) or not rec.has("parent_key")
             api = rec.obj.parent if by_id else "parent_key"
@@ -330,6 +342,13 @@ class Resolver:
                 obj.measure.verbatim["CurrentValue"] = {"value": rec.get("CurrentValue")}
             if rec.get("Name"):
                 obj.measure.verbatim["Name"] = {"value": rec.get("Name")}
+            if amount is not None:
+                written = f"{amount}"
+                if written != rec.get("TargetValue"):
+                    obj.measure.verbatim["TargetValue"] = {
+                        "value": rec.get("TargetValue"),
+                        "derived": written,
+                    }
             if own:
                 self._meas[own] = obj
             if rec.get("key"):

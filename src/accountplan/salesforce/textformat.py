@@ -4,9 +4,13 @@ Salesforce's plan fields are plain text; ours are structured (a list of competit
 four lists, three texts about the company). Three layouts carry them, each read back to the same
 data it was written from:
 
-- **bullets**: one ``- item`` per line (a line without the dash is an item too);
-- **items**: ``- Title`` then indented ``  Label: value`` lines, a value's further lines indented
-  by two spaces (``- Rival Corp`` / ``  Supplies: analytics`` / ``  Our position: Ahead``);
+- **bullets**: one ``• item`` per line (a line starting ``-`` or ``*``, or with no bullet, is an
+  item too);
+- **items**: ``• Title`` then indented ``  Label: value`` lines, a value's further lines indented
+  by two spaces (``• Rival Corp`` / ``  Supplies: analytics`` / ``  Our position: Ahead``).
+
+The bullet is ``•``, not ``-``: a cell starting with ``-`` would be escaped against spreadsheet
+formulas on export (docs/salesforce.md, "Formulas").
 - **blocks**: ``Label:`` alone on a line starts a part; text before any label is the default part,
   and a field holding only its default part is written without a label (so a field typed in
   Salesforce reads as that part).
@@ -21,6 +25,7 @@ from typing import Any
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BULLET = re.compile(r"^\s*(?:[-•*]\s+)?")
+BULLET = "• "
 
 
 class TextProblem(ValueError):
@@ -34,8 +39,8 @@ def plain(text: Any) -> str:
 
 
 def render_bullets(items: list[str]) -> str:
-    """``- a`` / ``- b``."""
-    return "\n".join(f"- {plain(t).replace(chr(10), ' ')}" for t in items if str(t).strip())
+    """``• a`` / ``• b``."""
+    return "\n".join(f"{BULLET}{plain(t).replace(chr(10), ' ')}" for t in items if str(t).strip())
 
 
 def parse_bullets(text: str) -> list[str]:
@@ -55,10 +60,10 @@ class Field:
 
 
 def render_items(items: list[Mapping[str, Any]], title: str, fields: list[Field]) -> str:
-    """Each item as ``- Title`` and its filled fields as indented ``Label: value`` lines."""
+    """Each item as ``• Title`` and its filled fields as indented ``Label: value`` lines."""
     out: list[str] = []
     for item in items:
-        out.append(f"- {plain(item.get(title)).replace(chr(10), ' ')}")
+        out.append(f"{BULLET}{plain(item.get(title)).replace(chr(10), ' ')}")
         for f in fields:
             value = item.get(f.name)
             if value is None or value == "":
