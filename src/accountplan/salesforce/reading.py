@@ -96,6 +96,7 @@ class Files:
     recs: dict[str, list[Rec]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # object → file name
     problems: list[Problem] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)  # objects whose file could not be used
 
     def has(self, obj: o.SfObject) -> bool:
         """Whether a file of ``obj`` was given."""
@@ -146,6 +147,7 @@ def read_files(files: list[tuple[str, bytes]]) -> Files:
         missing = _missing(obj, cols)
         if missing:
             out.problems.append(Problem(filename, 1, "", missing))
+            out.refused.add(obj.name)
             continue
         names = {api: table.headers[i] for api, i in cols.items()}
         out.names[obj.name] = filename

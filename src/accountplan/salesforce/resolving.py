@@ -243,7 +243,8 @@ class Resolver:
     def _parent(self, rec: Rec, table: dict[str, Any], keys: dict[str, Any], what: str) -> Any:
         pid = sf_id(rec, rec.obj.parent, self.problems) if rec.get(rec.obj.parent) else None
         found = table.get(pid or "") or keys.get(rec.get("parent_key") or "\x00")
-        if found is None and ({pid, rec.get("parent_key")} & self.failed):
+        refused = rec.obj.parent_object in self.files.refused
+        if found is None and (refused or {pid, rec.get("parent_key")} & self.failed):
             self.failed |= {x for x in (rec.get("Id"), rec.get("key")) if x}
             self.failed |= {x for x in (to18(rec.get("Id")),) if x}
             return None  # its parent's problem is reported already

@@ -1,0 +1,82 @@
+"""A local edit made since the last import that Salesforce also changed is a conflict: ours is
+kept, the conflict is in the import's report and on the plan, and it stays until settled
+(issue 16, point 3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from accountplan.core.models import Role
+from accountplan.plans.models import AccountPlan
+from accountplan.plans.services import save_section, section_of
+from accountplan.salesforce.importing import dismiss_conflicts, import_files
+from accountplan.salesforce.models import PlanLink
+from tests.factories import AccountFactory, OpportunityFactory, ProductFactory, UserFactory
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "salesforce" / "labels"
+VISION = "Become the leading logistics platform in EMEA."
+
+
+@pytest.fixture
+def imported(db: None):
+    owner = UserFactory(external_id="005000000000001AAA")
+    account = AccountFactory(name="Acme Logistics", external_id="001000000000001AAA", owner=owner)
+    OpportunityFactory(account=account, product=ProductFactory(name="Sync Pro"),
+                       external_id="006000000000001AAA")  # fmt: skip
+    manager = UserFactory(role=Role.MANAGER)
+    import_files(_files(), manager)
+    return manager, owner, AccountPlan.objects.get()
+
+
+def _files(vision: str = VISION, challenges: str = "Legacy systems in three regions."):
+    out = []
+    for path in sorted(FIXTURES.glob("*.csv")):
+        text = path.read_text()
+        if path.stem == "AccountPlan":
+            text = text.replace(VISION, vision).replace(
+                "Legacy systems in three regions.", challenges
+            )
+        out.append((path.name, text.encode()))
+    return out
+
+
+def test_a_value_changed_on_both_sides_is_kept_ours_and_listed(imported) -> None:
+    manager, owner, plan = imported
+    section = section_of(plan, "company_overview")
+    save_section(plan, "company_overview", {**section.data, "mission": "Ours: the EMEA leader."},
+                 section.version, owner)  # fmt: skip
+
+    result = import_files(_files(vision="Theirs: the world leader.", challenges="Theirs: IT."),
+                          manager)  # fmt: skip
+
+    overview = section_of(plan, "company_overview").data
+    assert overview["mission"] == "Ours: the EMEA leader."  # never overwritten silently
+    assert section_of(plan, "customer_goals").data["biggest_challenge"] == "Theirs: IT."
+    [conflict] = result.conflicts
+    assert conflict["section"] == "Company overview"
+    assert conflict["ours"] == "Ours: the EMEA leader."
+    assert conflict["salesforce"] == "Theirs: the world leader."
+    link = PlanLink.objects.get(plan=plan)
+    assert [c["salesforce"] for c in link.conflicts] == ["Theirs: the world leader."]
+
+    # The next import finds it again: the import base did not move past it.
+    again = import_files(_files(vision="Theirs: the world leader.", challenges="Theirs: IT."),
+                         manager)  # fmt: skip
+    assert len(again.conflicts) == 1
+    assert section_of(plan, "company_overview").data["mission"] == "Ours: the EMEA leader."
+
+    dismiss_conflicts(plan, owner)
+    assert PlanLink.objects.get(plan=plan).conflicts == []
+
+
+def test_a_local_edit_salesforce_did_not_touch_is_kept_without_conflict(imported) -> None:
+    manager, owner, plan = imported
+    section = section_of(plan, "company_overview")
+    save_section(plan, "company_overview", {**section.data, "history": "Founded 1990."},
+                 section.version, owner)  # fmt: skip
+    result = import_files(_files(), manager)
+    assert result.conflicts == []
+    overview = section_of(plan, "company_overview").data
+    assert (overview["history"], overview["mission"]) == ("Founded 1990.", VISION)
