@@ -24,6 +24,7 @@ from accountplan.governance.api import router as governance_router
 from accountplan.plans.api import router as plans_router
 from accountplan.portfolio.api import router as analytics_router
 from accountplan.portfolio.campaign_api import router as campaign_router
+from accountplan.salesforce.api import router as salesforce_router
 from accountplan.sharing.api import router as sharing_router
 
 api = NinjaAPI(
@@ -88,3 +89,4 @@ api.add_router("/", followup_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", fit_router)
 api.add_router("/", sharing_router)
+api.add_router("/", salesforce_router)
