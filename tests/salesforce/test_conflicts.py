@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from accountplan.core.models import Role
 from accountplan.plans.models import AccountPlan
 from accountplan.plans.services import save_section, section_of
-from accountplan.salesforce.importing import dismiss_conflicts, import_files
+from accountplan.salesforce.importing import import_files
 from accountplan.salesforce.models import PlanLink
 from tests.factories import AccountFactory, OpportunityFactory, ProductFactory, UserFactory
 
@@ -58,17 +59,33 @@ def test_a_value_changed_on_both_sides_is_kept_ours_and_listed(imported) -> None
     assert conflict["section"] == "Company overview"
     assert conflict["ours"] == "Ours: the EMEA leader."
     assert conflict["salesforce"] == "Theirs: the world leader."
+    assert conflict["field"] == "Mission"  # the form's label, never a field code
     link = PlanLink.objects.get(plan=plan)
     assert [c["salesforce"] for c in link.conflicts] == ["Theirs: the world leader."]
+    client = Client()
+    client.force_login(owner)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Conflicts with Salesforce" in page and "Theirs: the world leader." in page
+    assert "Mark settled" in page
 
-    # The next import finds it again: the import base did not move past it.
+    # The same files again: Salesforce did not change it since, so ours stays and the conflict
+    # stays listed until someone settles it.
     again = import_files(_files(vision="Theirs: the world leader.", challenges="Theirs: IT."),
                          manager)  # fmt: skip
-    assert len(again.conflicts) == 1
+    assert again.conflicts == []
+    assert len(PlanLink.objects.get(plan=plan).conflicts) == 1
     assert section_of(plan, "company_overview").data["mission"] == "Ours: the EMEA leader."
 
-    dismiss_conflicts(plan, owner)
+    assert client.post(f"/plans/{plan.pk}/salesforce/conflicts/dismiss/").status_code == 302
     assert PlanLink.objects.get(plan=plan).conflicts == []
+    assert "Conflicts with Salesforce" not in client.get(f"/plans/{plan.pk}/").content.decode()
+    import_files(_files(vision="Theirs: the world leader.", challenges="Theirs: IT."), manager)
+    assert section_of(plan, "company_overview").data["mission"] == "Ours: the EMEA leader."
+
+    # Salesforce changes it again, ours still differs: a conflict again, ours still kept.
+    third = import_files(_files(vision="Theirs: revised.", challenges="Theirs: IT."), manager)
+    assert [c["salesforce"] for c in third.conflicts] == ["Theirs: revised."]
+    assert section_of(plan, "company_overview").data["mission"] == "Ours: the EMEA leader."
 
 
 def test_a_local_edit_salesforce_did_not_touch_is_kept_without_conflict(imported) -> None:

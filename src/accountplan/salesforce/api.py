@@ -70,12 +70,17 @@ def export(
     response={200: ImportOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ProblemsOut},
     summary="Create or update plans from Salesforce's account-plan files",
 )
-def import_(request: HttpRequest, files: list[UploadedFile] = File(...)) -> Any:  # noqa: B008
+def import_(
+    request: HttpRequest,
+    files: list[UploadedFile] | None = File(None),  # noqa: B008
+) -> Any:
     """All or nothing: a 422 lists every problem with file, line, column and reason. Managers
     and admins only."""
     user = api_user(request)
     if not user.can_edit_book:
         raise Forbidden("Only managers and admins import plans from Salesforce.")
+    if not files:
+        raise DomainError("Send the Salesforce files as 'files' (multipart/form-data).")
     if len(files) > MAX_FILES or sum(f.size or 0 for f in files) > MAX_BYTES:
         raise DomainError(f"At most {MAX_FILES} files and 50 MB at once.")
     try:

@@ -4,9 +4,10 @@
 would write against its schema, and writes only when nothing is wrong: all or nothing, every
 problem with file, line, column and reason. Each change is a revision by **Salesforce import**
 (the summary names who ran it). A value changed here since the last import *and* changed in
-Salesforce is a conflict: ours is kept, the conflict is listed in the report and on the plan, and
-the section's import base stays where it was, so the next import finds the conflict again until
-someone settles it (``dismiss_conflicts``).
+Salesforce is a conflict: ours is kept, and the conflict is listed in the report and on the plan
+until someone settles it (``dismiss_conflicts``). The base of that three-way merge is the plan as
+the last import read it from Salesforce (``PlanLink.imported``), so a value Salesforce did not
+change since is never taken over ours.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from accountplan.plans.sections import SectionKey as K
 from accountplan.plans.services import (
     check_references,
     create_plan,
-    data_at,
     plan_fields,
     save_section,
     section_of,
@@ -35,6 +35,7 @@ from accountplan.plans.services import (
     update_plan,
     validate_section,
 )
+from accountplan.plans.track_changes import field_label
 from accountplan.salesforce import naming
 from accountplan.salesforce.export import _actuals, _money
 from accountplan.salesforce.models import ItemKind, ItemLink, PlanLink
@@ -89,7 +90,7 @@ class Prepared:
 
     inc: Incoming
     data: dict[str, dict[str, Any]]
-    bases: dict[str, int | None]
+    from_salesforce: set[str]  # the sections whose base is what Salesforce said last time
 
 
 def import_files(files: list[tuple[str, bytes]], user: User) -> Result:
@@ -121,24 +122,22 @@ def import_files(files: list[tuple[str, bytes]], user: User) -> Result:
     return result
 
 
-def _bases(inc: Incoming) -> tuple[dict[str, dict[str, Any]], dict[str, int | None]]:
+def _bases(inc: Incoming) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """Each section's base: what the last import read from Salesforce, else the plan as it is
+    (a first import), and which sections have the former."""
     if inc.plan is None:
-        return {}, {}
-    current = sections_of(inc.plan)
-    versions = inc.link.section_versions if inc.link else {}
+        return {}, set()
+    seen = inc.link.imported if inc.link else {}
     data: dict[str, dict[str, Any]] = {}
-    bases: dict[str, int | None] = {}
-    for key, section in current.items():
-        base = versions.get(key)
-        bases[key] = base
-        data[key] = data_at(inc.plan, key, base) if base else dict(section.data)
-    return data, bases
+    for key, section in sections_of(inc.plan).items():
+        data[key] = dict(seen[key]) if key in seen else dict(section.data)
+    return data, {k for k in data if k in seen}
 
 
 def _prepare(inc: Incoming, problems: list[Problem]) -> Prepared | None:
     from accountplan.salesforce.planmap import apply
 
-    base, bases = _bases(inc)
+    base, from_salesforce = _bases(inc)
     for key in K.values:
         base.setdefault(key, empty_section(key))
     data = apply(base, inc.updates)
@@ -169,7 +168,7 @@ def _prepare(inc: Incoming, problems: list[Problem]) -> Prepared | None:
         except SectionInvalid as exc:
             ok = False
             problems.extend(_located(inc, key, e) for e in exc.errors)
-    return Prepared(inc, data, bases) if ok else None
+    return Prepared(inc, data, from_salesforce) if ok else None
 
 
 def _located(inc: Incoming, key: str, error: dict[str, Any]) -> Problem:
@@ -211,28 +210,31 @@ def _write(item: Prepared, user: User, author: User, result: Result) -> None:
     else:
         conflicts += _plan_fields(item, plan, user, author)
     link = PlanLink.objects.filter(plan=plan).first() or PlanLink(plan=plan)
-    versions = dict(link.section_versions)
+    imported = {**link.imported, PLAN_KEY: _theirs_plan(inc, plan)}
     wrote = action == "created"
     for key, data in item.data.items():
         current = section_of(plan, key)
-        base = item.bases.get(key)
         new, clashes = data, []
-        if base and current.version != base:
-            merged = merge(_norm(key, data_at(plan, key, base)), _norm(key, current.data), data)
+        if key in item.from_salesforce:  # three-way: Salesforce last time, ours now, theirs now
+            base = _norm(key, link.imported[key])
+            merged = merge(base, _norm(key, current.data), data)
             new, clashes = merged.data, merged.conflicts
+        imported[key] = data
         if new != current.data:
             save_section(plan, key, new, current.version, user, summary="changed from Salesforce")
             _reauthor(plan, key, user, author)
             wrote = True
         if clashes:
             conflicts += [
-                {"section": title_of(key), "field": c.path, "salesforce": c.theirs, "ours": c.mine}
+                {
+                    "section": title_of(key),
+                    "field": field_label(key, c.path),
+                    "salesforce": shown(c.theirs),
+                    "ours": shown(c.mine),
+                }
                 for c in clashes
             ]
-        else:
-            versions[key] = section_of(plan, key).version
-    versions[PLAN_KEY] = _plan_version(plan)
-    _links(item, plan, link, versions, conflicts, user)
+    _links(item, plan, link, imported, conflicts, user)
     who = f"{plan.account.name} {plan.period}"
     done = action if wrote else "unchanged"
     result.plans.append({"id": plan.pk, "plan": who, "action": done})
@@ -247,15 +249,8 @@ def _norm(key: str, data: dict[str, Any]) -> dict[str, Any]:
         return dict(data)
 
 
-def _plan_version(plan: AccountPlan) -> int:
-    rev = PlanRevision.objects.filter(plan=plan, key=PLAN_KEY).order_by("-version").first()
-    return rev.version if rev else 0
-
-
-def _plan_fields(
-    item: Prepared, plan: AccountPlan, user: User, author: User
-) -> list[dict[str, Any]]:
-    inc = item.inc
+def _theirs_plan(inc: Incoming, plan: AccountPlan) -> dict[str, Any]:
+    """The plan's fields as Salesforce gives them (ours where the file is silent)."""
     theirs = plan_fields(plan)
     if inc.period:
         theirs["period"] = inc.period
@@ -263,12 +258,19 @@ def _plan_fields(
         theirs["status"] = inc.status
     if inc.owner:
         theirs["owner_id"] = inc.owner.pk
+    return theirs
+
+
+def _plan_fields(
+    item: Prepared, plan: AccountPlan, user: User, author: User
+) -> list[dict[str, Any]]:
+    inc = item.inc
+    theirs = _theirs_plan(inc, plan)
     mine = plan_fields(plan)
-    base_v = (inc.link.section_versions.get(PLAN_KEY) if inc.link else None) or 0
+    seen = inc.link.imported.get(PLAN_KEY) if inc.link else None
     clashes = []
-    if base_v and base_v != _plan_version(plan):
-        base = {k: v for k, v in data_at(plan, PLAN_KEY, base_v).items() if k in mine}
-        merged = merge(base, mine, theirs)
+    if seen:
+        merged = merge({k: seen.get(k) for k in mine}, mine, theirs)
         theirs, clashes = merged.data, merged.conflicts
     if theirs != mine:
         owner = User.objects.filter(pk=theirs["owner_id"]).first() if theirs["owner_id"] else None
@@ -276,16 +278,46 @@ def _plan_fields(
         _reauthor(plan, PLAN_KEY, user, author)
         plan.refresh_from_db()
     return [
-        {"section": "Plan", "field": c.path, "salesforce": c.theirs, "ours": c.mine}
+        {
+            "section": "Plan",
+            "field": PLAN_LABELS.get(c.path, c.path),
+            "salesforce": _plan_value(c.path, c.theirs),
+            "ours": _plan_value(c.path, c.mine),
+        }
         for c in clashes
     ]
+
+
+PLAN_LABELS = {"period": "Period", "status": "Status", "owner_id": "Owner"}
+
+
+def _plan_value(path: str, value: Any) -> str:
+    if path == "status":
+        return str(dict(PlanStatus.choices).get(value, value or ""))
+    if path == "owner_id":
+        return str(User.objects.filter(pk=value).first() or "") if value else ""
+    return shown(value)
+
+
+def shown(value: Any) -> str:
+    """A conflicting value in words: text as it is, an item by its title, a list item by item."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        for title in ("name", "need", "text", "title", "kind"):
+            if value.get(title):
+                return str(value[title])
+        return ", ".join(f"{v}" for v in value.values() if v not in (None, "", []))
+    if isinstance(value, list):
+        return "; ".join(shown(v) for v in value)
+    return str(value)
 
 
 def _links(
     item: Prepared,
     plan: AccountPlan,
     link: PlanLink,
-    versions: dict[str, Any],
+    imported: dict[str, Any],
     conflicts: list[dict[str, Any]],
     user: User,
 ) -> None:
@@ -293,9 +325,12 @@ def _links(
     link.sf_id = inc.sf_id or link.sf_id
     link.key = inc.key or link.key
     link.verbatim = {**link.verbatim, **inc.verbatim}
-    link.section_versions = versions
+    link.imported = imported
     link.imported_at = timezone.now()
-    link.conflicts = conflicts
+    # Conflicts stay listed until settled; a new one replaces an old one of the same field.
+    new = {(c["section"], c["field"]) for c in conflicts}
+    link.conflicts = [c for c in link.conflicts if (c["section"], c["field"]) not in new]
+    link.conflicts += conflicts
     link.save()
     if inc.objectives is None:
         return
@@ -339,18 +374,9 @@ def _links(
 
 
 def dismiss_conflicts(plan: AccountPlan, user: User) -> None:
-    """Settle the plan's conflicts as they stand: the next import starts from the plan now."""
+    """Settle the plan's conflicts as the plan stands: ours stay, and the next import changes
+    them only if Salesforce changes them again."""
     from accountplan.plans.services import require_edit
 
     require_edit(user, plan)
-    link = PlanLink.objects.filter(plan=plan).first()
-    if link is None or not link.conflicts:
-        return
-    versions = dict(link.section_versions)
-    for key, section in sections_of(plan).items():
-        if key in versions or section.pk is not None:
-            versions[key] = section.version
-    versions[PLAN_KEY] = _plan_version(plan)
-    link.section_versions = versions
-    link.conflicts = []
-    link.save(update_fields=["section_versions", "conflicts"])
+    PlanLink.objects.filter(plan=plan).update(conflicts=[])

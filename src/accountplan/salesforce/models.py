@@ -10,8 +10,9 @@ from a goal-build component. Each link also keeps
 - ``verbatim``: Salesforce's own text of a field whose reading into our plan is lossy (a free-form
   plan name, a field we do not map), with what we would have written for it, so a plan imported
   then exported gives the same files while nobody changes it here;
-- on ``PlanLink``, the section versions written by the last import (the base of the three-way
-  merge that finds local edits made since) and the conflicts that import left for people.
+- on ``PlanLink``, each section as the last import read it from Salesforce (``imported``: the
+  base of the three-way merge that tells a local edit from a change in Salesforce) and the
+  conflicts left for people to settle.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class PlanLink(models.Model):
     sf_id = models.CharField(max_length=18, unique=True, null=True, blank=True)
     key = models.CharField(max_length=120, blank=True)
     verbatim = models.JSONField(default=dict, blank=True)
-    section_versions = models.JSONField(default=dict, blank=True)
+    imported = models.JSONField(default=dict, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     conflicts = models.JSONField(default=list, blank=True)
 

@@ -118,6 +118,9 @@ def read_files(files: list[tuple[str, bytes]]) -> Files:
             table = read_table(data, filename)
         except ImportFailed as exc:
             out.problems.append(Problem(filename, 0, "", exc.message))
+            named = o.detect([], filename)
+            if named is not None:
+                out.refused.add(named.name)
             continue
         obj = o.detect(table.headers, filename)
         if obj is None:
