@@ -167,6 +167,9 @@ def _plan(
     plan_key = (link.key if link else "") or f"plan-{plan.pk}"
     cells.put("Id", (link.sf_id or "") if link else "")
     cells.put("Name", kept(verbatim, "Name", naming.plan_name(plan.account.name, plan.period)))
+    if len(f"{plan.account.name}{naming.DASH}{plan.period}") > o.NAME:
+        out.problems.append(f"{what}: Name shortened to {o.NAME} characters (the account's name "
+                            "is cut, the period kept).")  # fmt: skip
     cells.put("AccountId", to18(account_id or "") or "")
     owner = plan.owner
     if owner is not None and is_id_of(owner.external_id, "user"):

@@ -77,7 +77,7 @@ def objective_name(component: Mapping[str, Any], names: Names) -> str:
         text += f": {product}"
     if center:
         text += f" @ {center}"
-    return cut(text, NAME)
+    return text
 
 
 @dataclass
