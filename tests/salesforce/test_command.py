@@ -29,13 +29,24 @@ def manager(db: None):
 
 def test_import_then_export_from_the_command_line(manager, tmp_path: Path) -> None:
     out = io.StringIO()
-    call_command("plan", "import-salesforce", str(FIXTURES / "dataloader"), "--user", "boss",
-                 stdout=out)  # fmt: skip
+    call_command(
+        "plan", "import-salesforce", str(FIXTURES / "dataloader"), "--user", "boss", stdout=out
+    )
     assert "Imported 1 plan(s): 1 created" in out.getvalue()
     assert AccountPlan.objects.get().period == "FY2027"
     out = io.StringIO()
-    call_command("plan", "export-salesforce", "--period", "FY2027", "--out", str(tmp_path),
-                 "--user", "boss", "--json", stdout=out)  # fmt: skip
+    call_command(
+        "plan",
+        "export-salesforce",
+        "--period",
+        "FY2027",
+        "--out",
+        str(tmp_path),
+        "--user",
+        "boss",
+        "--json",
+        stdout=out,
+    )
     report = json.loads(out.getvalue())
     assert report["plans"] == 1
     assert report["rows"] == {
@@ -70,8 +81,7 @@ def test_an_account_without_a_salesforce_id_is_reported_not_guessed(manager, tmp
 
     create_plan(AccountFactory(name="Local Only", external_id="LOCAL-1"), "FY2027", manager)
     out = io.StringIO()
-    call_command("plan", "export-salesforce", "--out", str(tmp_path), "--user", "boss",
-                 stdout=out)  # fmt: skip
+    call_command("plan", "export-salesforce", "--out", str(tmp_path), "--user", "boss", stdout=out)
     assert "Local Only FY2027: left out: its account has no Salesforce Id" in out.getvalue()
     assert "Local Only" not in (tmp_path / "AccountPlan.csv").read_text()
 
@@ -85,8 +95,13 @@ def test_text_beyond_a_field_limit_is_cut_and_reported(manager) -> None:
     product = ProductFactory(name="P" * 90)
     plan = create_plan(account, "FY2027", manager)
     goals = section_of(plan, "goals")
-    save_section(plan, "goals", {"components": [{"kind": "upsell", "product_id": product.pk}]},
-                 goals.version, manager)  # fmt: skip
+    save_section(
+        plan,
+        "goals",
+        {"components": [{"kind": "upsell", "product_id": product.pk}]},
+        goals.version,
+        manager,
+    )
     result = export_plans(AccountPlan.objects.filter(pk=plan.pk), manager)
     [row] = result.rows["AccountPlan"]
     assert len(row["Name"]) == 80 and row["Name"].endswith(" — FY2027")

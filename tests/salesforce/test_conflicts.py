@@ -24,8 +24,9 @@ VISION = "Become the leading logistics platform in EMEA."
 def imported(db: None):
     owner = UserFactory(external_id="005000000000001AAA")
     account = AccountFactory(name="Acme Logistics", external_id="001000000000001AAA", owner=owner)
-    OpportunityFactory(account=account, product=ProductFactory(name="Sync Pro"),
-                       external_id="006000000000001AAA")  # fmt: skip
+    OpportunityFactory(
+        account=account, product=ProductFactory(name="Sync Pro"), external_id="006000000000001AAA"
+    )
     manager = UserFactory(role=Role.MANAGER)
     import_files(_files(), manager)
     return manager, owner, AccountPlan.objects.get()
@@ -46,11 +47,17 @@ def _files(vision: str = VISION, challenges: str = "Legacy systems in three regi
 def test_a_value_changed_on_both_sides_is_kept_ours_and_listed(imported) -> None:
     manager, owner, plan = imported
     section = section_of(plan, "company_overview")
-    save_section(plan, "company_overview", {**section.data, "mission": "Ours: the EMEA leader."},
-                 section.version, owner)  # fmt: skip
+    save_section(
+        plan,
+        "company_overview",
+        {**section.data, "mission": "Ours: the EMEA leader."},
+        section.version,
+        owner,
+    )
 
-    result = import_files(_files(vision="Theirs: the world leader.", challenges="Theirs: IT."),
-                          manager)  # fmt: skip
+    result = import_files(
+        _files(vision="Theirs: the world leader.", challenges="Theirs: IT."), manager
+    )
 
     overview = section_of(plan, "company_overview").data
     assert overview["mission"] == "Ours: the EMEA leader."  # never overwritten silently
@@ -70,8 +77,9 @@ def test_a_value_changed_on_both_sides_is_kept_ours_and_listed(imported) -> None
 
     # The same files again: Salesforce did not change it since, so ours stays and the conflict
     # stays listed until someone settles it.
-    again = import_files(_files(vision="Theirs: the world leader.", challenges="Theirs: IT."),
-                         manager)  # fmt: skip
+    again = import_files(
+        _files(vision="Theirs: the world leader.", challenges="Theirs: IT."), manager
+    )
     assert again.conflicts == []
     assert len(PlanLink.objects.get(plan=plan).conflicts) == 1
     assert section_of(plan, "company_overview").data["mission"] == "Ours: the EMEA leader."
@@ -91,8 +99,13 @@ def test_a_value_changed_on_both_sides_is_kept_ours_and_listed(imported) -> None
 def test_a_local_edit_salesforce_did_not_touch_is_kept_without_conflict(imported) -> None:
     manager, owner, plan = imported
     section = section_of(plan, "company_overview")
-    save_section(plan, "company_overview", {**section.data, "history": "Founded 1990."},
-                 section.version, owner)  # fmt: skip
+    save_section(
+        plan,
+        "company_overview",
+        {**section.data, "history": "Founded 1990."},
+        section.version,
+        owner,
+    )
     result = import_files(_files(), manager)
     assert result.conflicts == []
     overview = section_of(plan, "company_overview").data

@@ -22,8 +22,9 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "salesforce" / "labels"
 def manager(db: None):
     owner = UserFactory(external_id="005000000000001AAA")
     account = AccountFactory(name="Acme Logistics", external_id="001000000000001AAA", owner=owner)
-    OpportunityFactory(account=account, product=ProductFactory(name="Sync Pro"),
-                       external_id="006000000000001AAA")  # fmt: skip
+    OpportunityFactory(
+        account=account, product=ProductFactory(name="Sync Pro"), external_id="006000000000001AAA"
+    )
     return UserFactory(role=Role.MANAGER)
 
 

@@ -23,8 +23,16 @@ from tests.factories import AccountFactory, OpportunityFactory, ProductFactory, 
 from tests.salesforce.helpers import mapped
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "salesforce"
-REFS = {"Id", "AccountId", "OwnerId", "AccountPlanId", "ObjectiveOwnerId",
-        "AccountPlanObjectiveId", "AccountPlanObjectiveMeasureId", "ReferenceRecordId"}  # fmt: skip
+REFS = {
+    "Id",
+    "AccountId",
+    "OwnerId",
+    "AccountPlanId",
+    "ObjectiveOwnerId",
+    "AccountPlanObjectiveId",
+    "AccountPlanObjectiveMeasureId",
+    "ReferenceRecordId",
+}
 
 
 @pytest.fixture
@@ -66,8 +74,14 @@ def test_hand_written_files_give_the_expected_plan(book: dict, style: str) -> No
     }
     assert got["dates"] == ("2027-01-01", "2027-12-31")
     (c1, c2) = got["components"]
-    assert c1[1:] == ("upsell", book["product"].pk, None, "More seats of Sync Pro in logistics.",
-                      Decimal("250000"), [book["deal"].pk])  # fmt: skip
+    assert c1[1:] == (
+        "upsell",
+        book["product"].pk,
+        None,
+        "More seats of Sync Pro in logistics.",
+        Decimal("250000"),
+        [book["deal"].pk],
+    )
     assert c2[1] == "upsell" and c2[5] == Decimal("80000") and c2[6] == []
     link = PlanLink.objects.get(plan=plan)
     assert link.sf_id == "0Ap000000000001CAA"
