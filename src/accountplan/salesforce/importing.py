@@ -334,8 +334,9 @@ def _links(
     link.save()
     if inc.objectives is None:
         return
-    comps = {c["id"]: c for c in section_of(plan, K.GOALS).data.get("components", [])}
-    names = naming.Names.load(plan.account_id, {})
+    goals = section_of(plan, K.GOALS).data
+    comps = {c["id"]: c for c in goals.get("components", [])}
+    names = naming.Names.load(plan.account_id, {K.GOALS: goals})
     actuals = _actuals(user, plan, {k: v.data for k, v in sections_of(plan).items()})
     ItemLink.objects.filter(plan=plan).delete()
     for obj in inc.objectives:

@@ -33,22 +33,37 @@ class Names:
 
     @classmethod
     def load(cls, account_id: int, sections: Mapping[str, Mapping[str, Any]]) -> Names:
-        """The names of the account's buying centers and contacts, and of every product and user
-        the sections name (four small queries)."""
+        """The names of the account's buying centers, and of the products, contacts and users
+        the sections name (four small queries; never a whole table)."""
+        comps = sections.get(s.SectionKey.GOALS, {}).get("components", [])
         stake = sections.get(s.SectionKey.RELATIONSHIPS, {}).get("stakeholders", [])
+        product_ids = {c.get("product_id") for c in comps} - {None}
+        contact_ids = {x.get("contact_id") for x in stake} - {None}
         user_ids = {x.get("our_owner_id") for x in stake} - {None}
         names = cls()
-        names.products = dict(Product.objects.values_list("pk", "name"))
+        names.products = dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "name"))
         names.centers = dict(
             BuyingCenter.objects.filter(account_id=account_id).values_list("pk", "name")
         )
-        for pk, first, last in Contact.objects.filter(account_id=account_id).values_list(
-            "pk", "first_name", "last_name"
-        ):
+        for pk, first, last in Contact.objects.filter(
+            account_id=account_id, pk__in=contact_ids
+        ).values_list("pk", "first_name", "last_name"):
             names.contacts[pk] = f"{first} {last}".strip() or f"Contact {pk}"
         for u in User.objects.filter(pk__in=user_ids):
             names.users[u.pk] = str(u)
         return names
+
+    def product_named(self, name: str) -> int | None:
+        """The one product called ``name`` (ignoring case), remembered; None: none or several."""
+        key = name.strip().casefold()
+        found = [pk for pk, n in self.products.items() if n.casefold() == key]
+        if not found:
+            found = list(
+                Product.objects.filter(name__iexact=name.strip()).values_list("pk", flat=True)[:2]
+            )
+            for pk in found:
+                self.products[pk] = name.strip()
+        return found[0] if len(found) == 1 else None
 
 
 def cut(text: str, limit: int) -> str:
@@ -103,7 +118,7 @@ def read_objective_name(name: str, names: Names) -> ReadName:
         return ReadName(None)
     out = ReadName(kind)
     if product.strip():
-        out.product_id = _one(names.products, product)
+        out.product_id = names.product_named(product)
         if out.product_id is None:
             out.unknown.append(f"product {product.strip()!r}")
     if center.strip():
