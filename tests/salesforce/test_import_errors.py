@@ -100,3 +100,16 @@ def test_a_competitor_position_salesforce_cannot_hold_is_refused(manager) -> Non
 def test_only_managers_and_admins_import(manager) -> None:
     with pytest.raises(Forbidden):
         import_files(_files(), UserFactory(role=Role.ACCOUNT_EXECUTIVE))
+
+
+def test_two_salesforce_plans_for_one_account_and_period_are_refused(manager) -> None:
+    files = []
+    for name, data in _files():
+        if name == "AccountPlan.csv":
+            header, row = data.decode().split("\n", 1)
+            twin = row.replace("0Ap000000000001,", "0Ap000000000002,", 1)
+            data = f"{header}\n{row}{twin}".encode()
+        files.append((name, data))
+    problems = _problems(files, manager)
+    assert [p[:3] for p in problems] == [("AccountPlan.csv", 5, "Account Plan Name")]
+    assert "A second plan of Acme Logistics for FY2027 (the first is on line 2)" in problems[0][3]

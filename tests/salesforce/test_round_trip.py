@@ -78,3 +78,52 @@ def test_the_same_files_again_change_nothing(demo: list[AccountPlan], tmp_path: 
     again = import_files(_files(tmp_path), manager).as_dict()
     assert again["unchanged"] == len(demo)
     assert PlanRevision.objects.count() == revisions
+
+
+def _as_salesforce_gives_them_back(folder: Path) -> list[tuple[str, bytes]]:
+    """The files as Salesforce exports them after loading ours: every record has an Id, parents
+    are named by Id, and the key columns are gone (no custom External Id field)."""
+    import csv
+
+    from accountplan.salesforce import objects as o
+    from accountplan.salesforce.ids import to18
+
+    ids: dict[str, str] = {}  # our key → the Id "Salesforce" gave the record
+    out = []
+    for n, obj in enumerate(o.OBJECTS):
+        rows = list(csv.DictReader(io.StringIO((folder / obj.filename).read_text())))
+        for i, row in enumerate(rows):
+            new = to18(f"0A{n}{i:012d}")
+            assert new is not None
+            ids[row[o.key_field()]] = new
+            row["Id"] = new
+            if obj.parent:
+                row[obj.parent] = ids[row[o.parent_key_column(obj)]]
+        names = [c.api for c in obj.columns]
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, names, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        out.append((f"extract_{obj.name}.csv", buffer.getvalue().encode()))
+    return out
+
+
+def test_salesforce_ids_are_stored_and_written_back(demo: list[AccountPlan], tmp_path) -> None:
+    from accountplan.salesforce.models import ItemLink
+
+    manager = UserFactory(role=Role.MANAGER)
+    before = {(p.account_id, p.period): mapped(p) for p in demo}
+    export_plans(AccountPlan.objects.select_related("account", "owner"), manager).write_dir(
+        tmp_path
+    )
+    files = _as_salesforce_gives_them_back(tmp_path)
+    result = import_files(files, manager).as_dict()
+    assert result["created"] == 0 and result["conflicts"] == []
+    after = {(p.account_id, p.period): mapped(p) for p in AccountPlan.objects.all()}
+    assert after == before  # the same plans, the same component ids
+    assert PlanLink.objects.exclude(sf_id=None).count() == len(demo)
+    assert ItemLink.objects.filter(sf_id=None).count() == 0
+    again = export_plans(AccountPlan.objects.select_related("account", "owner"), manager)
+    assert all(row["Id"] for rows in again.rows.values() for row in rows)
+    assert all(row["AccountPlanId"] for row in again.rows["AccountPlanObjective"])
+    assert import_files(files, manager).as_dict()["unchanged"] == len(demo)

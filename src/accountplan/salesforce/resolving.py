@@ -170,6 +170,23 @@ class Resolver:
             period = f"FY{when.year}"
             inc.notes.append(f"{name}: period {period} taken from its dates.")
         inc.period = period
+        if plan is None and not self._adopt(inc):
+            self.failed |= {x for x in (own_id, key) if x}
+            return
+        twin = next(
+            (x for x in self.plans if (x.account.pk, x.period) == (account.pk, inc.period)), None
+        )
+        if twin is not None:
+            p.append(
+                rec.problem(
+                    "Name",
+                    f"A second plan of {account.name} for {inc.period} "
+                    f"(the first is on line {twin.rec.line}): one plan per account "
+                    "and period.",
+                )
+            )
+            self.failed |= {x for x in (own_id, key) if x}
+            return
         derived = naming.plan_name(account.name, period)
         if name != derived:
             inc.verbatim["Name"] = {"value": name, "derived": derived}
@@ -209,6 +226,25 @@ class Resolver:
         if plan is not None:
             return PlanLink.objects.filter(plan=plan).first(), plan
         return None, None
+
+    def _adopt(self, inc: Incoming) -> bool:
+        """A plan Salesforce has that we know by neither Id nor key: the account's plan of the
+        same period here is it, unless that one is already another Salesforce record's."""
+        plan = AccountPlan.objects.filter(account=inc.account, period=inc.period).first()
+        if plan is None:
+            return True
+        link = PlanLink.objects.filter(plan=plan).first()
+        if link is not None and link.sf_id and inc.sf_id and link.sf_id != inc.sf_id:
+            self.problems.append(
+                inc.rec.problem(
+                    "Id",
+                    f"{inc.account.name} already has a {inc.period} plan here, linked to the "
+                    f"Salesforce account plan {link.sf_id}: one plan per account and period.",
+                )
+            )
+            return False
+        inc.plan, inc.link = plan, link
+        return True
 
     def _texts(self, inc: Incoming, start: Any, end: Any) -> None:
         rec = inc.rec
@@ -277,11 +313,14 @@ class Resolver:
                     rec.problem("Id" if own else "key", "This objective is in the file twice.")
                 )
                 continue
+            if inc.account.pk not in names:
+                names[inc.account.pk] = naming.Names.load(inc.account.pk, self._goals(inc))
+            lookup = names[inc.account.pk]
+            taken = {x.cid for x in inc.objectives or []}
             m = OBJ_KEY.search(key or "")
-            if not cid and m and not any(x.cid == m.group(1) for x in inc.objectives or []):
+            if not cid and m and m.group(1) not in taken:
                 cid = m.group(1)
-            cid = cid or new_id()
-            lookup = names.setdefault(inc.account.pk, naming.Names.load(inc.account.pk, {}))
+            cid = cid or self._same_name(inc, rec.get("Name"), lookup, taken) or new_id()
             obj = Objective(rec, own, key, cid, self._component(rec, lookup, inc))
             obj.verbatim["Name"] = {"value": rec.get("Name")}  # "derived" is added when written
             for f in ("StartDate", "EndDate", "Status", "ObjectiveOwnerId"):
@@ -294,6 +333,26 @@ class Resolver:
             if key:
                 keys[key] = obj
         self._objs, self._obj_keys = objs, keys
+
+    def _goals(self, inc: Incoming) -> dict[str, Any]:
+        """The goals section of the plan ``inc`` updates (read once)."""
+        if inc.plan is None:
+            return {}
+        cache: dict[int, dict[str, Any]] = self.__dict__.setdefault("_goal_cache", {})
+        if inc.plan.pk not in cache:
+            from accountplan.plans.services import section_of
+
+            cache[inc.plan.pk] = {K.GOALS: section_of(inc.plan, K.GOALS).data}
+        return cache[inc.plan.pk]
+
+    def _same_name(self, inc: Incoming, name: str, names: naming.Names, taken: set[str]) -> str:
+        """The id of the plan's component whose objective is called ``name`` and that no row
+        took yet: an objective Salesforce gave an Id to finds the component it came from."""
+        for comp in self._goals(inc).get(K.GOALS, {}).get("components", []):
+            cid = str(comp.get("id"))
+            if cid not in taken and naming.objective_name(comp, names) == name:
+                return cid
+        return ""
 
     def _component(self, rec: Rec, names: naming.Names, inc: Incoming) -> dict[str, Any]:
         read = naming.read_objective_name(rec.get("Name"), names)
