@@ -33,6 +33,7 @@ from accountplan.salesforce import naming, planmap
 from accountplan.salesforce import objects as o
 from accountplan.salesforce.ids import is_id_of, to18
 from accountplan.salesforce.models import ItemKind, ItemLink, PlanLink
+from accountplan.salesforce.textformat import plain
 
 STATUS_OUT = {ours: theirs for theirs, ours in o.PLAN_STATUS.items()}
 
@@ -109,7 +110,7 @@ class _Cells:
         self.row: dict[str, str] = {}
 
     def put(self, name: str, value: str) -> None:
-        text = str(safe_cell(value)) if value else ""
+        text = str(safe_cell(plain(value))) if value else ""
         limit = next((c.limit for c in self.obj.columns if c.api == name), 0)
         if limit and len(text) > limit:
             self.out.problems.append(
