@@ -113,3 +113,12 @@ def test_two_salesforce_plans_for_one_account_and_period_are_refused(manager) ->
     problems = _problems(files, manager)
     assert [p[:3] for p in problems] == [("AccountPlan.csv", 5, "Account Plan Name")]
     assert "A second plan of Acme Logistics for FY2027 (the first is on line 2)" in problems[0][3]
+
+
+def test_text_longer_than_the_plan_holds_names_the_column_and_the_field(manager) -> None:
+    vision = "Become the leading logistics platform in EMEA."
+    files = _files(AccountPlan=(vision, "x" * 10_001))
+    [(file, line, column, reason)] = _problems(files, manager)
+    assert (file, line, column) == ("AccountPlan.csv", 2, "Account Vision")
+    assert reason.startswith("Company overview, Mission: ")
+    assert "10000 characters" in reason

@@ -182,8 +182,9 @@ def _located(inc: Incoming, key: str, error: dict[str, Any]) -> Problem:
             return obj.relations[0][0].problem("ReferenceRecordId", msg)
         return obj.rec.problem("Name", msg)
     column = inc.origin.get(str(loc[0]) if loc else "", "")
-    where = ".".join(str(x) for x in loc)
-    return Problem(inc.rec.file, inc.rec.line, column, f"{title_of(key)} {where}: {msg}".strip())
+    path = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in loc).lstrip(".")
+    where = field_label(key, path) if path else ""
+    return Problem(inc.rec.file, inc.rec.line, column, f"{title_of(key)}, {where}: {msg}")
 
 
 def _reauthor(plan: AccountPlan, key: str, user: User, author: User) -> None:
@@ -339,6 +340,11 @@ def _links(
     names = naming.Names.load(plan.account_id, {K.GOALS: goals})
     actuals = _actuals(user, plan, {k: v.data for k, v in sections_of(plan).items()})
     ItemLink.objects.filter(plan=plan).delete()
+    given = {obj.sf_id for obj in inc.objectives} | {
+        obj.measure.sf_id for obj in inc.objectives if obj.measure
+    }
+    given |= {r[1] for obj in inc.objectives for r in obj.relations}
+    ItemLink.objects.filter(sf_id__in=given - {None}).delete()  # a record moved between plans
     for obj in inc.objectives:
         comp = comps.get(obj.cid, {})
         derived = naming.objective_name(comp, names)
