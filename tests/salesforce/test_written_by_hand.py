@@ -125,3 +125,17 @@ def test_owner_from_salesforce_must_be_a_user_here(book: dict) -> None:
     assert [(p.file, p.line, p.column) for p in problems] == [("AccountPlan.csv", 2, "Owner ID")]
     assert "No user has the Salesforce Id 005000000000001AAA" in problems[0].reason
     assert not AccountPlan.objects.exists()
+
+
+def test_a_name_salesforce_changes_to_ours_is_no_longer_kept(book: dict) -> None:
+    manager = UserFactory(role=Role.MANAGER)
+    files = _read(FIXTURES / "labels")
+    import_files(files, manager)
+    renamed = [
+        (n, d.replace(b"Acme Growth Plan 2027", "Acme Logistics — FY2027".encode()))
+        for n, d in files
+    ]
+    import_files(renamed, manager)
+    [row] = export_plans(AccountPlan.objects.all(), manager).rows["AccountPlan"]
+    assert row["Name"] == "Acme Logistics — FY2027"
+    assert "Name" not in PlanLink.objects.get().verbatim

@@ -325,7 +325,9 @@ def _links(
     inc = item.inc
     link.sf_id = inc.sf_id or link.sf_id
     link.key = inc.key or link.key
-    link.verbatim = {**link.verbatim, **inc.verbatim}
+    # Salesforce's own text of the fields this file has replaces what an older import kept.
+    kept = {k: v for k, v in link.verbatim.items() if not inc.rec.has(k)}
+    link.verbatim = {**kept, **inc.verbatim}
     link.imported = imported
     link.imported_at = timezone.now()
     # Conflicts stay listed until settled; a new one replaces an old one of the same field.
