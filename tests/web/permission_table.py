@@ -410,6 +410,14 @@ PAGES: dict[str, list[Call]] = {
             {"scope": "company_overview", "all": "1"},
         )
     ],
+    "salesforce:export": [Call(read_any, lambda w, u: "/plans/salesforce/export.zip")],
+    "salesforce:import": [
+        Call(book_edit, lambda w, u: "/plans/salesforce/import/"),
+        Call(book_edit, lambda w, u: "/plans/salesforce/import/", "post", {}),
+    ],
+    "salesforce:dismiss": [
+        Call(write_plan, lambda w, u: f"/plans/{_p(w)}/salesforce/conflicts/dismiss/", "post", {})
+    ],
     "sharing:plan": [Call(read_account, lambda w, u: f"/plans/{_p(w)}/sharing/")],
     "sharing:preview": [Call(read_account, lambda w, u: f"/plans/{_p(w)}/sharing/preview/")],
     "sharing:visibility": [
@@ -555,6 +563,10 @@ OPERATIONS: dict[str, Call] = {
         read_any, lambda w, u: f"/api/campaigns/{_launched(w)}/influence"
     ),
     "GET /api/users": Call(read_any, lambda w, u: "/api/users"),
+    "GET /api/salesforce/export": Call(read_any, lambda w, u: "/api/salesforce/export"),
+    "POST /api/salesforce/import": Call(
+        book_edit, lambda w, u: "/api/salesforce/import", "post", {}
+    ),
     "GET /api/tokens": Call(own, lambda w, u: "/api/tokens"),
     "POST /api/tokens": Call(session_only, lambda w, u: "/api/tokens", "post", {"name": "matrix"}),
     "DELETE /api/tokens/{token_id}": Call(own, _throwaway_token, "delete"),

@@ -112,6 +112,7 @@ def _page_urls(plans: list[AccountPlan]) -> list[str]:
         reverse("ingest:import_list"),
         reverse("ingest:import_new"),
         reverse("plans:list"),
+        reverse("salesforce:import"),
         reverse("home"),
         reverse("followup:winback"),
         reverse("followup:number") + "?period=FY2027",

@@ -17,8 +17,8 @@ from accountplan.campaigns.api import router as campaigns_router
 from accountplan.core.api import router as people_router
 from accountplan.core.api_auth import default_auth
 from accountplan.core.errors import DomainError
-from accountplan.drafts.model_api import router as drafting_model_router
 from accountplan.drafts.api import router as drafts_router
+from accountplan.drafts.model_api import router as drafting_model_router
 from accountplan.exports.api import router as exports_router
 from accountplan.fit.api import router as fit_router
 from accountplan.followup.api import router as followup_router
@@ -26,6 +26,7 @@ from accountplan.governance.api import router as governance_router
 from accountplan.plans.api import router as plans_router
 from accountplan.portfolio.api import router as analytics_router
 from accountplan.portfolio.campaign_api import router as campaign_router
+from accountplan.salesforce.api import router as salesforce_router
 from accountplan.sharing.api import router as sharing_router
 
 api = NinjaAPI(
@@ -92,3 +93,4 @@ api.add_router("/", fit_router)
 api.add_router("/", sharing_router)
 api.add_router("/", drafting_model_router)
 api.add_router("/", drafts_router)
+api.add_router("/", salesforce_router)

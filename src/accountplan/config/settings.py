@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accountplan.fit",
     "accountplan.sharing",
     "accountplan.drafts",
+    "accountplan.salesforce",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +259,9 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "accountplan@localhost")
 #: Links in emails and the CLI's output start with this (e.g. https://plans.example.com).
 ACCOUNTPLAN_BASE_URL = env("ACCOUNTPLAN_BASE_URL", "")
+# The key column of the Salesforce account-plan files (docs/salesforce.md): a custom External Id
+# field the admin may add to the four objects so Data Loader can upsert by our keys.
+SALESFORCE_KEY_FIELD = env("ACCOUNTPLAN_SALESFORCE_KEY_FIELD", "Accountplan_Key__c")
 #: A lost deal's micro-plan comes back this many months after the loss (two quarters by default).
 FOLLOWUP_REENGAGE_MONTHS = int(env_number("ACCOUNTPLAN_REENGAGE_MONTHS", 6, minimum=1))
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("imports/", include("accountplan.ingest.urls")),
+    path("", include("accountplan.salesforce.urls")),
     path("plans/", include("accountplan.plans.urls")),
     path("", include("accountplan.drafts.urls")),
     path("", include("accountplan.sharing.urls")),

@@ -6,6 +6,9 @@
     accountplan plan link ACCOUNT_ID --period P --deal OPPORTUNITY_ID
         (--component COMPONENT_ID | --unlink) --user USERNAME
     accountplan plan draft ACCOUNT_ID --period P [--section S] [--json]
+    accountplan plan export-salesforce [--period P] [--accounts ID ...] --out DIR [--json]
+    accountplan plan import-salesforce DIR_OR_FILES... --user USERNAME [--json]
+        (Salesforce's own account-plan objects as Data Loader files: docs/salesforce.md)
 
 Bad input exits with status 2 and says what to fix.
 """
@@ -106,6 +109,10 @@ class Command(BaseCommand):
 
         draft_cli.add_arguments(sub)
 
+        from accountplan.salesforce.commands import add_parsers
+
+        add_parsers(sub)
+
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the subcommand."""
         action = options["action"]
@@ -119,6 +126,10 @@ class Command(BaseCommand):
             from accountplan.drafts import cli as draft_cli
 
             draft_cli.run(_account_pk(options["account_id"]), options, self.stdout)
+        elif action in ("export-salesforce", "import-salesforce"):
+            from accountplan.salesforce.commands import run
+
+            run(self, action, options)
         else:
             self._export(options)
 
