@@ -3,8 +3,8 @@
 Sheets: Summary, then those of the outline's tables that name a sheet (News, Competitors, SWOT,
 Needs, Stakeholders, Goal build, Prospecting, Actions, Commitments, Dependencies, Milestones,
 Adjustments, History, Loss reasons, Customer scorecard); each is written even when empty, with
-"Not filled in yet" under its header. Real numbers and dates (not text) with money and date formats, a bold filled header row,
-frozen, fitted column widths.
+"Not filled in yet" under its header. Real numbers and dates (not text) with money and date
+formats, a bold filled header row, frozen, fitted column widths.
 """
 
 from __future__ import annotations
