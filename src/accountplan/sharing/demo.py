@@ -46,8 +46,11 @@ def share_demo_plan(period: str, as_of: dt.date | None = None) -> str | None:
         AccountPlan.objects.filter(period=period, owner__isnull=False)
         .select_related("account", "owner")
         .annotate(
-            mine=Case(When(owner__username=DEMO_AE, then=Value(0)), default=Value(1),
-                      output_field=IntegerField())
+            mine=Case(
+                When(owner__username=DEMO_AE, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
         )  # fmt: skip
         .order_by("mine", "pk")
         .first()
@@ -115,8 +118,13 @@ def write_joint_cases(link: ShareLink, as_of: dt.date) -> None:
         plan,
         owner,
         [
-            {"theirs": str(r["theirs"].pk), "ours": str(r["ours"].pk), "alignment": a,
-             "agreed_action": action, "due_date": ""}
+            {
+                "theirs": str(r["theirs"].pk),
+                "ours": str(r["ours"].pk),
+                "alignment": a,
+                "agreed_action": action,
+                "due_date": "",
+            }
             for r, (a, action) in zip(rows, verdicts, strict=True)
         ],  # fmt: skip
     )
