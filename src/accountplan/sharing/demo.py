@@ -51,7 +51,7 @@ def share_demo_plan(period: str, as_of: dt.date | None = None) -> str | None:
                 default=Value(1),
                 output_field=IntegerField(),
             )
-        )  # fmt: skip
+        )
         .order_by("mine", "pk")
         .first()
     )
@@ -126,7 +126,7 @@ def write_joint_cases(link: ShareLink, as_of: dt.date) -> None:
                 "due_date": "",
             }
             for r, (a, action) in zip(rows, verdicts, strict=True)
-        ],  # fmt: skip
+        ],
     )
     # The session took place seven months before the book's date: the next one is due.
     held = timezone.make_aware(dt.datetime.combine(as_of - dt.timedelta(days=210), dt.time(10)))
