@@ -54,8 +54,10 @@ def test_trend_and_drop() -> None:
     assert sc.check_period("2026-Q1", dt.date(2026, 5, 1)) == "2026-Q1"
     with pytest.raises(sc.DomainError):
         sc.check_period("2026-Q3", dt.date(2026, 5, 1))
-    with pytest.raises(sc.DomainError):
-        sc.parse_score("6")
+    for bad in ("6", "0", "", "x"):  # nothing chosen is not a silent N/A
+        with pytest.raises(sc.DomainError):
+            sc.parse_score(bad)
+    assert sc.parse_score("na") is None and sc.parse_score("3") == 3
 
 
 def _history_authors(plan_id: int) -> list[tuple[str, str]]:

@@ -139,13 +139,13 @@ def parse_weight(text: str) -> Decimal:
 
 
 def parse_score(text: str) -> int | None:
-    """A score 1–5, or None for N/A (``na`` or empty)."""
+    """A score 1–5, or None for N/A (``na``); nothing chosen is an error, never a silent N/A."""
     text = (text or "").strip().lower()
-    if text in ("", "na", "n/a"):
+    if text in ("na", "n/a"):
         return None
     if text.isdigit() and int(text) in SCORES:
         return int(text)
-    raise DomainError("Each score is 1 to 5, or N/A.")
+    raise DomainError("Score each metric 1 to 5, or N/A.")
 
 
 def clean_metrics(rows: Sequence[tuple[str, str]]) -> list[tuple[str, Decimal]]:
