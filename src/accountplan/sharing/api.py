@@ -175,7 +175,7 @@ class ScoreOut(Schema):
     comment: str
 
 
-class PeriodOut(Schema):
+class ScoredQuarterOut(Schema):
     period: str
     weighted_score: Decimal | None = Field(
         description="Σ(weight × score) / Σ(weights of the scored metrics); None: unknown"
@@ -191,9 +191,9 @@ class MetricOut(Schema):
     weight: Decimal
 
 
-class ScorecardOut(Schema):
+class CustomerScorecardOut(Schema):
     metrics: list[MetricOut]
-    periods: list[PeriodOut]
+    periods: list[ScoredQuarterOut]
 
 
 def _expectation(e: Any) -> dict[str, Any]:
@@ -244,7 +244,7 @@ def get_expectations(request: HttpRequest, plan_id: ObjectId) -> Any:
 
 @router.get(
     "/plans/{plan_id}/scorecard",
-    response={200: ScorecardOut, 400: ErrorOut, **DETAIL_ERRORS},
+    response={200: CustomerScorecardOut, 400: ErrorOut, **DETAIL_ERRORS},
     summary="The customer's scorecard of us: metrics and scored quarters",
 )
 def get_scorecard(request: HttpRequest, plan_id: ObjectId, period: str = "") -> Any:
