@@ -35,6 +35,10 @@ EXPECTED: dict[str, set[tuple[str, str | None, str]]] = {
     # cases are in tests/followup/test_followup_rules.py.
     "review.due": set(),
     "lostdeal.reengage": set(),
+    # Sharing's rules: no scorecard in this book, and its plans are new (no session or
+    # scorecard due yet); their cases are in tests/sharing/test_joint.py.
+    "share.scorecard_drop": set(),
+    "share.cadence_due": set(),
 }
 
 

@@ -125,6 +125,15 @@ def by_token(role: str, api: bool) -> str:
     return OK
 
 
+def open_expectations(role: str, api: bool) -> str:
+    """Opening a joint expectation session early: the plan's owner, managers and admins; the
+    rest of the team may edit the plan but gets 403 (sharing/expectations.py ``may_open``)."""
+    if role in ("admin", "manager"):
+        return OK
+    answer = write_plan(role, api)
+    return FORBIDDEN if answer == OK else answer
+
+
 def admin_site(role: str, api: bool) -> str:
     return STAFF if role == "admin" else LOGIN
 
@@ -450,6 +459,30 @@ PAGES: dict[str, list[Call]] = {
             {"section": "actions", "item": "mx1", "body": "matrix"},
         )
     ],
+    "sharing:expectations": [
+        Call(read_account, lambda w, u: f"/plans/{_p(w)}/sharing/expectations/")
+    ],
+    "sharing:expectations_ours": [
+        Call(
+            write_plan,
+            lambda w, u: f"/plans/{_p(w)}/sharing/expectations/ours/",
+            "post",
+            {"expectation": ["matrix"]},
+        )
+    ],
+    "sharing:expectations_open": [
+        Call(open_expectations, lambda w, u: f"/plans/{_p(w)}/sharing/expectations/open/", "post")
+    ],
+    "sharing:expectations_start": [
+        Call(write_plan, lambda w, u: f"/plans/{_p(w)}/sharing/expectations/start/", "post", {})
+    ],
+    "sharing:expectations_review": [
+        Call(write_plan, lambda w, u: f"/plans/{_p(w)}/sharing/expectations/review/", "post", {})
+    ],
+    "sharing:scorecard": [Call(read_account, lambda w, u: f"/plans/{_p(w)}/sharing/scorecard/")],
+    "sharing:scorecard_download": [
+        Call(read_account, lambda w, u: f"/plans/{_p(w)}/sharing/scorecard.csv"),
+    ],
     # The customer's pages: public by token (the token is the credential, no session).
     "sharing:customer_page": [Call(by_token, lambda w, u: f"/s/{_share_link(w)}/")],
     "sharing:customer_json": [Call(by_token, lambda w, u: f"/s/{_share_link(w)}/shared.json")],
@@ -472,6 +505,25 @@ PAGES: dict[str, list[Call]] = {
             "post",
             {"status": "done", "due_date": "2027-01-31"},
         )
+    ],
+    "sharing:customer_expectations": [
+        Call(
+            by_token,
+            lambda w, u: f"/s/{_share_link(w)}/expectations/",
+            "post",
+            {"expectation": ["matrix"]},
+        )
+    ],
+    "sharing:customer_metrics": [
+        Call(
+            by_token,
+            lambda w, u: f"/s/{_share_link(w)}/scorecard/metrics/",
+            "post",
+            {"name_0": "Speed", "weight_0": "1"},
+        )
+    ],
+    "sharing:customer_scores": [
+        Call(by_token, lambda w, u: f"/s/{_share_link(w)}/scorecard/scores/", "post", {})
     ],
     # The API's own pages (its operations are in OPERATIONS).
     "api:openapi-json": [Call(public, lambda w, u: "/api/openapi.json")],
@@ -694,6 +746,12 @@ OPERATIONS: dict[str, Call] = {
     ),
     "POST /api/share-links/{link_id}/revoke": Call(
         write_plan, lambda w, u: f"/api/share-links/{_share_link_id(w)}/revoke", "post", {}
+    ),
+    "GET /api/plans/{plan_id}/expectations": Call(
+        read_account, lambda w, u: f"/api/plans/{_p(w)}/expectations"
+    ),
+    "GET /api/plans/{plan_id}/scorecard": Call(
+        read_account, lambda w, u: f"/api/plans/{_p(w)}/scorecard"
     ),
     "POST /api/plans/{plan_id}/share/publish": Call(
         write_plan, lambda w, u: f"/api/plans/{_p(w)}/share/publish", "post", {}

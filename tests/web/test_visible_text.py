@@ -154,12 +154,19 @@ def _page_urls(plans: list[AccountPlan]) -> list[str]:
     urls += [reverse("book:account_detail", args=[a.pk]) for a in others]
     from accountplan.sharing.demo import share_demo_plan
 
-    shared_path = share_demo_plan(f"FY{AS_OF.year}")
+    shared_path = share_demo_plan(f"FY{AS_OF.year}", AS_OF)
     assert shared_path is not None
-    urls.append(shared_path)  # the customer's page
+    urls.append(shared_path)  # the customer's page, with its expectations and scorecard
+    from accountplan.sharing.models import ShareLink
+
+    shared_plan = ShareLink.objects.order_by("-pk").values_list("plan_id", flat=True)[0]
     urls += [
         reverse("sharing:plan", args=[plans[0].pk]),
         reverse("sharing:preview", args=[plans[0].pk]),
+        reverse("sharing:expectations", args=[shared_plan]),  # a reviewed session
+        reverse("sharing:scorecard", args=[shared_plan]),  # two scored quarters
+        reverse("sharing:expectations", args=[plans[0].pk]),  # none yet (if not shared)
+        reverse("sharing:scorecard", args=[plans[0].pk]),
     ]
     for plan in plans:
         urls.append(reverse("book:account_detail", args=[plan.account_id]))

@@ -48,14 +48,15 @@ class BarChart:
 
 
 def short(value: float, unit: str = "") -> str:
-    """'1.2M', '86k', '950' (with the unit in front for money)."""
+    """'1.2M', '86k', '950', '3.56' (with the unit in front for money)."""
     sign, n = ("-" if value < 0 else ""), abs(value)
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if n >= limit:
             text = f"{n / limit:.1f}".rstrip("0").rstrip(".") + suffix
             break
     else:
-        text = f"{n:,.0f}"
+        # Small fractions (a 1–5 score such as 3.56) keep two places; counts stay whole.
+        text = f"{n:.2f}" if n < 10 and n != int(n) else f"{n:,.0f}"
     return f"{sign}{unit}{text}"
 
 

@@ -376,6 +376,17 @@ def build_document(plan: AccountPlan, today: dt.date | None = None) -> d.PlanDoc
         actions=actions,
         team_support=team_support,
         dashboard=dashboard,
+        scorecard=_scorecard(plan),
+    )
+
+
+def _scorecard(plan: AccountPlan) -> tuple[d.ScorecardPeriod, ...]:
+    """The customer's scorecard of us, quarter by quarter (sharing's history)."""
+    from accountplan.sharing.scorecard_services import history
+
+    return tuple(
+        d.ScorecardPeriod(r.period, r.weighted, r.change, r.scored, r.not_applicable, r.recipient)
+        for r in history(plan)
     )
 
 

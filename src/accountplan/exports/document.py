@@ -366,6 +366,20 @@ class Dashboard:
 
 
 @dataclass(frozen=True)
+class ScorecardPeriod:
+    """A quarter of the customer's scorecard of us (sharing): its weighted score (None:
+    unknown), the change since the previous scored quarter, metrics scored and N/A, and who
+    scored it."""
+
+    period: str
+    weighted: Decimal | None
+    change: Decimal | None
+    scored: int
+    not_applicable: int
+    scored_by: str
+
+
+@dataclass(frozen=True)
 class PlanDocument:
     """A whole account plan as plain data: what every export is rendered from."""
 
@@ -381,6 +395,7 @@ class PlanDocument:
     actions: tuple[Action, ...] = ()
     team_support: TeamSupport = field(default_factory=TeamSupport)
     dashboard: Dashboard = field(default_factory=Dashboard)
+    scorecard: tuple[ScorecardPeriod, ...] = ()
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     currency: str = "$"
     #: True for the variant shared with the customer (see ``variants.customer_safe``): internal

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from accountplan.core import fmt as fmt_
-from accountplan.exports import outline_growth
+from accountplan.exports import outline_customer, outline_growth
 from accountplan.exports.blocks import (
     Block,
     Bullets,
@@ -319,6 +319,8 @@ def outline(doc: PlanDocument) -> tuple[Section, ...]:
         outline_growth.actions_section(doc),
         outline_growth.team_support_section(doc),
         outline_growth.dashboard_section(doc),
+        # Only once the customer has scored us (most plans are never scored: no empty page).
+        *((outline_customer.scorecard_section(doc),) if doc.scorecard else ()),
     )
 
 

@@ -2,9 +2,9 @@
 
 Sheets: Summary, then those of the outline's tables that name a sheet (News, Competitors, SWOT,
 Needs, Stakeholders, Goal build, Prospecting, Actions, Commitments, Dependencies, Milestones,
-Adjustments, History); each is written even when empty, with "Not filled in yet" under its
-header. Real numbers and dates (not text) with money and date formats, a bold filled header row,
-frozen, fitted column widths.
+Adjustments, History, Loss reasons, Customer scorecard); each is written even when empty, with
+"Not filled in yet" under its header. Real numbers and dates (not text) with money and date
+formats, a bold filled header row, frozen, fitted column widths.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ SHEETS = (
     "Adjustments",
     "History",
     "Loss reasons",
+    "Customer scorecard",
 )
 #: Sheets of internal assessments: not in the customer-safe workbook at all.
 INTERNAL_SHEETS = ("Competitors", "Loss reasons")

@@ -8,3 +8,8 @@ class SharingConfig(AppConfig):
     name = "accountplan.sharing"
     label = "sharing"
     verbose_name = "Sharing with the customer"
+
+    def ready(self) -> None:
+        from accountplan.sharing import findings
+
+        findings.register_rules()  # scorecard drops and the tier's cadence write findings

@@ -67,17 +67,30 @@ def comment(link: ShareLink, section: str, item_id: str, body: str) -> Comment:
             author_label=link.recipient[:300],
             from_customer=True,
         )
-        top = PlanRevision.objects.filter(plan=plan, key=PLAN_KEY).aggregate(v=Max("version"))
-        revision = PlanRevision.objects.create(
-            plan=plan,
-            key=PLAN_KEY,
-            version=(top["v"] or 0) + 1,
-            data=plan_fields(plan),
-            summary=f"customer comment on “{item['title']}”"[:500],
-        )
         short = body if len(body) <= 200 else body[:199] + "…"
-        _record(link, revision, f"Commented on “{item['title']}”: {short}")
+        record_note(
+            link,
+            f"customer comment on “{item['title']}”",
+            f"Commented on “{item['title']}”: {short}",
+        )
     return made
+
+
+def record_note(link: ShareLink, summary: str, what: str) -> PlanRevision:
+    """Record something the recipient wrote outside the plan's sections (a comment, their
+    expectations, their scorecard) in the plan's history: a plan-level revision that changes
+    no field, written by the recipient. Call inside the writer's transaction."""
+    plan = link.plan
+    top = PlanRevision.objects.filter(plan=plan, key=PLAN_KEY).aggregate(v=Max("version"))
+    revision = PlanRevision.objects.create(
+        plan=plan,
+        key=PLAN_KEY,
+        version=(top["v"] or 0) + 1,
+        data=plan_fields(plan),
+        summary=summary[:500],
+    )
+    _record(link, revision, what)
+    return revision
 
 
 def _parse_date(value: str) -> dt.date | None:

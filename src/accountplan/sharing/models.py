@@ -172,3 +172,169 @@ class CustomerEdit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.what}"
+
+
+# --- Joint expectations and the customer scorecard (issue 12 point 4, second half) -------------
+
+
+class Side(models.TextChoices):
+    CUSTOMER = "customer", "The customer"
+    US = "us", "Our team"
+
+
+class Alignment(models.TextChoices):
+    ALIGNED = "aligned", "Aligned"
+    PARTLY = "partly", "Partly aligned"
+    MISALIGNED = "misaligned", "Misaligned"
+
+
+class ExpectationRound(models.Model):
+    """One joint expectation session of a plan: each side writes its expectations apart; they
+    are shown to both once both are in (or the owner opens them), then reviewed side by side."""
+
+    plan = models.ForeignKey(
+        AccountPlan, on_delete=models.CASCADE, related_name="expectation_rounds"
+    )
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    #: When each side handed its expectations in (drafts until then).
+    customer_in_at = models.DateTimeField(null=True, blank=True)
+    customer_link = models.ForeignKey(
+        ShareLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    customer_label = models.CharField(max_length=300, blank=True)
+    us_in_at = models.DateTimeField(null=True, blank=True)
+    us_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: The owner showed both sides before both were in.
+    opened_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="expectation_round_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Expectation session {self.number} of plan {self.plan_id}"
+
+    @property
+    def revealed(self) -> bool:
+        """Both sides see both lists: both are in, or the owner opened them."""
+        both = self.customer_in_at is not None and self.us_in_at is not None
+        return both or self.opened_at is not None
+
+
+class Expectation(models.Model):
+    """One expectation of the relationship, written by one side."""
+
+    round = models.ForeignKey(
+        ExpectationRound, on_delete=models.CASCADE, related_name="expectations"
+    )
+    side = models.CharField(max_length=10, choices=Side.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField(max_length=2000)
+    author_label = models.CharField(max_length=300)
+    link = models.ForeignKey(
+        ShareLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["round", "side", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()}: {self.body[:40]}"
+
+
+class ExpectationPair(models.Model):
+    """A row of the side-by-side review: the customer's expectation, ours, how well they align,
+    and the action both agreed (copied into the plan's action plan as ``action_id``)."""
+
+    round = models.ForeignKey(ExpectationRound, on_delete=models.CASCADE, related_name="pairs")
+    position = models.PositiveSmallIntegerField(default=0)
+    theirs = models.ForeignKey(
+        Expectation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    ours = models.ForeignKey(
+        Expectation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    alignment = models.CharField(max_length=12, choices=Alignment.choices)
+    agreed_action = models.CharField(max_length=300, blank=True)
+    action_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["round", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"Pair {self.position} of {self.round_id}: {self.alignment}"
+
+
+class ScorecardMetric(models.Model):
+    """A metric the customer judges us on, with its weight (retired ones keep their scores)."""
+
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="score_metrics")
+    name = models.CharField(max_length=120)
+    weight = models.DecimalField(max_digits=5, decimal_places=2)
+    position = models.PositiveSmallIntegerField(default=0)
+    #: The key of the suggested metric it came from ("" for the customer's own).
+    suggested = models.CharField(max_length=40, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.weight})"
+
+
+class ScorecardRound(models.Model):
+    """The customer's scores of one period (a quarter, ``2026-Q2``) through a link."""
+
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="score_rounds")
+    period = models.CharField(max_length=7)
+    link = models.ForeignKey(
+        ShareLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient = models.CharField(max_length=300)
+    scored_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["plan", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period"], name="score_round_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Scorecard {self.period} of plan {self.plan_id}"
+
+
+class ScorecardScore(models.Model):
+    """One metric's score of a period: 1–5, or None for N/A; name and weight as they were."""
+
+    round = models.ForeignKey(ScorecardRound, on_delete=models.CASCADE, related_name="scores")
+    metric = models.ForeignKey(
+        ScorecardMetric, null=True, on_delete=models.SET_NULL, related_name="scores"
+    )
+    name = models.CharField(max_length=120)
+    weight = models.DecimalField(max_digits=5, decimal_places=2)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["round", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.score if self.score is not None else 'N/A'}"

@@ -6,15 +6,50 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.utils import timezone
+
 from accountplan.plans.models import AccountPlan
 from accountplan.plans.sections import ActionStatus
-from accountplan.sharing import customer, services
+from accountplan.sharing import customer, expectations, scorecard_services, services
+from accountplan.sharing import scorecard as sc
 from accountplan.sharing.conf import our_name
-from accountplan.sharing.models import ShareLink
+from accountplan.sharing.models import ShareLink, Side
 
-#: The customer page's navigation: (anchor or path suffix, label). Later parts (joint
-#: expectations, the scorecard) add their entries here.
-CUSTOMER_NAV: list[tuple[str, str]] = [("#plan", "Shared plan")]
+#: The customer page's navigation: (anchor, label): the shared plan, joint expectations, the
+#: customer's scorecard of us.
+CUSTOMER_NAV: list[tuple[str, str]] = [
+    ("#plan", "Shared plan"),
+    ("#expectations", "Expectations"),
+    ("#scorecard", "Scorecard"),
+]
+
+
+def joint_context(plan: AccountPlan) -> dict[str, Any]:
+    """The customer's side of joint expectations and of the scorecard (no internal field: the
+    customer's own writing, our expectations once revealed, the scores they gave)."""
+    rows = scorecard_services.history(plan)
+    metrics = scorecard_services.active_metrics(plan)
+    return {
+        "expect": expectations.side_view(expectations.latest_round(plan), Side.CUSTOMER),
+        "metric_rows": scorecard_services.metric_rows(plan),
+        "metrics": metrics,
+        "metric_shares": dict(
+            zip([m.pk for m in metrics], sc.shares([m.weight for m in metrics]), strict=True)
+        ),
+        "score_history": list(reversed(rows)),
+        "score_chart": scorecard_services.chart(rows),
+        "periods": sc.scoreable_periods(timezone.localdate()),
+        "score_choices": [
+            ("", "Choose…"),
+            ("5", "5 (excellent)"),
+            ("4", "4"),
+            ("3", "3"),
+            ("2", "2"),
+            ("1", "1 (poor)"),
+            ("na", "N/A"),
+        ],
+        "max_expectations": range(expectations.MAX_EXPECTATIONS),
+    }
 
 
 def _decorate(view: dict[str, Any] | None, plan: AccountPlan) -> dict[str, Any] | None:
@@ -51,6 +86,7 @@ def customer_context(link: ShareLink, token: str, *, preview: bool) -> dict[str,
         "preview": preview,
         "statuses": ActionStatus.choices,
         "nav": CUSTOMER_NAV,
+        **joint_context(link.plan),
     }
 
 
@@ -66,4 +102,5 @@ def preview_context(plan: AccountPlan) -> dict[str, Any]:
         "preview": True,
         "statuses": ActionStatus.choices,
         "nav": CUSTOMER_NAV,
+        **joint_context(plan),
     }

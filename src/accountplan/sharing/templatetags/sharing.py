@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from accountplan.plans.querysets import can_edit
-from accountplan.sharing import links, services
+from accountplan.sharing import expectations, links, scorecard_services, services
 from accountplan.sharing.models import Comment
 from accountplan.sharing.views import visibility_rows
 
@@ -25,5 +25,22 @@ def sharing_card(context: Any, plan: Any) -> dict[str, Any]:
         "last": services.latest(plan),
         "active": len(links.active_links(plan)),
         "comments": Comment.objects.filter(plan=plan).count(),
+        "session": expectations.latest_round(plan),
+        **_scores(scorecard_services.history(plan)),
         **visibility_rows(plan),
     }
+
+
+def _scores(rows: list[scorecard_services.PeriodRow]) -> dict[str, Any]:
+    return {
+        "score_last": rows[-1] if rows else None,
+        "score_chart": scorecard_services.chart(rows),
+    }
+
+
+@register.inclusion_tag("sharing/owner/account_scorecard.html")
+def customer_scorecard_card(account: Any) -> dict[str, Any]:
+    """The account page's card: the customer's weighted score by quarter across its plans
+    (nothing when the customer never scored us)."""
+    rows = scorecard_services.account_history(account)
+    return {"account": account, "rows": list(reversed(rows)), **_scores(rows)}

@@ -151,7 +151,9 @@ class Command(BaseCommand):
             )
             written = write_demo_plans(scored)
             console.print(f"[green]✓[/] Account plans for tier-1 accounts: {written} written")
-            shared = share_demo_plan(f"FY{(scored.as_of or dt.date.today()).year}")
+            shared = share_demo_plan(
+                f"FY{(scored.as_of or dt.date.today()).year}", scored.as_of or dt.date.today()
+            )
             if shared:
                 console.print(f"[green]✓[/] A plan shared with its customer: {shared}")
             # Follow-up cases (micro-plans, reviews) first: the health cases then run the rules,

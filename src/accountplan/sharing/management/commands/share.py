@@ -4,6 +4,9 @@
         [--expires YYYY-MM-DD] [--code] [--user USERNAME]
     accountplan share list [--account ID] [--all]
     accountplan share revoke LINK_ID [--user USERNAME]
+    accountplan share scorecard ACCOUNT_ID --period P [--quarter 2026-Q2] [--json]
+        [--format csv|xlsx --out FILE]
+    accountplan share expectations ACCOUNT_ID --period P [--json]
 
 ``create`` prints the link once (only its hash is stored). The acting user defaults to the
 plan's owner. Bad input exits with status 2 and says what to fix.
@@ -12,18 +15,23 @@ plan's owner. Bad input exits with status 2 and says what to fix.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from accountplan.core.errors import DomainError
 from accountplan.core.models import User
 from accountplan.plans.management.commands.plan import _account_pk, _plan
 from accountplan.plans.models import AccountPlan
-from accountplan.sharing import links
-from accountplan.sharing.models import ShareLink
+from accountplan.sharing import expectations, links, scorecard_export, scorecard_services
+from accountplan.sharing import scorecard as sc
+from accountplan.sharing.api import period_json
+from accountplan.sharing.models import ShareLink, Side
 
 
 def _fail(message: str) -> CommandError:
@@ -52,7 +60,10 @@ def _expiry(text: str | None) -> dt.datetime | None:
 
 
 class Command(BaseCommand):
-    help = "Share links to a plan's published view: create (prints the link once), list, revoke."
+    help = (
+        "Share links to a plan's published view: create (prints the link once), list, revoke; "
+        "read the customer's scorecard and the joint expectations."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Three subcommands: create, list, revoke."""
@@ -72,6 +83,17 @@ class Command(BaseCommand):
         rv = sub.add_parser("revoke", help="Revoke a link now.")
         rv.add_argument("link_id", type=int)
         rv.add_argument("--user", help="Who revokes it (default: the plan's owner).")
+        sc_ = sub.add_parser("scorecard", help="The customer's scorecard of us, by quarter.")
+        sc_.add_argument("account_id", help="The account's external id (or numeric id).")
+        sc_.add_argument("--period", required=True, help="The plan's period (FY2027).")
+        sc_.add_argument("--quarter", default="", help="Only this quarter (2026-Q2).")
+        sc_.add_argument("--json", action="store_true")
+        sc_.add_argument("--format", choices=("csv", "xlsx"), help="Export the history to --out.")
+        sc_.add_argument("--out", help="The file the export is written to.")
+        ex = sub.add_parser("expectations", help="The latest joint expectation session.")
+        ex.add_argument("account_id", help="The account's external id (or numeric id).")
+        ex.add_argument("--period", required=True, help="The plan's period (FY2027).")
+        ex.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         """Run the subcommand."""
@@ -127,3 +149,88 @@ class Command(BaseCommand):
             raise _fail(f"No share link {opts['link_id']}.")
         links.revoke(link, _user(opts.get("user"), link.plan))
         self.stdout.write(f"Revoked link {link.pk} of {link.recipient}.")
+
+    def _scorecard(self, opts: dict[str, Any]) -> None:
+        plan = _plan(opts["account_id"], opts["period"])
+        if opts["quarter"]:
+            sc.parse_period(opts["quarter"])
+        rows = [
+            r
+            for r in scorecard_services.history(plan)
+            if not opts["quarter"] or r.period == opts["quarter"]
+        ]
+        if opts.get("format"):
+            if not opts.get("out"):
+                raise _fail("--format needs --out FILE.")
+            data = (
+                scorecard_export.to_xlsx(rows)
+                if opts["format"] == "xlsx"
+                else scorecard_export.to_csv(rows)
+            )
+            Path(opts["out"]).write_bytes(data)
+            self.stdout.write(f"Wrote {len(rows)} quarter(s) to {opts['out']}.")
+            return
+        if opts["json"]:
+            payload = {
+                "account": plan.account.name,
+                "plan_period": plan.period,
+                "metrics": [
+                    {"name": m.name, "weight": str(m.weight)}
+                    for m in scorecard_services.active_metrics(plan)
+                ],
+                "periods": [period_json(r) for r in rows],
+            }
+            self.stdout.write(json.dumps(payload, cls=DjangoJSONEncoder, indent=1))
+            return
+        if not rows:
+            self.stdout.write("No quarter scored.")
+            return
+        for r in rows:
+            weighted = "unknown" if r.weighted is None else f"{r.weighted:.2f}"
+            change = "" if r.change is None else f" ({r.change:+.2f})"
+            self.stdout.write(f"{r.period}\tweighted {weighted}{change}\tby {r.recipient}")
+            for s in r.scores:
+                score = "N/A" if s.score is None else f"{s.score}/5"
+                note = f"  {s.comment}" if s.comment else ""
+                self.stdout.write(f"  {s.name} (weight {s.weight}): {score}{note}")
+
+    def _expectations(self, opts: dict[str, Any]) -> None:
+        plan = _plan(opts["account_id"], opts["period"])
+        rnd = expectations.latest_round(plan)
+        view = expectations.side_view(rnd, Side.US)
+        rows = expectations.review_rows(rnd) if rnd is not None and rnd.reviewed_at else []
+        if opts["json"]:
+            payload = {
+                "session": rnd.number if rnd else None,
+                "revealed": view["revealed"],
+                "customer": [e.body for e in view["theirs"]],
+                "ours": [e.body for e in view["mine"]],
+                "review": [
+                    {
+                        "customer": r["theirs"].body if r["theirs"] else None,
+                        "ours": r["ours"].body if r["ours"] else None,
+                        "alignment": r["alignment"],
+                        "agreed_action": r["agreed_action"],
+                    }
+                    for r in rows
+                ],
+            }
+            self.stdout.write(json.dumps(payload, indent=1, ensure_ascii=False))
+            return
+        if rnd is None:
+            self.stdout.write("No joint expectation session yet.")
+            return
+        self.stdout.write(f"Session {rnd.number}: " + (
+            "reviewed" if rnd.reviewed_at else "revealed" if rnd.revealed else "being written"
+        ))  # fmt: skip
+        if not view["revealed"]:
+            self.stdout.write("The customer's expectations stay hidden until both sides are in.")
+        for label, items in (("The customer", view["theirs"]), ("Us", view["mine"])):
+            for e in items:
+                self.stdout.write(f"{label}: {e.body}")
+        for r in rows:
+            self.stdout.write(
+                f"{r['alignment_label']}: {r['theirs'].body if r['theirs'] else '—'} / "
+                f"{r['ours'].body if r['ours'] else '—'}"
+                + (f" → {r['agreed_action']}" if r["agreed_action"] else "")
+            )
