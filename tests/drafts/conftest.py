@@ -17,6 +17,7 @@ from accountplan.demo.services import load_demo_book, wipe_book
 from accountplan.plans.models import AccountPlan, PlanRevision
 from accountplan.portfolio.models import Snapshot
 from accountplan.portfolio.services import ensure_snapshot
+from accountplan.sharing.demo import share_demo_plan
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -28,6 +29,7 @@ def demo_plans(django_db_setup: Any, django_db_blocker: Any) -> Iterator[list[Ac
         snapshot = ensure_snapshot(AS_OF, fresh=True)
         assert snapshot is not None
         assert write_demo_plans(snapshot) >= 1
+        assert share_demo_plan(f"FY{AS_OF.year}", AS_OF)  # two scored quarters (issue 12)
         # As `accountplan demo` does: micro-plans and reviews, plans with a case for every
         # governance rule (the rules run, findings open), fit answers on open deals.
         write_followup_cases(snapshot.as_of)

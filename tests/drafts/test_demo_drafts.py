@@ -45,6 +45,34 @@ def test_every_demo_plan_drafts_every_section_citing_facts_that_exist(
                 assert entry.text.strip() and entry.origin == "data"
     assert total >= 30
     assert kinds >= {"deals.fit", "whitespace.product", "portfolio.play", "findings.open"}
+    assert "customer.scorecard" in kinds
+
+
+def test_the_customer_scorecard_becomes_a_swot_line(demo_plans: list[AccountPlan]) -> None:
+    """The demo's shared plan was scored 4.33 then 3.40: the draft says so as a weakness, with
+    the figures recomputed here from the stored scores."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from accountplan.sharing.models import ScorecardRound
+
+    rounds = list(ScorecardRound.objects.order_by("period").prefetch_related("scores"))
+    assert len(rounds) >= 2
+
+    def weighted(r: ScorecardRound) -> Decimal:
+        scored = [s for s in r.scores.all() if s.score is not None]
+        total = sum((s.weight * s.score for s in scored), Decimal(0))
+        return (total / sum(s.weight for s in scored)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    last, before = weighted(rounds[-1]), weighted(rounds[-2])
+    plan = rounds[-1].plan
+    draft, facts = draft_with_facts(plan, sections=["profile_position"], as_of=AS_OF)
+    (card,) = [f for f in facts.facts if f.kind == "customer.scorecard"]
+    assert card.values["weighted"] == last and card.values["change"] == last - before
+    lines = [e.text for s in draft.sections for e in s.entries if card.id in e.fact_ids]
+    assert lines == [
+        f"The customer scores us {last:.2f} out of 5 ({rounds[-1].period}), "
+        f"down {before - last:.2f}"
+    ]
 
 
 def test_the_same_inputs_give_the_same_draft(demo_plans: list[AccountPlan]) -> None:

@@ -18,6 +18,7 @@ from accountplan.drafts.facts_deals import deal_facts
 from accountplan.drafts.facts_fit import fit_facts
 from accountplan.drafts.facts_people import people_facts, plan_facts
 from accountplan.drafts.facts_portfolio import portfolio_facts
+from accountplan.drafts.facts_scorecard import scorecard_facts
 from accountplan.drafts.types import Fact, FactSet
 
 __all__ = ["MAX_ROW_IDS", "WINDOW_DAYS", "build_facts", "fact_id", "make_fact"]
@@ -42,6 +43,7 @@ def build_facts(
     facts += portfolio_facts(account, as_of)
     facts += people_facts(account, plan, as_of)
     facts += plan_facts(account, plan, as_of)
+    facts += scorecard_facts(account, as_of)
     seen: set[str] = set()
     unique = []
     for fact in facts:

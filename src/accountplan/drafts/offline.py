@@ -137,6 +137,17 @@ def draft_profile_position(d: Drafter) -> None:
     if weak_fit:
         names = join_names([str(vals(f)["deal"]) for f in weak_fit[:TOP]])
         d.add("swot.weaknesses", f"Open deals short of a strong fit: {names}"[:300], weak_fit[:TOP])
+    card = d.one("customer.scorecard")
+    if card is not None and vals(card)["weighted"] is not None:
+        v = vals(card)
+        text = f"The customer scores us {v['weighted']:.2f} out of 5 ({v['period']})"
+        change = v["change"]
+        if change is not None and change < 0:
+            d.add("swot.weaknesses", f"{text}, down {abs(change):.2f}", [card])
+        elif v["weighted"] >= 4:
+            d.add("swot.strengths", text, [card])
+        elif v["weighted"] < 3:
+            d.add("swot.weaknesses", text, [card])
     none = d.one("stakeholders.no_decision_maker")
     if none is not None:
         d.add("swot.weaknesses", "No decision maker on the relationship map", [none])

@@ -247,6 +247,11 @@ def draft_actions(d: Drafter) -> None:
         when = vals(f)["reengage_on"]
         days = max(7, (when - d.facts.as_of).days) if isinstance(when, dt.date) else 14
         _action(d, f"Re-engage on the lost {vals(f)['product'] or 'deal'}", [f], days)
+    for f in d.kind("customer.scorecard_low"):
+        v = vals(f)
+        title = f"Agree with the customer how to lift “{v['metric']}”"
+        title += f" ({v['score']} of 5, {v['period']})"
+        _action(d, title, [f], 21)
     for f in d.kind("deals.fit"):
         v = vals(f)
         if not v["top_band"]:
