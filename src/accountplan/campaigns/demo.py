@@ -205,10 +205,34 @@ def _deals_that_followed(c: Campaign, product: Product, as_of: dt.date, rng: ran
     # Exactly the group's rate of its accounts open a deal (drawn with the seed), so the lift
     # shows whichever accounts the control group holds out (a coin per account could give a
     # small control group more deals than the targets).
+    # The book's own deals in the product in the same window count too, and which accounts the
+    # control group holds out depends on their ids: the counts drawn make the targets open more
+    # per account than the control group whatever those deals are (fewer control openers first,
+    # then more target openers), so the demo's lift is never an accident of the ids.
+    window_end = c.end_date + dt.timedelta(days=c.influence_days)
+    ids_of = {g: [a for a, gg in members if gg == g] for g in OPEN_RATE}
+    already = dict.fromkeys(OPEN_RATE, 0)
+    for group, ids in ids_of.items():
+        already[group] = Opportunity.objects.filter(
+            account_id__in=ids, product=product,
+            created_date__gte=c.launch_date, created_date__lte=window_end,
+        ).count()  # fmt: skip
+    target, control = MemberGroup.TARGET, MemberGroup.CONTROL
+    n_t, n_c = len(ids_of[target]), len(ids_of[control])
+    k = {g: round(len(ids) * OPEN_RATE[g]) for g, ids in ids_of.items()}
+
+    def ahead() -> bool:
+        return (
+            not n_c or (k[target] + already[target]) * n_c > (k[control] + already[control]) * n_t
+        )
+
+    while not ahead() and k[control] > 0:
+        k[control] -= 1
+    while not ahead() and k[target] < n_t:
+        k[target] += 1
     opening: set[int] = set()
-    for group, rate in OPEN_RATE.items():
-        ids = [a for a, g in members if g == group]
-        opening.update(rng.sample(ids, round(len(ids) * rate)))
+    for group, ids in ids_of.items():
+        opening.update(rng.sample(ids, k[group]))
     for n, (account_id, _group) in enumerate(members):
         if account_id not in opening:
             continue
