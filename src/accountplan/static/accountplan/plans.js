@@ -122,6 +122,9 @@
     if (isDirty(form) && !askDiscard([form])) return;
     form.dataset.unsaved = "";
     form.__initial = snapshot(form);  // confirmed: the Cancel click below must not ask again
+    // A form swapped in a moment ago may not be wired by htmx yet (its load runs after the
+    // settle delay): wire it now so the Cancel click always reaches the server.
+    if (window.htmx) window.htmx.process(form);
     cancel.click();
   });
 
