@@ -25,6 +25,9 @@ CHUNK_ROWS = 200_000
 #: (a web request) takes its turn: SQLite's busy handler retries every 100 ms once it has waited
 #: a while, and the lock is free only between two chunks.
 GIVE_WAY_S = 0.1
+#: Rows per COPY chunk: the CSV text of one chunk is held twice (Polars' and the driver's
+#: buffer); 50k rows of the widest table (account scores with their look-alikes) is ~25 MB.
+COPY_ROWS = 50_000
 #: SQLite page cache for bulk writes, in KiB (256 MiB; the default is 2 MiB).
 SQLITE_CACHE_KIB = 262_144
 #: The temporary table ``insert_parts`` stages rows in on SQLite (one per connection).
@@ -114,12 +117,12 @@ def _copy(table: str, columns: str, frame: pl.DataFrame) -> None:
     with connection.cursor() as wrapper:
         raw = wrapper.cursor
         with raw.copy(sql) as copy:
-            for start in range(0, frame.height, CHUNK_ROWS):
+            for start in range(0, frame.height, COPY_ROWS):
                 buffer = io.BytesIO()
-                frame.slice(start, CHUNK_ROWS).write_csv(
+                frame.slice(start, COPY_ROWS).write_csv(
                     buffer, include_header=False, null_value="\\N", quote_style="necessary"
                 )
-                copy.write(buffer.getvalue())
+                copy.write(buffer.getbuffer())  # a view: no second copy of the text
 
 
 def _executemany(table: str, columns: str, frame: pl.DataFrame) -> None:
@@ -146,7 +149,9 @@ def _executemany(table: str, columns: str, frame: pl.DataFrame) -> None:
     # a big page cache keeps the indexes' B-trees in memory while millions of rows go in
     raw.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     for start in range(0, frame.height, CHUNK_ROWS):
-        raw.executemany(sql, frame.slice(start, CHUNK_ROWS).with_columns(floats).rows())
+        # rows as they are sent (a few thousand tuples alive at once, not the chunk's 200k)
+        rows = frame.slice(start, CHUNK_ROWS).with_columns(floats).iter_rows(buffer_size=4096)
+        raw.executemany(sql, rows)
 
 
 def insert_in_turns(

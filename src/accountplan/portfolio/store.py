@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
+from functools import partial
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -55,13 +56,48 @@ def _percentiles(analysis: Analysis) -> pl.DataFrame:
     return wide.rename({c: f"pct_{c}" for c in wide.columns if c != "account_id"})
 
 
-def account_rows(
-    snapshot_id: int, analysis: Analysis, accounts: pl.DataFrame, looks: pl.DataFrame
-) -> pl.DataFrame:
-    """The portfolio_accountscore rows of a run (columns = the table's)."""
+#: Accounts per part of the account-score rows: each part's text (look-alikes as JSON) is built
+#: and sent before the next, so a 1M-account run never holds the whole table's text at once.
+ACCOUNT_PART_ROWS = 125_000
+
+
+def _all_percentiles(analysis: Analysis) -> pl.DataFrame:
     pct = _percentiles(analysis)
     missing = [f"pct_{a}" for a in SCORE_ATTRIBUTES if f"pct_{a}" not in pct.columns]
-    pct = pct.with_columns(pl.lit(None, dtype=pl.Float64).alias(c) for c in missing)
+    return pct.with_columns(pl.lit(None, dtype=pl.Float64).alias(c) for c in missing)
+
+
+def account_parts(
+    snapshot_id: int, analysis: Analysis, accounts: pl.DataFrame, looks: pl.DataFrame
+) -> list[Callable[[], pl.DataFrame]]:
+    """The portfolio_accountscore rows of a run in parts of ``ACCOUNT_PART_ROWS`` accounts,
+    each built when it is called (the percentiles are pivoted once, by the first)."""
+    pct: list[pl.DataFrame] = []
+
+    def part(start: int) -> pl.DataFrame:
+        if not pct:
+            pct.append(_all_percentiles(analysis))
+        some = accounts.slice(start, ACCOUNT_PART_ROWS)
+        if some.height < accounts.height:
+            looks_of = looks.join(some.select("account_id"), on="account_id", how="semi")
+        else:
+            looks_of = looks
+        return account_rows(snapshot_id, analysis, some, looks_of, pct[0])
+
+    starts = range(0, max(accounts.height, 1), ACCOUNT_PART_ROWS)
+    return [partial(part, start) for start in starts]
+
+
+def account_rows(
+    snapshot_id: int,
+    analysis: Analysis,
+    accounts: pl.DataFrame,
+    looks: pl.DataFrame,
+    pct: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """The portfolio_accountscore rows of ``accounts`` (columns = the table's)."""
+    if pct is None:
+        pct = _all_percentiles(analysis)
     pair = pl.concat_list(pl.col("other_id").cast(pl.Float64), "similarity")
     pairs = looks.group_by("account_id").agg(pair.sort_by("rank").alias("_looks"))
     frame = accounts.join(pct, on="account_id", how="left").join(pairs, on="account_id", how="left")
@@ -234,8 +270,20 @@ class EarlyCells:
             self.wait()
 
 
+#: Cells per part of the cell-score rows: each part's columns (in the table's form) are built
+#: when it is written, so a run never holds a second copy of all its cells (400 MB at 1M).
+CELL_PART_ROWS = 500_000
+
+
 def _cell_parts(pk: int, analysis: Analysis) -> list[tuple[str, Callable[[], pl.DataFrame]]]:
-    return [(CellScore._meta.db_table, lambda: cell_rows(pk, analysis.cells))]
+    cells = analysis.cells
+    starts = range(0, max(cells.height, 1), CELL_PART_ROWS)
+    table = CellScore._meta.db_table
+    return [(table, partial(_cell_part, pk, cells, start)) for start in starts]
+
+
+def _cell_part(pk: int, cells: pl.DataFrame, start: int) -> pl.DataFrame:
+    return cell_rows(pk, cells.slice(start, CELL_PART_ROWS))
 
 
 def delete_rows(snapshot_ids: list[int]) -> None:
@@ -275,8 +323,9 @@ def store(
     first: list[tuple[str, Callable[[], pl.DataFrame]]] = [
         (SnapshotItem._meta.db_table, lambda: item_rows(pk, analysis.items, base, product_ids)),
         (PeerRate._meta.db_table, lambda: rate_rows(pk, analysis.rates)),
-        (AccountScore._meta.db_table, lambda: account_rows(pk, analysis, accounts, looks)),
     ]
+    scores = AccountScore._meta.db_table
+    first += [(scores, p) for p in account_parts(pk, analysis, accounts, looks)]
     second = _cell_parts(pk, analysis)
     if _in_turns():
         _write_rows(first, pk)
