@@ -22,11 +22,12 @@ def digest_text(user: Any, today: dt.date) -> tuple[str, int]:
     base = getattr(settings, "ACCOUNTPLAN_BASE_URL", "")
     team = selectors.has_team(user)
     findings = selectors.attention(user, team, today)
-    total = findings.count()
+    whole = today if selectors.sees_all_findings(user, team) else None
+    counts = selectors.counts_by_rule(findings, whole)
+    total = sum(c["count"] for c in counts)
     acts = selectors.actions(user, team, today, limit=TOP)
     slots = render_slots(user, team, today)
     lines = [f"What needs attention, {fmt.date(today)}", ""]
-    counts = selectors.counts_by_rule(findings)
     if counts:
         lines.append(
             "Open findings by kind: " + ", ".join(f"{c['label']} {c['count']}" for c in counts)

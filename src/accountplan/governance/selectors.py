@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 
 from accountplan.core.request_memo import memo
 from accountplan.governance.action_rows import ActionLists, action_lists
-from accountplan.governance.models import Finding
+from accountplan.governance.models import Finding, FindingTally
 from accountplan.governance.rules.registry import get
 from accountplan.plans.models import AccountPlan, PlanStatus
 
@@ -98,13 +98,38 @@ def _account_ids(ids: list[int]) -> QuerySet[Any]:
     return Account.objects.filter(_mine(ids)).values("pk")
 
 
-def counts_by_rule(qs: QuerySet[Finding]) -> list[dict[str, Any]]:
-    """How many findings of each kind (rule), with the rule's label, most first."""
-    rows = qs.order_by().values_list("rule").annotate(n=Count("pk")).values_list("rule", "n")
+def sees_all_findings(user: User, team: bool) -> bool:
+    """Whether ``attention(user, team)`` is every open, awake finding of the book."""
+    return bool(user.is_active and user.sees_whole_book and people(user, team) is None)
+
+
+def counts_by_rule(
+    qs: QuerySet[Finding], whole_book_on: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """How many findings of each kind (rule), with the rule's label, most first.
+
+    ``whole_book_on``: ``qs`` is every open finding awake on that day (``sees_all_findings``):
+    the counts come from the tally the database keeps, less the few findings snoozed past
+    that day, instead of counting every open finding."""
+    rows = (
+        _tally_on(whole_book_on)
+        if whole_book_on is not None
+        else qs.order_by().values_list("rule").annotate(n=Count("pk")).values_list("rule", "n")
+    )
     return [
         {"rule": code, "label": getattr(get(code), "label", code), "count": n}
         for code, n in sorted(rows, key=lambda r: (-r[1], r[0]))
     ]
+
+
+def _tally_on(today: dt.date) -> list[tuple[str, int]]:
+    counts = dict(FindingTally.objects.filter(open_count__gt=0).values_list("rule", "open_count"))
+    # Snoozes are set one finding at a time: few rows, read through their own index (a GROUP
+    # BY here makes SQLite walk the by-rule index of every open finding instead).
+    asleep = Finding.objects.open().filter(snoozed_until__gte=today).order_by()
+    for code in asleep.values_list("rule", flat=True):
+        counts[code] = counts.get(code, 0) - 1
+    return [(code, n) for code, n in counts.items() if n > 0]
 
 
 def actions(user: User, team: bool, today: dt.date, limit: int = ACTIONS_SHOWN) -> ActionLists:

@@ -37,7 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
     team = has_team and request.GET.get("view", "team") == "team"
     findings = selectors.attention(user, team, today)
     rule = request.GET.get("rule", "")
-    counts = selectors.counts_by_rule(findings)
+    whole = today if selectors.sees_all_findings(user, team) else None
+    counts = selectors.counts_by_rule(findings, whole)
     if rule:
         findings = findings.filter(rule=rule)
     paginator = Paginator(findings, PAGE_SIZE)
