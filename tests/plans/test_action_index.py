@@ -67,3 +67,46 @@ def test_rows_follow_every_write_of_the_action_plan() -> None:
 
     PlanSection.objects.filter(plan=plan, key="actions").delete()
     assert not PlanAction.objects.filter(plan=plan).exists()
+
+
+def test_rows_say_whether_their_plan_is_active_through_status_changes() -> None:
+    """The home page counts the open actions of active plans in the index alone: each row
+    carries its plan's status, through the plan's own status changes and a bulk sync."""
+    from accountplan.governance.action_rows import action_lists
+    from accountplan.plans.models import PlanStatus
+    from accountplan.plans.services import update_plan
+
+    user = UserFactory(role=Role.MANAGER)
+    plan = create_plan(AccountFactory(owner=user), "FY2026", user)
+    other = create_plan(AccountFactory(owner=user), "FY2026", user)
+    today = dt.date(2026, 6, 1)
+    actions = [
+        {"title": "Late", "owner_id": user.pk, "due_date": "2026-05-01"},
+        {"title": "Soon", "owner_id": user.pk, "due_date": "2026-06-05"},
+    ]
+    for p in (plan, other):
+        save_section(p, "actions", {"actions": actions}, 1, user)
+    horizon = today + dt.timedelta(days=14)
+
+    def counts() -> tuple[int, int]:
+        lists = action_lists(None, None, today, horizon, 20)
+        return lists.overdue_count, lists.upcoming_count
+
+    def flags(p: AccountPlan) -> set[bool]:
+        return set(PlanAction.objects.filter(plan=p).values_list("plan_active", flat=True))
+
+    statuses = dict(AccountPlan.objects.values_list("pk", "status"))
+    active = sum(1 for p in (plan, other) if statuses[p.pk] == PlanStatus.ACTIVE)
+    assert flags(plan) == {statuses[plan.pk] == PlanStatus.ACTIVE}
+    assert counts() == (active, active)
+
+    for p in (plan, other):
+        update_plan(p, user, status=PlanStatus.ACTIVE)
+    assert flags(plan) == flags(other) == {True} and counts() == (2, 2)
+    update_plan(plan, user, status=PlanStatus.ARCHIVED)
+    assert flags(plan) == {False} and flags(other) == {True} and counts() == (1, 1)
+    # a bulk sync reads the plans' statuses again
+    assert sync_sections(PlanSection.objects.filter(plan__in=[plan, other])) == 4
+    assert flags(plan) == {False} and counts() == (1, 1)
+    update_plan(plan, user, status=PlanStatus.ACTIVE)
+    assert flags(plan) == {True} and counts() == (2, 2)

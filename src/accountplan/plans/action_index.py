@@ -2,7 +2,9 @@
 
 Every write of a section goes through ``save()`` or ``create()`` (the plan services, cloning,
 the customer's page), so a ``post_save`` receiver keeps the rows; a bulk write (a bench loader)
-calls ``sync_sections`` itself. A section's rows are deleted with it (foreign key).
+calls ``sync_sections`` itself. A section's rows are deleted with it (foreign key). Each row
+says whether its plan is active; a plan's status changes through ``save()`` (the plan services,
+the admin), and a second receiver carries the change to the plan's rows.
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from accountplan.plans.models import PlanAction, PlanSection
+from accountplan.plans.models import AccountPlan, PlanAction, PlanSection, PlanStatus
 
 ACTIONS = "actions"
 
 
-def rows_of(section: PlanSection) -> list[PlanAction]:
-    """The rows a section's data gives (none for a section other than the action plan)."""
+def rows_of(section: PlanSection, active: bool | None = None) -> list[PlanAction]:
+    """The rows a section's data gives (none for a section other than the action plan);
+    ``active``: whether its plan is active (read from the plan when not given)."""
     if section.key != ACTIONS:
         return []
+    if active is None:
+        active = AccountPlan.objects.filter(pk=section.plan_id, status=PlanStatus.ACTIVE).exists()
     out = []
     for a in (section.data or {}).get("actions", []) or []:
         if not isinstance(a, dict):
@@ -38,6 +43,7 @@ def rows_of(section: PlanSection) -> list[PlanAction]:
                 due_date=dt.date.fromisoformat(due) if isinstance(due, str) and due else None,
                 status=str(a.get("status") or "")[:20],
                 done=a.get("status") == "done",
+                plan_active=active,
             )
         )
     return out
@@ -49,7 +55,12 @@ def sync_sections(sections: Iterable[PlanSection]) -> int:
     if not chosen:
         return 0
     PlanAction.objects.filter(section_id__in=[s.pk for s in chosen]).delete()
-    rows = [row for s in chosen for row in rows_of(s)]
+    active = set(
+        AccountPlan.objects.filter(
+            pk__in={s.plan_id for s in chosen}, status=PlanStatus.ACTIVE
+        ).values_list("pk", flat=True)
+    )
+    rows = [row for s in chosen for row in rows_of(s, s.plan_id in active)]
     PlanAction.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -58,3 +69,11 @@ def on_section_saved(sender: Any, instance: PlanSection, **kwargs: Any) -> None:
     """``post_save`` receiver: an action section's rows follow its data."""
     if instance.key == ACTIONS:
         sync_sections([instance])
+
+
+def on_plan_saved(sender: Any, instance: AccountPlan, **kwargs: Any) -> None:
+    """``post_save`` receiver: a plan's action rows follow its status."""
+    active = instance.status == PlanStatus.ACTIVE
+    PlanAction.objects.filter(plan_id=instance.pk).exclude(plan_active=active).update(
+        plan_active=active
+    )

@@ -183,13 +183,18 @@ class PlanAction(models.Model):
     due_date = models.DateField(null=True)
     status = models.CharField(max_length=20, blank=True)
     done = models.BooleanField(default=False)
+    #: The plan's status is active (kept by ``action_index``: on the section's save and the
+    #: plan's), so the home page counts the open actions of active plans in the index alone.
+    plan_active = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
+            # done and plan_active again as columns: SQLite checks a bound parameter against
+            # the row's value, and here finds it in the index (a count reads no table row)
             models.Index(
-                fields=["due_date", "plan"],
-                condition=models.Q(done=False, due_date__isnull=False),
-                name="plan_action_open_due",
+                fields=["due_date", "plan", "done", "plan_active"],
+                condition=models.Q(done=False, due_date__isnull=False, plan_active=True),
+                name="plan_action_active_due",
             ),
         ]
 
