@@ -144,7 +144,10 @@ def reviews_due(
         _due_by(today + dt.timedelta(days=horizon))
     )
     if after is not None:
-        plans = plans.filter(pk__in=_candidates(after, today + dt.timedelta(days=horizon)))
+        candidates = _candidates(after, today + dt.timedelta(days=horizon))
+        if not candidates:
+            return []
+        plans = plans.filter(pk__in=candidates)
         plans = plans.exclude(_due_by(after))
     plans = plans.select_related("account", "owner")
     rows = []

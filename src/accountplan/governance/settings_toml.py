@@ -28,7 +28,14 @@ def thresholds(rule: Rule, stored: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def effective() -> dict[str, tuple[bool, dict[str, Any]]]:
-    """``{code: (enabled, thresholds)}`` for every registered rule."""
+    """``{code: (enabled, thresholds)}`` for every registered rule (read once per read
+    request: the home page's slots ask for several rules' settings)."""
+    from accountplan.core.request_memo import memo
+
+    return memo(("governance.effective",), _effective)
+
+
+def _effective() -> dict[str, tuple[bool, dict[str, Any]]]:
     stored = {s.code: s for s in RuleSetting.objects.all()}
     out = {}
     for rule in rules():

@@ -10,8 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -62,10 +65,28 @@ def home(request: HttpRequest) -> HttpResponse:
             "acts": acts,
             "slots": render_slots(user, team, today),
             "can_snooze": may_write_plans(user),
-            "tomorrow": today + dt.timedelta(days=1),
-            "default_until": today + dt.timedelta(days=14),
+            "snooze": _snooze_form(request, today),
         },
     )
+
+
+def _snooze_form(request: HttpRequest, today: dt.date) -> dict[str, Any]:
+    """What every finding's snooze form shares, built once a page instead of once a finding
+    (a URL, a CSRF field and two dates for each of 25 findings: 3 of the page's 9 ms)."""
+    start, _, end = reverse("governance:snooze", args=[0]).rpartition("/0/")
+    hidden = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="next" value="{}">',
+        get_token(request),
+        request.get_full_path(),
+    )
+    return {
+        "action_start": start + "/",
+        "action_end": "/" + end,
+        "hidden": hidden,
+        "min": (today + dt.timedelta(days=1)).isoformat(),
+        "value": (today + dt.timedelta(days=14)).isoformat(),
+    }
 
 
 @login_required
