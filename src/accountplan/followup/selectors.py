@@ -128,6 +128,11 @@ def reviews_due(
     the tier's cadence) falls on or before ``today + horizon`` (and after ``after``, when
     given); overdue first. The window is applied in the database (the tier joined from the
     current snapshot, the last review an index lookup): only due plans are read."""
+    candidates: list[int] | None = None
+    if after is not None:
+        candidates = _candidates(after, today + dt.timedelta(days=horizon))
+        if not candidates:  # two index ranges said no plan can be due: nothing to compile
+            return []
     snap = Snapshot.objects.current()
     plans = AccountPlan.objects.for_user(user).filter(status=PlanStatus.ACTIVE)
     if snap is not None:
@@ -143,10 +148,7 @@ def reviews_due(
     plans = plans.annotate(last_review=Subquery(last.values("reviewed_on")[:1])).filter(
         _due_by(today + dt.timedelta(days=horizon))
     )
-    if after is not None:
-        candidates = _candidates(after, today + dt.timedelta(days=horizon))
-        if not candidates:
-            return []
+    if after is not None and candidates is not None:
         plans = plans.filter(pk__in=candidates)
         plans = plans.exclude(_due_by(after))
     plans = plans.select_related("account", "owner")
@@ -304,12 +306,13 @@ def reengagements_upcoming(
     findings of the ``lostdeal.reengage`` rule (its date not come, no condition fired, as the
     rule's thresholds say). With the rule switched off, every one due within ``horizon`` days."""
     enabled, t = rule_settings("lostdeal.reengage")
-    qs = micro_plans(user).filter(
-        status=MicroPlanStatus.WATCHING, reengage_on__lte=today + dt.timedelta(days=horizon)
-    )
+    window = Q(status=MicroPlanStatus.WATCHING, reengage_on__lte=today + dt.timedelta(days=horizon))
+    if enabled and t["on_date"]:  # a date come is a finding already: only dates ahead
+        window &= Q(reengage_on__gt=today)
+    if not LostDealPlan.objects.filter(window).exists():  # an index range, nobody's: nothing
+        return []  # to scope, no conditions to compile and test
+    qs = micro_plans(user).filter(window)
     if enabled:
-        if t["on_date"]:  # a date come is a finding already: only dates ahead (index range)
-            qs = qs.filter(reengage_on__gt=today)
         qs = qs.exclude(
             fired_conditions(
                 today,
