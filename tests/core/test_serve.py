@@ -115,3 +115,20 @@ def test_hashed_static_files_are_compressed_and_cached_for_a_year(server: str) -
     # The plain name still answers (old links, tools), with a short cache life only.
     _, plain_headers, _ = _get(f"{server}/static/accountplan/app.css")
     assert "immutable" not in plain_headers["Cache-Control"]
+
+
+def test_serve_freezes_what_it_loaded_before_the_workers_fork() -> None:
+    """The loaded app (Django, every view module) is kept out of the collector's full passes:
+    after the freeze the collector tracks only what is made later, and the views are loaded."""
+    import gc
+
+    from accountplan.core.management.commands.serve import _freeze_what_is_loaded
+
+    before = gc.get_freeze_count()
+    try:
+        _freeze_what_is_loaded()
+        assert gc.get_freeze_count() > before + 10_000
+        assert len(gc.get_objects()) < gc.get_freeze_count()
+        assert "accountplan.governance.views" in sys.modules
+    finally:
+        gc.unfreeze()

@@ -5,6 +5,7 @@ Before serving it applies the migrations and collects the static files (hashed, 
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -71,10 +72,27 @@ def run_gunicorn(bind: str, workers: int, *, with_worker: bool = True) -> None:
             worker.wait(timeout=30)
 
 
+def _freeze_what_is_loaded() -> None:
+    """Load every view module, then keep what is loaded out of the garbage collector's sight.
+
+    Django, the views and Polars are some 190,000 objects a full collection walks; in a web
+    worker that collection came every 200 requests or so and stopped the worker's threads for
+    100 ms (measured on the 100k bench book). Frozen before gunicorn forks its workers, they
+    are never walked again (and the workers share their pages instead of copying them as the
+    collector writes). What requests allocate is collected as before."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports every view module)
+    gc.collect()
+    gc.freeze()
+
+
 def _gunicorn(bind: str, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     from accountplan.config.wsgi import application
+
+    _freeze_what_is_loaded()
 
     class Server(BaseApplication):
         def load_config(self) -> None:
