@@ -3,13 +3,13 @@
 Usage (the app's database from the environment, as ``accountplan serve`` reads it)::
 
     ACCOUNTPLAN_DATA_DIR=... .venv/bin/python bench/web.py --port 8110 [--clients 8]
-        [--seconds 10] [--workers 2] [--user bench --password bench] [--only accounts,map]
+        [--seconds 10] [--workers N] [--user bench --password bench] [--only accounts,map]
         [--during rescore]
 
 It starts ``accountplan serve`` itself (gunicorn, the serve command's own worker and thread
-counts: ``--workers`` processes × 4 threads; no background task worker), signs in as a user
-that sees the whole book (created or reset when missing: ``--user``), picks real URLs from the
-database (an account, the biggest territory, a plan), warms each URL once, then drives it for
+counts: ``--workers`` processes, by default the serve command's, × 4 threads; no background
+task worker), signs in as a user that sees the whole book (created or reset when missing:
+``--user``), picks real URLs from the database (an account, the biggest territory, a plan), warms each URL once, then drives it for
 ``--seconds`` with ``--clients`` threads, each with its own keep-alive connection (``http.client``
 on loopback), beside the login page as the trivial reference. Prints a table and, on the last
 line, a JSON summary. The figures include this driver's own cost on the same machine: read the
@@ -285,7 +285,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8110)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None, help="default: the serve command's")
     parser.add_argument("--user", default="bench")
     parser.add_argument("--password", default="bench-pass-1")
     parser.add_argument("--only", default="", help="comma-separated substrings of page names")
@@ -295,6 +295,8 @@ def main() -> None:
 
     setup_django()
     from django.core.management import call_command
+
+    from accountplan.core.management.commands.serve import default_workers
 
     call_command("migrate", verbosity=0)  # a bench book loaded before today's tables
     ensure_user(args.user, args.password)
@@ -320,8 +322,7 @@ def main() -> None:
                 "serve",
                 "--bind",
                 f"127.0.0.1:{args.port}",
-                "--workers",
-                str(args.workers),
+                *(["--workers", str(args.workers)] if args.workers else []),
                 *([] if args.during else ["--no-worker"]),
                 "--no-migrate",
             ],
@@ -357,7 +358,7 @@ def main() -> None:
             "database": vendor,
             "clients": args.clients,
             "seconds": args.seconds,
-            "gunicorn": f"{args.workers} workers x 4 threads",
+            "gunicorn": f"{args.workers or default_workers()} workers x 4 threads",
             "load": os.getloadavg()[0],
             "pages": results,
         }

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from accountplan.book.models import Account
 from accountplan.campaigns.demo import write_campaign_history
+from accountplan.core.management.commands.serve import default_workers
 from accountplan.core.models import User
 from accountplan.demo.fit_cases import write_fit_cases
 from accountplan.demo.followup_cases import write_followup_cases
@@ -87,8 +88,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("WEB_CONCURRENCY", "2")),
-            help="Gunicorn worker processes (default 2, env WEB_CONCURRENCY).",
+            default=default_workers(),
+            help="Gunicorn worker processes (default 2 × the cores + 1, at most 9; env "
+            "WEB_CONCURRENCY).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
