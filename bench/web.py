@@ -9,7 +9,8 @@ Usage (the app's database from the environment, as ``accountplan serve`` reads i
 It starts ``accountplan serve`` itself (gunicorn, the serve command's own worker and thread
 counts: ``--workers`` processes, by default the serve command's, × 4 threads; no background
 task worker), signs in as a user that sees the whole book (created or reset when missing:
-``--user``), picks real URLs from the database (an account, the biggest territory, a plan), warms each URL once, then drives it for
+``--user``), picks real URLs from the database (an account, the biggest territory, a plan),
+warms each URL once, then drives it for
 ``--seconds`` with ``--clients`` threads, each with its own keep-alive connection (``http.client``
 on loopback), beside the login page as the trivial reference. Prints a table and, on the last
 line, a JSON summary. The figures include this driver's own cost on the same machine: read the
