@@ -95,7 +95,9 @@ def test_the_one_time_code_is_emailed_and_good_once(shared: Shared) -> None:
     new = new_link(shared, require_code=True)
     client = Client()
     first = client.get(f"/s/{new.raw}/").content.decode()
-    assert "Enter your code" in first and "MK" not in first
+    # no marker of the plan before the code (the form's CSRF token is random letters, which
+    # held "MK" once in CI: attribute values are left out of the search)
+    assert "Enter your code" in first and "MK" not in re.sub(r'value="[^"]*"', "", first)
     client.post(f"/s/{new.raw}/code/", {"send": "1"})
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["cust@acme.test"]
     code = re.search(r"\b(\d{6})\b", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
