@@ -18,13 +18,11 @@ from accountplan.plans.models import AccountPlan, PlanAction, PlanSection, PlanS
 ACTIONS = "actions"
 
 
-def rows_of(section: PlanSection, active: bool | None = None) -> list[PlanAction]:
+def rows_of(section: PlanSection, active: bool) -> list[PlanAction]:
     """The rows a section's data gives (none for a section other than the action plan);
-    ``active``: whether its plan is active (read from the plan when not given)."""
+    ``active``: whether its plan is active."""
     if section.key != ACTIONS:
         return []
-    if active is None:
-        active = AccountPlan.objects.filter(pk=section.plan_id, status=PlanStatus.ACTIVE).exists()
     out = []
     for a in (section.data or {}).get("actions", []) or []:
         if not isinstance(a, dict):
