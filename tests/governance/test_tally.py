@@ -132,3 +132,24 @@ def test_home_counts_from_the_tally_equal_a_count_of_the_page(world: World) -> N
     assert len(queries) <= 18, [q["sql"][:90] for q in queries]
     assert page.context["total"] == sum(want.values()) == page.context["page_obj"].paginator.count
     assert {c["rule"]: c["count"] for c in page.context["counts"]} == dict(want)
+
+
+def test_a_finding_item_escapes_what_it_shows(world: World) -> None:
+    """The home page's finding items are built in Python (``finding_item``): every text is
+    escaped, the summary and an evidence label and link alike."""
+    UserFactory(username="boss2", role=Role.MANAGER)
+    Finding.objects.create(
+        rule="test.markup",
+        severity=Severity.RED,
+        account=world.accounts["a1"],
+        summary='<script>alert("s")</script> & co',
+        evidence=[{"label": "<b>bold</b>", "url": '/x?a=1&b="2"', "date": "2026-01-02"}],
+        fix_url="/",
+        rank=10**9,  # first on the page
+    )
+    client = Client()
+    assert client.login(username="boss2", password=PASSWORD)
+    html = client.get("/").content.decode()
+    assert "&lt;script&gt;alert(&quot;s&quot;)&lt;/script&gt; &amp; co" in html
+    assert "<script>alert" not in html and "<b>bold</b>" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and 'href="/x?a=1&amp;b=&quot;2&quot;"' in html
