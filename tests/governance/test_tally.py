@@ -20,6 +20,8 @@ from accountplan.core.models import Role
 from accountplan.governance import selectors
 from accountplan.governance.models import Finding, FindingTally, Severity
 from accountplan.governance.services import run_rules, snooze
+from accountplan.plans.models import PlanStatus
+from accountplan.plans.services import create_plan, save_section
 from tests.factories import PASSWORD, AccountFactory, UserFactory
 from tests.governance.conftest import World
 
@@ -153,3 +155,38 @@ def test_a_finding_item_escapes_what_it_shows(world: World) -> None:
     assert "&lt;script&gt;alert(&quot;s&quot;)&lt;/script&gt; &amp; co" in html
     assert "<script>alert" not in html and "<b>bold</b>" not in html
     assert "&lt;b&gt;bold&lt;/b&gt;" in html and 'href="/x?a=1&amp;b=&quot;2&quot;"' in html
+
+
+def test_the_home_action_lists_escape_what_they_show(db: None) -> None:
+    """The overdue and upcoming actions are built in Python too (``action_items``): the
+    action's title and the account's name are escaped, the date is the user's."""
+    user = UserFactory(username="ae-markup", role=Role.ACCOUNT_EXECUTIVE)
+    account = AccountFactory(owner=user, name='<i>Acme</i> & "Sons"')
+    plan = create_plan(account, "FY 2027", user)
+    today = timezone.localdate()
+    actions = [
+        {
+            "title": "<script>late()</script>",
+            "owner_id": user.pk,
+            "due_date": (today - dt.timedelta(days=3)).isoformat(),
+        },
+        {
+            "title": "soon & <b>now</b>",
+            "owner_id": user.pk,
+            "due_date": (today + dt.timedelta(days=2)).isoformat(),
+        },
+    ]
+    save_section(plan, "actions", {"actions": actions}, 1, user)
+    plan.status = PlanStatus.ACTIVE  # an active plan's actions are listed
+    plan.save()
+    client = Client()
+    assert client.login(username="ae-markup", password=PASSWORD)
+    html = client.get("/").content.decode()
+    assert "<script>late()" not in html and "<b>now</b>" not in html and "<i>Acme" not in html
+    assert (
+        "&lt;script&gt;late()&lt;/script&gt;" in html
+        and "soon &amp; &lt;b&gt;now&lt;/b&gt;" in html
+    )
+    assert "&lt;i&gt;Acme&lt;/i&gt; &amp; &quot;Sons&quot; FY 2027" in html
+    late_day = (today - dt.timedelta(days=3)).isoformat()
+    assert f'<time datetime="{late_day}">' in html
