@@ -14,7 +14,7 @@ from accountplan.demo.health_cases import write_health_cases
 from accountplan.demo.plans import write_demo_plans
 from accountplan.demo.services import load_demo_book
 from accountplan.followup.models import LostDealPlan, Review, Target
-from accountplan.followup.selectors import reengagements_due, reviews_due
+from accountplan.followup.selectors import first_reviews_due, reengagements_due, reviews_due
 from accountplan.governance.models import Finding
 from accountplan.portfolio.services import ensure_snapshot
 
@@ -61,7 +61,8 @@ def test_demo_book_has_findings_of_both_follow_up_rules() -> None:
 @pytest.mark.django_db
 def test_reviews_due_in_the_database_match_every_plan_read_one_by_one() -> None:
     """The due window is filtered in SQL per cadence; recomputed here plan by plan from the rows
-    (last review or start, plus the tier's cadence) for windows on both sides of every due date."""
+    (last review or start, plus the tier's cadence) for windows on both sides of every due date.
+    The home slot's first rows (read per cadence) are the whole list's first, its count all."""
     from accountplan.followup.selectors import review_days
     from accountplan.plans.models import AccountPlan, PlanStatus
     from accountplan.portfolio.models import AccountScore
@@ -87,3 +88,14 @@ def test_reviews_due_in_the_database_match_every_plan_read_one_by_one() -> None:
             want = {pk for pk, due in expected.items() if low < due <= today}
             assert {r.plan.pk for r in rows if r.plan} == want
             assert all(r.due == expected[r.plan.pk] for r in rows if r.plan)
+    # the home slot's first rows and count, read per cadence, against the whole list sorted
+    spans = sorted(set(expected.values()))
+    for today in spans[:: max(1, len(spans) // 5)]:
+        for horizon, after in ((45, None), (45, today + dt.timedelta(days=14)), (400, None)):
+            whole = reviews_due(manager, today, horizon, after=after)
+            for limit in (1, 3, 20):
+                first, count = first_reviews_due(manager, today, horizon, after, limit)
+                assert count == len(whole)
+                assert [(r.plan.pk, r.due) for r in first if r.plan] == [
+                    (r.plan.pk, r.due) for r in whole[:limit] if r.plan
+                ]

@@ -23,16 +23,16 @@ SHOWN = 20
 
 
 def _reviews(user: Any, team: bool, today: dt.date) -> dict[str, Any]:
-    rows = reviews_upcoming(user, today)
+    rows, count = reviews_upcoming(user, today, limit=SHOWN)
     items = [
         {
             "label": f"{r.account.name} · {r.plan.period if r.plan else ''} review "
             f"{'overdue since' if r.overdue else 'due'} {fmt.date(r.due)}",
             "url": r.link,
         }
-        for r in rows[:SHOWN]
+        for r in rows
     ]
-    return {"rows": rows[:SHOWN], "items": items, "count": len(rows), "days": LOOKAHEAD_DAYS}
+    return {"rows": rows, "items": items, "count": count, "days": LOOKAHEAD_DAYS}
 
 
 def _reengage(user: Any, team: bool, today: dt.date) -> dict[str, Any]:

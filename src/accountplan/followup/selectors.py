@@ -17,6 +17,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -97,10 +98,11 @@ def _due_by(day: dt.date) -> Q:
     )
 
 
-def _candidates(after: dt.date, until: dt.date) -> list[int]:
+def _candidates(after: dt.date, until: dt.date) -> Q | None:
     """Active plans that may come up for review in (``after``, ``until``]: last reviewed, or
-    created and never reviewed, one cadence before that window (for any cadence). Two index
-    range reads; the exact test (``_due_by``) then runs on these few plans only."""
+    created and never reviewed, one cadence before that window (for any cadence), as a filter
+    of plans; None when two index range reads find none. The exact test (``_due_by``) then
+    runs on these plans only."""
     _, days = _cadences()
     reviewed, created = Q(pk__in=[]), Q(pk__in=[])
     for cadence in {*days.values(), UNTIERED_DAYS}:
@@ -110,29 +112,32 @@ def _candidates(after: dt.date, until: dt.date) -> list[int]:
             created_at__lt=_day_start(hi + dt.timedelta(days=1))
         )
     active = PlanStatus.ACTIVE
-    ids = set(
-        Review.objects.filter(reviewed, plan__status=active).values_list("plan_id", flat=True)
-    )
-    ids.update(AccountPlan.objects.filter(created, status=active).values_list("pk", flat=True))
-    return sorted(ids)
+    by_review = Review.objects.filter(reviewed, plan__status=active).values_list("plan_id")
+    by_start = AccountPlan.objects.filter(created, status=active).values_list("pk")
+    if not by_review.exists() and not by_start.exists():
+        return None
+    # one subquery of plan ids, read first: an OR of it with the ranges made SQLite test the
+    # window's conditions on every active plan (17 ms a statement at 15,000 plans)
+    return Q(pk__in=by_review.union(by_start))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), dt.UTC)
 
 
-def reviews_due(
-    user: User, today: dt.date, horizon: int = UPCOMING_DAYS, after: dt.date | None = None
-) -> list[DueRow]:
-    """Active plans the user may see whose next review (last review, or the plan's start, plus
-    the tier's cadence) falls on or before ``today + horizon`` (and after ``after``, when
-    given); overdue first. The window is applied in the database (the tier joined from the
-    current snapshot, the last review an index lookup): only due plans are read."""
-    candidates: list[int] | None = None
+def _due_plans(
+    user: User, today: dt.date, horizon: int, after: dt.date | None
+) -> QuerySet[Any] | None:
+    """The active plans the user may see whose next review (last review, or the plan's start,
+    plus the tier's cadence) falls on or before ``today + horizon`` (and after ``after``, when
+    given), annotated with ``_tier`` and ``last_review``; None when none can be. The window is
+    applied in the database (the tier joined from the current snapshot, the last review an
+    index lookup)."""
+    candidates: Q | None = None
     if after is not None:
         candidates = _candidates(after, today + dt.timedelta(days=horizon))
-        if not candidates:  # two index ranges said no plan can be due: nothing to compile
-            return []
+        if candidates is None:  # two index ranges said no plan can be due: nothing to compile
+            return None
     snap = Snapshot.objects.current()
     plans = AccountPlan.objects.for_user(user).filter(status=PlanStatus.ACTIVE)
     if snap is not None:
@@ -149,28 +154,65 @@ def reviews_due(
         _due_by(today + dt.timedelta(days=horizon))
     )
     if after is not None and candidates is not None:
-        plans = plans.filter(pk__in=candidates)
-        plans = plans.exclude(_due_by(after))
-    plans = plans.select_related("account", "owner")
-    rows = []
-    for p in plans:
-        tier_of = p._tier
-        start = p.last_review or p.created_at.astimezone(dt.UTC).date()
-        due = start + dt.timedelta(days=review_days(tier_of))
-        reason = "Never reviewed" if p.last_review is None else f"Last review {p.last_review}"
-        rows.append(
-            DueRow(
-                account=p.account,
-                plan=p,
-                owner=p.owner or p.account.owner,
-                due=due,
-                link=reverse("followup:plan_reviews", args=[p.pk]),
-                overdue=due < today,
-                reasons=[reason, f"Tier {tier_of}" if tier_of else "No tier yet"],
-            )
+        plans = plans.filter(candidates).exclude(_due_by(after))
+    return plans
+
+
+def _due_row(p: AccountPlan, today: dt.date) -> DueRow:
+    tier_of = p._tier  # type: ignore[attr-defined]
+    last_review = p.last_review  # type: ignore[attr-defined]
+    start = last_review or p.created_at.astimezone(dt.UTC).date()
+    due = start + dt.timedelta(days=review_days(tier_of))
+    reason = "Never reviewed" if last_review is None else f"Last review {last_review}"
+    return DueRow(
+        account=p.account,
+        plan=p,
+        owner=p.owner or p.account.owner,
+        due=due,
+        link=reverse("followup:plan_reviews", args=[p.pk]),
+        overdue=due < today,
+        reasons=[reason, f"Tier {tier_of}" if tier_of else "No tier yet"],
+    )
+
+
+def _order(row: DueRow) -> tuple[dt.date, str, int]:
+    return row.due, row.account.name, row.plan.pk if row.plan else 0
+
+
+def reviews_due(
+    user: User, today: dt.date, horizon: int = UPCOMING_DAYS, after: dt.date | None = None
+) -> list[DueRow]:
+    """Active plans the user may see whose next review falls on or before ``today + horizon``
+    (and after ``after``, when given), every one, overdue first (``_due_plans``)."""
+    plans = _due_plans(user, today, horizon, after)
+    if plans is None:
+        return []
+    return sorted(
+        (_due_row(p, today) for p in plans.select_related("account", "owner")), key=_order
+    )
+
+
+def first_reviews_due(
+    user: User, today: dt.date, horizon: int, after: dt.date | None, limit: int
+) -> tuple[list[DueRow], int]:
+    """The first ``limit`` rows of ``reviews_due`` and how many there are, without building
+    them all (a 45-day window of a book with quarterly reviews holds a good part of its plans):
+    the due plans are read as five values each, ordered here, and only the first ``limit`` read
+    whole."""
+    plans = _due_plans(user, today, horizon, after)
+    if plans is None:
+        return [], 0
+    cadence = {t: dt.timedelta(days=d) for t, d in _cadences()[1].items()}
+    untiered = dt.timedelta(days=UNTIERED_DAYS)
+    keys = sorted(
+        ((last or created.astimezone(dt.UTC).date()) + cadence.get(tier, untiered), name, pk)
+        for pk, last, created, tier, name in plans.values_list(
+            "pk", "last_review", "created_at", "_tier", "account__name"
         )
-    rows.sort(key=lambda r: (r.due, r.account.name))
-    return rows
+    )
+    first = [pk for _, _, pk in keys[:limit]]
+    whole = plans.filter(pk__in=first).select_related("account", "owner")
+    return sorted((_due_row(p, today) for p in whole), key=_order), len(keys)
 
 
 def fired_conditions(
@@ -288,15 +330,16 @@ def rule_settings(code: str) -> tuple[bool, dict[str, Any]]:
     return effective()[code]
 
 
-def reviews_upcoming(user: User, today: dt.date, horizon: int = LOOKAHEAD_DAYS) -> list[DueRow]:
-    """Reviews coming up within ``horizon`` days that are not findings yet: those due after
-    the ``review.due`` rule's window (``due_within_days``). With the rule switched off, every
-    review due within ``horizon`` days, overdue ones too."""
+def reviews_upcoming(
+    user: User, today: dt.date, horizon: int = LOOKAHEAD_DAYS, limit: int = 20
+) -> tuple[list[DueRow], int]:
+    """The first ``limit`` reviews coming up within ``horizon`` days that are not findings yet
+    (those due after the ``review.due`` rule's window, ``due_within_days``), and how many there
+    are. With the rule switched off, every review due within ``horizon`` days, overdue ones
+    too."""
     enabled, t = rule_settings("review.due")
-    if not enabled:
-        return reviews_due(user, today, horizon)
-    start = today + dt.timedelta(days=int(t["due_within_days"]))
-    return reviews_due(user, today, horizon, after=start)
+    after = today + dt.timedelta(days=int(t["due_within_days"])) if enabled else None
+    return first_reviews_due(user, today, horizon, after, limit)
 
 
 def reengagements_upcoming(

@@ -1,0 +1,68 @@
+"""The home slot's reviews coming up are read per cadence, the first few of each, and counted in
+the database (``first_reviews_due``): the same first rows, in the same order, and the same count
+as the whole list read plan by plan (``reviews_due``), on a book whose plans start on many days,
+some the same day, some reviewed, with tiers of both cadences and none."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from accountplan.core.models import Role
+from accountplan.followup.models import Review
+from accountplan.followup.selectors import first_reviews_due, review_days, reviews_due
+from accountplan.plans import services as plan_services
+from accountplan.plans.models import AccountPlan, PlanStatus
+from accountplan.portfolio.models import AccountScore
+from accountplan.portfolio.services import create_snapshot, run_snapshot
+from tests.factories import AccountFactory, OpportunityFactory, ProductFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 6, 30)
+
+
+def test_first_reviews_are_the_whole_lists_first_and_the_count_is_all() -> None:
+    mgr = UserFactory(username="alice", role=Role.MANAGER)
+    product = ProductFactory(name="Gizmo")
+    plans = []
+    for i in range(48):
+        # plans start four a day, the later-created first by name; pairs share a name (ties on
+        # the due day are broken by the account's name, then the plan)
+        account = AccountFactory(name=f"Account {(100 - i) // 2:03d}", owner=mgr)
+        if (i // 4) % 4:  # a quarter of the days' accounts have no revenue: no score, no tier
+            OpportunityFactory(
+                account=account, product=product, amount=Decimal(100 + i), close_date=TODAY
+            )
+        plans.append(plan_services.create_plan(account, "FY2026", mgr, status=PlanStatus.ACTIVE))
+    snap = create_snapshot(as_of=TODAY, window_months=12)
+    run_snapshot(snap)
+    scores = AccountScore.objects.filter(snapshot=snap)
+    for i, plan in enumerate(plans):  # the plans of a day share a tier
+        scores.filter(account_id=plan.account_id).update(tier=1 + (i // 4) % 3)
+    for i, plan in enumerate(plans):
+        created = dt.datetime.combine(
+            TODAY - dt.timedelta(days=(i // 4 * 13) % 300), dt.time(9 + i % 4), dt.UTC
+        )
+        AccountPlan.objects.filter(pk=plan.pk).update(created_at=created)
+        if i % 4 < 2:  # two of each day's four were reviewed, the same day
+            reviewed_on = TODAY - dt.timedelta(days=(i // 4 * 17) % 200)
+            Review.objects.create(plan=plan, reviewed_on=reviewed_on)
+
+    tiers = dict(scores.values_list("account_id", "tier"))
+    assert {review_days(tiers.get(p.account_id)) for p in plans} == {91, 182}
+    checked = 0
+    for offset in range(-120, 200, 23):
+        today = TODAY + dt.timedelta(days=offset)
+        for horizon, after in ((45, None), (45, today + dt.timedelta(days=14)), (120, None)):
+            whole = reviews_due(mgr, today, horizon, after=after)
+            for limit in (1, 3, 7, 100):
+                first, count = first_reviews_due(mgr, today, horizon, after, limit)
+                assert count == len(whole)
+                assert [(r.plan.pk, r.due, r.overdue) for r in first if r.plan] == [
+                    (r.plan.pk, r.due, r.overdue) for r in whole[:limit] if r.plan
+                ]
+                checked += len(whole) > limit
+    assert checked > 10  # windows that hold more rows than the slot shows
