@@ -66,3 +66,34 @@ def test_first_reviews_are_the_whole_lists_first_and_the_count_is_all() -> None:
                 ]
                 checked += len(whole) > limit
     assert checked > 10  # windows that hold more rows than the slot shows
+
+
+def test_each_plans_last_review_day_follows_its_reviews() -> None:
+    """``LastReview`` against the latest review read from the reviews, after adding reviews out
+    of order, deleting the latest, deleting the last one, and deleting a reviewed plan."""
+    from django.db.models import Max
+
+    from accountplan.followup.models import LastReview
+
+    mgr = UserFactory(username="alice", role=Role.MANAGER)
+    plans = [plan_services.create_plan(AccountFactory(owner=mgr), "FY2026", mgr) for _ in range(3)]
+
+    def kept() -> dict[int, dt.date]:
+        return dict(LastReview.objects.values_list("plan_id", "reviewed_on"))
+
+    def recount() -> dict[int, dt.date]:
+        rows = Review.objects.order_by().values("plan_id").annotate(day=Max("reviewed_on"))
+        return {r["plan_id"]: r["day"] for r in rows}
+
+    days = [TODAY, TODAY - dt.timedelta(days=40), TODAY + dt.timedelta(days=3)]
+    reviews = [Review.objects.create(plan=plans[i % 2], reviewed_on=d) for i, d in enumerate(days)]
+    assert kept() == recount() == {plans[0].pk: days[2], plans[1].pk: days[1]}
+    reviews[2].delete()  # the latest of plans[0]
+    assert kept() == recount() == {plans[0].pk: days[0], plans[1].pk: days[1]}
+    reviews[1].reviewed_on = TODAY + dt.timedelta(days=9)
+    reviews[1].save()
+    assert kept() == recount() and kept()[plans[1].pk] == TODAY + dt.timedelta(days=9)
+    reviews[1].delete()  # plans[1] has no review left
+    assert kept() == recount() == {plans[0].pk: days[0]}
+    plans[0].delete()
+    assert kept() == recount() == {}

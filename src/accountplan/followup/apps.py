@@ -9,7 +9,8 @@ class FollowupConfig(AppConfig):
     verbose_name = "Follow-up"
 
     def ready(self) -> None:
-        from accountplan.followup import home, rules
+        from accountplan.followup import home, rules, signals
 
         rules.register_rules()  # review.due and lostdeal.reengage write findings
         home.register()  # reviews and re-engagements coming up on the home page
+        signals.connect()  # each plan's last review day follows its reviews

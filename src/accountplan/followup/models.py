@@ -48,6 +48,24 @@ class Review(models.Model):
         return f"Review of {self.plan_id} on {self.reviewed_on}"
 
 
+class LastReview(models.Model):
+    """Each reviewed plan's latest review day, kept by the reviews' own saves and deletes
+    (``followup/signals.py``): the reviews coming up join it instead of looking the latest
+    review up once a plan and condition (six subqueries a row, 12 ms at 2,500 plans)."""
+
+    plan = models.OneToOneField(
+        AccountPlan, on_delete=models.CASCADE, primary_key=True, related_name="last_review_row"
+    )
+    reviewed_on = models.DateField()
+
+    class Meta:
+        # reviews coming up: the plans last reviewed one cadence before the window
+        indexes = [models.Index(fields=["reviewed_on", "plan"], name="last_review_on_plan")]
+
+    def __str__(self) -> str:
+        return f"Plan {self.plan_id} last reviewed on {self.reviewed_on}"
+
+
 class MicroPlanStatus(models.TextChoices):
     WATCHING = "watching", "Watching"
     REENGAGED = "reengaged", "Re-engaged"

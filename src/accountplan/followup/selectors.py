@@ -18,7 +18,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -26,7 +25,7 @@ from django.urls import reverse
 
 from accountplan.book.models import Account, Contact
 from accountplan.core import fmt
-from accountplan.followup.models import LostDealPlan, MicroPlanStatus, Review
+from accountplan.followup.models import LastReview, LostDealPlan, MicroPlanStatus
 from accountplan.plans.models import AccountPlan, PlanStatus
 from accountplan.plans.querysets import can_edit_account_plans
 from accountplan.portfolio.models import AccountScore, Snapshot
@@ -112,7 +111,7 @@ def _candidates(after: dt.date, until: dt.date) -> Q | None:
             created_at__lt=_day_start(hi + dt.timedelta(days=1))
         )
     active = PlanStatus.ACTIVE
-    by_review = Review.objects.filter(reviewed, plan__status=active).values_list("plan_id")
+    by_review = LastReview.objects.filter(reviewed, plan__status=active).values_list("plan_id")
     by_start = AccountPlan.objects.filter(created, status=active).values_list("pk")
     if not by_review.exists() and not by_start.exists():
         return None
@@ -131,8 +130,8 @@ def _due_plans(
     """The active plans the user may see whose next review (last review, or the plan's start,
     plus the tier's cadence) falls on or before ``today + horizon`` (and after ``after``, when
     given), annotated with ``_tier`` and ``last_review``; None when none can be. The window is
-    applied in the database (the tier joined from the current snapshot, the last review an
-    index lookup)."""
+    applied in the database (the tier joined from the current snapshot, the last review a
+    join of ``LastReview``)."""
     candidates: Q | None = None
     if after is not None:
         candidates = _candidates(after, today + dt.timedelta(days=horizon))
@@ -149,8 +148,7 @@ def _due_plans(
         )
     else:
         plans = plans.annotate(_tier=Value(None, IntegerField()))
-    last = Review.objects.filter(plan_id=OuterRef("pk")).order_by("-reviewed_on")
-    plans = plans.annotate(last_review=Subquery(last.values("reviewed_on")[:1])).filter(
+    plans = plans.annotate(last_review=F("last_review_row__reviewed_on")).filter(
         _due_by(today + dt.timedelta(days=horizon))
     )
     if after is not None and candidates is not None:
@@ -206,7 +204,7 @@ def first_reviews_due(
     untiered = dt.timedelta(days=UNTIERED_DAYS)
     keys = sorted(
         ((last or created.astimezone(dt.UTC).date()) + cadence.get(tier, untiered), name, pk)
-        for pk, last, created, tier, name in plans.values_list(
+        for pk, last, created, tier, name in plans.order_by().values_list(
             "pk", "last_review", "created_at", "_tier", "account__name"
         )
     )

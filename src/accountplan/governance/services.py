@@ -186,7 +186,13 @@ def run_rules(trigger: str = "cli", today: dt.date | None = None) -> RuleRun:
 #: Tables the home page reads through their indexes; their statistics are refreshed after each
 #: run (SQLite never gathers them by itself: without them the planner drove the home page's
 #: action lists from every active plan, 100-250 ms, instead of the open-due index, under 1 ms).
-HOME_TABLES = ("governance_finding", "plans_accountplan", "plans_planaction", "followup_review")
+HOME_TABLES = (
+    "governance_finding",
+    "plans_accountplan",
+    "plans_planaction",
+    "followup_review",
+    "followup_lastreview",
+)
 
 
 def _refresh_statistics() -> None:

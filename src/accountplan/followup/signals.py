@@ -1,0 +1,38 @@
+"""``LastReview`` follows every write of a plan's reviews (``Review`` is written only through
+model saves and deletes: the service, the admin, a plan's cascade)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Max
+
+from accountplan.followup.models import LastReview, Review
+
+
+def _latest(plan_id: int) -> Any:
+    return Review.objects.filter(plan_id=plan_id).aggregate(day=Max("reviewed_on"))["day"]
+
+
+def review_saved(sender: type, instance: Review, **kwargs: Any) -> None:
+    LastReview.objects.update_or_create(
+        plan_id=instance.plan_id, defaults={"reviewed_on": _latest(instance.plan_id)}
+    )
+
+
+def review_deleted(sender: type, instance: Review, **kwargs: Any) -> None:
+    """The latest of the reviews left, or no row; never a new row: in a plan's cascade the
+    plan is about to go too."""
+    latest = _latest(instance.plan_id)
+    rows = LastReview.objects.filter(plan_id=instance.plan_id)
+    if latest is None:
+        rows.delete()
+    else:
+        rows.update(reviewed_on=latest)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(review_saved, sender=Review, dispatch_uid="followup.last_review.saved")
+    post_delete.connect(review_deleted, sender=Review, dispatch_uid="followup.last_review.deleted")
