@@ -258,6 +258,9 @@ def ensure_governance_data(share: float) -> None:
 
         sync_sections(made)  # a bulk write skips post_save: the action rows are written here
         Review.objects.bulk_create(reviews, batch_size=5000)
+        from accountplan.followup.signals import rebuild_last_reviews
+
+        rebuild_last_reviews()  # a bulk write skips post_save: each plan's last review here
         acts = []
         for i, a in enumerate(ids):
             if i % 3 == 2:

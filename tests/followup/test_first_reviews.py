@@ -97,3 +97,19 @@ def test_each_plans_last_review_day_follows_its_reviews() -> None:
     assert kept() == recount() == {plans[0].pk: days[0]}
     plans[0].delete()
     assert kept() == recount() == {}
+
+
+def test_a_bulk_write_of_reviews_is_followed_by_a_rebuild() -> None:
+    from accountplan.followup.models import LastReview
+    from accountplan.followup.signals import rebuild_last_reviews
+
+    mgr = UserFactory(username="alice", role=Role.MANAGER)
+    plan = plan_services.create_plan(AccountFactory(owner=mgr), "FY2026", mgr)
+    Review.objects.bulk_create(
+        [Review(plan=plan, reviewed_on=TODAY - dt.timedelta(days=d)) for d in (30, 5, 60)]
+    )
+    assert not LastReview.objects.exists()  # the signals do not see a bulk write
+    rebuild_last_reviews()
+    assert dict(LastReview.objects.values_list("plan_id", "reviewed_on")) == {
+        plan.pk: TODAY - dt.timedelta(days=5)
+    }

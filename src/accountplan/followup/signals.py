@@ -1,10 +1,12 @@
 """``LastReview`` follows every write of a plan's reviews (``Review`` is written only through
-model saves and deletes: the service, the admin, a plan's cascade)."""
+model saves and deletes: the service, the admin, a plan's cascade). A bulk write skips the
+signals: ``rebuild_last_reviews`` after it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Max
 
 from accountplan.followup.models import LastReview, Review
@@ -36,3 +38,14 @@ def connect() -> None:
 
     post_save.connect(review_saved, sender=Review, dispatch_uid="followup.last_review.saved")
     post_delete.connect(review_deleted, sender=Review, dispatch_uid="followup.last_review.deleted")
+
+
+def rebuild_last_reviews() -> None:
+    """Every reviewed plan's latest review day, from the reviews, in one statement (after a bulk
+    write of reviews, which skips the signals; migration followup 0003 does the same)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM followup_lastreview")
+        cursor.execute(
+            "INSERT INTO followup_lastreview (plan_id, reviewed_on) "
+            "SELECT plan_id, MAX(reviewed_on) FROM followup_review GROUP BY plan_id"
+        )
