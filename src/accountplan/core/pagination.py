@@ -38,3 +38,11 @@ def sort_key(request: HttpRequest, allowed: Sequence[str], default: str) -> str:
     """Return a safe ``order_by`` key from ``?sort=``; ``-name`` sorts descending."""
     raw = request.GET.get("sort", default)
     return raw if raw.lstrip("-") in allowed else default
+
+
+def rows_in_order(queryset: QuerySet[Any], ids: Sequence[Any]) -> list[Any]:
+    """The rows of ``queryset`` with these primary keys, in the order of ``ids``: the second
+    step of a page found as ids first. Sorting a whole table's wide rows (every joined column)
+    to keep 25 cost three times sorting their ids (the plans list, 15,000 plans: 16 → 5 ms)."""
+    found = queryset.order_by().in_bulk(list(ids))
+    return [found[pk] for pk in ids if pk in found]

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accountplan.book.models import Account
 from accountplan.core.errors import DomainError
+from accountplan.core.pagination import rows_in_order
 from accountplan.governance.filters import health_filters
 from accountplan.plans import page_data, services, track_changes
 from accountplan.plans import sections as s
@@ -75,9 +76,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     base = AccountPlan.objects.for_user(user)
     from accountplan.core.models import User as UserModel
 
+    # each user asked whether they own a plan in scope (an index probe each), not a DISTINCT
+    # over every plan's owner (6 ms at 15,000 plans)
     owners = [
         (str(u.pk), str(u))
-        for u in UserModel.objects.filter(owned_plans__in=base).distinct().order_by("first_name")
+        for u in UserModel.objects.filter(Exists(base.filter(owner_id=OuterRef("pk")))).order_by(
+            "first_name"
+        )
     ]
     periods = sorted(base.order_by().values_list("period", flat=True).distinct(), reverse=True)
     form = PlanFilterForm(
@@ -114,9 +119,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             rows.sort(key=lambda r: r["completeness"].percent, reverse=sort.startswith("-"))
         page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     else:
-        # the database sorts, filters and pages; completeness is derived for the page's plans
-        page = Paginator(plans, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = page_data.plan_rows(user, list(page.object_list))
+        # the database sorts, filters and pages (the ids, then the page's plans whole);
+        # completeness is derived for the page's plans
+        ids = plans.values_list("pk", flat=True)
+        page = Paginator(ids, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = page_data.plan_rows(user, rows_in_order(plans, list(page.object_list)))
     new_form = NewPlanForm(
         accounts=Account.objects.for_user(user), initial={"period": default_period()}
     )

@@ -85,6 +85,13 @@ class TestList:
         names = [f"Zeta {i:02d}" for i in range(extra)] + ["Acme Corp"]
         on_pages = [n for n in sorted(names) if n in first or n in second]
         assert on_pages == sorted(names)  # every plan on one of the two pages, by account name
+        for page in (first, second):  # and in that order within each page (found as ids first)
+            here = [n for n in sorted(names) if n in page]
+            assert here and [page.index(f">{n}<") for n in here] == sorted(
+                page.index(f">{n}<") for n in here
+            )
+        # the owner filter offers the owners of plans in scope (asked per user, not DISTINCT)
+        assert f'<option value="{book.bob.pk}"' in first
 
     def test_new_plan_and_duplicate_is_400(self, book: Any) -> None:
         c = client_for(book.bob)
