@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from accountplan.core.models import Role
+from accountplan.followup import review_due
 from accountplan.followup.models import Review
 from accountplan.followup.selectors import first_reviews_due, review_days, reviews_due
 from accountplan.plans import services as plan_services
@@ -53,19 +54,43 @@ def test_first_reviews_are_the_whole_lists_first_and_the_count_is_all() -> None:
 
     tiers = dict(scores.values_list("account_id", "tier"))
     assert {review_days(tiers.get(p.account_id)) for p in plans} == {91, 182}
-    checked = 0
-    for offset in range(-120, 200, 23):
-        today = TODAY + dt.timedelta(days=offset)
-        for horizon, after in ((45, None), (45, today + dt.timedelta(days=14)), (120, None)):
-            whole = reviews_due(mgr, today, horizon, after=after)
-            for limit in (1, 3, 7, 100):
-                first, count = first_reviews_due(mgr, today, horizon, after, limit)
-                assert count == len(whole)
-                assert [(r.plan.pk, r.due, r.overdue) for r in first if r.plan] == [
-                    (r.plan.pk, r.due, r.overdue) for r in whole[:limit] if r.plan
-                ]
-                checked += len(whole) > limit
-    assert checked > 10  # windows that hold more rows than the slot shows
+
+    def same_as_the_whole_list() -> int:
+        checked = 0
+        for offset in range(-120, 200, 23):
+            today = TODAY + dt.timedelta(days=offset)
+            for horizon, after in ((45, None), (45, today + dt.timedelta(days=14)), (120, None)):
+                whole = reviews_due(mgr, today, horizon, after=after)
+                for limit in (1, 3, 7, 100):
+                    first, count = first_reviews_due(mgr, today, horizon, after, limit)
+                    assert count == len(whole)
+                    assert [(r.plan.pk, r.due, r.overdue) for r in first if r.plan] == [
+                        (r.plan.pk, r.due, r.overdue) for r in whole[:limit] if r.plan
+                    ]
+                    checked += len(whole) > limit
+        return checked
+
+    assert not review_due.fresh()  # no rules run yet: the days computed on read
+    assert same_as_the_whole_list() > 10  # windows that hold more rows than the slot shows
+    assert review_due.refresh_all() == len(plans)
+    assert review_due.fresh()  # the stored days, read as an index range
+    assert same_as_the_whole_list() > 10
+    # the stored days follow a review added, a review deleted, a plan archived, a plan created
+    Review.objects.create(plan=plans[5], reviewed_on=TODAY - dt.timedelta(days=3))
+    Review.objects.filter(plan=plans[4]).delete()  # its only review: back to its start
+    Review.objects.create(plan=plans[8], reviewed_on=TODAY - dt.timedelta(days=2)).delete()
+    Review.objects.create(plan=plans[2], reviewed_on=TODAY - dt.timedelta(days=1))  # first one
+    plan_services.update_plan(plans[9], mgr, status=PlanStatus.ARCHIVED)
+    AccountPlan.objects.create(  # started within the windows above
+        account=AccountFactory(name="Account 000", owner=mgr),
+        period="FY2026",
+        status=PlanStatus.ACTIVE,
+        created_at=dt.datetime.combine(TODAY - dt.timedelta(days=100), dt.time(8), dt.UTC),
+    )
+    assert review_due.fresh() and same_as_the_whole_list() > 10
+    # a new snapshot's tiers: the stored days are of the old ones, the days computed on read
+    run_snapshot(create_snapshot(as_of=TODAY, window_months=12))
+    assert not review_due.fresh() and same_as_the_whole_list() > 10
 
 
 def test_each_plans_last_review_day_follows_its_reviews() -> None:

@@ -66,6 +66,35 @@ class LastReview(models.Model):
         return f"Plan {self.plan_id} last reviewed on {self.reviewed_on}"
 
 
+class ReviewDue(models.Model):
+    """Each active plan's next review day (its last review, else its creation day, plus its
+    tier's cadence), kept by ``followup/review_due.py``: the home page's "reviews coming up"
+    reads an index range of it instead of testing every candidate plan's tier."""
+
+    plan = models.OneToOneField(
+        AccountPlan, on_delete=models.CASCADE, primary_key=True, related_name="review_due"
+    )
+    due_on = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["due_on", "plan"], name="review_due_on_plan")]
+
+    def __str__(self) -> str:
+        return f"Plan {self.plan_id} review due {self.due_on}"
+
+
+class ReviewDueState(models.Model):
+    """What the whole ``ReviewDue`` table was last computed with: the snapshot whose tiers it
+    used and the cadences. While either differs from today's, readers compute the days anew."""
+
+    snapshot_id = models.IntegerField(null=True)
+    cadences = models.CharField(max_length=200)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Review days of snapshot {self.snapshot_id} ({self.cadences})"
+
+
 class MicroPlanStatus(models.TextChoices):
     WATCHING = "watching", "Watching"
     REENGAGED = "reengaged", "Re-engaged"

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accountplan.book.models import Contact
 from accountplan.core import fmt
+from accountplan.followup import review_due as next_review_days
 from accountplan.followup.models import LostDealPlan, MicroPlanStatus, Review
 from accountplan.followup.selectors import fired_conditions, review_days
 from accountplan.governance.rules.context import (
@@ -53,6 +54,9 @@ def reviews_url(plan_id: int, anchor: str = "") -> str:
 def review_due(ctx: RuleContext, t: dict[str, Any]) -> list[Hit]:
     """A plan whose next review (last review or the plan's start + the tier's cadence) is within
     ``due_within_days`` days (amber) or more than ``red_after_days`` days overdue (red)."""
+    # every active plan's stored next review day, with the tiers of this run's snapshot (the
+    # home page's "reviews coming up" reads them: followup/review_due.py)
+    next_review_days.refresh_all()
     within = int(t["due_within_days"])
     red_after = int(t["red_after_days"])
     started = dict(

@@ -137,8 +137,17 @@ def _due_plans(
         candidates = _candidates(after, today + dt.timedelta(days=horizon))
         if candidates is None:  # two index ranges said no plan can be due: nothing to compile
             return None
+    plans = _annotated(AccountPlan.objects.for_user(user).filter(status=PlanStatus.ACTIVE))
+    plans = plans.filter(_due_by(today + dt.timedelta(days=horizon)))
+    if after is not None and candidates is not None:
+        plans = plans.filter(candidates).exclude(_due_by(after))
+    return plans
+
+
+def _annotated(plans: QuerySet[Any]) -> QuerySet[Any]:
+    """``plans`` with ``_tier`` (the account's tier in the current snapshot) and
+    ``last_review`` (the plan's last review day), what ``_due_row`` reads."""
     snap = Snapshot.objects.current()
-    plans = AccountPlan.objects.for_user(user).filter(status=PlanStatus.ACTIVE)
     if snap is not None:
         plans = plans.annotate(
             score=FilteredRelation(
@@ -148,12 +157,7 @@ def _due_plans(
         )
     else:
         plans = plans.annotate(_tier=Value(None, IntegerField()))
-    plans = plans.annotate(last_review=F("last_review_row__reviewed_on")).filter(
-        _due_by(today + dt.timedelta(days=horizon))
-    )
-    if after is not None and candidates is not None:
-        plans = plans.filter(candidates).exclude(_due_by(after))
-    return plans
+    return plans.annotate(last_review=F("last_review_row__reviewed_on"))
 
 
 def _due_row(p: AccountPlan, today: dt.date) -> DueRow:
@@ -196,7 +200,11 @@ def first_reviews_due(
     """The first ``limit`` rows of ``reviews_due`` and how many there are, without building
     them all (a 45-day window of a book with quarterly reviews holds a good part of its plans):
     the due plans are read as five values each, ordered here, and only the first ``limit`` read
-    whole."""
+    whole. With the stored days fresh (``review_due.py``), an index range of them instead."""
+    from accountplan.followup import review_due
+
+    if review_due.fresh():
+        return _first_stored(user, today, horizon, after, limit)
     plans = _due_plans(user, today, horizon, after)
     if plans is None:
         return [], 0
@@ -211,6 +219,24 @@ def first_reviews_due(
     first = [pk for _, _, pk in keys[:limit]]
     whole = plans.filter(pk__in=first).select_related("account", "owner")
     return sorted((_due_row(p, today) for p in whole), key=_order), len(keys)
+
+
+def _first_stored(
+    user: User, today: dt.date, horizon: int, after: dt.date | None, limit: int
+) -> tuple[list[DueRow], int]:
+    """``first_reviews_due`` from the stored next review days: a count and the first ``limit``
+    of an index range, soonest first, then by account name."""
+    window = Q(review_due__due_on__lte=today + dt.timedelta(days=horizon))
+    if after is not None:
+        window &= Q(review_due__due_on__gt=after)
+    plans = AccountPlan.objects.for_user(user).filter(window, status=PlanStatus.ACTIVE)
+    count = plans.count()
+    if not count:
+        return [], 0
+    order = ("review_due__due_on", "account__name", "pk")
+    first = list(plans.order_by(*order).values_list("pk", flat=True)[:limit])
+    whole = _annotated(AccountPlan.objects.filter(pk__in=first)).select_related("account", "owner")
+    return sorted((_due_row(p, today) for p in whole), key=_order), count
 
 
 def fired_conditions(

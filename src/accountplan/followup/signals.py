@@ -9,7 +9,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max
 
+from accountplan.followup import review_due
 from accountplan.followup.models import LastReview, Review
+from accountplan.plans.models import AccountPlan
 
 
 def _latest(plan_id: int) -> Any:
@@ -20,6 +22,7 @@ def review_saved(sender: type, instance: Review, **kwargs: Any) -> None:
     LastReview.objects.update_or_create(
         plan_id=instance.plan_id, defaults={"reviewed_on": _latest(instance.plan_id)}
     )
+    review_due.refresh([instance.plan_id])
 
 
 def review_deleted(sender: type, instance: Review, **kwargs: Any) -> None:
@@ -31,18 +34,26 @@ def review_deleted(sender: type, instance: Review, **kwargs: Any) -> None:
         rows.delete()
     else:
         rows.update(reviewed_on=latest)
+    review_due.move(instance.plan_id)
+
+
+def plan_saved(sender: type, instance: AccountPlan, **kwargs: Any) -> None:
+    """A plan created or changed (its status): its next review day, or none when not active."""
+    review_due.refresh([instance.pk])
 
 
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
 
     post_save.connect(review_saved, sender=Review, dispatch_uid="followup.last_review.saved")
+    post_save.connect(plan_saved, sender=AccountPlan, dispatch_uid="followup.review_due.plan")
     post_delete.connect(review_deleted, sender=Review, dispatch_uid="followup.last_review.deleted")
 
 
 def rebuild_last_reviews() -> None:
     """Every reviewed plan's latest review day, from the reviews, in one statement (after a bulk
-    write of reviews, which skips the signals; migration followup 0003 does the same)."""
+    write of reviews, which skips the signals; migration followup 0003 does the same). The next
+    review days follow at the next rules run (``review_due.refresh_all``)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM followup_lastreview")
         cursor.execute(

@@ -192,6 +192,7 @@ HOME_TABLES = (
     "plans_planaction",
     "followup_review",
     "followup_lastreview",
+    "followup_reviewdue",
 )
 
 
