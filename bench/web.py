@@ -3,11 +3,13 @@
 Usage (the app's database from the environment, as ``accountplan serve`` reads it)::
 
     ACCOUNTPLAN_DATA_DIR=... .venv/bin/python bench/web.py --port 8110 [--clients 8]
-        [--seconds 10] [--workers N] [--user bench --password bench] [--only accounts,map]
+        [--seconds 10] [--workers N] [--threads N] [--user bench --password bench]
+        [--only accounts,map]
         [--during rescore]
 
 It starts ``accountplan serve`` itself (gunicorn, the serve command's own worker and thread
-counts: ``--workers`` processes, by default the serve command's, × 4 threads; no background
+counts: ``--workers`` processes, by default the serve command's, with ``--threads`` threads each,
+by default the serve command's (1: sync workers); no background
 task worker), signs in as a user that sees the whole book (created or reset when missing:
 ``--user``), picks real URLs from the database (an account, the biggest territory, a plan),
 warms each URL once, then drives it for
@@ -287,6 +289,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=None, help="default: the serve command's")
+    parser.add_argument("--threads", type=int, default=None, help="default: the serve command's")
     parser.add_argument("--user", default="bench")
     parser.add_argument("--password", default="bench-pass-1")
     parser.add_argument("--only", default="", help="comma-separated substrings of page names")
@@ -297,7 +300,7 @@ def main() -> None:
     setup_django()
     from django.core.management import call_command
 
-    from accountplan.core.management.commands.serve import default_workers
+    from accountplan.core.management.commands.serve import default_threads, default_workers
 
     call_command("migrate", verbosity=0)  # a bench book loaded before today's tables
     ensure_user(args.user, args.password)
@@ -324,6 +327,7 @@ def main() -> None:
                 "--bind",
                 f"127.0.0.1:{args.port}",
                 *(["--workers", str(args.workers)] if args.workers else []),
+                *(["--threads", str(args.threads)] if args.threads else []),
                 *([] if args.during else ["--no-worker"]),
                 "--no-migrate",
             ],
@@ -359,7 +363,8 @@ def main() -> None:
             "database": vendor,
             "clients": args.clients,
             "seconds": args.seconds,
-            "gunicorn": f"{args.workers or default_workers()} workers x 4 threads",
+            "gunicorn": f"{args.workers or default_workers()} workers x "
+            f"{args.threads or default_threads()} threads",
             "load": os.getloadavg()[0],
             "pages": results,
         }

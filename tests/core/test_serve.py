@@ -132,3 +132,22 @@ def test_serve_freezes_what_it_loaded_before_the_workers_fork() -> None:
         assert "accountplan.governance.views" in sys.modules
     finally:
         gc.unfreeze()
+
+
+def test_one_thread_means_sync_workers_and_more_threaded_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One request at a time per process by default (an idle process takes the next
+    connection); ``WEB_THREADS`` or ``--threads`` above 1 switches to threaded workers."""
+    from accountplan.core.management.commands.serve import default_threads, gunicorn_settings
+
+    monkeypatch.delenv("WEB_THREADS", raising=False)
+    assert default_threads() == 1
+    monkeypatch.setenv("WEB_THREADS", "4")
+    assert default_threads() == 4
+    monkeypatch.setenv("WEB_THREADS", "0")
+    assert default_threads() == 1
+    sync = gunicorn_settings("127.0.0.1:8000", 5, 1)
+    assert (sync["worker_class"], sync["threads"], sync["workers"]) == ("sync", 1, 5)
+    threaded = gunicorn_settings("127.0.0.1:8000", 5, 4)
+    assert (threaded["worker_class"], threaded["threads"]) == ("gthread", 4)

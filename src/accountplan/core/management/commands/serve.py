@@ -28,6 +28,20 @@ def default_workers() -> int:
     return min(2 * (os.cpu_count() or 1) + 1, 9)
 
 
+def default_threads() -> int:
+    """``WEB_THREADS``, else 1: one request at a time per process (gunicorn's sync workers).
+
+    A sync worker takes a connection only when it is idle, so requests go to whichever process
+    is free; a threaded worker keeps each keep-alive connection, and three clients on one
+    process share one interpreter lock while another process waits. Home page, 100k bench book,
+    8 clients: p95 70-76 ms with 5 sync processes, 80-184 ms with 5 processes x 4 threads
+    (docs/performance.md). Behind a buffering proxy, as docs/configuration.md advises, slow
+    clients never hold a process; facing browsers directly, ``WEB_THREADS=4`` is the safer
+    choice."""
+    configured = os.environ.get("WEB_THREADS", "").strip()
+    return max(1, int(configured)) if configured else 1
+
+
 class Command(BaseCommand):
     help = "Serve the app with gunicorn (production-grade WSGI server); static files included."
 
@@ -42,6 +56,13 @@ class Command(BaseCommand):
             type=int,
             default=default_workers(),
             help="Worker processes (default 2 × the cores + 1, at most 9; env WEB_CONCURRENCY).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=default_threads(),
+            help="Threads per process (default 1: sync workers; more: threaded workers; env "
+            "WEB_THREADS).",
         )
         parser.add_argument("--no-migrate", action="store_true", help="Skip applying migrations.")
         parser.add_argument(
@@ -63,10 +84,15 @@ class Command(BaseCommand):
             # are made once here rather than on every request (core/staticfiles.py). Compressing
             # takes a while: it is skipped when no static file changed since the last time.
             call_command("collectstatic", interactive=False, verbosity=0)
-        run_gunicorn(options["bind"], options["workers"], with_worker=not options["no_worker"])
+        run_gunicorn(
+            options["bind"],
+            options["workers"],
+            threads=options["threads"],
+            with_worker=not options["no_worker"],
+        )
 
 
-def run_gunicorn(bind: str, workers: int, *, with_worker: bool = True) -> None:
+def run_gunicorn(bind: str, workers: int, *, threads: int = 1, with_worker: bool = True) -> None:
     """Run gunicorn in this process with our WSGI application.
 
     With ``with_worker`` the background task worker (``accountplan worker``: rescores after
@@ -76,7 +102,7 @@ def run_gunicorn(bind: str, workers: int, *, with_worker: bool = True) -> None:
     if with_worker:
         worker = subprocess.Popen([sys.executable, "-m", "accountplan", "worker"])
     try:
-        _gunicorn(bind, workers)
+        _gunicorn(bind, workers, threads)
     finally:
         if worker is not None:
             worker.terminate()
@@ -98,7 +124,21 @@ def _freeze_what_is_loaded() -> None:
     gc.freeze()
 
 
-def _gunicorn(bind: str, workers: int) -> None:
+def gunicorn_settings(bind: str, workers: int, threads: int) -> dict[str, Any]:
+    """gunicorn's settings for ``serve``: sync workers for one thread (``default_threads``),
+    threaded workers for more."""
+    return {
+        "bind": bind,
+        "workers": workers,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "threads": threads,
+        # a sync worker's whole request counts against it: room for a large upload on a slow link
+        "timeout": 300,
+        "accesslog": "-",
+    }
+
+
+def _gunicorn(bind: str, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     from accountplan.config.wsgi import application
@@ -107,11 +147,8 @@ def _gunicorn(bind: str, workers: int) -> None:
 
     class Server(BaseApplication):
         def load_config(self) -> None:
-            self.cfg.set("bind", bind)
-            self.cfg.set("workers", workers)
-            self.cfg.set("threads", 4)
-            self.cfg.set("timeout", 120)
-            self.cfg.set("accesslog", "-")
+            for name, value in gunicorn_settings(bind, workers, threads).items():
+                self.cfg.set(name, value)
 
         def load(self) -> Any:
             return application
