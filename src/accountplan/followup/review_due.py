@@ -18,12 +18,10 @@ anew (``selectors._due_plans``).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, FilteredRelation, Q
 
 from accountplan.followup.models import ReviewDue, ReviewDueState
 from accountplan.plans.models import AccountPlan, PlanStatus
@@ -32,16 +30,10 @@ from accountplan.portfolio.models import Snapshot
 BATCH = 2000
 
 
-def _cadences() -> dict[int, int]:
-    from accountplan.followup.selectors import _cadences as cadences
-
-    return cadences()[1]
-
-
 def _key(snapshot_id: int | None) -> tuple[int | None, str]:
-    from accountplan.followup.selectors import UNTIERED_DAYS
+    from accountplan.followup.selectors import UNTIERED_DAYS, _cadences
 
-    days = sorted(_cadences().items())
+    days = sorted(_cadences()[1].items())
     return snapshot_id, ",".join(f"{t}:{d}" for t, d in days) + f",*:{UNTIERED_DAYS}"
 
 
@@ -56,28 +48,15 @@ def fresh() -> bool:
     return state is not None and (state.snapshot_id, state.cadences) == _key(_current())
 
 
-def _rows(plans: Any, snapshot_id: int | None) -> list[ReviewDue]:
-    from accountplan.followup.selectors import UNTIERED_DAYS
+def _rows(plans: Any) -> list[ReviewDue]:
+    """The next review day of each of ``plans``, with the current snapshot's tiers."""
+    from accountplan.followup.selectors import annotated, next_review_on
 
-    cadence = {t: dt.timedelta(days=d) for t, d in _cadences().items()}
-    untiered = dt.timedelta(days=UNTIERED_DAYS)
-    if snapshot_id is not None:
-        plans = plans.annotate(
-            score=FilteredRelation(
-                "account__portfolio_scores",
-                condition=Q(account__portfolio_scores__snapshot_id=snapshot_id),
-            ),
-            _tier=F("score__tier"),
-        )
-        values = plans.values_list("pk", "last_review_row__reviewed_on", "created_at", "_tier")
-    else:
-        values = plans.values_list("pk", "last_review_row__reviewed_on", "created_at")
-    rows = []
-    for pk, last, created, *tier in values.order_by():
-        start = last or created.astimezone(dt.UTC).date()
-        days = cadence.get(tier[0], untiered) if tier and tier[0] else untiered
-        rows.append(ReviewDue(plan_id=pk, due_on=start + days))
-    return rows
+    values = annotated(plans).values_list("pk", "last_review", "created_at", "_tier")
+    return [
+        ReviewDue(plan_id=pk, due_on=next_review_on(last, created, tier))
+        for pk, last, created, tier in values.order_by()
+    ]
 
 
 def refresh(plan_ids: Iterable[int]) -> None:
@@ -86,7 +65,7 @@ def refresh(plan_ids: Iterable[int]) -> None:
     if not ids:
         return
     plans = AccountPlan.objects.filter(pk__in=ids, status=PlanStatus.ACTIVE)
-    rows = _rows(plans, _current())
+    rows = _rows(plans)
     with transaction.atomic():
         ReviewDue.objects.filter(plan_id__in=ids).delete()
         ReviewDue.objects.bulk_create(rows)
@@ -95,7 +74,7 @@ def refresh(plan_ids: Iterable[int]) -> None:
 def move(plan_id: int) -> None:
     """A plan's day after one of its reviews was deleted: the stored row updated, never a new
     one (in a plan's cascade the plan is about to go too)."""
-    rows = _rows(AccountPlan.objects.filter(pk=plan_id, status=PlanStatus.ACTIVE), _current())
+    rows = _rows(AccountPlan.objects.filter(pk=plan_id, status=PlanStatus.ACTIVE))
     if rows:
         ReviewDue.objects.filter(plan_id=plan_id).update(due_on=rows[0].due_on)
 
@@ -103,7 +82,7 @@ def move(plan_id: int) -> None:
 def refresh_all() -> int:
     """Every active plan's day, with the current snapshot's tiers; records what it used."""
     snapshot_id = _current()
-    rows = _rows(AccountPlan.objects.filter(status=PlanStatus.ACTIVE), snapshot_id)
+    rows = _rows(AccountPlan.objects.filter(status=PlanStatus.ACTIVE))
     with transaction.atomic():
         ReviewDue.objects.all().delete()
         ReviewDue.objects.bulk_create(rows, batch_size=BATCH)

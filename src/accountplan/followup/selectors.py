@@ -137,14 +137,14 @@ def _due_plans(
         candidates = _candidates(after, today + dt.timedelta(days=horizon))
         if candidates is None:  # two index ranges said no plan can be due: nothing to compile
             return None
-    plans = _annotated(AccountPlan.objects.for_user(user).filter(status=PlanStatus.ACTIVE))
+    plans = annotated(AccountPlan.objects.for_user(user).filter(status=PlanStatus.ACTIVE))
     plans = plans.filter(_due_by(today + dt.timedelta(days=horizon)))
     if after is not None and candidates is not None:
         plans = plans.filter(candidates).exclude(_due_by(after))
     return plans
 
 
-def _annotated(plans: QuerySet[Any]) -> QuerySet[Any]:
+def annotated(plans: QuerySet[Any]) -> QuerySet[Any]:
     """``plans`` with ``_tier`` (the account's tier in the current snapshot) and
     ``last_review`` (the plan's last review day), what ``_due_row`` reads."""
     snap = Snapshot.objects.current()
@@ -160,11 +160,17 @@ def _annotated(plans: QuerySet[Any]) -> QuerySet[Any]:
     return plans.annotate(last_review=F("last_review_row__reviewed_on"))
 
 
+def next_review_on(last_review: dt.date | None, created: dt.datetime, tier: int | None) -> dt.date:
+    """A plan's next review day: its last review, else its creation day (UTC), plus the
+    cadence of its account's tier."""
+    start = last_review or created.astimezone(dt.UTC).date()
+    return start + dt.timedelta(days=review_days(tier))
+
+
 def _due_row(p: AccountPlan, today: dt.date) -> DueRow:
     tier_of = p._tier  # type: ignore[attr-defined]
     last_review = p.last_review  # type: ignore[attr-defined]
-    start = last_review or p.created_at.astimezone(dt.UTC).date()
-    due = start + dt.timedelta(days=review_days(tier_of))
+    due = next_review_on(last_review, p.created_at, tier_of)
     reason = "Never reviewed" if last_review is None else f"Last review {last_review}"
     return DueRow(
         account=p.account,
@@ -208,10 +214,8 @@ def first_reviews_due(
     plans = _due_plans(user, today, horizon, after)
     if plans is None:
         return [], 0
-    cadence = {t: dt.timedelta(days=d) for t, d in _cadences()[1].items()}
-    untiered = dt.timedelta(days=UNTIERED_DAYS)
     keys = sorted(
-        ((last or created.astimezone(dt.UTC).date()) + cadence.get(tier, untiered), name, pk)
+        (next_review_on(last, created, tier), name, pk)
         for pk, last, created, tier, name in plans.order_by().values_list(
             "pk", "last_review", "created_at", "_tier", "account__name"
         )
@@ -235,7 +239,7 @@ def _first_stored(
         return [], 0
     order = ("review_due__due_on", "account__name", "pk")
     first = list(plans.order_by(*order).values_list("pk", flat=True)[:limit])
-    whole = _annotated(AccountPlan.objects.filter(pk__in=first)).select_related("account", "owner")
+    whole = annotated(AccountPlan.objects.filter(pk__in=first)).select_related("account", "owner")
     return sorted((_due_row(p, today) for p in whole), key=_order), count
 
 
