@@ -258,3 +258,27 @@ def test_a_big_first_import_builds_again_the_indexes_it_dropped(
     assert (report.status, report.created) == (Status.IMPORTED, ROWS)
     assert _indexes() == before
     assert PurchaseLine.objects.aggregate(s=Sum("amount"))["s"] == total(rows)
+
+
+def test_a_line_id_is_unique_where_given_and_lines_without_one_are_many(book: None):
+    """``purchase_line_external_id`` is partial: it refuses a repeated line id, not two lines
+    without one (and holds no entry for them)."""
+    import datetime as dt
+
+    from django.db import IntegrityError, transaction
+
+    from accountplan.book.models import Account, Product
+
+    account, product = Account.objects.get(external_id="C1"), Product.objects.get(external_id="P1")
+
+    def line(ext: str | None) -> PurchaseLine:
+        return PurchaseLine.objects.create(
+            account=account, product=product, date=dt.date(2024, 1, 2), amount=Decimal("5.00"),
+            external_id=ext,
+        )  # fmt: skip
+
+    line(None), line(None), line("L1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        line("L1")
+    assert PurchaseLine.objects.filter(external_id__isnull=True).count() == 2
+    assert PurchaseLine.objects.filter(external_id="L1").count() == 1
