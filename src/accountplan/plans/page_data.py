@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Max, Sum
 
 from accountplan.book.models import (
+    Account,
     AccountTeamMember,
     Activity,
     BuyingCenter,
@@ -153,21 +154,32 @@ def deal_label(o: Opportunity, products: dict[int, str]) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def visible_score(user: User, snapshot: Any, account: Account) -> Any:
+    """The account's score in ``snapshot`` as ``user`` may see it (None when hidden), asked
+    once per request: the plan page's overview and white-space cells both show it."""
+    from accountplan.core.request_memo import memo
+    from accountplan.portfolio.models import AccountScore
+
+    return memo(
+        ("plans.visible-score", user.pk, snapshot.pk, account.pk),
+        lambda: (
+            AccountScore.objects.for_user(user)
+            .filter(snapshot=snapshot, account=account)
+            .select_related("snapshot")
+            .first()
+        ),
+    )
+
+
 def white_cells(user: User, plan: AccountPlan) -> list[Any]:
     """The account's white cells of the current snapshot, by expected value (propensity × W)."""
     from accountplan.portfolio.cells import account_cells
-    from accountplan.portfolio.models import AccountScore
     from accountplan.portfolio.selectors import current_snapshot
 
     snapshot = current_snapshot("product")
     if snapshot is None:
         return []
-    score = (
-        AccountScore.objects.for_user(user)
-        .filter(snapshot=snapshot, account=plan.account)
-        .select_related("snapshot")
-        .first()
-    )
+    score = visible_score(user, snapshot, plan.account)
     if score is None:
         return []
     cells = [c for c in account_cells(snapshot, score) if (c.whitespace_value or 0) > 0]
@@ -445,7 +457,6 @@ def account_overview(user: User, plan: AccountPlan) -> AccountOverview:
     from django.db.models import Count
 
     from accountplan.book.models import OpportunityContactRole
-    from accountplan.portfolio.models import AccountScore
     from accountplan.portfolio.selectors import current_snapshot
 
     account = plan.account
@@ -506,11 +517,7 @@ def account_overview(user: User, plan: AccountPlan) -> AccountOverview:
         .order_by("-n", "loss_reason")[:10]
     )
     snapshot = current_snapshot("product")
-    score = (
-        AccountScore.objects.for_user(user).filter(snapshot=snapshot, account=account).first()
-        if snapshot
-        else None
-    )
+    score = visible_score(user, snapshot, account) if snapshot else None
     return AccountOverview(
         by_product=sorted(rows.values(), key=lambda r: (-r["won_amount"], r["product"])),
         won_contacts=won_contacts,

@@ -159,6 +159,26 @@ class TestPlanPage:
         assert len(more) == len(few)
         assert len(few) <= 40
 
+    def test_the_accounts_score_is_read_once_as_the_viewer_sees_it(self, book: Any) -> None:
+        """The overview and the white-space cells share one read of the visible score (the
+        prospecting card reads the book's own, unscoped): two statements, not three."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from accountplan.portfolio.models import AccountScore, Snapshot
+
+        snapshot = Snapshot.objects.create(
+            status="done", level="product", as_of=dt.date(2026, 12, 31), finished_at=timezone.now()
+        )
+        AccountScore.objects.create(snapshot=snapshot, account=book.plan.account, size=100, tier=1)
+        c = client_for(book.bob)
+        with CaptureQueriesContext(connection) as seen:
+            page = c.get(url(book.plan))
+        assert page.status_code == 200
+        scores = [q for q in seen if 'FROM "portfolio_accountscore"' in q["sql"]]
+        assert len(scores) == 2
+
 
 class TestSectionEdit:
     def test_form_opens_with_base_version(self, book: Any) -> None:
