@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 
 
 def account_deals(user: User, plan: AccountPlan) -> list[attr.Deal]:
-    """The won and open deals of the plan's account that ``user`` may see (one query)."""
+    """The won and open deals of the plan's account that ``user`` may see (one query, once a
+    read request: the plan page's goal build and dashboard both credit them)."""
+    from accountplan.core.request_memo import memo
+
+    return list(memo(("plans.account-deals", user.pk, plan.account_id), lambda: _deals(user, plan)))
+
+
+def _deals(user: User, plan: AccountPlan) -> tuple[attr.Deal, ...]:
     rows = (
         Opportunity.objects.for_user(user)
         .filter(account=plan.account, status__in=("won", "open"))
@@ -36,10 +43,10 @@ def account_deals(user: User, plan: AccountPlan) -> list[attr.Deal]:
             "close_date",
         )
     )
-    return [
+    return tuple(
         attr.Deal(pk, name or f"Deal {pk}", kind or "", status, prod, bc, amount or Decimal(0), cd)
         for pk, name, kind, status, prod, bc, amount, cd in rows
-    ]
+    )
 
 
 @dataclass

@@ -159,7 +159,7 @@ class TestPlanPage:
         assert len(more) == len(few)
         assert len(few) <= 40
 
-    def test_the_accounts_score_is_read_once_as_the_viewer_sees_it(self, book: Any) -> None:
+    def test_the_score_and_the_deals_are_read_once_a_page(self, book: Any) -> None:
         """The overview and the white-space cells share one read of the visible score (the
         prospecting card reads the book's own, unscoped): two statements, not three."""
         import datetime as dt
@@ -178,6 +178,14 @@ class TestPlanPage:
         assert page.status_code == 200
         scores = [q for q in seen if 'FROM "portfolio_accountscore"' in q["sql"]]
         assert len(scores) == 2
+        # the goal build and the dashboard credit the same won and open deals: read once
+        deals = [
+            q
+            for q in seen
+            if '"book_opportunity"."id" AS "pk"' in q["sql"]
+            and '"book_opportunity"."buying_center_id"' in q["sql"]
+        ]
+        assert len(deals) == 1
 
 
 class TestSectionEdit:
