@@ -183,3 +183,44 @@ def test_cli_lost_deals_json():
     assert items[0]["opportunity_id"] == lost.pk
     assert items[0]["snapshot"]["amount"] == "12.34"
     assert items[0]["reengage_on"] == "2026-07-15"
+
+
+def test_micro_plans_written_as_rows_hold_what_a_save_would():
+    """The batch write prepares constants once and days/money per row: every column must be
+    what ``LostDealPlan.save()`` writes (defaults, the creation time, money to the cent)."""
+    from django.utils import timezone
+
+    acme = AccountFactory(name="Acme")
+    contact = ContactFactory(account=acme)
+    lost = OpportunityFactory(
+        account=acme, status=OpportunityStatus.LOST, stage="Lost", amount=Decimal("1234.56"),
+        close_date=dt.date(2026, 1, 31), competitor="Globex", loss_reason="Price",
+    )  # fmt: skip
+    before = timezone.now()
+    assert create_micro_plans(dt.date(2026, 12, 5)) == 1
+    written = LostDealPlan.objects.get()
+    saved = LostDealPlan(
+        opportunity=OpportunityFactory(account=acme, status=OpportunityStatus.LOST),
+        account=acme, lost_on=dt.date(2026, 1, 31), reengage_on=dt.date(2026, 7, 31),
+        amount=Decimal("1234.56"),
+    )  # fmt: skip
+    saved.save()
+    saved.refresh_from_db()
+    assert written.opportunity_id == lost.pk and written.last_contact_id == contact.pk
+    assert (written.lost_on, written.reengage_on) == (dt.date(2026, 1, 31), dt.date(2026, 7, 31))
+    assert written.amount == Decimal("1234.56")
+    assert (written.competitor, written.reason) == ("Globex", "Price")
+    for name in ("status", "debrief_done", "news_signal", "winback_id", "competitor_contract_end"):
+        assert getattr(written, name) == getattr(saved, name), name
+    assert before <= written.created_at <= timezone.now()
+    # a deal that has its micro-plan is left alone (no error, no second row), even when a
+    # second writer got there between the read and the insert
+    from accountplan.followup.micro_insert import insert_micro_plans
+
+    assert create_micro_plans() == 0
+    again = {
+        "opportunity_id": lost.pk, "account_id": acme.pk, "lost_on": dt.date(2026, 2, 1),
+        "reengage_on": dt.date(2026, 8, 1), "amount": Decimal("1.00"),
+    }  # fmt: skip
+    insert_micro_plans([again])
+    assert LostDealPlan.objects.filter(opportunity=lost).get().amount == Decimal("1234.56")

@@ -13,6 +13,7 @@ from django.db.models import Max
 from accountplan.book.choices import OpportunityStatus, OpportunityType
 from accountplan.book.models import Contact, Opportunity
 from accountplan.core.errors import Forbidden
+from accountplan.followup.micro_insert import insert_micro_plans
 from accountplan.followup.models import LostDealPlan, MicroPlanStatus, Review
 from accountplan.followup.snapshots import micro_plan_fields
 from accountplan.plans import performance as perf
@@ -71,15 +72,15 @@ def create_micro_plans(today: dt.date | None = None) -> int:
             .annotate(m=Max("pk"))
             .values_list("account_id", "m")
         )
-        objs = [
-            LostDealPlan(
+        rows = [
+            {
                 **micro_plan_fields(dict(o), scores.get(o["account_id"]), today, months),
-                last_contact_id=newest.get(o["account_id"]) or 0,
-            )
+                "last_contact_id": newest.get(o["account_id"]) or 0,
+            }
             for o in opps
         ]
-        LostDealPlan.objects.bulk_create(objs, ignore_conflicts=True)
-        created += len(objs)
+        insert_micro_plans(rows)
+        created += len(rows)
 
 
 def reengage(micro: LostDealPlan, user: User, today: dt.date | None = None) -> Opportunity:
