@@ -52,3 +52,11 @@ def test_codes_become_their_labels_or_words() -> None:
     assert fmt.words("owner_id") == "Owner"
     assert fmt.lower_label("economic_buyer") == "economic buyer"
     assert fmt.label(None) == "—"
+
+
+def test_a_count_agrees_with_its_noun() -> None:
+    assert fmt.count(1, "stakeholder") == "1 stakeholder"
+    assert fmt.count(4, "stakeholder") == "4 stakeholders"
+    assert fmt.count(0, "line") == "0 lines"
+    assert fmt.count(12500, "line") == "12,500 lines"
+    assert fmt.count(2, "company", "companies") == "2 companies"

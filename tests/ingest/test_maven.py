@@ -263,7 +263,8 @@ class TestUsers:
         }
         users_again = do_import("users", maven_dir / "sales_teams.csv")
         note = next(o for o in users_again.observations if "own no opportunity" in o)
-        assert note.startswith(f"{len(idle)} imported user(s)")
+        noun = "imported user" if len(idle) == 1 else "imported users"
+        assert note.startswith(f"{len(idle)} {noun} own no opportunity")
         assert all(name in note for name in idle)
 
 

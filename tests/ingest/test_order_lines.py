@@ -117,7 +117,7 @@ def test_replace_mode_replaces_the_covered_lines_and_keeps_the_rest(do_import: I
     )
     report = do_import("purchases", "fix.csv", REPLACE, data=fix)
     assert (report.created, report.unchanged, report.deleted) == (1, 1, 2)
-    assert "covers 1 account(s) from Jan 5, 2024 to Jan 5, 2024" in " ".join(report.observations)
+    assert "covers 1 account from Jan 5, 2024 to Jan 5, 2024" in " ".join(report.observations)
     r1 = sorted(PurchaseLine.objects.filter(account__external_id="R1").values_list("amount"))
     assert r1 == [(Decimal("800.00"),), (Decimal("858.90"),)]
     # R2 is not in the file: its line stays.

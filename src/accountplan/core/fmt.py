@@ -79,6 +79,12 @@ def number(value: Any, places: int | None = 0) -> str:
     return f"{_round(num, int(places)):,.{int(places)}f}"
 
 
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """A count and its noun, agreed: ``1 stakeholder``, ``4 stakeholders``, ``12,500 lines``
+    (``plural`` for the irregular ones: ``count(2, "company", "companies")``)."""
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
 def percent(value: Any, places: int = 0) -> str:
     """A ratio as a percentage: ``0.425`` → ``43%``; blank → an em dash."""
     num = to_decimal(value)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from accountplan.core import fmt
 from accountplan.governance.rules.context import RuleContext
 from accountplan.governance.rules.registry import Evidence, Hit, Rule, register
 
@@ -51,7 +52,7 @@ def hits_for(rows: list[tuple[int, int, str, str, int | None]], t: dict[str, Any
             if p.kind == "gate" and p.answer == "no"
         ]
         if r.discovery:
-            evidence.append(Evidence(f"{len(r.discovery)} question(s) not known yet"))
+            evidence.append(Evidence(f"{fmt.count(len(r.discovery), 'question')} not known yet"))
         hits.append(
             Hit(
                 account_id=aid,

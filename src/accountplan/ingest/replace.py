@@ -69,7 +69,7 @@ def scope_observation(
     """What a replace-mode import covers and does, for the report (both import paths)."""
     accounts, first, last = scope
     return (
-        f"Replace mode: the file covers {accounts:,} account(s) from {fmt.date(first)} to "
-        f"{fmt.date(last)}; {unchanged:,} line(s) already in the book stay, "
+        f"Replace mode: the file covers {fmt.count(accounts, 'account')} from {fmt.date(first)} to "
+        f"{fmt.date(last)}; {fmt.count(unchanged, 'line')} already in the book stay, "
         f"{deleted:,} are deleted and {created:,} created."
     )

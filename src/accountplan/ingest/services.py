@@ -284,7 +284,7 @@ def _describe_table(report: ImportReport, table: Table) -> None:
             f"{', '.join(repr(s) for s in table.other_sheets)} (choose one with --sheet)."
         )
     if table.blank_lines:
-        report.observations.append(f"{table.blank_lines} blank line(s) skipped.")
+        report.observations.append(f"{fmt.count(table.blank_lines, 'blank line')} skipped.")
 
 
 def _observe(
@@ -355,7 +355,8 @@ def _users_without_deals(report: ImportReport, validator: Validator, valid: list
     idle = [str(u) for u in users if u.pk not in with_deals]
     if idle:
         report.observations.append(
-            f"{len(idle)} imported user(s) own no opportunity: {', '.join(sorted(idle))}."
+            f"{fmt.count(len(idle), 'imported user')} own no opportunity: "
+            f"{', '.join(sorted(idle))}."
         )
 
 

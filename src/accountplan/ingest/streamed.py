@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, transaction
 
+from accountplan.core import fmt
 from accountplan.followup.services import create_micro_plans
 from accountplan.ingest import stream, streamwrite
 from accountplan.ingest.entities import EntitySpec
@@ -62,7 +63,7 @@ def run_streamed(
     finally:
         p1.folder.cleanup()
     report.observations.append(
-        f"Read by the streaming importer in chunks ({len(p1.parts)} chunk(s); read and "
+        f"Read by the streaming importer in chunks ({fmt.count(len(p1.parts), 'chunk')}; read and "
         f"validated in {read:.1f} s, written in {wrote:.1f} s)."
     )
     return True

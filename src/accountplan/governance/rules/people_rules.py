@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Max, OuterRef, Q, Subquery
 
 from accountplan.book.models import Activity, Contact
+from accountplan.core import fmt
 from accountplan.governance.rules.context import (
     RuleContext,
     account_url,
@@ -72,7 +73,7 @@ def relationship_gaps(ctx: RuleContext, t: dict[str, Any]) -> dict[str, list[Hit
                 _hit(
                     plan,
                     "no decision maker or economic buyer on the relationship map",
-                    [Evidence(f"{len(st)} stakeholder(s) mapped, none deciding")],
+                    [Evidence(f"{fmt.count(len(st), 'stakeholder')} mapped, none deciding")],
                 )
             )
         bad = [s for s in deciders if s.get("attitude") == "detractor"]
@@ -102,7 +103,7 @@ def relationship_gaps(ctx: RuleContext, t: dict[str, Any]) -> dict[str, list[Hit
                 _hit(
                     plan,
                     "no mobilizer identified",
-                    [Evidence(f"{len(st)} stakeholder(s), none judged a mobilizer")],
+                    [Evidence(f"{fmt.count(len(st), 'stakeholder')}, none judged a mobilizer")],
                 )
             )
     # Departments of the account with contacts but nobody on the map.
@@ -133,7 +134,7 @@ def relationship_gaps(ctx: RuleContext, t: dict[str, Any]) -> dict[str, list[Hit
             out["rel.department_gap"].append(
                 _hit(
                     plan,
-                    f"no relationship in {len(missing)} department(s)",
+                    f"no relationship in {fmt.count(len(missing), 'department')}",
                     [
                         Evidence(
                             f"Department “{d}”: contacts, none on the map",
@@ -195,7 +196,7 @@ def stale_contacts(ctx: RuleContext, t: dict[str, Any]) -> list[Hit]:
         hits.append(
             _hit(
                 plan,
-                f"{len(stale)} stakeholder(s) not touched in {days} days",
+                f"{fmt.count(len(stale), 'stakeholder')} not touched in {fmt.count(days, 'day')}",
                 ev,
                 "red" if red else "amber",
             )
