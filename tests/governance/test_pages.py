@@ -137,6 +137,16 @@ def test_plans_list_health_column_and_filters(ran: World) -> None:
     assert link["P3"] in _get(ran.alice, f"/plans/?health={b}")
     plan_page = _get(ran.bob, f"/plans/{ran.plans['P1'].pk}/")
     assert "Plan health" in plan_page and 'data-testid="health-score"' in plan_page
+    # each part's value as a reader writes it: 95, 65.6 (never 95.0), the API's figure
+    import re
+
+    c = Client()
+    c.force_login(ran.bob)
+    parts = c.get(f"/api/plans/{ran.plans['P1'].pk}/health").json()["parts"]
+    shown = re.findall(r'data-testid="health-value">([^<]*)<', plan_page)
+    expected = [f"{p['value']:g}" if p["value"] != int(p["value"]) else str(int(p["value"]))
+                for p in parts]  # fmt: skip
+    assert shown == expected and not any(v.endswith(".0") for v in shown)
 
 
 def test_accounts_list_active_plan_filter(ran: World) -> None:
