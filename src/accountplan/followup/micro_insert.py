@@ -2,10 +2,11 @@
 
 ``bulk_create`` compiled every value of every row through the ORM (the field's preparation, the
 compiler's placeholders): 60,000 lost deals of a book's first opportunities import took ~10 s,
-almost all of it there. Here the columns the batch does not fill are prepared once (a default,
-the creation time), the days and money of each row through their field (exactly what a save
-writes), the rest as they are; one ``executemany`` per batch. A deal that got its micro-plan in
-the meantime (another import at the same moment) is skipped, as ``ignore_conflicts`` did.
+almost all of it there. Here the columns the batch does not fill are prepared once (what a save
+writes there: ``portfolio.bulk.save_defaults``), the days and money of each row through their
+field (exactly what a save writes), the rest as they are; one ``executemany`` per batch. A deal
+that got its micro-plan in the meantime (another import at the same moment) is skipped, as
+``ignore_conflicts`` did.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from django.db import connection, models
 
 from accountplan.followup.models import LostDealPlan
+from accountplan.portfolio.bulk import save_defaults
 
 #: Fields whose value the database driver cannot take as Python holds it (days as text on
 #: SQLite, money rounded to its places): prepared per row through the field.
@@ -27,8 +29,9 @@ def insert_micro_plans(rows: list[dict[str, Any]]) -> None:
         return
     fields = [f for f in LostDealPlan._meta.concrete_fields if not f.primary_key]
     given = [f for f in fields if f.attname in rows[0]]
-    constant = [f for f in fields if f.attname not in rows[0]]
-    constants = tuple(f.get_db_prep_save(_default(f), connection) for f in constant)
+    defaults = save_defaults(LostDealPlan, rows[0])
+    constant = [f for f in fields if f.column in defaults]
+    constants = tuple(f.get_db_prep_save(defaults[str(f.column)], connection) for f in constant)
     prepared = [isinstance(f, PREPARED) for f in given]
     params = [
         tuple(
@@ -47,13 +50,3 @@ def insert_micro_plans(rows: list[dict[str, Any]]) -> None:
             f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING",  # noqa: S608 (quoted names)
             params,
         )
-
-
-def _default(field: models.Field[Any, Any]) -> Any:
-    """What a save writes in a column nobody filled: its default (the creation time for
-    ``created_at``), else NULL or an empty text."""
-    if field.has_default():
-        return field.get_default()
-    if field.null:
-        return None
-    return ""

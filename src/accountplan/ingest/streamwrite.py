@@ -265,7 +265,7 @@ def write(p1: Pass1, plan: StreamPlan, progress: Callable[[int], None] | None) -
     attrs = list(p1.columns.values())
     gone = {r.line for r in plan.rejected}
     drop = plan.drop_lines
-    constants = _constants(model, attrs)
+    constants = bulk.save_defaults(model, attrs)
     rebuild = _drop_indexes(table, plan.creates)
     unchecked = _lock_references(p1, plan)
 
@@ -350,18 +350,3 @@ def _drop_indexes(table: str, creates: int) -> list[str]:
         for name, _ in plain:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     return [s for _, s in plain]
-
-
-def _constants(model: Any, attrs: list[str]) -> dict[str, Any]:
-    """The columns the file does not fill: what a save() would write (default, NULL or "")."""
-    out: dict[str, Any] = {}
-    for f in model._meta.concrete_fields:
-        if f.primary_key or f.attname in attrs:
-            continue
-        if f.has_default():
-            out[f.column] = f.get_default()
-        elif f.null:
-            out[f.column] = None
-        elif f.get_internal_type() in {"CharField", "TextField"}:
-            out[f.column] = ""
-    return out

@@ -171,7 +171,7 @@ def _empty_normal(key: str) -> dict[str, Any]:
 @functools.cache
 def _empty_stripped(key: str) -> Any:
     """What an empty section is, ids aside: the form ``section_completeness`` compares to."""
-    return _strip_ids(empty_section(key))
+    return _strip_ids(_empty_normal(key))
 
 
 def _strip_ids(value: Any) -> Any:

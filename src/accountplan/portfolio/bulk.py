@@ -51,6 +51,23 @@ def insert_frame(table: str, frame: pl.DataFrame) -> int:
     return frame.height
 
 
+def save_defaults(model: Any, filled: Iterable[str]) -> dict[str, Any]:
+    """The columns a bulk write of the ``filled`` fields (attnames) leaves out, each with what a
+    ``save()`` would write there: its default, else NULL, else an empty text (column → value)."""
+    given = set(filled)
+    out: dict[str, Any] = {}
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.attname in given:
+            continue
+        if f.has_default():
+            out[f.column] = f.get_default()
+        elif f.null:
+            out[f.column] = None
+        elif f.get_internal_type() in {"CharField", "TextField"}:
+            out[f.column] = ""
+    return out
+
+
 def constant_columns(constants: dict[str, Any]) -> list[pl.Expr]:
     """``constants`` (column → the value of every row) as literal columns."""
     return [
