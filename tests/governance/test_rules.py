@@ -77,6 +77,25 @@ def test_evidence_names_the_rows_and_dates(world: World) -> None:
     assert [e["label"] for e in gap.evidence] == ["Department “Finance”: contacts, none on the map"]
 
 
+def test_goal_pace_speaks_money_and_dates_as_the_pages_do(world: World) -> None:
+    """P1: a 10,000,000 goal and nothing won; expected by now = goal x the share of its year
+    gone by (days elapsed, today included, over the year's days), in whole dollars."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    run_rules(trigger="test", today=world.today)
+    found = Finding.objects.get(rule="exec.goal_pace")
+    start = dt.date(world.today.year, 1, 1)
+    days = (dt.date(world.today.year, 12, 31) - start).days + 1
+    share = (Decimal((world.today - start).days + 1) / days).quantize(Decimal("0.0001"))
+    expected = (Decimal(10_000_000) * share).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    assert found.summary.endswith(f"won $0 of a $10,000,000 goal; ${expected:,} expected by now"), (
+        found.summary
+    )
+    labels = [e["label"] for e in found.evidence]
+    assert labels[0] == "Goal build $10,000,000"
+    assert labels[2] == f"Won deals on the account since {start:%b} 1, {start.year}: $0"
+
+
 def test_rank_is_severity_weight_times_account_value(world: World) -> None:
     run_rules(trigger="test", today=world.today)
     red = Finding.objects.get(rule="exec.overdue_actions")

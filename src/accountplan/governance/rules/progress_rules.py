@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Sum
 
 from accountplan.book.models import Opportunity
+from accountplan.core import fmt
 from accountplan.governance.rules.context import RuleContext, chunks, plan_url
 from accountplan.governance.rules.registry import Evidence, Hit
 from accountplan.plans.prospecting import elapsed_share, period_bounds
@@ -137,17 +138,19 @@ def goal_pace(ctx: RuleContext, t: dict[str, Any]) -> list[Hit]:
                     Hit(
                         account_id=plan.account_id,
                         plan_id=pid,
-                        summary=f"{plan.account_name} {plan.period}: won {actual} of a {goal} "
-                        f"goal; {expected} expected by now",
+                        summary=f"{plan.account_name} {plan.period}: won {fmt.money(actual)} "
+                        f"of a {fmt.money(goal)} goal; {fmt.money(expected)} expected by now",
                         fix_url=plan_url(pid, "goals"),
                         evidence=[
-                            Evidence(f"Goal build {goal}"),
+                            Evidence(f"Goal build {fmt.money(goal)}"),
                             Evidence(
-                                f"{share * 100:.1f} % of {period} gone by: {expected} expected",
+                                f"{share * 100:.1f} % of {period} gone by: "
+                                f"{fmt.money(expected)} expected",
                                 ctx.today.isoformat(),
                             ),
                             Evidence(
-                                f"Won deals on the account since {bounds[0].isoformat()}: {actual}"
+                                f"Won deals on the account since {fmt.date(bounds[0])}: "
+                                f"{fmt.money(actual)}"
                             ),
                         ],
                     )
