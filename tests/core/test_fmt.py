@@ -60,3 +60,4 @@ def test_a_count_agrees_with_its_noun() -> None:
     assert fmt.count(0, "line") == "0 lines"
     assert fmt.count(12500, "line") == "12,500 lines"
     assert fmt.count(2, "company", "companies") == "2 companies"
+    assert (fmt.noun(1, "key"), fmt.noun(3, "key"), fmt.noun(0, "key")) == ("key", "keys", "keys")

@@ -40,7 +40,7 @@ def test_an_account_pauses_after_too_many_wrong_passwords(alice: User) -> None:
 
     out = io.StringIO()
     call_command("unlock", "alice", stdout=out)
-    assert f"{ACCOUNT_LIMIT} failed sign-in(s) forgotten" in out.getvalue()
+    assert f"{ACCOUNT_LIMIT} failed sign-ins forgotten" in out.getvalue()
     assert sign_in(client, "alice", PASSWORD) == "in"
 
 

@@ -107,7 +107,7 @@ def test_near_duplicate_categories_are_warnings_with_counts(do_import: ImportFn)
     assert [(w["column"], w["value"], w["count"], w["lines"]) for w in near] == [
         ("BusinessType", "Ware House", 1, [7])
     ]
-    assert near[0]["message"].startswith("near-duplicate of “Warehouse” (3 row(s) of this file)")
+    assert near[0]["message"].startswith("near-duplicate of “Warehouse” (3 rows of this file)")
     assert "[accounts.aliases.segment]" in near[0]["message"]
     typo = [w for w in report.warnings if w["value"] == "Philipines"]
     assert typo and typo[0]["message"] == "looks like a typo of 'Philippines'"

@@ -241,7 +241,7 @@ class TestUsers:
         assert anna.manager.get_full_name() == "Dustin Brinkmann"
         assert anna.manager.role == Role.MANAGER
         assert not anna.has_usable_password()
-        assert any("Created 6 manager user(s)" in note for note in report.also_created)
+        assert any("Created 6 manager users" in note for note in report.also_created)
 
     def test_reimport_is_unchanged_and_owners_resolve_once_users_exist(
         self, do_import: ImportFn, maven_dir: Path

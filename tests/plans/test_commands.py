@@ -63,7 +63,8 @@ def test_prospecting_bad_input_exits_2_with_what_to_fix() -> None:
 
 @pytest.mark.django_db
 def test_plan_list_and_clone(book: Book) -> None:
-    assert "Acme Corp" in run("plan", "list")
+    listed = run("plan", "list")
+    assert "Acme Corp" in listed and "1 plan" in listed and "Draft" in listed
     text = run(
         "plan",
         "clone",
@@ -77,6 +78,9 @@ def test_plan_list_and_clone(book: Book) -> None:
     )
     assert "into FY2028" in text
     assert AccountPlan.objects.filter(period="FY2028", cloned_from=book.plan).exists()
+    first = run("plan", "list", "--limit", "1")
+    assert "The first 1 of 2 plans" in first and first.count("Acme Corp") == 1
+    assert "2 plans" in run("plan", "list", "--limit", "0")
     with pytest.raises(CommandError, match="may read"):
         run(
             "plan",

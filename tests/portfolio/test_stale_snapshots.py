@@ -120,7 +120,7 @@ class TestStaleRuns:
         err = io.StringIO()
         call_command("worker", "--batch", stdout=io.StringIO(), stderr=err)
         assert Snapshot.objects.get(pk=dead.pk).status == SnapshotStatus.FAILED
-        assert "Marked 1 stale running snapshot(s) failed." in err.getvalue()
+        assert "Marked 1 stale running snapshot failed." in err.getvalue()
 
 
 class Stop(Exception):
@@ -228,7 +228,7 @@ def test_a_killed_run_is_marked_failed_once_stale(tmp_path: Path) -> None:
         timeout=120,
         check=True,
     )
-    assert "Marked 1 stale running snapshot(s) failed." in worker.stderr
+    assert "Marked 1 stale running snapshot failed." in worker.stderr
     [(same, status, _beat, error)] = _snapshots(db)
     assert (same, status) == (pk, "failed")
     assert error.startswith("Stopped without finishing (no sign of life since ")

@@ -32,7 +32,7 @@ def test_import_then_export_from_the_command_line(manager, tmp_path: Path) -> No
     call_command(
         "plan", "import-salesforce", str(FIXTURES / "dataloader"), "--user", "boss", stdout=out
     )
-    assert "Imported 1 plan(s): 1 created" in out.getvalue()
+    assert "Imported 1 plan: 1 created" in out.getvalue()
     assert AccountPlan.objects.get().period == "FY2027"
     out = io.StringIO()
     call_command(

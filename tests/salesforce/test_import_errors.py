@@ -76,7 +76,7 @@ def test_a_missing_column_is_named_with_its_label(manager) -> None:
     files = _files(AccountPlanObjectiveMeasure=("Value Type,", "Kind,"))
     [(file, line, column, reason)] = _problems(files, manager)
     assert (file, line, column) == ("AccountPlanObjectiveMeasure.csv", 1, "")
-    assert "Missing column(s): ValueType (Value Type)" in reason
+    assert "Missing column: ValueType (Value Type)" in reason
 
 
 def test_every_problem_is_listed_at_once(manager) -> None:

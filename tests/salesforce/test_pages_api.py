@@ -112,7 +112,7 @@ def test_the_api_import_answers_json_problems(book: dict) -> None:
             "line": 1,
             "column": "",
             "value": "",
-            "reason": "Missing column(s): AccountId (Account ID). Export the file again with "
+            "reason": "Missing column: AccountId (Account ID). Export the file again with "
             "these fields.",
         }
     ]

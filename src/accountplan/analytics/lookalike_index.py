@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 import polars as pl
 
 from accountplan.analytics.frames import AnalysisConfig, Book
+from accountplan.core.fmt import noun
 
 #: Words (of 64 items each) of the per-account item bitmask; items past them are joined.
 MAX_WORDS = 4
@@ -73,7 +74,8 @@ class PropensityParams:
             unknown = sorted(set(raw) - known)
             if unknown:
                 raise ValueError(
-                    f"propensity: unknown setting(s) {', '.join(map(str, unknown))}; "
+                    f"propensity: unknown {noun(len(unknown), 'setting')} "
+                    f"{', '.join(map(str, unknown))}; "
                     f"known: {', '.join(sorted(known))}"
                 )
             return cls(**raw)

@@ -82,7 +82,12 @@ def number(value: Any, places: int | None = 0) -> str:
 def count(n: int, singular: str, plural: str | None = None) -> str:
     """A count and its noun, agreed: ``1 stakeholder``, ``4 stakeholders``, ``12,500 lines``
     (``plural`` for the irregular ones: ``count(2, "company", "companies")``)."""
-    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+    return f"{n:,} {noun(n, singular, plural)}"
+
+
+def noun(n: int, singular: str, plural: str | None = None) -> str:
+    """The noun agreed with ``n``, without the number: ``noun(1, "key")`` → ``key``."""
+    return singular if n == 1 else (plural or singular + "s")
 
 
 def percent(value: Any, places: int = 0) -> str:

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from accountplan.core.fmt import noun
 from accountplan.ingest.entities import ENTITIES, EntitySpec
 from accountplan.ingest.errors import ImportFailed
 
@@ -138,7 +139,8 @@ def _options(raw: Any, where: str, base: Options) -> Options:
     unknown = set(raw) - OPTION_KEYS
     if unknown:
         raise ImportFailed(
-            f"Mapping: unknown option(s) {', '.join(sorted(unknown))} in [{where}]; "
+            f"Mapping: unknown {noun(len(unknown), 'option')} {', '.join(sorted(unknown))} "
+            f"in [{where}]; "
             f"allowed: {', '.join(sorted(OPTION_KEYS))}."
         )
     formats = raw.get("date_formats", list(base.date_formats))
@@ -167,7 +169,8 @@ def _entity(spec: EntitySpec, raw: dict[str, Any], base: Options) -> EntityMappi
     unknown = set(raw) - ENTITY_KEYS
     if unknown:
         raise ImportFailed(
-            f"Mapping: unknown key(s) {', '.join(sorted(unknown))} in [{where}]; "
+            f"Mapping: unknown {noun(len(unknown), 'key')} {', '.join(sorted(unknown))} "
+            f"in [{where}]; "
             f"allowed: {', '.join(sorted(ENTITY_KEYS))}."
         )
     fields = set(spec.field_names)

@@ -13,6 +13,7 @@ import difflib
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from accountplan.core import fmt
 from accountplan.ingest.refs import squash
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def check_near_duplicates(v: Validator) -> None:
             if isinstance(value, str) and value in variants and value not in typos:
                 target = variants[value]
                 where = (
-                    f"{counts[target]:,} row(s) of this file"
+                    f"{fmt.count(counts[target], 'row')} of this file"
                     if target in counts
                     else "a value already in the book"
                 )

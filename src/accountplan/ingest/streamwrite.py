@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 from django.db import DatabaseError, connection, transaction
 
+from accountplan.core import fmt
 from accountplan.ingest.filechecks import _duplicate
 from accountplan.ingest.report import Issue
 from accountplan.ingest.stream import Pass1
@@ -325,8 +326,8 @@ def _lock_references(p1: Pass1, plan: StreamPlan) -> bool:
             (locked,) = cursor.fetchone()
             if locked != ids.len():
                 raise DatabaseError(
-                    f"{ids.len() - locked} row(s) of {target} that the file refers to were "
-                    "deleted during the import"
+                    f"{fmt.count(ids.len() - locked, 'row')} of {target} that the file refers to "
+                    "were deleted during the import"
                 )
     return True
 

@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models
 
 from accountplan.book.search_keys import refresh_search_keys
+from accountplan.core import fmt
 from accountplan.core.models import Role, User
 from accountplan.ingest import convert as cv
 from accountplan.ingest.report import Issue
@@ -262,7 +263,7 @@ def _create_referenced_users(the_plan: Plan, notes: list[str]) -> dict[str, int]
         )
     User.objects.bulk_create(users)
     notes.append(
-        f"Created {len(users)} manager user(s) named in the manager column: "
+        f"Created {fmt.count(len(users), 'manager user')} named in the manager column: "
         + ", ".join(f"{u.get_full_name()} ({u.username})" for u in users)
     )
     return {name: u.pk for name, u in zip(names, users, strict=True)}

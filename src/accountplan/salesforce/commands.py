@@ -16,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from accountplan.book.models import Account
+from accountplan.core import fmt
 from accountplan.core.errors import DomainError
 from accountplan.core.models import User
 from accountplan.plans.models import AccountPlan
@@ -97,8 +98,10 @@ def _export(cmd: BaseCommand, options: dict[str, Any]) -> None:
         cmd.stdout.write(json.dumps(result.report(), indent=2))
         return
     cmd.stdout.write(
-        f"Wrote {result.plans} plan(s) into {out}: "
-        + ", ".join(f"{o.BY_NAME[n].filename} ({len(r)} rows)" for n, r in result.rows.items())
+        f"Wrote {fmt.count(result.plans, 'plan')} into {out}: "
+        + ", ".join(
+            f"{o.BY_NAME[n].filename} ({fmt.count(len(r), 'row')})" for n, r in result.rows.items()
+        )
     )
     for problem in result.problems:
         cmd.stdout.write(f"  - {problem}")
@@ -129,7 +132,9 @@ def _import(cmd: BaseCommand, options: dict[str, Any]) -> None:
         if options.get("json"):
             cmd.stdout.write(json.dumps({"problems": [p.as_dict() for p in exc.problems]}))
         lines = "\n".join(f"  - {p}" for p in exc.problems)
-        raise _fail(f"Nothing was imported: {len(exc.problems)} problem(s):\n{lines}") from None
+        raise _fail(
+            f"Nothing was imported: {fmt.count(len(exc.problems), 'problem')}:\n{lines}"
+        ) from None
     except DomainError as exc:
         raise _fail(exc.message) from None
     report = result.as_dict()
@@ -137,9 +142,9 @@ def _import(cmd: BaseCommand, options: dict[str, Any]) -> None:
         cmd.stdout.write(json.dumps(report, indent=2, default=str))
         return
     cmd.stdout.write(
-        f"Imported {len(result.plans)} plan(s): {report['created']} created, "
+        f"Imported {fmt.count(len(result.plans), 'plan')}: {report['created']} created, "
         f"{report['updated']} updated, {report['unchanged']} unchanged; "
-        f"{len(result.conflicts)} conflict(s)."
+        f"{fmt.count(len(result.conflicts), 'conflict')}."
     )
     for c in result.conflicts:
         cmd.stdout.write(

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from accountplan.core import fmt
 from accountplan.core.errors import DomainError
 from accountplan.core.spreadsheet_safe import is_formula
 from accountplan.ingest.errors import ImportFailed
@@ -57,7 +58,8 @@ class SalesforceImportFailed(DomainError):
         lines = [str(p) for p in problems[:20]]
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
         super().__init__(
-            f"Nothing was imported: {len(problems)} problem(s){more}. " + " ".join(lines),
+            f"Nothing was imported: {fmt.count(len(problems), 'problem')}{more}. "
+            + " ".join(lines),
             details=[p.as_dict() for p in problems],
         )
 
@@ -185,7 +187,10 @@ def _missing(obj: o.SfObject, cols: dict[str, int]) -> str:
         else n
         for n in needs
     ]
-    return f"Missing column(s): {', '.join(labels)}. Export the file again with these fields."
+    return (
+        f"Missing {fmt.noun(len(labels), 'column')}: {', '.join(labels)}. "
+        "Export the file again with these fields."
+    )
 
 
 def sf_id(rec: Rec, api: str, problems: list[Problem]) -> str | None:

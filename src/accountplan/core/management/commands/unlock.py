@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from accountplan.core import fmt
 from accountplan.core.throttle import clear
 
 
@@ -18,5 +19,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         count = clear(options["username"])
         self.stdout.write(
-            f"{options['username']}: {count} failed sign-in(s) forgotten; the account may sign in."
+            f"{options['username']}: {fmt.count(count, 'failed sign-in')} forgotten; "
+            "the account may sign in."
         )

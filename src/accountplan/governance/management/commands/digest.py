@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from accountplan.core import fmt
 from accountplan.core.models import User
 from accountplan.governance.digest import send_digests
 
@@ -29,4 +30,4 @@ class Command(BaseCommand):
                 raise CommandError(f"No active user named {options['user']!r}.", returncode=2)
         sent = send_digests(list(users), timezone.localdate())
         total = sum(n for _, n in sent)
-        self.stderr.write(f"Sent {len(sent)} digest(s) with {total} item(s).")
+        self.stderr.write(f"Sent {fmt.count(len(sent), 'digest')} with {fmt.count(total, 'item')}.")

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accountplan.core import fmt
 from accountplan.core.errors import DomainError
 from accountplan.governance.rules.registry import get
 from accountplan.governance.services import run_rules
@@ -55,4 +56,4 @@ class Command(BaseCommand):
                 codes = import_toml(Path(options["file"]).read_text(encoding="utf-8"))
             except (OSError, DomainError) as exc:
                 raise CommandError(str(exc), returncode=2) from None
-            self.stdout.write(f"Stored the thresholds of {len(codes)} rule(s).")
+            self.stdout.write(f"Stored the thresholds of {fmt.count(len(codes), 'rule')}.")

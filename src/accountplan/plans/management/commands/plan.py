@@ -1,6 +1,6 @@
 """``accountplan plan``: list plans, clone one into the next period, export one.
 
-    accountplan plan list [--account ID] [--period P] [--status S]
+    accountplan plan list [--account ID] [--period P] [--status S] [--limit N]
     accountplan plan clone ACCOUNT_ID --period FY2026 --to FY2027 --user USERNAME
     accountplan plan export ACCOUNT_ID --period P --format pdf|pptx|xlsx|md --out FILE
     accountplan plan link ACCOUNT_ID --period P --deal OPPORTUNITY_ID
@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from accountplan.book.models import Account
+from accountplan.core import fmt
 from accountplan.core.errors import DomainError
 from accountplan.core.models import User
 from accountplan.plans.cloning import clone_plan
@@ -78,6 +79,12 @@ class Command(BaseCommand):
         ls.add_argument("--account", help="Only this account (external id or id).")
         ls.add_argument("--period")
         ls.add_argument("--status", choices=PlanStatus.values)
+        ls.add_argument(
+            "--limit",
+            type=int,
+            default=200,
+            help="Show at most this many plans, by account name (default 200; 0 for all).",
+        )
         cl = sub.add_parser("clone", help="Clone a plan into the next period.")
         cl.add_argument("account_id", help="The account's external id (or numeric id).")
         cl.add_argument("--period", required=True, help="The period of the plan to clone.")
@@ -143,9 +150,14 @@ class Command(BaseCommand):
             plans = plans.filter(period=options["period"])
         if options["status"]:
             plans = plans.filter(status=options["status"])
-        rows = list(plans)
+        total = plans.count()
+        limit = max(options.get("limit") or 0, 0)
+        rows = list(plans[:limit] if limit else plans)
         done = completeness_of(rows)
-        table = Table(title=f"{len(rows)} plan(s)")
+        title = fmt.count(total, "plan")
+        if len(rows) < total:
+            title = f"The first {len(rows):,} of {title} (--limit 0 shows them all)"
+        table = Table(title=title)
         for col in ("plan", "account id", "account", "period", "status", "owner", "complete"):
             table.add_column(col)
         for p in rows:
@@ -154,9 +166,9 @@ class Command(BaseCommand):
                 p.account.external_id or str(p.account_id),
                 p.account.name,
                 p.period,
-                p.status,
-                str(p.owner or ""),
-                f"{done[p.pk].percent} %",
+                p.get_status_display(),
+                str(p.owner or "—"),
+                f"{done[p.pk].percent}%",
             )
         buffer = io.StringIO()
         Console(file=buffer, width=140).print(table)

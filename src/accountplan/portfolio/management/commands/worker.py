@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accountplan.core import fmt
+
 
 class Command(BaseCommand):
     help = (
@@ -43,13 +45,13 @@ class Command(BaseCommand):
         # Runs a previous worker left "running" when it was killed: failed, not in progress.
         stale = fail_stale_snapshots()
         if stale and options["verbosity"] > 0:
-            self.stderr.write(f"Marked {stale} stale running snapshot(s) failed.")
+            self.stderr.write(f"Marked {fmt.count(stale, 'stale running snapshot')} failed.")
         enqueue_if_due()  # the daily run of the rules (governance.tasks)
         from accountplan.ingest.background import fail_stale_imports
 
         dead = fail_stale_imports()
         if dead and options["verbosity"] > 0:
-            self.stderr.write(f"Marked {dead} stale running import(s) failed.")
+            self.stderr.write(f"Marked {fmt.count(dead, 'stale running import')} failed.")
         extra = ["--batch"] if options["batch"] else []
         call_command(
             "db_worker",

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from accountplan.core import fmt
 from accountplan.core.errors import DomainError
 from accountplan.core.models import User
 from accountplan.plans.management.commands.plan import _account_pk, _plan
@@ -168,7 +169,7 @@ class Command(BaseCommand):
                 else scorecard_export.to_csv(rows)
             )
             Path(opts["out"]).write_bytes(data)
-            self.stdout.write(f"Wrote {len(rows)} quarter(s) to {opts['out']}.")
+            self.stdout.write(f"Wrote {fmt.count(len(rows), 'quarter')} to {opts['out']}.")
             return
         if opts["json"]:
             payload = {
