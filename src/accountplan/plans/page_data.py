@@ -339,50 +339,6 @@ def goal_build(data: dict[str, Any], lk: Lookups) -> GoalBuild:
     )
 
 
-def goal_chart_spec(build: GoalBuild) -> dict[str, Any]:
-    """A stacked bar of the components against a rule at the objective (Vega-Lite)."""
-    values = [
-        {
-            "component": r["kind_label"] + (f" · {r['product']}" if r["product"] else ""),
-            "amount": float(r["amount_value"] or 0),
-            "row": "Goal build",
-        }
-        for r in build.rows
-    ]
-    layers: list[dict[str, Any]] = [
-        {
-            "data": {"values": values},
-            "mark": {"type": "bar", "height": 28},
-            "encoding": {
-                "y": {"field": "row", "type": "nominal", "title": None},
-                "x": {
-                    "aggregate": "sum",
-                    "field": "amount",
-                    "type": "quantitative",
-                    "title": "Amount",
-                    "axis": {"format": "$~s"},
-                },
-                "color": {"field": "component", "type": "nominal", "title": "Component"},
-                "tooltip": [{"field": "component"}, {"field": "amount", "format": "$,.0f"}],
-            },
-        }
-    ]
-    if build.objective is not None:
-        layers.append(
-            {
-                "data": {"values": [{"objective": float(build.objective)}]},
-                "mark": {"type": "rule", "color": "#c2410c", "strokeWidth": 2},
-                "encoding": {"x": {"field": "objective", "type": "quantitative"}},
-            }
-        )
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "height": 60,
-        "layer": layers,
-    }
-
-
 # --- dashboard -----------------------------------------------------------------------------------
 
 
@@ -400,42 +356,6 @@ def won_by_component(
     end = until or dt.date(since.year, 12, 31)
     result = perf.performance(user, plan, components, [], (since, end), end)
     return perf.component_rows(components, result)
-
-
-def dashboard_chart_spec(rows: list[dict[str, Any]], labels: dict[str, str]) -> dict[str, Any]:
-    """Won revenue against target per component (grouped bars)."""
-    values: list[dict[str, Any]] = []
-    for r in rows:
-        name = labels.get(str(r.get("id")), "component")
-        values.append({"component": name, "what": "Target", "amount": float(r["target"])})
-        values.append({"component": name, "what": "Won", "amount": float(r["actual"] or 0)})
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "data": {"values": values},
-        "mark": "bar",
-        "encoding": {
-            "y": {"field": "component", "type": "nominal", "title": None},
-            "yOffset": {"field": "what"},
-            "x": {
-                "field": "amount",
-                "type": "quantitative",
-                "title": "Amount",
-                "axis": {"format": "$~s"},
-            },
-            "color": {
-                "field": "what",
-                "type": "nominal",
-                "title": None,
-                "scale": {"range": ["#b7bfcc", "#1f9e6e"]},
-            },
-            "tooltip": [
-                {"field": "component"},
-                {"field": "what"},
-                {"field": "amount", "format": "$,.0f"},
-            ],
-        },
-    }
 
 
 # --- account overview (computed) -----------------------------------------------------------------
@@ -525,66 +445,6 @@ def account_overview(user: User, plan: AccountPlan) -> AccountOverview:
         score=score,
         white_space=[],
     )
-
-
-# --- plans list ----------------------------------------------------------------------------------
-
-
-def accounts_of_tier(tier: int) -> Any:
-    """The ids of the accounts of ``tier`` in the current snapshot (a subquery; none without a
-    snapshot)."""
-    from accountplan.portfolio.models import AccountScore
-    from accountplan.portfolio.selectors import current_snapshot
-
-    snapshot = current_snapshot("product")
-    if snapshot is None:
-        return AccountScore.objects.none().values("account_id")
-    return AccountScore.objects.filter(snapshot=snapshot, tier=tier).values("account_id")
-
-
-def plan_rows(
-    user: User,
-    plans: list[AccountPlan],
-    tier: int | None = None,
-    below: int | None = None,
-    with_tiers: bool = True,
-) -> list[dict[str, Any]]:
-    """List rows: each plan with its completeness and the account's tier (two queries)."""
-    from accountplan.plans.completeness import completeness
-    from accountplan.plans.models import PlanSection
-    from accountplan.portfolio.models import AccountScore
-    from accountplan.portfolio.selectors import current_snapshot
-
-    ids = [p.pk for p in plans]
-    by_plan: dict[int, dict[str, tuple[Any, Any]]] = {}
-    stored: list[PlanSection] = (
-        list(
-            PlanSection.objects.filter(plan_id__in=ids).only("plan_id", "key", "data", "updated_at")
-        )
-        if ids
-        else []
-    )
-    for sec in stored:
-        by_plan.setdefault(sec.plan_id, {})[sec.key] = (sec.data, sec.updated_at)
-    snapshot = current_snapshot("product") if with_tiers and plans else None
-    tiers: dict[int, int | None] = {}
-    if snapshot is not None:
-        tiers = dict(
-            AccountScore.objects.for_user(user)
-            .filter(snapshot=snapshot, account_id__in={p.account_id for p in plans})
-            .values_list("account_id", "tier")
-        )
-    today = dt.date.today()
-    rows = []
-    for p in plans:
-        comp = completeness(by_plan.get(p.pk, {}), today)
-        t = tiers.get(p.account_id)
-        if tier is not None and t != tier:
-            continue
-        if below is not None and comp.percent >= below:
-            continue
-        rows.append({"plan": p, "completeness": comp, "tier": t})
-    return rows
 
 
 # --- prospecting (in ``prospecting_page``; re-exported for the page, the API and exports) -------

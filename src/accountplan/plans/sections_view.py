@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from accountplan.plans import page_data, track_changes
+from accountplan.plans import page_data, plan_charts, track_changes
 from accountplan.plans import sections as s
 from accountplan.plans.completeness import Completeness, completeness
 from accountplan.plans.forms import bind
@@ -165,7 +165,7 @@ class SectionsView:
             row["fits"] = fits.get(str(row.get("id") or i), [])
         return {
             "build": build,
-            "goal_spec": page_data.goal_chart_spec(build),
+            "goal_spec": plan_charts.goal_chart_spec(build),
             "goal_spec_id": f"goal-spec-{self.plan.pk}",
         }
 
@@ -255,7 +255,7 @@ class SectionsView:
             "won_rows": [{**r, "label": labels.get(str(r.get("id")), "")} for r in won],
             "unattributed": result.won.unattributed,
             "won_total": result.won_total,
-            "won_spec": page_data.dashboard_chart_spec(won, labels) if won else None,
+            "won_spec": plan_charts.dashboard_chart_spec(won, labels) if won else None,
             "pros": pros,
             "pace_spec": page_data.pace_chart_spec(pros),
             "won_spec_id": f"won-spec-{self.plan.pk}",

@@ -27,7 +27,7 @@ from accountplan.book.models import Account
 from accountplan.core.errors import DomainError
 from accountplan.core.pagination import rows_in_order
 from accountplan.governance.filters import health_filters
-from accountplan.plans import page_data, services, track_changes
+from accountplan.plans import list_rows, page_data, services, track_changes
 from accountplan.plans import sections as s
 from accountplan.plans.cloning import clone_plan
 from accountplan.plans.forms import CloneForm, PlanFilterForm, parse_post
@@ -109,12 +109,12 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "-updated": ["-updated_at"],
     }.get(sort, ["account__name", "-period"])
     if f["tier"] is not None:
-        plans = plans.filter(account_id__in=page_data.accounts_of_tier(f["tier"]))
+        plans = plans.filter(account_id__in=list_rows.accounts_of_tier(f["tier"]))
     plans = plans.order_by(*order)
     page: Any
     if sort in ("completeness", "-completeness") or f["below"] is not None:
         # completeness is derived from every section's data: these read every matching plan
-        rows = page_data.plan_rows(user, list(plans), below=f["below"])
+        rows = list_rows.plan_rows(user, list(plans), below=f["below"])
         if sort in ("completeness", "-completeness"):
             rows.sort(key=lambda r: r["completeness"].percent, reverse=sort.startswith("-"))
         page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -123,7 +123,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         # completeness is derived for the page's plans
         ids = plans.values_list("pk", flat=True)
         page = Paginator(ids, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = page_data.plan_rows(user, rows_in_order(plans, list(page.object_list)))
+        page.object_list = list_rows.plan_rows(user, rows_in_order(plans, list(page.object_list)))
     new_form = NewPlanForm(
         accounts=Account.objects.for_user(user), initial={"period": default_period()}
     )

@@ -12,8 +12,8 @@ register = template.Library()
 @register.inclusion_tag("plans/partials/account_plans_card.html", takes_context=True)
 def account_plans_card(context: template.Context, account: Any) -> dict[str, Any]:
     """The visible plans of ``account`` (two queries: plans, their sections) and a New button."""
+    from accountplan.plans.list_rows import plan_rows
     from accountplan.plans.models import AccountPlan
-    from accountplan.plans.page_data import plan_rows
     from accountplan.plans.querysets import can_edit_account_plans
     from accountplan.plans.views import default_period
 
