@@ -27,7 +27,8 @@ from accountplan.book import models as m
 from accountplan.core.models import Role, User
 from accountplan.governance.models import RuleSetting
 from accountplan.plans.models import AccountPlan, PlanStatus
-from accountplan.plans.services import create_plan, save_section, update_plan
+from accountplan.plans.plan_writes import update_plan
+from accountplan.plans.services import create_plan, save_section
 from accountplan.portfolio.models import AccountScore, Snapshot
 from tests.factories import AccountFactory, ContactFactory, UserFactory
 

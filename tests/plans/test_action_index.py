@@ -74,7 +74,7 @@ def test_rows_say_whether_their_plan_is_active_through_status_changes() -> None:
     carries its plan's status, through the plan's own status changes and a bulk sync."""
     from accountplan.governance.action_rows import action_lists
     from accountplan.plans.models import PlanStatus
-    from accountplan.plans.services import update_plan
+    from accountplan.plans.plan_writes import update_plan
 
     user = UserFactory(role=Role.MANAGER)
     plan = create_plan(AccountFactory(owner=user), "FY2026", user)

@@ -13,7 +13,7 @@ from django.db import connection
 from accountplan.core.errors import Conflict
 from accountplan.plans.cloning import clone_plan
 from accountplan.plans.models import AccountPlan
-from accountplan.plans.services import update_plan
+from accountplan.plans.plan_writes import update_plan
 from tests.plans.conftest import Book
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from accountplan.core.errors import Conflict, DomainError, Forbidden
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection
+from accountplan.plans.plan_writes import update_plan
 from accountplan.plans.querysets import can_edit
 from accountplan.plans.sections import SectionInvalid
 from accountplan.plans.services import (
@@ -14,7 +15,6 @@ from accountplan.plans.services import (
     restore,
     save_section,
     section_of,
-    update_plan,
 )
 from tests.plans.conftest import Book
 

@@ -28,8 +28,8 @@ from accountplan.core.models import Role
 from accountplan.demo.plans import write_demo_plans
 from accountplan.demo.services import load_demo_book, wipe_book
 from accountplan.plans import sections as s
-from accountplan.plans.forms import SPECS, L
 from accountplan.plans.models import AccountPlan, PlanRevision
+from accountplan.plans.section_specs import SPECS, L
 from accountplan.portfolio.models import Snapshot
 from accountplan.portfolio.services import ensure_snapshot
 from tests.factories import UserFactory

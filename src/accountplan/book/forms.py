@@ -7,10 +7,10 @@ from typing import Any
 
 from django import forms
 
+from accountplan.book.product_selectors import PRODUCT_SORTS
 from accountplan.book.selectors import (
     ACCOUNT_SORTS,
     PLAY_ORDER,
-    PRODUCT_SORTS,
     UNSCORED,
     AccountFilterOptions,
 )

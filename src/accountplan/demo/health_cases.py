@@ -25,7 +25,8 @@ from accountplan.book.models import Account, Activity, Contact
 from accountplan.core.models import User
 from accountplan.demo.generator import DEMO_AE
 from accountplan.plans.models import AccountPlan, PlanStatus
-from accountplan.plans.services import create_plan, save_section, update_plan
+from accountplan.plans.plan_writes import update_plan
+from accountplan.plans.services import create_plan, save_section
 from accountplan.portfolio.models import AccountScore, Snapshot
 
 #: How long the kept-aside key account has been quiet: past the silent-account rule's default

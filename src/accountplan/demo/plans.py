@@ -18,8 +18,9 @@ from accountplan.book import models as m
 from accountplan.book.choices import TeamFunction
 from accountplan.core.models import Role, User
 from accountplan.plans.models import AccountPlan, PlanStatus
+from accountplan.plans.plan_writes import update_plan
 from accountplan.plans.selectors import history
-from accountplan.plans.services import create_plan, save_section, update_plan
+from accountplan.plans.services import create_plan, save_section
 from accountplan.portfolio.cells import account_cells
 from accountplan.portfolio.models import AccountScore, Snapshot
 

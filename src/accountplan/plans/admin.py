@@ -1,9 +1,9 @@
 """Admin for plans: read the history and the sections, fix a plan's owner, period or status.
 
-History is append-only and written only by the plans services (``services.py``): revisions and
-section content are read-only here (no add, change or delete), plans are started in the app, and
-a change to a plan's fields goes through ``services.update_plan`` so it is recorded like any
-other.
+History is append-only and written only by the plans services (``services.py``,
+``plan_writes.py``): revisions and section content are read-only here (no add, change or
+delete), plans are started in the app, and a change to a plan's fields goes through
+``plan_writes.update_plan`` so it is recorded like any other.
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ class AccountPlanAdmin(admin.ModelAdmin[AccountPlan]):
     inlines = (PlanMemberInline,)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        """Plans are started in the app (``services.create_plan`` records the creation)."""
+        """Plans are started in the app (``plan_writes.create_plan`` records the creation)."""
         return False
 
     def save_model(self, request: HttpRequest, obj: AccountPlan, form: Any, change: bool) -> None:
         """Period, status and owner change through the service, which records a revision."""
-        from accountplan.plans.services import update_plan
+        from accountplan.plans.plan_writes import update_plan
 
         stored = AccountPlan.objects.get(pk=obj.pk)
         period, status, owner = obj.period, obj.status, obj.owner

@@ -27,15 +27,15 @@ from django.utils import timezone
 from accountplan.core.errors import Conflict
 from accountplan.core.models import User
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection, PlanStatus
-from accountplan.plans.sections import SectionKey, empty_section, validate_section
-from accountplan.plans.selectors import current_score
-from accountplan.plans.services import (
+from accountplan.plans.plan_writes import (
     _check_account_editor,
     _check_period,
     _record_plan,
     require_edit,
-    sections_of,
 )
+from accountplan.plans.sections import SectionKey, empty_section, validate_section
+from accountplan.plans.selectors import current_score
+from accountplan.plans.services import sections_of
 
 #: Sections copied unchanged.
 AS_IS = {

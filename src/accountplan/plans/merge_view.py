@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from accountplan.plans.forms import SPECS, BoundField, BoundList, F, L, _as_text
+from accountplan.plans.forms import BoundField, BoundList, _as_text
 from accountplan.plans.merging import MergeConflict, form_name
+from accountplan.plans.section_specs import SPECS, F, L
 
 if TYPE_CHECKING:
     from accountplan.plans.services import SectionConflict

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accountplan.book.choices import TeamFunction
 from accountplan.book.models import Account
 from accountplan.plans.querysets import AccountPlanQuerySet, PlanScopedQuerySet
-from accountplan.plans.sections import REVISION_KEYS, SectionKey
+from accountplan.plans.section_choices import REVISION_KEYS, SectionKey
 
 #: A period names the plan's span: "FY2027", "2027", "2027-H1", "Q3 2027"…
 PERIOD_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,19}$")

@@ -6,234 +6,55 @@ when missing) so edits, diffs and clones can address them. ``validate_section`` 
 into the stored, normalised form (decimals as strings, dates ISO) or raises ``SectionInvalid``
 whose ``errors`` say, per field, what to fix.
 
-This module imports Django only for ``TextChoices``: the schemas are usable without a database.
+The section keys and the choices inside sections are in ``section_choices`` (its Django import is
+only for ``TextChoices``), the field types in ``section_fields``: the schemas are usable without
+a database. Keys and choices are re-exported here, as modules read them as ``sections.X``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 from typing import Annotated, Any
-from urllib.parse import urlparse
 
-from django.db import models
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    model_validator,
-)
+from pydantic import AfterValidator, Field, ValidationError, model_validator
 
 from accountplan.book.choices import TeamFunction
 from accountplan.core.errors import DomainError
-
-
-class SectionKey(models.TextChoices):
-    """The stored sections, in the plan's reading order (the account overview is computed)."""
-
-    COMPANY_OVERVIEW = "company_overview", "Company overview"
-    PROFILE_POSITION = "profile_position", "Profile and position"
-    CUSTOMER_GOALS = "customer_goals", "Customer goals and KPIs"
-    NEEDS = "needs", "Needs mapping"
-    RELATIONSHIPS = "relationships", "Relationship map"
-    GOALS = "goals", "Goals and strategy"
-    PROSPECTING = "prospecting", "Prospecting plan"
-    ACTIONS = "actions", "Action plan"
-    TEAM_SUPPORT = "team_support", "Team support"
-    DASHBOARD = "dashboard", "Performance dashboard"
-
-
-#: The computed section shown first; never stored.
-ACCOUNT_OVERVIEW = "account_overview"
-#: The revision key of plan-level changes (status, owner, period, clone).
-PLAN_KEY = "plan"
-#: Every key a revision may carry.
-REVISION_KEYS: list[tuple[str, str]] = [
-    (PLAN_KEY, "Plan"),
-    *SectionKey.choices,
-]
-#: The whole outline, in reading order, with titles (account overview included).
-OUTLINE: list[tuple[str, str]] = [(ACCOUNT_OVERVIEW, "Account overview"), *SectionKey.choices]
-
-# --- choices inside sections ---------------------------------------------------------------
-
-
-class NewsKind(models.TextChoices):
-    """News signals worth noting about the customer (seed 001)."""
-
-    NEW_C_LEVEL_HIRE = "new_c_level_hire", "New C-level hire"
-    PRODUCT_LAUNCH = "product_launch", "Product launch"
-    ACQUISITION = "acquisition", "Acquisition"
-    LOSS_TO_COMPETITOR = "loss_to_competitor", "Loss to a competitor"
-    STAGNATION_OR_DECLINE = "stagnation_or_decline", "Stagnation or decline"
-    IPO = "ipo", "IPO"
-    FUNDING = "funding", "Funding"
-    OTHER = "other", "Other"
-
-
-class HealthRating(models.TextChoices):
-    """The customer's financial health, in one word."""
-
-    STRONG = "strong", "Strong"
-    STABLE = "stable", "Stable"
-    WEAK = "weak", "Weak"
-    UNKNOWN = "unknown", "Unknown"
-
-
-class CompetitivePosition(models.TextChoices):
-    """Our position against a competitor at the account."""
-
-    AHEAD = "ahead", "Ahead"
-    EVEN = "even", "Even"
-    BEHIND = "behind", "Behind"
-
-
-class BuyingRole(models.TextChoices):
-    """A stakeholder's role in buying."""
-
-    DECISION_MAKER = "decision_maker", "Decision maker"
-    ECONOMIC_BUYER = "economic_buyer", "Economic buyer"
-    CHAMPION = "champion", "Champion"
-    INFLUENCER = "influencer", "Influencer"
-    USER = "user", "User"
-    BLOCKER = "blocker", "Blocker"
-
-
-class Influence(models.TextChoices):
-    """How much a stakeholder weighs on the decision."""
-
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
-
-
-class Attitude(models.TextChoices):
-    """A stakeholder's attitude to us."""
-
-    SUPPORTER = "supporter", "Supporter"
-    NEUTRAL = "neutral", "Neutral"
-    DETRACTOR = "detractor", "Detractor"
-
-
-class Mobilizer(models.TextChoices):
-    """Whether a stakeholder makes things happen or only talks."""
-
-    MOBILIZER = "mobilizer", "Mobilizer"
-    TALKER = "talker", "Talker"
-    UNKNOWN = "unknown", "Unknown"
-
-
-class ComponentKind(models.TextChoices):
-    """Where a part of the goal build comes from."""
-
-    RENEWAL = "renewal", "Renewal"
-    UPSELL = "upsell", "Upsell"
-    CROSS_SELL = "cross_sell", "Cross-sell"
-    NEW_BUYING_CENTER = "new_buying_center", "New buying center"
-    WIN_BACK = "win_back", "Win-back"
-
-
-class ActionStatus(models.TextChoices):
-    """Where an action stands."""
-
-    TODO = "todo", "To do"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    BLOCKED = "blocked", "Blocked"
-
-
-class DependencyStatus(models.TextChoices):
-    """Where a dependency stands."""
-
-    OPEN = "open", "Open"
-    AT_RISK = "at_risk", "At risk"
-    RESOLVED = "resolved", "Resolved"
-
-
-class MilestoneStatus(models.TextChoices):
-    """Where a milestone stands."""
-
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    LATE = "late", "Late"
-    DONE = "done", "Done"
-
-
-class MilestoneMeasure(models.TextChoices):
-    """What a measured milestone counts, from the data."""
-
-    WON_REVENUE = "won_revenue", "Won revenue"
-    PIPELINE = "pipeline", "Open pipeline"
-
-
-# --- field types ------------------------------------------------------------------------------
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain the NUL character")
-    return value
-
-
-def _http_url(value: str) -> str:
-    if not value:
-        return value
-    parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ValueError("must be a web link starting with http:// or https://")
-    return value
-
-
-#: One line of text (a name, a title, a metric).
-Line = Annotated[str, Field(max_length=300), AfterValidator(_no_nul)]
-#: A required line: at least one character after stripping.
-RequiredLine = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_no_nul)]
-#: Free text (a paragraph or a few).
-Text = Annotated[str, Field(max_length=10_000), AfterValidator(_no_nul)]
-#: A web link (http or https only) or empty.
-Url = Annotated[str, Field(max_length=2000), AfterValidator(_no_nul), AfterValidator(_http_url)]
-#: A money amount: at most 14 digits before the point, cents after; never negative.
-Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
-#: A row id of the book (contact, product, buying center, user).
-RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
-#: A stable item id.
-ItemId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-#: Most items one list may hold (a plan is a working document, not a database).
-MAX_ITEMS = 200
-
-
-def new_id() -> str:
-    """A fresh item id (uuid4 hex)."""
-    return uuid.uuid4().hex
-
-
-class _Base(BaseModel):
-    """Strict, stripped, no unknown fields (a typo in a field name is an error, not lost data)."""
-
-    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
-
-
-class Item(_Base):
-    """A list item, addressed by its stable ``id``."""
-
-    id: ItemId = Field(default_factory=new_id)
-
-
-def _unique_ids(items: list[Any]) -> list[Any]:
-    seen: set[str] = set()
-    for item in items:
-        if item.id in seen:
-            raise ValueError(f"item id {item.id!r} appears twice")
-        seen.add(item.id)
-    return items
-
-
-#: A list of items with unique ids, at most ``MAX_ITEMS`` long.
-type Items[T] = Annotated[list[T], Field(max_length=MAX_ITEMS), AfterValidator(_unique_ids)]
-
+from accountplan.plans.section_choices import ACCOUNT_OVERVIEW as ACCOUNT_OVERVIEW
+from accountplan.plans.section_choices import (
+    OUTLINE,
+    REVISION_KEYS,
+    ActionStatus,
+    Attitude,
+    BuyingRole,
+    CompetitivePosition,
+    ComponentKind,
+    DependencyStatus,
+    HealthRating,
+    Influence,
+    MilestoneMeasure,
+    MilestoneStatus,
+    Mobilizer,
+    NewsKind,
+    SectionKey,
+)
+from accountplan.plans.section_choices import PLAN_KEY as PLAN_KEY
+from accountplan.plans.section_fields import (
+    MAX_ITEMS,
+    Item,
+    ItemId,
+    Items,
+    Line,
+    Money,
+    RequiredLine,
+    RowId,
+    Text,
+    Url,
+    _Base,
+    _unique_ids,
+)
+from accountplan.plans.section_fields import new_id as new_id
 
 # --- company_overview ---------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from typing import Any
 from accountplan.core import fmt
 from accountplan.plans import sections as s
 from accountplan.plans.diffing import Change, field_words, summarize
-from accountplan.plans.forms import SPECS, F, L
+from accountplan.plans.section_specs import SPECS, F, L
 
 #: The plan-level fields a ``plan`` revision records.
 PLAN_FIELDS: tuple[F, ...] = (

@@ -23,16 +23,16 @@ from accountplan.core.errors import DomainError, Forbidden
 from accountplan.core.models import Role, User
 from accountplan.plans.merging import merge
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanStatus
-from accountplan.plans.sections import PLAN_KEY, SectionInvalid, empty_section, title_of
+from accountplan.plans.plan_writes import plan_fields, update_plan
+from accountplan.plans.section_choices import PLAN_KEY
+from accountplan.plans.sections import SectionInvalid, empty_section, title_of
 from accountplan.plans.sections import SectionKey as K
 from accountplan.plans.services import (
     check_references,
     create_plan,
-    plan_fields,
     save_section,
     section_of,
     sections_of,
-    update_plan,
     validate_section,
 )
 from accountplan.plans.track_changes import field_label
@@ -385,7 +385,7 @@ def _links(
 def dismiss_conflicts(plan: AccountPlan, user: User) -> None:
     """Settle the plan's conflicts as the plan stands: ours stay, and the next import changes
     them only if Salesforce changes them again."""
-    from accountplan.plans.services import require_edit
+    from accountplan.plans.plan_writes import require_edit
 
     require_edit(user, plan)
     PlanLink.objects.filter(plan=plan).update(conflicts=[])

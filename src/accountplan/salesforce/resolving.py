@@ -13,8 +13,8 @@ from typing import Any
 from accountplan.book.models import Account, Opportunity
 from accountplan.core.models import User
 from accountplan.plans.models import AccountPlan
+from accountplan.plans.section_fields import new_id
 from accountplan.plans.sections import SectionKey as K
-from accountplan.plans.sections import new_id
 from accountplan.salesforce import naming, planmap
 from accountplan.salesforce import objects as o
 from accountplan.salesforce.ids import to18

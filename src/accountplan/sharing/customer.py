@@ -19,8 +19,10 @@ from django.utils import timezone
 from accountplan.core import fmt
 from accountplan.core.errors import DomainError, NotFound
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection
-from accountplan.plans.sections import PLAN_KEY, ActionStatus, empty_section, validate_section
-from accountplan.plans.services import check_references, plan_fields
+from accountplan.plans.plan_writes import plan_fields
+from accountplan.plans.section_choices import PLAN_KEY, ActionStatus
+from accountplan.plans.sections import empty_section, validate_section
+from accountplan.plans.services import check_references
 from accountplan.sharing import rules
 from accountplan.sharing.models import Comment, CustomerEdit, SharedRevision, ShareLink
 from accountplan.sharing.services import clean_comment, config_of, latest

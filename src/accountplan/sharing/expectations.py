@@ -22,8 +22,9 @@ from django.utils import timezone
 from accountplan.core.errors import DomainError, Forbidden, NotFound
 from accountplan.core.models import Role, User
 from accountplan.plans.models import AccountPlan
-from accountplan.plans.sections import new_id
-from accountplan.plans.services import require_edit, save_section, section_of
+from accountplan.plans.plan_writes import require_edit
+from accountplan.plans.section_fields import new_id
+from accountplan.plans.services import save_section, section_of
 from accountplan.sharing.customer import record_note
 from accountplan.sharing.models import (
     Alignment,

@@ -25,7 +25,7 @@ from accountplan.book.models import Contact
 from accountplan.core.errors import DomainError, NotFound
 from accountplan.core.models import User
 from accountplan.plans.models import AccountPlan
-from accountplan.plans.services import require_edit
+from accountplan.plans.plan_writes import require_edit
 from accountplan.sharing import conf, rules
 from accountplan.sharing.models import ShareAccess, ShareCode, ShareLink, ShareMiss
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from accountplan.plans.models import AccountPlan
-from accountplan.plans.sections import ActionStatus
+from accountplan.plans.section_choices import ActionStatus
 from accountplan.sharing import customer, expectations, scorecard_services, services
 from accountplan.sharing import scorecard as sc
 from accountplan.sharing.conf import our_name
