@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sql", action="store_true")
     parser.add_argument("--sql-chars", type=int, default=300)
+    parser.add_argument("--top", type=int, default=5, help="slowest statements printed")
     parser.add_argument("--user", default="bench")
     parser.add_argument("--profile", action="store_true", help="cProfile the last run")
     parser.add_argument("--sort", default="cumulative", help="profile order (e.g. tottime)")
@@ -88,7 +89,7 @@ def main() -> None:
         if profiler is not None:
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
         if args.sql:
-            for t, sql in sorted(statements, reverse=True)[:5]:
+            for t, sql in sorted(statements, reverse=True)[: args.top]:
                 print(f"    {t * 1000:7.1f} ms  {sql[: args.sql_chars]}")
 
 

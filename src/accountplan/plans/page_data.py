@@ -101,16 +101,26 @@ def campaign_choices() -> list[tuple[str, str]]:
     ]
 
 
+def account_contacts(user: User, account: Account) -> list[Contact]:
+    """The account's contacts by name, read once per page (the sections and the sharing card)."""
+    from accountplan.core.request_memo import memo
+
+    return memo(
+        ("account-contacts", user.pk, account.pk),
+        lambda: list(
+            Contact.objects.for_user(user)
+            .filter(account=account)
+            .order_by("last_name", "first_name", "pk")
+        ),
+    )
+
+
 def load_lookups(user: User, plan: AccountPlan) -> Lookups:
     """The account's contacts (with their last activity), the catalogue, users, buying centers."""
     from accountplan.core.models import User as UserModel
 
     account = plan.account
-    contacts = list(
-        Contact.objects.for_user(user)
-        .filter(account=account)
-        .order_by("last_name", "first_name", "pk")
-    )
+    contacts = account_contacts(user, account)
     last = dict(
         Activity.objects.for_user(user)
         .filter(account=account, contact__isnull=False)

@@ -20,6 +20,7 @@ from accountplan.plans.forms import bind
 from accountplan.plans.merge_view import conflict_rows
 from accountplan.plans.models import AccountPlan, PlanSection, PlanStatus
 from accountplan.plans.querysets import can_edit
+from accountplan.plans.selectors import stored_section_data
 
 if TYPE_CHECKING:
     from accountplan.core.models import User
@@ -51,6 +52,7 @@ class SectionsView:
             .filter(plan=plan)
             .select_related("updated_by")
         }
+        stored_section_data(plan, self.rows.values())  # the page's cards read these rows
 
     @cached_property
     def editable(self) -> bool:

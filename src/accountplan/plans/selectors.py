@@ -27,6 +27,21 @@ from accountplan.portfolio.models import AccountScore, Snapshot
 MIN_CLOSED_FOR_ACCOUNT_RATE = 5
 
 
+def stored_section_data(
+    plan: AccountPlan, rows: Iterable[PlanSection] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Every stored section's data by key: read once per page (``core.request_memo``) by the
+    plan page's cards (sharing, campaigns) and its sections; ``rows`` when the caller has them.
+    Read-only: callers copy what they change."""
+    from accountplan.core.request_memo import memo
+
+    def read() -> dict[str, dict[str, Any]]:
+        found = rows if rows is not None else PlanSection.objects.filter(plan=plan)
+        return {r.key: r.data for r in found}
+
+    return memo(("plan-section-data", plan.pk), read)
+
+
 def current_score(account: Account) -> AccountScore | None:
     """The account's figures in the current snapshot (product level preferred), or None."""
     snapshot = Snapshot.objects.current(level="product") or Snapshot.objects.current()

@@ -11,8 +11,9 @@ from django.utils import timezone
 from accountplan.book.models import BuyingCenter, Contact, Product
 from accountplan.core.errors import DomainError, NotFound
 from accountplan.core.models import User
-from accountplan.plans.models import AccountPlan, PlanSection
-from accountplan.plans.services import require_edit
+from accountplan.plans.models import AccountPlan
+from accountplan.plans.plan_writes import require_edit
+from accountplan.plans.selectors import stored_section_data
 from accountplan.sharing import rules
 from accountplan.sharing.conf import our_name
 from accountplan.sharing.models import Comment, PlanSharing, SharedRevision
@@ -34,8 +35,8 @@ def config_of(plan: AccountPlan) -> rules.SharingConfig:
 
 
 def section_data(plan: AccountPlan) -> dict[str, dict[str, Any]]:
-    """Every stored section's data by key."""
-    return {s.key: s.data for s in PlanSection.objects.filter(plan=plan)}
+    """Every stored section's data by key (once per page: ``plans.selectors``)."""
+    return stored_section_data(plan)
 
 
 def set_visibility(

@@ -17,10 +17,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accountplan.book.models import Contact
 from accountplan.core import fmt
 from accountplan.core.errors import DomainError, Forbidden
 from accountplan.plans.models import AccountPlan
+from accountplan.plans.page_data import account_contacts
 from accountplan.plans.querysets import can_edit
 from accountplan.sharing import links, rules, services
 from accountplan.sharing.models import ShareAccess, ShareLink
@@ -46,7 +46,7 @@ def _editable(request: HttpRequest, pk: int) -> AccountPlan:
     return plan
 
 
-def visibility_rows(plan: AccountPlan) -> dict[str, Any]:
+def visibility_rows(plan: AccountPlan, user: User) -> dict[str, Any]:
     """The visibility form's rows: each shareable section with its items and whether shared,
     and the internal-for-good sections (shown, never offered)."""
     config = services.config_of(plan)
@@ -82,7 +82,7 @@ def visibility_rows(plan: AccountPlan) -> dict[str, Any]:
         "rows": rows,
         "internal": internal,
         "goal_amounts": config.goal_amounts,
-        "contacts": list(Contact.objects.filter(account=plan.account).order_by("last_name")),
+        "contacts": account_contacts(user, plan.account),
         "shared_count": len(config.sections),
     }
 
@@ -121,7 +121,7 @@ def _render_page(request: HttpRequest, plan: AccountPlan, new_link: str = "") ->
         "new_link": new_link,
         "default_expiry": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
         "shareable": rules.SHAREABLE.values(),
-        **visibility_rows(plan),
+        **visibility_rows(plan, _user(request)),
     }
     return render(request, "sharing/owner/sharing.html", context)
 

@@ -186,6 +186,12 @@ class TestPlanPage:
             and '"book_opportunity"."buying_center_id"' in q["sql"]
         ]
         assert len(deals) == 1
+        # the sections, the sharing card and the campaigns card share one read of the sections
+        sections = [q for q in seen if 'FROM "plans_plansection"' in q["sql"]]
+        assert len(sections) == 1
+        # and the section lookups and the sharing card's owner choices one read of the contacts
+        contacts = [q for q in seen if 'FROM "book_contact" WHERE' in q["sql"]]
+        assert len(contacts) == 1
 
 
 class TestSectionEdit:

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from accountplan.campaigns.models import Campaign, CampaignMember
+from accountplan.plans.selectors import stored_section_data
 
 register = template.Library()
 
@@ -23,8 +24,7 @@ def campaigns_touching(account: Any, plan: Any = None) -> dict[str, Any]:
     )
     linked: list[dict[str, Any]] = []
     if plan is not None:
-        section = plan.sections.filter(key="actions").first()
-        actions = (section.data or {}).get("actions", []) if section is not None else []
+        actions = (stored_section_data(plan).get("actions") or {}).get("actions", [])
         ids = {a.get("campaign_id") for a in actions if a.get("campaign_id")}
         names = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
         linked = [

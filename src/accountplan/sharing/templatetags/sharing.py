@@ -27,7 +27,7 @@ def sharing_card(context: Any, plan: Any) -> dict[str, Any]:
         "comments": Comment.objects.filter(plan=plan).count(),
         "session": expectations.latest_round(plan),
         **_scores(scorecard_services.history(plan)),
-        **visibility_rows(plan),
+        **visibility_rows(plan, user),
     }
 
 
