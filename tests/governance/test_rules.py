@@ -96,6 +96,15 @@ def test_goal_pace_speaks_money_and_dates_as_the_pages_do(world: World) -> None:
     assert labels[2] == f"Won deals on the account since {start:%b} 1, {start.year}: $0"
 
 
+def test_an_ended_plan_says_its_end_date_as_the_pages_do(world: World) -> None:
+    """P4's period (last year) ended on Dec 31: the summary writes the day as every page does."""
+    run_rules(trigger="test", today=world.today)
+    found = Finding.objects.get(rule="plan.period_ended")
+    year = world.today.year - 1
+    assert f"plan ended on Dec 31, {year} and no plan follows it" in found.summary, found.summary
+    assert f"{year}-12-31" not in found.summary
+
+
 def test_rank_is_severity_weight_times_account_value(world: World) -> None:
     run_rules(trigger="test", today=world.today)
     red = Finding.objects.get(rule="exec.overdue_actions")

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from accountplan.book.models import Account
+from accountplan.core import fmt
 from accountplan.drafts import services
 from accountplan.plans.sections import SectionKey, title_of
 
@@ -50,7 +51,7 @@ def run(account_pk: int, options: dict[str, Any], stdout: OutputWrapper) -> None
     )
     console.print(
         f"[bold]{escape(account.name)}[/bold] · {escape(options['period'])} · draft "
-        f"{escape(draft.badge)} · {len(facts.facts)} facts as of {facts.as_of.isoformat()}"
+        f"{escape(draft.badge)} · {len(facts.facts)} facts as of {fmt.date(facts.as_of)}"
     )
     for s in draft.sections:
         console.print(f"\n[bold]{escape(title_of(s.key))}[/bold]")

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accountplan.core import fmt
 from accountplan.core.errors import DomainError
 from accountplan.governance import selectors, services
 from accountplan.governance.home_slots import render_slots
@@ -123,7 +124,7 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Snoozed until {until.isoformat()}: {finding.summary}")
+        messages.success(request, f"Snoozed until {fmt.date(until)}: {finding.summary}")
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from accountplan.core import fmt
 from accountplan.governance.rules.context import RuleContext, account_url, plan_url
 from accountplan.governance.rules.registry import Evidence, Hit
 from accountplan.plans.models import AccountPlan, PlanStatus
@@ -62,7 +63,7 @@ def period_ended(ctx: RuleContext, t: dict[str, Any]) -> list[Hit]:
                 Hit(
                     account_id=aid,
                     plan_id=pk,
-                    summary=f"{name}: the {period} plan ended on {end.isoformat()} and no plan "
+                    summary=f"{name}: the {period} plan ended on {fmt.date(end)} and no plan "
                     "follows it",
                     fix_url=plan_url(pk),
                     evidence=[
