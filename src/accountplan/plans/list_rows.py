@@ -40,7 +40,9 @@ def plan_rows(
     by_plan: dict[int, dict[str, tuple[Any, Any]]] = {}
     stored: list[PlanSection] = (
         list(
-            PlanSection.objects.filter(plan_id__in=ids).only("plan_id", "key", "data", "updated_at")
+            PlanSection.objects.filter(plan_id__in=ids)
+            .order_by()  # the default order joins the plans and their accounts: not needed
+            .only("plan_id", "key", "data", "updated_at")
         )
         if ids
         else []
@@ -53,6 +55,7 @@ def plan_rows(
         tiers = dict(
             AccountScore.objects.for_user(user)
             .filter(snapshot=snapshot, account_id__in={p.account_id for p in plans})
+            .order_by()
             .values_list("account_id", "tier")
         )
     today = dt.date.today()

@@ -145,9 +145,8 @@ def completeness_of(
     today = today or dt.date.today()
     ids = [p.pk for p in plans]
     by_plan: dict[int, dict[str, tuple[Any, Any]]] = defaultdict(dict)
-    for plan_id, key, data, updated_at in PlanSection.objects.filter(plan_id__in=ids).values_list(
-        "plan_id", "key", "data", "updated_at"
-    ):
+    rows = PlanSection.objects.filter(plan_id__in=ids).order_by()  # no join for an order
+    for plan_id, key, data, updated_at in rows.values_list("plan_id", "key", "data", "updated_at"):
         by_plan[plan_id][key] = (data, updated_at)
     return {pk: completeness(by_plan.get(pk, {}), today) for pk in ids}
 
