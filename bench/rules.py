@@ -253,6 +253,10 @@ def ensure_governance_data(share: float) -> None:
                     },
                 ),
             ]
+        from accountplan.plans.completeness import fill_units
+
+        for section in sections:  # a bulk write skips save(), which sets the fill
+            section.fill = fill_units(section.key, section.data)
         made = PlanSection.objects.bulk_create(sections, batch_size=5000)
         from accountplan.plans.action_index import sync_sections
 

@@ -9,12 +9,18 @@ Each section has a few checks (what a useful section holds). A section is
 
 The plan's percent is the mean over the ten stored sections of the share of checks passed, a
 stale section counting half. 0 for an empty plan, 100 when every section is complete and fresh.
+
+Exactly, in integers (so that the lists can sort and filter on it in SQL): a section's share is
+kept in ``FILL_UNITS`` units (twice the least common multiple of the sections' check counts, so
+that a share and its half are whole), stored with the section when it is saved
+(``PlanSection.fill``); the percent is ``total units × 100 / (FILL_UNITS × 10)`` rounded half up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -106,6 +112,16 @@ CHECKS: dict[str, list[Check]] = {
 }
 
 
+#: A section's share of checks passed, in whole units: every share, and its half, is whole.
+FILL_UNITS = 2 * math.lcm(*(len(checks) for checks in CHECKS.values()))
+
+
+def plan_percent(units: int) -> int:
+    """The plan's percent from its sections' units (stale ones halved), rounded half up."""
+    whole = FILL_UNITS * len(SectionKey.values)
+    return (200 * units + whole) // (2 * whole)
+
+
 @dataclass(frozen=True)
 class SectionCompleteness:
     """One section's state, the share of its checks passed, and what is missing."""
@@ -115,6 +131,8 @@ class SectionCompleteness:
     score: float
     missing: list[str] = field(default_factory=list)
     updated_at: dt.datetime | None = None
+    #: The share in ``FILL_UNITS`` (halved when stale): what the plan's percent adds up.
+    units: int = 0
 
 
 @dataclass(frozen=True)
@@ -190,14 +208,21 @@ def section_completeness(
     checks = CHECKS[key]
     missing = [label for label, test in checks if not test(normal)]
     score = (len(checks) - len(missing)) / len(checks)
+    units = (len(checks) - len(missing)) * FILL_UNITS // len(checks)
     state: State
     if _strip_ids(normal) == _empty_stripped(key):
-        state, score = "empty", 0.0
+        state, score, units = "empty", 0.0, 0
     elif updated_at is not None and (today - updated_at.date()).days > STALE_DAYS:
-        state = "stale"
+        state, units = "stale", units // 2
     else:
         state = "complete" if not missing else "partial"
-    return SectionCompleteness(key, state, score, missing, updated_at)
+    return SectionCompleteness(key, state, score, missing, updated_at, units)
+
+
+def fill_units(key: str, data: Mapping[str, Any] | None) -> int:
+    """A section's share of checks passed in ``FILL_UNITS``, fresh (0 when empty): what a save
+    stores with the section for the lists' sort and filter."""
+    return section_completeness(key, data, None, dt.date.min).units
 
 
 def completeness(
@@ -208,5 +233,4 @@ def completeness(
         section_completeness(key, *sections.get(key, (None, None)), today=today)
         for key in SectionKey.values
     ]
-    total = sum(p.score / 2 if p.state == "stale" else p.score for p in parts)
-    return Completeness(parts, round(100 * total / len(parts)))
+    return Completeness(parts, plan_percent(sum(p.units for p in parts)))

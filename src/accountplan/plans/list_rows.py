@@ -1,14 +1,62 @@
 """The plans list's rows: each plan with its completeness and its account's tier, read in two
-queries for the page's plans (never for every plan in scope)."""
+queries for the page's plans (never for every plan in scope); and the completeness percent in
+SQL, for the list's sort and filter on it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
+
 if TYPE_CHECKING:
     from accountplan.core.models import User
     from accountplan.plans.models import AccountPlan
+
+
+def with_completeness[QS: QuerySet[Any]](plans: QS, today: dt.date) -> QS:
+    """``plans`` annotated with ``completeness_pct``: the percent of ``completeness.completeness``
+    summed in SQL from the sections' stored ``fill`` (a section older than ``STALE_DAYS`` counts
+    half, a missing one nothing), by the same integer rule (``plan_percent``)."""
+    from accountplan.plans.completeness import FILL_UNITS, STALE_DAYS
+    from accountplan.plans.models import PlanSection
+    from accountplan.plans.sections import SectionKey
+
+    # stale: (today − the day it was saved, in UTC) > STALE_DAYS
+    cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_DAYS), dt.time.min, tzinfo=dt.UTC)
+    units = (
+        PlanSection.objects.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(
+            t=Sum(
+                Case(
+                    When(updated_at__lt=cutoff, then=F("fill") / 2),
+                    default=F("fill"),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        .values("t")
+    )
+    whole = FILL_UNITS * len(SectionKey.values)
+    total = Coalesce(Subquery(units, output_field=IntegerField()), 0)
+    return plans.annotate(
+        completeness_pct=ExpressionWrapper(
+            (200 * total + whole) / (2 * whole), output_field=IntegerField()
+        )
+    )
 
 
 def accounts_of_tier(tier: int) -> Any:

@@ -9,6 +9,7 @@ and every plan-level change, writes a ``PlanRevision`` holding the full data aft
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -122,6 +123,9 @@ class PlanSection(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    #: The share of the section's checks its data passes, in ``completeness.FILL_UNITS``; set
+    #: from ``data`` on every save, so the plans lists sort and filter on completeness in SQL.
+    fill = models.PositiveSmallIntegerField(default=0, editable=False)
 
     objects = PlanScopedQuerySet.as_manager()
 
@@ -133,6 +137,16 @@ class PlanSection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} / {self.get_key_display()} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, with ``fill`` derived from the data being saved."""
+        from accountplan.plans.completeness import fill_units
+
+        self.fill = fill_units(self.key, self.data)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "data" in fields and "fill" not in fields:
+            kwargs["update_fields"] = [*fields, "fill"]
+        super().save(*args, **kwargs)
 
 
 class PlanRevision(models.Model):

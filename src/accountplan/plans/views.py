@@ -111,19 +111,19 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if f["tier"] is not None:
         plans = plans.filter(account_id__in=list_rows.accounts_of_tier(f["tier"]))
     plans = plans.order_by(*order)
-    page: Any
     if sort in ("completeness", "-completeness") or f["below"] is not None:
-        # completeness is derived from every section's data: these read every matching plan
-        rows = list_rows.plan_rows(user, list(plans), below=f["below"])
+        # the percent summed in SQL from the sections' stored fill (the page's rows derive it
+        # again from the data, by the same rule)
+        plans = list_rows.with_completeness(plans, dt.date.today())
+        if f["below"] is not None:
+            plans = plans.filter(completeness_pct__lt=f["below"])
         if sort in ("completeness", "-completeness"):
-            rows.sort(key=lambda r: r["completeness"].percent, reverse=sort.startswith("-"))
-        page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    else:
-        # the database sorts, filters and pages (the ids, then the page's plans whole);
-        # completeness is derived for the page's plans
-        ids = plans.values_list("pk", flat=True)
-        page = Paginator(ids, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = list_rows.plan_rows(user, rows_in_order(plans, list(page.object_list)))
+            plans = plans.order_by(sort.replace("completeness", "completeness_pct"), *order)
+    # the database sorts, filters and pages (the ids, then the page's plans whole);
+    # completeness is derived for the page's plans
+    ids = plans.values_list("pk", flat=True)
+    page = Paginator(ids, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list_rows.plan_rows(user, rows_in_order(plans, list(page.object_list)))
     new_form = NewPlanForm(
         accounts=Account.objects.for_user(user), initial={"period": default_period()}
     )
