@@ -37,7 +37,8 @@ def _all(items: list[dict[str, Any]], test: Callable[[dict[str, Any]], bool]) ->
     return bool(items) and all(test(i) for i in items)
 
 
-#: Per section: (what is missing when the check fails, the check).
+#: Per section: (what is missing when the check fails, the check). Changing them changes stored
+#: fills: add a migration that fills ``PlanSection.fill`` again (as plans 0005 does).
 CHECKS: dict[str, list[Check]] = {
     SectionKey.COMPANY_OVERVIEW: [
         ("a description", lambda d: bool(d["description"])),
