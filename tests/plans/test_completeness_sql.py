@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from accountplan.core import fmt
 from accountplan.plans import services
 from accountplan.plans.completeness import CHECKS, FILL_UNITS, STALE_DAYS, _normal
 from accountplan.plans.list_rows import with_completeness
@@ -156,3 +157,32 @@ def test_the_list_sorts_and_filters_on_the_percent(book: Book) -> None:
         below = _listed(client, f"below={cut}")
         assert set(below) == {n for n, v in percent.items() if v < cut}, cut
     assert 0 < len(_listed(client, "below=25")) < len(percent)
+
+
+def test_the_api_and_the_cli_sort_and_filter_on_the_same_percent(book: Book) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    plans = _plans(book)
+    done = completeness_of([*plans, book.plan], dt.date.today())
+    client = Client()
+    client.force_login(book.alice)
+    body = client.get("/api/plans?sort=-completeness&limit=100").json()
+    got = [(i["id"], i["completeness"]) for i in body["items"]]
+    assert [pct for _, pct in got] == sorted((c.percent for c in done.values()), reverse=True)
+    assert all(pct == done[pk].percent for pk, pct in got)
+    below = client.get("/api/plans?below=25&sort=completeness").json()
+    assert below["count"] == sum(1 for c in done.values() if c.percent < 25) > 0
+    assert [i["completeness"] for i in below["items"]] == sorted(
+        c.percent for c in done.values() if c.percent < 25
+    )
+    refused = client.get("/api/plans?below=0")
+    assert refused.status_code == 422
+    out = io.StringIO()
+    call_command("plan", "list", "--below", "25", "--sort", "completeness", stdout=out)
+    text = out.getvalue()
+    assert fmt.count(below["count"], "plan") in text
+    with pytest.raises(CommandError, match="not a whole percent from 1 to 100"):
+        call_command("plan", "list", "--below", "0", stdout=io.StringIO())

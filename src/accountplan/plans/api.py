@@ -32,6 +32,7 @@ from accountplan.plans import track_changes
 from accountplan.plans.cloning import clone_plan
 from accountplan.plans.completeness import completeness
 from accountplan.plans.diffing import diff
+from accountplan.plans.list_rows import by_completeness
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanSection
 from accountplan.plans.page_data import prospecting_view
 from accountplan.plans.querysets import can_edit
@@ -189,6 +190,7 @@ def _invalid(exc: SectionInvalid) -> tuple[int, dict[str, Any]]:
 def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, Any]:
     """Plans the caller may see, newest period first per account, with their completeness."""
     qs = _plans(request).order_by("account__name", "-period", "pk")
+    qs = by_completeness(qs, filters.below, filters.sort, ["account__name", "-period", "pk"])
     if filters.account:
         qs = qs.filter(account_id=filters.account)
     if filters.period:

@@ -59,6 +59,22 @@ def with_completeness[QS: QuerySet[Any]](plans: QS, today: dt.date) -> QS:
     )
 
 
+def by_completeness[QS: QuerySet[Any]](
+    plans: QS, below: int | None, sort: str, then: list[str]
+) -> QS:
+    """``plans`` below ``below`` percent complete and, for ``sort`` "completeness" or
+    "-completeness", ordered by it and then by ``then``; as they are otherwise. The percent is
+    summed in SQL (``with_completeness``); the rows shown derive it again from the data."""
+    if below is None and sort not in ("completeness", "-completeness"):
+        return plans
+    plans = with_completeness(plans, dt.date.today())
+    if below is not None:
+        plans = plans.filter(completeness_pct__lt=below)
+    if sort in ("completeness", "-completeness"):
+        plans = plans.order_by(sort.replace("completeness", "completeness_pct"), *then)
+    return plans
+
+
 def accounts_of_tier(tier: int) -> Any:
     """The ids of the accounts of ``tier`` in the current snapshot (a subquery; none without a
     snapshot)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -78,6 +78,13 @@ class PlanFilter(Schema):
     period: FilterText | None = None
     status: PlanStatus | None = None
     owner: ObjectId | None = None
+    below: int | None = Field(
+        None, ge=1, le=100, description="Only plans whose completeness is below this percent."
+    )
+    sort: Literal["account", "completeness", "-completeness"] = Field(
+        "account",
+        description="account (name, then newest period first) or completeness (either way).",
+    )
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 

@@ -111,14 +111,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if f["tier"] is not None:
         plans = plans.filter(account_id__in=list_rows.accounts_of_tier(f["tier"]))
     plans = plans.order_by(*order)
-    if sort in ("completeness", "-completeness") or f["below"] is not None:
-        # the percent summed in SQL from the sections' stored fill (the page's rows derive it
-        # again from the data, by the same rule)
-        plans = list_rows.with_completeness(plans, dt.date.today())
-        if f["below"] is not None:
-            plans = plans.filter(completeness_pct__lt=f["below"])
-        if sort in ("completeness", "-completeness"):
-            plans = plans.order_by(sort.replace("completeness", "completeness_pct"), *order)
+    plans = list_rows.by_completeness(plans, f["below"], sort, order)
     # the database sorts, filters and pages (the ids, then the page's plans whole);
     # completeness is derived for the page's plans
     ids = plans.values_list("pk", flat=True)

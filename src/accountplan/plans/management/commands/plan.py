@@ -1,6 +1,7 @@
 """``accountplan plan``: list plans, clone one into the next period, export one.
 
-    accountplan plan list [--account ID] [--period P] [--status S] [--limit N]
+    accountplan plan list [--account ID] [--period P] [--status S] [--below PERCENT]
+        [--sort account|completeness|-completeness] [--limit N]
     accountplan plan clone ACCOUNT_ID --period FY2026 --to FY2027 --user USERNAME
     accountplan plan export ACCOUNT_ID --period P --format pdf|pptx|xlsx|md --out FILE
     accountplan plan link ACCOUNT_ID --period P --deal OPPORTUNITY_ID
@@ -15,6 +16,7 @@ Bad input exits with status 2 and says what to fix.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import io
 from pathlib import Path
@@ -29,6 +31,7 @@ from accountplan.core import fmt
 from accountplan.core.errors import DomainError
 from accountplan.core.models import User
 from accountplan.plans.cloning import clone_plan
+from accountplan.plans.list_rows import by_completeness
 from accountplan.plans.models import AccountPlan, PlanStatus
 from accountplan.plans.selectors import completeness_of
 
@@ -66,6 +69,17 @@ def _plan(account_ref: object, period: str) -> AccountPlan:
     return found
 
 
+def _percent(value: str) -> int:
+    """A whole percent from 1 to 100 (``--below``)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 100:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole percent from 1 to 100")
+    return number
+
+
 class Command(BaseCommand):
     help = (
         "Account plans: list, clone into the next period, export (pdf, pptx, xlsx, md), link a "
@@ -79,6 +93,18 @@ class Command(BaseCommand):
         ls.add_argument("--account", help="Only this account (external id or id).")
         ls.add_argument("--period")
         ls.add_argument("--status", choices=PlanStatus.values)
+        ls.add_argument(
+            "--below",
+            type=_percent,
+            metavar="PERCENT",
+            help="Only plans whose completeness is below this percent (1–100).",
+        )
+        ls.add_argument(
+            "--sort",
+            choices=["account", "completeness", "-completeness"],
+            default="account",
+            help="account (name, then newest period; default) or completeness (-: most first).",
+        )
         ls.add_argument(
             "--limit",
             type=int,
@@ -150,6 +176,12 @@ class Command(BaseCommand):
             plans = plans.filter(period=options["period"])
         if options["status"]:
             plans = plans.filter(status=options["status"])
+        plans = by_completeness(
+            plans,
+            options.get("below"),
+            options.get("sort") or "account",
+            ["account__name", "-period"],
+        )
         total = plans.count()
         limit = max(options.get("limit") or 0, 0)
         rows = list(plans[:limit] if limit else plans)
