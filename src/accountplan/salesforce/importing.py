@@ -25,7 +25,7 @@ from accountplan.plans.merging import merge
 from accountplan.plans.models import AccountPlan, PlanRevision, PlanStatus
 from accountplan.plans.plan_writes import plan_fields, update_plan
 from accountplan.plans.section_choices import PLAN_KEY
-from accountplan.plans.sections import SectionInvalid, empty_section, title_of
+from accountplan.plans.sections import SectionInvalid, empty_section, title_of, validate_section
 from accountplan.plans.sections import SectionKey as K
 from accountplan.plans.services import (
     check_references,
@@ -33,7 +33,6 @@ from accountplan.plans.services import (
     save_section,
     section_of,
     sections_of,
-    validate_section,
 )
 from accountplan.plans.track_changes import field_label
 from accountplan.salesforce import naming
