@@ -272,7 +272,7 @@ class TestParams:
     def test_settings_come_from_config_extra_and_typos_are_named(self) -> None:
         config = AnalysisConfig(as_of=AS_OF, extra={"propensity": {"k": 3}})
         assert PropensityParams.from_config(config).k == 3
-        with pytest.raises(ValueError, match="unknown setting\\(s\\) kk"):
+        with pytest.raises(ValueError, match="unknown setting kk;"):
             PropensityParams.from_config(
                 AnalysisConfig(as_of=AS_OF, extra={"propensity": {"kk": 3}})
             )
