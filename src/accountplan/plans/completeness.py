@@ -115,12 +115,20 @@ CHECKS: dict[str, list[Check]] = {
 
 #: A section's share of checks passed, in whole units: every share, and its half, is whole.
 FILL_UNITS = 2 * math.lcm(*(len(checks) for checks in CHECKS.values()))
+#: A plan's units when every section is complete and fresh (100 %).
+WHOLE_UNITS = FILL_UNITS * len(SectionKey.values)
 
 
 def plan_percent(units: int) -> int:
-    """The plan's percent from its sections' units (stale ones halved), rounded half up."""
-    whole = FILL_UNITS * len(SectionKey.values)
-    return (200 * units + whole) // (2 * whole)
+    """The plan's percent from its sections' units (stale ones halved), rounded half up (the
+    lists write the same rule in SQL: ``list_rows.with_completeness``)."""
+    return (200 * units + WHOLE_UNITS) // (2 * WHOLE_UNITS)
+
+
+def stale_before(today: dt.date) -> dt.datetime:
+    """A section saved before this moment is stale ``today``: more than ``STALE_DAYS`` days
+    between the day it was saved (UTC, as the database gives it back) and ``today``."""
+    return dt.datetime.combine(today - dt.timedelta(days=STALE_DAYS), dt.time.min, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)

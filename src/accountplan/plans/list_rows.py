@@ -29,12 +29,9 @@ def with_completeness[QS: QuerySet[Any]](plans: QS, today: dt.date) -> QS:
     """``plans`` annotated with ``completeness_pct``: the percent of ``completeness.completeness``
     summed in SQL from the sections' stored ``fill`` (a section older than ``STALE_DAYS`` counts
     half, a missing one nothing), by the same integer rule (``plan_percent``)."""
-    from accountplan.plans.completeness import FILL_UNITS, STALE_DAYS
+    from accountplan.plans.completeness import WHOLE_UNITS, stale_before
     from accountplan.plans.models import PlanSection
-    from accountplan.plans.sections import SectionKey
 
-    # stale: (today − the day it was saved, in UTC) > STALE_DAYS
-    cutoff = dt.datetime.combine(today - dt.timedelta(days=STALE_DAYS), dt.time.min, tzinfo=dt.UTC)
     units = (
         PlanSection.objects.filter(plan=OuterRef("pk"))
         .order_by()
@@ -42,7 +39,7 @@ def with_completeness[QS: QuerySet[Any]](plans: QS, today: dt.date) -> QS:
         .annotate(
             t=Sum(
                 Case(
-                    When(updated_at__lt=cutoff, then=F("fill") / 2),
+                    When(updated_at__lt=stale_before(today), then=F("fill") / 2),
                     default=F("fill"),
                     output_field=IntegerField(),
                 )
@@ -50,11 +47,10 @@ def with_completeness[QS: QuerySet[Any]](plans: QS, today: dt.date) -> QS:
         )
         .values("t")
     )
-    whole = FILL_UNITS * len(SectionKey.values)
     total = Coalesce(Subquery(units, output_field=IntegerField()), 0)
-    return plans.annotate(
+    return plans.annotate(  # plan_percent, in SQL
         completeness_pct=ExpressionWrapper(
-            (200 * total + whole) / (2 * whole), output_field=IntegerField()
+            (200 * total + WHOLE_UNITS) / (2 * WHOLE_UNITS), output_field=IntegerField()
         )
     )
 
